@@ -1,0 +1,33 @@
+/*
+ * main.c - jobtuned: configuration, the socket, then the master loop.
+ *
+ *   jobtuned            serve (master + pre-forked workers)
+ *   jobtuned migrate    apply the schema in JOBTUNE_SCHEMA_DIR and exit
+ *   jobtuned --version
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "master.h"
+#include "migrate.h"
+
+int main(int argc, char **argv)
+{
+    char err[256];
+
+    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+        puts("jobtuned " PACKAGE_VERSION);
+        return 0;
+    }
+    if (config_load(err, sizeof(err)) != 0)
+        fatal("configuration: %s", err);
+    if (argc > 1 && strcmp(argv[1], "migrate") == 0)
+        return migrate_run(config.schema_dir);
+    if (argc > 1) {
+        fprintf(stderr, "usage: jobtuned [migrate | --version]\n");
+        return 2;
+    }
+    return master_run(master_listen(config.listen));
+}

@@ -1,0 +1,22 @@
+/*
+ * routes.h - every handler, and the table that maps URLs to them.
+ * Handlers live in one file per resource under src/routes/.
+ */
+#ifndef JT_ROUTES_H
+#define JT_ROUTES_H
+
+#include <stddef.h>
+
+struct request;
+struct route;
+
+/* The single route table (routes.c). */
+const struct route *routes_table(size_t *n);
+
+/* health.c */
+int health_get(struct request *req);
+
+/* support.c */
+int support_create(struct request *req);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * support.c - support tickets from the website's form and from JSON clients.
+ *
+ * A ticket stores what the policy says it is used for and nothing more:
+ * email, optional name, subject, message.  The subject "Data Deletion
+ * Request" (trimmed, any case) also opens a deletion request due 30 days
+ * later.  It is embedded in the ticket document, so the ticket and its
+ * request are one atomic insert: the database has no transactions (FerretDB
+ * 1.x), and a crash between two inserts must never leave half of it.
+ *
+ * Bots: the form has a hidden "website" field.  A post that fills it gets
+ * the same answer as a real one, with a ticket number, and nothing stored.
+ */
+#include "routes/routes.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "arena.h"
+#include "request.h"
+#include "svc/db.h"
+#include "text.h"
+#include "worker.h"
+
+#define SUBJECT_MAX 200
+#define MESSAGE_MAX 5000
+#define NAME_MAX_CHARS 200
+#define EMAIL_MAX 254
+#define DELETION_SUBJECT "Data Deletion Request"
+#define DELETION_DAYS 30
+#define DAY_MS (24LL * 3600 * 1000)
+#define INSERT_ATTEMPTS 4
+
+/* Crockford base32: no I, L, O or U, so a number read aloud is unambiguous. */
+static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* "JT-7K3M-Q9XD": 40 random bits; uniqueness is the _id's. */
+static int ticket_number(char out[13])
+{
+    unsigned char r[8];
+
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return -1;
+    memcpy(out, "JT-", 3);
+    for (int i = 0, o = 3; i < 8; i++, o++) {
+        if (i == 4)
+            out[o++] = '-';
+        out[o] = alphabet[r[i] & 31];
+    }
+    out[12] = '\0';
+    return 0;
+}
+
+/*
+ * Read field `key` as a trimmed string into *out (arena copy).  Returns
+ * false, with the problem recorded in fields, when it is present but not a
+ * string, or required and empty, or longer than max characters.
+ */
+static bool take(struct request *req, json_t *fields, const char *key, bool required,
+                 size_t max, const char **out)
+{
+    json_t *v = json_object_get(req->input, key);
+    char *s;
+
+    *out = NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            json_object_set_new(fields, key, json_string("This field is required."));
+        return !required;
+    }
+    if (!json_is_string(v)) {
+        json_object_set_new(fields, key, json_string("This field must be text."));
+        return false;
+    }
+    s = arena_strndup(req->arena, json_string_value(v), json_string_length(v));
+    if (s == NULL || strlen(s) != json_string_length(v)) {
+        json_object_set_new(fields, key, json_string("This field must not contain NUL."));
+        return false;
+    }
+    text_trim(s);
+    if (*s == '\0') {
+        if (required)
+            json_object_set_new(fields, key, json_string("This field is required."));
+        return !required;
+    }
+    if (text_utf8_len(s) > max) {
+        json_object_set_new(fields, key, json_sprintf("This field is longer than %zu "
+                                                      "characters.", max));
+        return false;
+    }
+    *out = s;
+    return true;
+}
+
+static int respond(struct request *req, const char *number, json_t *privacy)
+{
+    json_t *body;
+
+    if (!request_wants_json(req)) {
+        json_decref(privacy);
+        return request_redirect(req, 303, arena_printf(req->arena,
+                                "/support/thanks?ticket=%s", number));
+    }
+    body = json_pack("{s:s, s:s}", "ticket", number, "status", "open");
+    if (body != NULL && privacy != NULL)
+        json_object_set_new(body, "privacyRequest", privacy);
+    else
+        json_decref(privacy);
+    return request_json(req, 201, body);
+}
+
+/* POST /api/support -> 201 {"ticket","status"} | 303 /support/thanks | 422 | 503 */
+int support_create(struct request *req)
+{
+    const char *email, *name, *subject, *message, *website;
+    json_t *fields = json_object(), *doc, *privacy = NULL;
+    int64_t now = db_now_ms();
+    char number[13], due[40];
+    bool ok = true;
+    int rc = DB_ERROR;
+
+    if (fields == NULL)
+        return 500;
+    ok &= take(req, fields, "email", true, EMAIL_MAX, &email);
+    ok &= take(req, fields, "name", false, NAME_MAX_CHARS, &name);
+    ok &= take(req, fields, "subject", true, SUBJECT_MAX, &subject);
+    ok &= take(req, fields, "message", true, MESSAGE_MAX, &message);
+    if (email != NULL && !text_is_email(email)) {
+        json_object_set_new(fields, "email", json_string("Enter a valid email address."));
+        ok = false;
+    }
+    if (!ok)
+        return request_fail(req, 422, "validation_failed",
+                            "Some fields need attention.", fields);
+    json_decref(fields);
+
+    if (ticket_number(number) != 0)
+        return 500;
+    if (text_eq_nocase(subject, DELETION_SUBJECT))
+        privacy = json_pack("{s:s, s:s}", "type", "deletion", "dueAt",
+                            text_iso8601(now + DELETION_DAYS * DAY_MS, due, sizeof(due)));
+
+    /* The honeypot: accepted in appearance, stored nowhere. */
+    fields = json_object();
+    take(req, fields, "website", false, 10000, &website);
+    json_decref(fields);
+    if (website != NULL)
+        return respond(req, number, privacy);
+
+    for (int attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
+        if (attempt > 0 && ticket_number(number) != 0)
+            break;
+        doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}",
+                        "_id", number, "number", number, "email", email,
+                        "subject", subject, "message", message, "status", "open",
+                        "createdAt", db_date(now),
+                        "channel", req->input_is_form ? "form" : "api");
+        if (doc == NULL)
+            break;
+        if (name != NULL)
+            json_object_set_new(doc, "name", json_string(name));
+        if (privacy != NULL)
+            json_object_set_new(doc, "privacyRequest",
+                                json_pack("{s:s, s:s, s:o, s:o}", "type", "deletion",
+                                          "status", "open", "openedAt", db_date(now),
+                                          "dueAt", db_date(now + DELETION_DAYS * DAY_MS)));
+        rc = db_insert(req->ws->db, "tickets", doc);
+        json_decref(doc);
+        if (rc != DB_DUPLICATE)
+            break;
+    }
+    if (rc == DB_DOWN) {
+        json_decref(privacy);
+        return request_fail(req, 503, "db_unavailable",
+                            "The ticket could not be saved right now; please try again "
+                            "in a minute.", NULL);
+    }
+    if (rc != DB_OK) {
+        json_decref(privacy);
+        return 500;
+    }
+    return respond(req, number, privacy);
+}

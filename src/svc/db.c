@@ -1,0 +1,445 @@
+/*
+ * db.c - mongo-c-driver wrapper.
+ *
+ * A single-threaded mongoc_client_t per worker process: it is created after
+ * fork (mongoc state must never cross a fork), tries server selection once
+ * per operation, and after a failure waits out the driver's cooldown before
+ * reconnecting by itself, so the process recovers when the database comes
+ * back without any restart.  Error messages from the server can quote
+ * document values (a duplicate key message does), so only the error domain
+ * and code are ever logged.
+ */
+#include "svc/db.h"
+
+#include <mongoc/mongoc.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "text.h"
+
+struct db {
+    mongoc_client_t *client;
+    mongoc_database_t *database;
+    char name[64];
+};
+
+static int init_done;
+
+int64_t db_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+json_t *db_date(int64_t ms)
+{
+    return json_pack("{s:I}", "$date", (json_int_t)ms);
+}
+
+/* ---- JSON -> BSON ------------------------------------------------------ */
+
+static bool append_json(bson_t *b, const char *key, json_t *v);
+
+static bool append_object(bson_t *b, json_t *obj)
+{
+    const char *key;
+    json_t *child;
+
+    json_object_foreach(obj, key, child)
+        if (!append_json(b, key, child))
+            return false;
+    return true;
+}
+
+static bool append_json(bson_t *b, const char *key, json_t *v)
+{
+    bson_t child;
+    json_t *date;
+    size_t i;
+    char idx[16];
+    const char *ikey;
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        date = json_object_get(v, "$date");
+        if (date != NULL && json_is_integer(date) && json_object_size(v) == 1)
+            return bson_append_date_time(b, key, -1, json_integer_value(date));
+        if (!bson_append_document_begin(b, key, -1, &child))
+            return false;
+        if (!append_object(&child, v))
+            return false;
+        return bson_append_document_end(b, &child);
+    case JSON_ARRAY:
+        if (!bson_append_array_begin(b, key, -1, &child))
+            return false;
+        for (i = 0; i < json_array_size(v); i++) {
+            bson_uint32_to_string((uint32_t)i, &ikey, idx, sizeof(idx));
+            if (!append_json(&child, ikey, json_array_get(v, i)))
+                return false;
+        }
+        return bson_append_array_end(b, &child);
+    case JSON_STRING:
+        return bson_append_utf8(b, key, -1, json_string_value(v),
+                                (int)json_string_length(v));
+    case JSON_INTEGER:
+        return bson_append_int64(b, key, -1, json_integer_value(v));
+    case JSON_REAL:
+        return bson_append_double(b, key, -1, json_real_value(v));
+    case JSON_TRUE:
+        return bson_append_bool(b, key, -1, true);
+    case JSON_FALSE:
+        return bson_append_bool(b, key, -1, false);
+    case JSON_NULL:
+        return bson_append_null(b, key, -1);
+    }
+    return false;
+}
+
+/* Caller frees with bson_destroy(); NULL for a NULL or non-object input. */
+static bson_t *to_bson(json_t *obj)
+{
+    bson_t *b;
+
+    if (obj == NULL)
+        return bson_new();
+    if (!json_is_object(obj))
+        return NULL;
+    b = bson_new();
+    if (!append_object(b, obj)) {
+        bson_destroy(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* ---- BSON -> JSON ------------------------------------------------------ */
+
+static json_t *from_iter(bson_iter_t *it, bool as_array);
+
+static json_t *iso_date(int64_t ms)
+{
+    char buf[40];
+
+    return json_string(text_iso8601(ms, buf, sizeof(buf)));
+}
+
+static json_t *from_value(bson_iter_t *it)
+{
+    bson_iter_t child;
+    char oid[25];
+    uint32_t len;
+
+    switch (bson_iter_type(it)) {
+    case BSON_TYPE_UTF8:
+        return json_stringn(bson_iter_utf8(it, &len), len);
+    case BSON_TYPE_INT32:
+        return json_integer(bson_iter_int32(it));
+    case BSON_TYPE_INT64:
+        return json_integer(bson_iter_int64(it));
+    case BSON_TYPE_DOUBLE:
+        return json_real(bson_iter_double(it));
+    case BSON_TYPE_BOOL:
+        return json_boolean(bson_iter_bool(it));
+    case BSON_TYPE_DATE_TIME:
+        return iso_date(bson_iter_date_time(it));
+    case BSON_TYPE_OID:
+        bson_oid_to_string(bson_iter_oid(it), oid);
+        return json_string(oid);
+    case BSON_TYPE_DOCUMENT:
+        if (!bson_iter_recurse(it, &child))
+            return NULL;
+        return from_iter(&child, false);
+    case BSON_TYPE_ARRAY:
+        if (!bson_iter_recurse(it, &child))
+            return NULL;
+        return from_iter(&child, true);
+    default:
+        return json_null();
+    }
+}
+
+static json_t *from_iter(bson_iter_t *it, bool as_array)
+{
+    json_t *out = as_array ? json_array() : json_object();
+
+    while (out != NULL && bson_iter_next(it)) {
+        json_t *v = from_value(it);
+
+        if (v == NULL) {
+            json_decref(out);
+            return NULL;
+        }
+        if (as_array)
+            json_array_append_new(out, v);
+        else
+            json_object_set_new(out, bson_iter_key(it), v);
+    }
+    return out;
+}
+
+static json_t *from_bson(const bson_t *b)
+{
+    bson_iter_t it;
+
+    if (!bson_iter_init(&it, b))
+        return NULL;
+    return from_iter(&it, false);
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+static int classify(const char *op, const bson_error_t *err)
+{
+    if (err->domain == MONGOC_ERROR_SERVER_SELECTION ||
+        err->domain == MONGOC_ERROR_STREAM ||
+        (err->domain == MONGOC_ERROR_CLIENT &&
+         err->code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
+        log_warn("database unreachable during %s (domain %u, code %u)", op,
+                 err->domain, err->code);
+        return DB_DOWN;
+    }
+    if (err->code == 11000)
+        return DB_DUPLICATE;
+    log_error("database %s failed (domain %u, code %u)", op, err->domain, err->code);
+    return DB_ERROR;
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/* Driver messages go through our log, warnings and worse only.  They name
+ * hosts and commands, never document contents. */
+static void driver_log(mongoc_log_level_t level, const char *domain,
+                       const char *message, void *data)
+{
+    (void)data;
+    if (level > MONGOC_LOG_LEVEL_WARNING)
+        return;
+    if (strstr(message, "endSessions") != NULL)
+        return; /* FerretDB has no sessions; the driver says so at every exit */
+    log_warn("mongoc %s: %s", domain, message);
+}
+
+struct db *db_new(const char *uri_string, const char *dbname, char *errbuf, size_t errlen)
+{
+    bson_error_t err;
+    mongoc_uri_t *uri;
+    struct db *db;
+
+    if (!init_done) {
+        mongoc_init();
+        mongoc_log_set_handler(driver_log, NULL);
+        init_done = 1;
+    }
+    uri = mongoc_uri_new_with_error(uri_string, &err);
+    if (uri == NULL) {
+        snprintf(errbuf, errlen, "MONGODB_URI is invalid: %s", err.message);
+        return NULL;
+    }
+    /* Fail fast when the server is away; the caller answers 503. */
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS))
+        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 1500);
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_CONNECTTIMEOUTMS))
+        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, 1000);
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_SOCKETTIMEOUTMS))
+        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SOCKETTIMEOUTMS, 10000);
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_APPNAME))
+        mongoc_uri_set_option_as_utf8(uri, MONGOC_URI_APPNAME, "jobtuned");
+
+    db = calloc(1, sizeof(*db));
+    if (db == NULL) {
+        mongoc_uri_destroy(uri);
+        snprintf(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    db->client = mongoc_client_new_from_uri_with_error(uri, &err);
+    mongoc_uri_destroy(uri);
+    if (db->client == NULL) {
+        snprintf(errbuf, errlen, "cannot create the database client: %s", err.message);
+        free(db);
+        return NULL;
+    }
+    mongoc_client_set_error_api(db->client, MONGOC_ERROR_API_VERSION_2);
+    snprintf(db->name, sizeof(db->name), "%s", dbname);
+    db->database = mongoc_client_get_database(db->client, db->name);
+    return db;
+}
+
+void db_free(struct db *db)
+{
+    if (db == NULL)
+        return;
+    mongoc_database_destroy(db->database);
+    mongoc_client_destroy(db->client);
+    free(db);
+}
+
+/* ---- operations -------------------------------------------------------- */
+
+int db_ping(struct db *db)
+{
+    bson_t *cmd = BCON_NEW("ping", BCON_INT32(1));
+    bson_error_t err;
+    bool ok;
+
+    ok = mongoc_database_command_simple(db->database, cmd, NULL, NULL, &err);
+    bson_destroy(cmd);
+    return ok ? DB_OK : classify("ping", &err);
+}
+
+int db_insert(struct db *db, const char *coll, json_t *doc)
+{
+    mongoc_collection_t *c;
+    bson_t *b = to_bson(doc);
+    bson_error_t err;
+    bool ok;
+
+    if (b == NULL)
+        return DB_ERROR;
+    c = mongoc_database_get_collection(db->database, coll);
+    ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
+    mongoc_collection_destroy(c);
+    bson_destroy(b);
+    return ok ? DB_OK : classify("insert", &err);
+}
+
+int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_t **out)
+{
+    mongoc_collection_t *c;
+    mongoc_cursor_t *cur;
+    bson_t *f = to_bson(filter), *o = to_bson(opts);
+    const bson_t *doc;
+    bson_error_t err;
+    json_t *arr = json_array();
+    int rc = DB_OK;
+
+    *out = NULL;
+    if (f == NULL || o == NULL || arr == NULL) {
+        bson_destroy(f);
+        bson_destroy(o);
+        json_decref(arr);
+        return DB_ERROR;
+    }
+    c = mongoc_database_get_collection(db->database, coll);
+    cur = mongoc_collection_find_with_opts(c, f, o, NULL);
+    while (mongoc_cursor_next(cur, &doc)) {
+        json_t *j = from_bson(doc);
+
+        if (j == NULL || json_array_append_new(arr, j) != 0) {
+            rc = DB_ERROR;
+            break;
+        }
+    }
+    if (rc == DB_OK && mongoc_cursor_error(cur, &err))
+        rc = classify("find", &err);
+    mongoc_cursor_destroy(cur);
+    mongoc_collection_destroy(c);
+    bson_destroy(f);
+    bson_destroy(o);
+    if (rc != DB_OK)
+        json_decref(arr);
+    else
+        *out = arr;
+    return rc;
+}
+
+int db_find_one(struct db *db, const char *coll, json_t *filter, json_t *opts, json_t **out)
+{
+    json_t *o = opts ? json_deep_copy(opts) : json_object();
+    json_t *arr = NULL;
+    int rc;
+
+    *out = NULL;
+    if (o == NULL)
+        return DB_ERROR;
+    json_object_set_new(o, "limit", json_integer(1));
+    rc = db_find(db, coll, filter, o, &arr);
+    json_decref(o);
+    if (rc == DB_OK && json_array_size(arr) > 0)
+        *out = json_incref(json_array_get(arr, 0));
+    json_decref(arr);
+    return rc;
+}
+
+int db_update_one(struct db *db, const char *coll, json_t *filter, json_t *update,
+                  int64_t *count)
+{
+    mongoc_collection_t *c;
+    bson_t *f = to_bson(filter), *u = to_bson(update);
+    bson_t reply;
+    bson_error_t err;
+    bool ok;
+
+    if (f == NULL || u == NULL) {
+        bson_destroy(f);
+        bson_destroy(u);
+        return DB_ERROR;
+    }
+    c = mongoc_database_get_collection(db->database, coll);
+    ok = mongoc_collection_update_one(c, f, u, NULL, &reply, &err);
+    if (ok && count != NULL) {
+        bson_iter_t it;
+
+        *count = bson_iter_init_find(&it, &reply, "matchedCount")
+                     ? bson_iter_as_int64(&it) : 0;
+    }
+    bson_destroy(&reply);
+    mongoc_collection_destroy(c);
+    bson_destroy(f);
+    bson_destroy(u);
+    return ok ? DB_OK : classify("update", &err);
+}
+
+int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *count)
+{
+    mongoc_collection_t *c;
+    bson_t *f = to_bson(filter);
+    bson_t reply;
+    bson_error_t err;
+    bool ok;
+
+    if (f == NULL)
+        return DB_ERROR;
+    c = mongoc_database_get_collection(db->database, coll);
+    ok = mongoc_collection_delete_many(c, f, NULL, &reply, &err);
+    if (ok && count != NULL) {
+        bson_iter_t it;
+
+        *count = bson_iter_init_find(&it, &reply, "deletedCount")
+                     ? bson_iter_as_int64(&it) : 0;
+    }
+    bson_destroy(&reply);
+    mongoc_collection_destroy(c);
+    bson_destroy(f);
+    return ok ? DB_OK : classify("delete", &err);
+}
+
+int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code)
+{
+    bson_t *b = to_bson(cmd);
+    bson_t r;
+    bson_error_t err;
+    bool ok;
+
+    if (reply != NULL)
+        *reply = NULL;
+    if (server_code != NULL)
+        *server_code = 0;
+    if (b == NULL)
+        return DB_ERROR;
+    ok = mongoc_database_write_command_with_opts(db->database, b, NULL, &r, &err);
+    if (ok && reply != NULL)
+        *reply = from_bson(&r);
+    bson_destroy(&r);
+    bson_destroy(b);
+    if (ok)
+        return DB_OK;
+    if (server_code != NULL && err.domain == MONGOC_ERROR_SERVER)
+        *server_code = (int)err.code;
+    if (err.domain == MONGOC_ERROR_SERVER)
+        return DB_ERROR; /* the caller decides whether the code matters */
+    return classify("command", &err);
+}

@@ -1,0 +1,61 @@
+/*
+ * db.h - the database, seen through Jansson.
+ *
+ * db.c is the only file that includes mongoc: everything else hands it
+ * json_t documents and gets json_t back.  Conventions of the conversion:
+ * an object {"$date": <ms since the epoch>} becomes a BSON date (user JSON
+ * can never produce it: jsonx rejects '$' keys); BSON dates come back as
+ * ISO-8601 strings and ObjectIds as hex strings.
+ *
+ * One `struct db` per process, created after fork.  Timeouts are short so
+ * that an unreachable server turns into DB_DOWN (HTTP 503) within 2 s.
+ */
+#ifndef JT_DB_H
+#define JT_DB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+
+enum db_status {
+    DB_OK = 0,
+    DB_DOWN = -1,      /* no server reachable: 503 */
+    DB_DUPLICATE = -2, /* unique index violated */
+    DB_ERROR = -3,     /* anything else, logged where it happened */
+};
+
+/* NULL (message in err) when the URI is invalid. */
+struct db *db_new(const char *uri, const char *dbname, char *err, size_t errlen);
+void db_free(struct db *db);
+
+int db_ping(struct db *db);
+
+/* doc is borrowed. */
+int db_insert(struct db *db, const char *coll, json_t *doc);
+
+/* *out: new reference (NULL when nothing matched). opts may be NULL. */
+int db_find_one(struct db *db, const char *coll, json_t *filter, json_t *opts,
+                json_t **out);
+
+/* *out: new reference to an array. opts: sort, limit, skip, projection. */
+int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts,
+            json_t **out);
+
+/* *count: matched / deleted documents; may be NULL. */
+int db_update_one(struct db *db, const char *coll, json_t *filter,
+                  json_t *update, int64_t *count);
+int db_delete_many(struct db *db, const char *coll, json_t *filter,
+                   int64_t *count);
+
+/* A database command (createIndexes, create, ...); *reply may be NULL.
+ * *server_code receives the server's error code (0 when none). */
+int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code);
+
+/* {"$date": ms} for a wall-clock time in milliseconds (new reference). */
+json_t *db_date(int64_t ms);
+
+/* Wall clock in milliseconds since the epoch. */
+int64_t db_now_ms(void);
+
+#endif

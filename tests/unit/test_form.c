@@ -1,0 +1,94 @@
+/* Unit tests: strict application/x-www-form-urlencoded decoding. */
+#include "arena.h"
+#include "check.h"
+#include "form.h"
+#include "jsonx.h"
+
+static json_t *decode(struct arena *a, const char *body, enum form_error *err,
+                      const char **bad)
+{
+    return form_decode(a, body, strlen(body), err, bad);
+}
+
+TEST(form_decodes_plus_and_escapes)
+{
+    struct arena *a = arena_new(4096);
+    enum form_error err;
+    const char *bad;
+    json_t *o = decode(a, "email=a%40b.io&subject=Hello+world&msg=1%2B1%3D2&name=", &err, &bad);
+
+    CHECK(o != NULL);
+    CHECK_INT(err, FORM_OK);
+    CHECK_STR(jsonx_string(o, "email"), "a@b.io");
+    CHECK_STR(jsonx_string(o, "subject"), "Hello world");
+    CHECK_STR(jsonx_string(o, "msg"), "1+1=2");
+    CHECK_STR(jsonx_string(o, "name"), "");
+    o = decode(a, "flag&x=%C3%A9%E0%A4%A8", &err, &bad);
+    CHECK(o != NULL);
+    CHECK_STR(jsonx_string(o, "flag"), "");
+    CHECK_STR(jsonx_string(o, "x"), "é\xe0\xa4\xa8");
+    o = decode(a, "a=1&&b=2&", &err, &bad);
+    CHECK(o != NULL && json_object_size(o) == 2);
+    o = decode(a, "", &err, &bad);
+    CHECK(o != NULL && json_object_size(o) == 0);
+    arena_free(a);
+}
+
+TEST(form_rejects_bad_escapes)
+{
+    struct arena *a = arena_new(4096);
+    enum form_error err;
+    const char *bad;
+
+    CHECK(decode(a, "a=%zz", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_ESCAPE);
+    CHECK(decode(a, "a=%4", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_ESCAPE);
+    CHECK(decode(a, "a=abc%", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_ESCAPE);
+    CHECK(decode(a, "%g1=x", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_ESCAPE);
+    arena_free(a);
+}
+
+TEST(form_rejects_invalid_utf8_and_nul)
+{
+    struct arena *a = arena_new(4096);
+    enum form_error err;
+    const char *bad;
+
+    CHECK(decode(a, "a=%FF", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_UTF8);
+    CHECK(decode(a, "a=%C0%AF", &err, &bad) == NULL); /* overlong '/' */
+    CHECK_INT(err, FORM_BAD_UTF8);
+    CHECK(decode(a, "a=%ED%A0%80", &err, &bad) == NULL); /* surrogate */
+    CHECK_INT(err, FORM_BAD_UTF8);
+    CHECK(decode(a, "a=x%00y", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_UTF8);
+    arena_free(a);
+}
+
+TEST(form_rejects_duplicates_and_operator_keys)
+{
+    struct arena *a = arena_new(4096);
+    enum form_error err;
+    const char *bad;
+
+    CHECK(decode(a, "email=a&email=b", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_DUPLICATE_KEY);
+    CHECK_STR(bad, "email");
+    CHECK(decode(a, "%24where=1", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_KEY);
+    CHECK_STR(bad, "$where");
+    CHECK(decode(a, "a.b=1", &err, &bad) == NULL);
+    CHECK_INT(err, FORM_BAD_KEY);
+    arena_free(a);
+}
+
+const struct unit_test form_tests[] = {
+    {"form_decodes_plus_and_escapes", form_decodes_plus_and_escapes},
+    {"form_rejects_bad_escapes", form_rejects_bad_escapes},
+    {"form_rejects_invalid_utf8_and_nul", form_rejects_invalid_utf8_and_nul},
+    {"form_rejects_duplicates_and_operator_keys", form_rejects_duplicates_and_operator_keys},
+    {NULL, NULL},
+};

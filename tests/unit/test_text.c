@@ -1,0 +1,53 @@
+/* Unit tests: UTF-8, trimming, email and date helpers. */
+#include "check.h"
+#include "text.h"
+
+TEST(text_utf8)
+{
+    CHECK(text_is_utf8("plain", 5));
+    CHECK(text_is_utf8("\xe0\xa4\xa8\xe0\xa4\xae", 6)); /* Devanagari */
+    CHECK(text_is_utf8("\xf0\x9f\x98\x80", 4));          /* emoji */
+    CHECK(!text_is_utf8("\xff", 1));
+    CHECK(!text_is_utf8("\xe0\xa4", 2));                 /* truncated */
+    CHECK(!text_is_utf8("\xf4\x90\x80\x80", 4));         /* > U+10FFFF */
+    CHECK(!text_is_utf8("a\0b", 3));
+    CHECK_INT(text_utf8_len("h\xc3\xa9llo"), 5);
+}
+
+TEST(text_trim_and_case)
+{
+    char s[] = "  \t Data Deletion Request \r\n";
+
+    CHECK_STR(text_trim(s), "Data Deletion Request");
+    CHECK(text_eq_nocase(s, "data deletion REQUEST"));
+}
+
+TEST(text_email)
+{
+    CHECK(text_is_email("a@b.io"));
+    CHECK(text_is_email("first.last+tag@sub.example.co.in"));
+    CHECK(!text_is_email("not-an-email"));
+    CHECK(!text_is_email("a@b"));
+    CHECK(!text_is_email("@b.io"));
+    CHECK(!text_is_email("a@.io"));
+    CHECK(!text_is_email("a@b.io."));
+    CHECK(!text_is_email("a b@c.io"));
+    CHECK(!text_is_email("a@@b.io"));
+    CHECK(!text_is_email("a..b@c.io"));
+}
+
+TEST(text_iso8601_dates)
+{
+    char buf[40];
+
+    CHECK_STR(text_iso8601(0, buf, sizeof(buf)), "1970-01-01T00:00:00.000Z");
+    CHECK_STR(text_iso8601(1764176628123LL, buf, sizeof(buf)), "2025-11-26T17:03:48.123Z");
+}
+
+const struct unit_test text_tests[] = {
+    {"text_utf8", text_utf8},
+    {"text_trim_and_case", text_trim_and_case},
+    {"text_email", text_email},
+    {"text_iso8601_dates", text_iso8601_dates},
+    {NULL, NULL},
+};
