@@ -1,0 +1,38 @@
+"""Runs the integration tests (tests/integration/test_*.py) with unittest,
+one line per test, and ends with "N passed, N failed"."""
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+class LineResult(unittest.TextTestResult):
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        print(f"ok   integration {test.id()}", flush=True)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        print(f"FAIL integration {test.id()}\n{self._exc_info_to_string(err, test)}", flush=True)
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        print(f"FAIL integration {test.id()} (error)\n{self._exc_info_to_string(err, test)}", flush=True)
+
+
+def main():
+    pattern = sys.argv[1] if len(sys.argv) > 1 else "test_*.py"
+    suite = unittest.defaultTestLoader.discover(HERE, pattern=pattern, top_level_dir=HERE)
+    runner = unittest.TextTestRunner(resultclass=LineResult, verbosity=0,
+                                     stream=open(os.devnull, "w"))
+    result = runner.run(suite)
+    failed = len(result.failures) + len(result.errors)
+    passed = result.testsRun - failed - len(result.skipped)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or result.testsRun == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""The real stack for integration tests: FerretDB, jobtuned and nginx.
+
+Each Stack runs in its own temporary directory on free loopback ports and is
+started and stopped by the tests themselves.  Readiness is always checked
+(a TCP connect, the socket file, GET /api/health), never slept for.
+"""
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+FERRETDB = os.environ.get("FERRETDB_BIN", "")
+JOBTUNED = os.environ.get("JOBTUNED_BIN", os.path.join(ROOT, "jobtuned"))
+ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, timeout=30.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as e:  # noqa: BLE001 - readiness probes fail until ready
+            last = e
+        time.sleep(interval)
+    raise TimeoutError(f"timed out waiting for {what} (last error: {last})")
+
+
+def random_client_ip():
+    """A documentation-range address, so tests don't share a rate-limit bucket."""
+    return f"203.0.113.{random.randint(1, 254)}" if random.random() < 0.5 else \
+        f"198.51.100.{random.randint(1, 254)}"
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+
+class Stack:
+    def __init__(self, workers=2, request_timeout=60, support_rate="600r/m",
+                 max_requests=10000, env=None):
+        self.workers = workers
+        self.request_timeout = request_timeout
+        self.support_rate = support_rate
+        self.max_requests = max_requests
+        self.extra_env = env or {}
+        self.dir = tempfile.mkdtemp(prefix="jobtune-test-")
+        os.chmod(self.dir, 0o755)  # nginx workers (nobody) reach the socket
+        self.data = os.path.join(self.dir, "data")
+        self.sock = os.path.join(self.dir, "jobtune.sock")
+        self.db_port = free_port()
+        self.http_port = free_port()
+        self.db_name = "jobtune_test"
+        self.ferret = self.jobtuned = self.nginx = None
+        self.jobtuned_log = os.path.join(self.dir, "jobtuned.log")
+
+    # ---- lifecycle -------------------------------------------------------
+    def start(self):
+        os.makedirs(self.data, exist_ok=True)
+        self.start_db()
+        self.start_jobtuned()
+        self.start_nginx()
+        wait_until(lambda: self.get("/api/health").status == 200, what="health 200")
+        return self
+
+    def start_db(self):
+        if not FERRETDB:
+            raise RuntimeError("FERRETDB_BIN is not set (run through scripts/test)")
+        os.makedirs(self.data, exist_ok=True)
+        log = open(os.path.join(self.dir, "ferretdb.log"), "ab")
+        self.ferret = subprocess.Popen(
+            [FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/",
+             "--telemetry=disable", "--debug-addr=-", "--log-level=warn",
+             f"--listen-addr=127.0.0.1:{self.db_port}"],
+            stdout=log, stderr=log)
+        wait_until(lambda: socket.create_connection(("127.0.0.1", self.db_port), 0.2).close() or True,
+                   what="FerretDB port")
+
+    def stop_db(self):
+        if self.ferret:
+            self.ferret.terminate()
+            self.ferret.wait(10)
+            self.ferret = None
+
+    def env(self):
+        e = {k: v for k, v in os.environ.items() if not k.startswith(("JOBTUNE_", "MONGODB_"))}
+        e.update({
+            "JOBTUNE_ENV": "development",
+            "JOBTUNE_LISTEN": f"unix:{self.sock}",
+            "JOBTUNE_LISTEN_MODE": "0666",
+            "JOBTUNE_WORKERS": str(self.workers),
+            "JOBTUNE_REQUEST_TIMEOUT": str(self.request_timeout),
+            "JOBTUNE_MAX_REQUESTS": str(self.max_requests),
+            "MONGODB_URI": f"mongodb://127.0.0.1:{self.db_port}/",
+            "JOBTUNE_DB": self.db_name,
+            "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
+        })
+        e.update(self.extra_env)
+        return e
+
+    def start_jobtuned(self):
+        log = open(self.jobtuned_log, "ab")
+        self.jobtuned = subprocess.Popen([JOBTUNED], env=self.env(), stdout=log, stderr=log)
+        wait_until(lambda: os.path.exists(self.sock), what="jobtuned socket")
+        wait_until(lambda: len(self.worker_pids()) >= self.workers, what="workers")
+
+    def start_nginx(self):
+        state = os.path.join(self.dir, "nginx")
+        os.makedirs(state, exist_ok=True)
+        subprocess.run(["bash", "-c", f'. "{ROOT}/scripts/lib.sh"; render_nginx "$@"', "_",
+                        state, str(self.http_port), self.sock, self.support_rate], check=True)
+        self.nginx_state = state
+        self.nginx = subprocess.Popen(["nginx", "-c", f"{state}/nginx.conf", "-p", state,
+                                       "-e", f"{state}/nginx-error.log"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: socket.create_connection(("127.0.0.1", self.http_port), 0.2).close() or True,
+                   what="nginx port")
+
+    def stop(self):
+        for p in (self.nginx, self.jobtuned):
+            if p and p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        self.stop_db()
+        sanitizer = self.sanitizer_report()
+        if os.environ.get("KEEP_TEST_DIRS") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+        if sanitizer:
+            raise AssertionError("jobtuned reported a sanitizer error:\n" + sanitizer)
+
+    def sanitizer_report(self):
+        """ASan/UBSan findings in jobtuned's stderr (the tests run an ASan build)."""
+        try:
+            text = self.log_text()
+        except FileNotFoundError:
+            return ""
+        for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+            i = text.find(marker)
+            if i >= 0:
+                return text[max(0, i - 200):i + 3000]
+        return ""
+
+    # ---- processes -------------------------------------------------------
+    def worker_pids(self):
+        if not self.jobtuned:
+            return []
+        master = self.jobtuned.pid
+        pids = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == master and fields[0] != "Z":
+                    with open(f"/proc/{entry}/cmdline", "rb") as f:
+                        if f.read().startswith(JOBTUNED.encode()):
+                            pids.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+        return sorted(pids)
+
+    def signal_master(self, sig):
+        os.kill(self.jobtuned.pid, sig)
+
+    def log_text(self):
+        with open(self.jobtuned_log, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_lines(self):
+        out = []
+        for line in self.log_text().splitlines():
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                out.append({"raw": line})
+        return out
+
+    # ---- HTTP --------------------------------------------------------------
+    def request(self, method, path, body=None, headers=None, client_ip=None, timeout=30):
+        conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout)
+        h = {"X-Forwarded-For": client_ip or random_client_ip()}
+        h.update(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        elif isinstance(body, str):
+            body = body.encode()
+        try:
+            conn.request(method, path, body=body, headers=h)
+            r = conn.getresponse()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post_form(self, path, fields, headers=None, **kw):
+        h = {"Content-Type": "application/x-www-form-urlencoded",
+             "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        h.update(headers or {})
+        body = fields if isinstance(fields, (str, bytes)) else urllib.parse.urlencode(fields)
+        return self.request("POST", path, body=body, headers=h, **kw)
+
+    # ---- database (read-only checks, through pymongo) -----------------------
+    def db(self):
+        import pymongo  # Debian's python3-pymongo
+        client = pymongo.MongoClient(f"mongodb://127.0.0.1:{self.db_port}/",
+                                     serverSelectionTimeoutMS=3000)
+        return client[self.db_name]
+
+
+def kill_quietly(pid, sig=signal.SIGKILL):
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass

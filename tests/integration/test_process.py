@@ -1,0 +1,231 @@
+"""The process model, through nginx: database outages, worker crashes,
+graceful stop, rolling restart, request timeout and recycling."""
+import os
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+from stack import JOBTUNED, Stack, kill_quietly, wait_until
+
+SUPPORT = {"email": "ops@example.in", "subject": "Slow one", "message": "in flight"}
+
+
+def socket_fds(pid):
+    n = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+class Load:
+    """Background GETs of /api/health until stopped; records every status."""
+
+    def __init__(self, stack, threads=4, path="/api/health"):
+        self.stack, self.path = stack, path
+        self.statuses, self.errors = [], []
+        self.stop_flag = threading.Event()
+        self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            try:
+                self.statuses.append(self.stack.get(self.path, timeout=20).status)
+            except Exception as e:  # noqa: BLE001 - a refused request is a result
+                self.errors.append(repr(e))
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        wait_until(lambda: len(self.statuses) >= 20, what="load running")
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag.set()
+        for t in self.threads:
+            t.join(30)
+
+
+class DatabaseOutageTest(unittest.TestCase):
+    def setUp(self):
+        self.stack = Stack(workers=2).start()
+
+    def tearDown(self):
+        self.stack.stop()
+
+    def test_health_is_503_while_db_is_down_and_recovers_without_restart(self):
+        master = self.stack.jobtuned.pid
+        workers = self.stack.worker_pids()
+        self.stack.stop_db()
+        for _ in range(4):  # both workers, more than once
+            t0 = time.monotonic()
+            r = self.stack.get("/api/health")
+            elapsed = time.monotonic() - t0
+            self.assertEqual(r.status, 503)
+            self.assertEqual(r.json(), {"status": "degraded", "db": "down"})
+            self.assertLess(elapsed, 2.0)
+        t0 = time.monotonic()
+        r = self.stack.request("POST", "/api/support", body=SUPPORT)
+        self.assertEqual(r.status, 503)
+        self.assertEqual(r.json()["error"]["code"], "db_unavailable")
+        self.assertLess(time.monotonic() - t0, 2.0)
+
+        self.stack.start_db()
+        wait_until(lambda: self.stack.get("/api/health").status == 200, timeout=30,
+                   what="health after the database returned")
+        wait_until(lambda: all(self.stack.get("/api/health").status == 200 for _ in range(4)),
+                   timeout=30, what="every worker recovered")
+        r = self.stack.request("POST", "/api/support", body=SUPPORT)
+        self.assertEqual(r.status, 201)
+        self.assertEqual(self.stack.jobtuned.pid, master)
+        self.assertEqual(self.stack.worker_pids(), workers)  # no restart was needed
+
+
+class WorkerLifecycleTest(unittest.TestCase):
+    def setUp(self):
+        self.stack = Stack(workers=2, request_timeout=2).start()
+
+    def tearDown(self):
+        if self.stack.ferret:
+            kill_quietly(self.stack.ferret.pid, signal.SIGCONT)
+        self.stack.stop()
+
+    def test_killed_worker_is_replaced_under_load(self):
+        with Load(self.stack) as load:
+            victim = self.stack.worker_pids()[0]
+            os.kill(victim, signal.SIGKILL)
+            wait_until(lambda: victim not in self.stack.worker_pids()
+                       and len(self.stack.worker_pids()) == 2, what="replacement worker")
+            seen = len(load.statuses)
+            wait_until(lambda: len(load.statuses) > seen + 50, what="more requests")
+        after = load.statuses[seen:]
+        self.assertTrue(after and all(s == 200 for s in after), set(after))
+        self.assertEqual(load.errors, [])
+        self.assertIn(f"worker {victim} died on signal 9", self.stack.log_text())
+        for _ in range(10):
+            self.assertEqual(self.stack.get("/api/health").status, 200)
+
+    def test_rolling_restart_under_load_fails_no_request(self):
+        with Load(self.stack, threads=6) as load:
+            old = set(self.stack.worker_pids())
+            self.stack.signal_master(signal.SIGHUP)
+            wait_until(lambda: not (old & set(self.stack.worker_pids()))
+                       and len(self.stack.worker_pids()) == 2, what="new generation")
+            seen = len(load.statuses)
+            wait_until(lambda: len(load.statuses) > seen + 50, what="requests after reload")
+        self.assertEqual(load.errors, [])
+        self.assertEqual(set(load.statuses), {200}, f"{len(load.statuses)} requests")
+        self.assertGreater(len(load.statuses), 100)
+
+    def test_request_past_timeout_replaces_worker_and_logs_route(self):
+        before = set(self.stack.worker_pids())
+        # every worker holds a database connection (a fresh one would fail
+        # its handshake fast with 503 instead of hanging)
+        wait_until(lambda: self.stack.get("/api/health").status == 200
+                   and all(socket_fds(p) >= 2 for p in before), what="warm workers")
+        os.kill(self.stack.ferret.pid, signal.SIGSTOP)  # the database hangs
+        result = {}
+        t = threading.Thread(target=lambda: result.update(
+            r=self.stack.request("POST", "/api/support", body=SUPPORT, timeout=30)))
+        t.start()
+        t.join(30)
+        self.assertEqual(result["r"].status, 502)
+        self.assertEqual(result["r"].json()["error"]["code"], "bad_gateway")
+        timeouts = [l for l in self.stack.log_lines() if l.get("msg") == "request timeout, worker killed"]
+        self.assertEqual(len(timeouts), 1, self.stack.log_text())
+        self.assertEqual(timeouts[0]["route"], "/api/support")
+        self.assertEqual(timeouts[0]["method"], "POST")
+        self.assertGreaterEqual(timeouts[0]["elapsed_ms"], 2000)
+        self.assertIn(timeouts[0]["worker"], before)
+        os.kill(self.stack.ferret.pid, signal.SIGCONT)
+        wait_until(lambda: len(self.stack.worker_pids()) == 2
+                   and timeouts[0]["worker"] not in self.stack.worker_pids(), what="replacement")
+        wait_until(lambda: self.stack.get("/api/health").status == 200, what="healthy again")
+        self.assertEqual(self.stack.request("POST", "/api/support", body=SUPPORT).status, 201)
+
+
+class GracefulStopTest(unittest.TestCase):
+    def test_sigquit_lets_the_request_in_flight_complete(self):
+        stack = Stack(workers=2, request_timeout=30).start()
+        try:
+            idle = {pid: socket_fds(pid) for pid in stack.worker_pids()}
+            os.kill(stack.ferret.pid, signal.SIGSTOP)
+            result = {}
+            body = dict(SUPPORT, message="finish me")
+            t = threading.Thread(target=lambda: result.update(
+                r=stack.request("POST", "/api/support", body=body, timeout=60)))
+            t.start()
+            # in flight: a worker holds one more socket (the FastCGI connection)
+            wait_until(lambda: any(socket_fds(p) > n for p, n in idle.items()), what="request in flight")
+            stack.signal_master(signal.SIGQUIT)
+            wait_until(lambda: "graceful stop" in stack.log_text(), what="graceful stop begun")
+            os.kill(stack.ferret.pid, signal.SIGCONT)
+            t.join(60)
+            self.assertEqual(result["r"].status, 201, result["r"].text)
+            self.assertEqual(stack.jobtuned.wait(30), 0)
+            self.assertEqual(stack.worker_pids(), [])
+            ticket = result["r"].json()["ticket"]
+            self.assertEqual(stack.db()["tickets"].find_one({"_id": ticket})["message"], "finish me")
+        finally:
+            if stack.ferret:
+                kill_quietly(stack.ferret.pid, signal.SIGCONT)
+            stack.stop()
+
+    def test_sigterm_stops_fast(self):
+        stack = Stack(workers=2).start()
+        try:
+            workers = stack.worker_pids()
+            stack.signal_master(signal.SIGTERM)
+            self.assertEqual(stack.jobtuned.wait(10), 0)
+            for pid in workers:
+                self.assertFalse(os.path.exists(f"/proc/{pid}/stat")
+                                 and "Z" not in open(f"/proc/{pid}/stat").read().split()[2])
+        finally:
+            stack.stop()
+
+
+class RecyclingTest(unittest.TestCase):
+    def test_workers_are_replaced_after_max_requests(self):
+        stack = Stack(workers=2, max_requests=5).start()
+        try:
+            first = set(stack.worker_pids())
+            statuses = [stack.get("/api/health").status for _ in range(30)]
+            self.assertEqual(set(statuses), {200})
+            wait_until(lambda: len(stack.worker_pids()) == 2, what="pool refilled")
+            self.assertFalse(first & set(stack.worker_pids()))
+            self.assertNotIn("died", stack.log_text())
+        finally:
+            stack.stop()
+
+
+class StartupTest(unittest.TestCase):
+    def test_bad_configuration_stops_with_a_message(self):
+        stack = Stack(workers=2, env={"JOBTUNE_WORKERS": "many"})
+        try:
+            p = subprocess.run([JOBTUNED], env=stack.env(), stderr=subprocess.PIPE, timeout=10)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(b"JOBTUNE_WORKERS must be a whole number", p.stderr)
+        finally:
+            stack.stop()
+
+    def test_workers_that_cannot_initialise_are_not_respawned(self):
+        stack = Stack(workers=2, env={"MONGODB_URI": "mongodb://"})
+        try:
+            p = subprocess.run([JOBTUNED], env=stack.env(), stderr=subprocess.PIPE,
+                               timeout=30)
+            self.assertEqual(p.returncode, 1)
+            err = p.stderr.decode()
+            self.assertIn("failed to initialise; not respawning", err)
+            self.assertIn("no worker could start", err)
+            self.assertLess(err.count("worker cannot start"), 5)  # no crash loop
+        finally:
+            stack.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
