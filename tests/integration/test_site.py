@@ -1,0 +1,116 @@
+"""The static site nginx serves itself, and the headers every response gets."""
+import html
+import os
+import re
+import unittest
+from html.parser import HTMLParser
+
+from stack import ROOT, Stack
+
+POLICY = os.path.join(ROOT, "docs", "privacy-policy.txt")
+SEED = os.path.join(ROOT, "..", "shared", "seed", "privacy-policy.txt")
+
+
+class TextOf(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def normalize(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def page_text(body):
+    p = TextOf()
+    p.feed(body)
+    return normalize(html.unescape("".join(p.parts)))
+
+
+class SiteTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = Stack(workers=1).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def test_pages_are_served(self):
+        for path, marker in (("/", "Jobtune"), ("/privacy", "Privacy Policy"),
+                             ("/support", 'name="email"'), ("/support/thanks", "ticket")):
+            r = self.stack.get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertTrue(r.header("content-type").startswith("text/html"), path)
+            self.assertIn(marker, r.text, path)
+
+    def test_privacy_page_holds_the_whole_policy(self):
+        with open(POLICY, encoding="utf-8") as f:
+            policy = f.read()
+        if os.path.exists(SEED):  # the product's policy is the shared seed
+            with open(SEED, encoding="utf-8") as f:
+                self.assertEqual(policy, f.read())
+        text = page_text(self.stack.get("/privacy").text)
+        checked = 0
+        for para in re.split(r"\n\s*\n", policy):
+            para = normalize(para.replace("•", ""))
+            if para:
+                self.assertIn(para, text)
+                checked += 1
+        self.assertGreater(checked, 20)
+        self.assertIn("Last Updated: March 13, 2026", text)
+
+    def test_privacy_page_has_an_anchor_per_section(self):
+        body = self.stack.get("/privacy").text
+        for anchor in ("tldr", "data-we-collect", "how-we-use-your-data", "sub-processors", "your-rights"):
+            self.assertRegex(body, rf'id="{anchor}"')
+            self.assertIn(f'href="#{anchor}"', body)
+
+    def test_security_headers_on_static_and_api_responses(self):
+        for path in ("/", "/privacy", "/assets/site.css", "/api/health", "/api/nope", "/nope"):
+            r = self.stack.get(path)
+            csp = r.header("content-security-policy") or ""
+            self.assertIn("default-src 'self'", csp, path)
+            self.assertIn("frame-ancestors 'none'", csp, path)
+            self.assertEqual(r.header("x-content-type-options"), "nosniff", path)
+            self.assertEqual(r.header("referrer-policy"), "strict-origin-when-cross-origin", path)
+            self.assertRegex(r.header("x-request-id") or "", r"^[0-9a-f]{32}$", path)
+        self.assertEqual(self.stack.get("/api/health").header("cache-control"), "no-store")
+
+    def test_request_id_reaches_the_log(self):
+        r = self.stack.get("/api/health")
+        rid = r.header("x-request-id")
+        lines = [l for l in self.stack.log_lines() if l.get("request_id") == rid]
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(lines[0]["route"], "/api/health")
+        self.assertEqual(lines[0]["status"], 200)
+
+    def test_raw_html_files_and_unknown_pages_are_404(self):
+        self.assertEqual(self.stack.get("/privacy.html").status, 404)
+        self.assertEqual(self.stack.get("/errors/429.json").status, 404)
+        r = self.stack.get("/no-such-page")
+        self.assertEqual(r.status, 404)
+        self.assertIn("text/html", r.header("content-type"))
+
+    def test_head_on_api(self):
+        r = self.stack.request("HEAD", "/api/health")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, b"")
+
+
+if __name__ == "__main__":
+    unittest.main()
