@@ -14,7 +14,7 @@ JT_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libfcgi-dev
   libcurl4-openssl-dev libjansson-dev libmongoc-dev libbson-dev libjwt-dev
   libmaxminddb-dev libssl-dev"
 JT_RUN_PKGS="nginx-light curl"
-JT_TEST_PKGS="python3 python3-pymongo chromium valgrind nodejs npm"
+JT_TEST_PKGS="python3 python3-pymongo chromium valgrind"
 JT_BENCH_PKGS="wrk php-fpm"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -36,6 +36,13 @@ ensure_packages() {
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# ensure_node: Node.js and npm for the browser-test tooling (the machine's
+# own Node.js counts; Debian's packages otherwise).
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  ensure_packages nodejs npm
 }
 
 # ensure_ferretdb: build FerretDB once per machine, outside the work tree.
