@@ -9,13 +9,21 @@ sys.path.insert(0, HERE)
 
 
 class LineResult(unittest.TextTestResult):
+    successes = 0
+
     def addSuccess(self, test):
         super().addSuccess(test)
+        LineResult.successes += 1
         print(f"ok   integration {test.id()}", flush=True)
 
     def addFailure(self, test, err):
         super().addFailure(test, err)
         print(f"FAIL integration {test.id()}\n{self._exc_info_to_string(err, test)}", flush=True)
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            print(f"FAIL integration {subtest.id()}\n{self._exc_info_to_string(err, test)}", flush=True)
 
     def addError(self, test, err):
         super().addError(test, err)
@@ -29,9 +37,9 @@ def main():
                                      stream=open(os.devnull, "w"))
     result = runner.run(suite)
     failed = len(result.failures) + len(result.errors)
-    passed = result.testsRun - failed - len(result.skipped)
+    passed = LineResult.successes
     print(f"{passed} passed, {failed} failed")
-    return 1 if failed or result.testsRun == 0 else 0
+    return 1 if failed or passed == 0 else 0
 
 
 if __name__ == "__main__":

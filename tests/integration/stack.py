@@ -100,6 +100,7 @@ class Stack:
         self.ferret = subprocess.Popen(
             [FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/",
              "--telemetry=disable", "--debug-addr=-", "--log-level=warn",
+             f"--state-dir={self.data}",
              f"--listen-addr=127.0.0.1:{self.db_port}"],
             stdout=log, stderr=log)
         wait_until(lambda: socket.create_connection(("127.0.0.1", self.db_port), 0.2).close() or True,
