@@ -23,7 +23,16 @@ struct db {
     mongoc_client_t *client;
     mongoc_database_t *database;
     char name[64];
+    /* the outcome of the last operation, for db_health() */
+    bool up;
+    uint64_t observed_at_ms; /* monotonic; 0 = nothing observed yet */
 };
+
+static void observe(struct db *db, bool up)
+{
+    db->up = up;
+    db->observed_at_ms = log_now_ms();
+}
 
 static int init_done;
 
@@ -134,8 +143,11 @@ static json_t *from_value(bson_iter_t *it)
     uint32_t len;
 
     switch (bson_iter_type(it)) {
-    case BSON_TYPE_UTF8:
-        return json_stringn(bson_iter_utf8(it, &len), len);
+    case BSON_TYPE_UTF8: {
+        const char *str = bson_iter_utf8(it, &len); /* sets len: call it first */
+
+        return json_stringn(str, len);
+    }
     case BSON_TYPE_INT32:
         return json_integer(bson_iter_int32(it));
     case BSON_TYPE_INT64:
@@ -192,7 +204,7 @@ static json_t *from_bson(const bson_t *b)
 
 /* ---- errors ------------------------------------------------------------ */
 
-static int classify(const char *op, const bson_error_t *err)
+static int classify(struct db *db, const char *op, const bson_error_t *err)
 {
     if (err->domain == MONGOC_ERROR_SERVER_SELECTION ||
         err->domain == MONGOC_ERROR_STREAM ||
@@ -200,8 +212,10 @@ static int classify(const char *op, const bson_error_t *err)
          err->code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
         log_warn("database unreachable during %s (domain %u, code %u)", op,
                  err->domain, err->code);
+        observe(db, false);
         return DB_DOWN;
     }
+    observe(db, true); /* the server answered */
     if (err->code == 11000)
         return DB_DUPLICATE;
     log_error("database %s failed (domain %u, code %u)", op, err->domain, err->code);
@@ -287,7 +301,16 @@ int db_ping(struct db *db)
 
     ok = mongoc_database_command_simple(db->database, cmd, NULL, NULL, &err);
     bson_destroy(cmd);
-    return ok ? DB_OK : classify("ping", &err);
+    if (ok)
+        observe(db, true);
+    return ok ? DB_OK : classify(db, "ping", &err);
+}
+
+int db_health(struct db *db, unsigned max_age_ms)
+{
+    if (db->observed_at_ms != 0 && log_now_ms() - db->observed_at_ms < max_age_ms)
+        return db->up ? DB_OK : DB_DOWN;
+    return db_ping(db);
 }
 
 int db_insert(struct db *db, const char *coll, json_t *doc)
@@ -303,7 +326,9 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
-    return ok ? DB_OK : classify("insert", &err);
+    if (ok)
+        observe(db, true);
+    return ok ? DB_OK : classify(db, "insert", &err);
 }
 
 int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_t **out)
@@ -334,7 +359,9 @@ int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_
         }
     }
     if (rc == DB_OK && mongoc_cursor_error(cur, &err))
-        rc = classify("find", &err);
+        rc = classify(db, "find", &err);
+    else if (rc == DB_OK)
+        observe(db, true);
     mongoc_cursor_destroy(cur);
     mongoc_collection_destroy(c);
     bson_destroy(f);
@@ -364,11 +391,12 @@ int db_find_one(struct db *db, const char *coll, json_t *filter, json_t *opts, j
     return rc;
 }
 
-int db_update_one(struct db *db, const char *coll, json_t *filter, json_t *update,
-                  int64_t *count)
+static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
+                  bool upsert, int64_t *count)
 {
     mongoc_collection_t *c;
-    bson_t *f = to_bson(filter), *u = to_bson(update);
+    bson_t *f = to_bson(filter), *u = to_bson(upd);
+    bson_t *opts = upsert ? BCON_NEW("upsert", BCON_BOOL(true)) : NULL;
     bson_t reply;
     bson_error_t err;
     bool ok;
@@ -376,10 +404,11 @@ int db_update_one(struct db *db, const char *coll, json_t *filter, json_t *updat
     if (f == NULL || u == NULL) {
         bson_destroy(f);
         bson_destroy(u);
+        bson_destroy(opts);
         return DB_ERROR;
     }
     c = mongoc_database_get_collection(db->database, coll);
-    ok = mongoc_collection_update_one(c, f, u, NULL, &reply, &err);
+    ok = mongoc_collection_update_one(c, f, u, opts, &reply, &err);
     if (ok && count != NULL) {
         bson_iter_t it;
 
@@ -390,7 +419,19 @@ int db_update_one(struct db *db, const char *coll, json_t *filter, json_t *updat
     mongoc_collection_destroy(c);
     bson_destroy(f);
     bson_destroy(u);
-    return ok ? DB_OK : classify("update", &err);
+    bson_destroy(opts);
+    return ok ? DB_OK : classify(db, "update", &err);
+}
+
+int db_update_one(struct db *db, const char *coll, json_t *filter, json_t *upd,
+                  int64_t *count)
+{
+    return update(db, coll, filter, upd, false, count);
+}
+
+int db_upsert_one(struct db *db, const char *coll, json_t *filter, json_t *upd)
+{
+    return update(db, coll, filter, upd, true, NULL);
 }
 
 int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *count)
@@ -414,7 +455,7 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *cou
     bson_destroy(&reply);
     mongoc_collection_destroy(c);
     bson_destroy(f);
-    return ok ? DB_OK : classify("delete", &err);
+    return ok ? DB_OK : classify(db, "delete", &err);
 }
 
 int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code)
@@ -441,5 +482,5 @@ int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code)
         *server_code = (int)err.code;
     if (err.domain == MONGOC_ERROR_SERVER)
         return DB_ERROR; /* the caller decides whether the code matters */
-    return classify("command", &err);
+    return classify(db, "command", &err);
 }

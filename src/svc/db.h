@@ -31,6 +31,11 @@ void db_free(struct db *db);
 
 int db_ping(struct db *db);
 
+/* DB_OK or DB_DOWN as last observed by any operation of this process, when
+ * that was less than max_age_ms ago; otherwise a fresh ping.  Lets a busy
+ * health endpoint answer without a round trip per request. */
+int db_health(struct db *db, unsigned max_age_ms);
+
 /* doc is borrowed. */
 int db_insert(struct db *db, const char *coll, json_t *doc);
 
@@ -45,6 +50,8 @@ int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts,
 /* *count: matched / deleted documents; may be NULL. */
 int db_update_one(struct db *db, const char *coll, json_t *filter,
                   json_t *update, int64_t *count);
+/* Like db_update_one, inserting when nothing matches (upsert). */
+int db_upsert_one(struct db *db, const char *coll, json_t *filter, json_t *update);
 int db_delete_many(struct db *db, const char *coll, json_t *filter,
                    int64_t *count);
 

@@ -62,6 +62,9 @@ class DatabaseOutageTest(unittest.TestCase):
         master = self.stack.jobtuned.pid
         workers = self.stack.worker_pids()
         self.stack.stop_db()
+        # a worker reuses what it observed for up to 0.5 s, then finds out
+        wait_until(lambda: all(self.stack.get("/api/health").status == 503 for _ in range(4)),
+                   timeout=2.0, interval=0.1, what="health 503 within 2 s")
         for _ in range(4):  # both workers, more than once
             t0 = time.monotonic()
             r = self.stack.get("/api/health")
