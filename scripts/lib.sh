@@ -13,8 +13,8 @@ export PATH=$PATH:/usr/local/go/bin
 JT_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libfcgi-dev
   libcurl4-openssl-dev libjansson-dev libmongoc-dev libbson-dev libjwt-dev
   libmaxminddb-dev libssl-dev"
-JT_RUN_PKGS="nginx-light curl"
-JT_TEST_PKGS="python3 python3-pymongo chromium valgrind"
+JT_RUN_PKGS="nginx-light curl openssl"
+JT_TEST_PKGS="python3 python3-pymongo chromium valgrind libmaxmind-db-writer-perl python3-cryptography"
 JT_BENCH_PKGS="wrk php-fpm"
 
 log() { printf '==> %s\n' "$*" >&2; }

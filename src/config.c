@@ -48,6 +48,47 @@ static int env_long(const char *name, long dflt, long min, long max, long *out,
     return 0;
 }
 
+/* PEM keys pasted into one-line environment files arrive with "\n". */
+static const char *unescape_newlines(const char *v)
+{
+    char *copy, *o;
+
+    if (v == NULL || strstr(v, "\\n") == NULL)
+        return v;
+    copy = o = strdup(v);
+    if (copy == NULL)
+        return v;
+    for (const char *p = v; *p; p++) {
+        if (p[0] == '\\' && p[1] == 'n') {
+            *o++ = '\n';
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return copy; /* lives as long as the process, like the environment */
+}
+
+bool config_is_admin(const char *id)
+{
+    const char *p = config.admin_user_ids;
+    size_t n = strlen(id);
+
+    while (p != NULL && *p != '\0') {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+
+        while (p < end && *p == ' ')
+            p++;
+        if ((size_t)(end - p) >= n && memcmp(p, id, n) == 0 &&
+            (p + n == end || p[n] == ' '))
+            return true;
+        p = comma ? comma + 1 : NULL;
+    }
+    return false;
+}
+
 int config_load(char *err, size_t errlen)
 {
     const char *env = env_or("JOBTUNE_ENV", "development");
@@ -85,6 +126,21 @@ int config_load(char *err, size_t errlen)
     config.db_name = env_or("JOBTUNE_DB", "jobtune");
     config.schema_dir = env_or("JOBTUNE_SCHEMA_DIR", JT_SCHEMA_DIR);
     config.secret = env_or("JOBTUNE_SECRET", NULL);
+    config.geoip_db = env_or("GEOIP_DB", NULL);
+    config.clerk_jwt_key = unescape_newlines(env_or("CLERK_JWT_KEY", NULL));
+    config.clerk_jwks_url = env_or("CLERK_JWKS_URL", NULL);
+    config.clerk_issuer = env_or("CLERK_ISSUER", NULL);
+    config.clerk_authorized_parties = env_or("CLERK_AUTHORIZED_PARTIES", NULL);
+    config.clerk_secret_key = env_or("CLERK_SECRET_KEY", NULL);
+    config.clerk_api_url = env_or("CLERK_API_URL", "https://api.clerk.com");
+    config.admin_user_ids = env_or("JOBTUNE_ADMIN_USER_IDS", NULL);
+    config.clerk_webhook_secret = env_or("CLERK_WEBHOOK_SECRET", NULL);
+    if (config.production && config.clerk_issuer != NULL &&
+        strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0) {
+        snprintf(err, errlen, "CLERK_ISSUER is the development issuer of scripts/dev-token; "
+                              "production accepts only Clerk's");
+        return -1;
+    }
     if (config.production && config.secret == NULL) {
         snprintf(err, errlen, "JOBTUNE_SECRET is required in production");
         return -1;

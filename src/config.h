@@ -20,6 +20,16 @@ struct config {
     const char *db_name;        /* JOBTUNE_DB */
     const char *schema_dir;     /* JOBTUNE_SCHEMA_DIR: the sql/ files */
     const char *secret;         /* JOBTUNE_SECRET */
+    const char *geoip_db;       /* GEOIP_DB: a MaxMind DB file, NULL = none */
+    /* sign-in (Clerk); NULL = unset */
+    const char *clerk_jwt_key;            /* CLERK_JWT_KEY, PEM ("\n" escapes allowed) */
+    const char *clerk_jwks_url;           /* CLERK_JWKS_URL */
+    const char *clerk_issuer;             /* CLERK_ISSUER */
+    const char *clerk_authorized_parties; /* CLERK_AUTHORIZED_PARTIES */
+    const char *clerk_secret_key;         /* CLERK_SECRET_KEY */
+    const char *clerk_api_url;            /* CLERK_API_URL */
+    const char *admin_user_ids;           /* JOBTUNE_ADMIN_USER_IDS */
+    const char *clerk_webhook_secret;     /* CLERK_WEBHOOK_SECRET: whsec_..., NULL = unset */
 };
 
 extern struct config config;
@@ -27,5 +37,11 @@ extern struct config config;
 /* Fill `config` from the environment; on a bad value writes a sentence to
  * err and returns -1. */
 int config_load(char *err, size_t errlen);
+
+/* Is id one of JOBTUNE_ADMIN_USER_IDS? */
+bool config_is_admin(const char *id);
+
+/* The issuer of scripts/dev-token's tokens, refused in production. */
+#define CONFIG_DEV_ISSUER "https://dev.jobtune.invalid"
 
 #endif

@@ -12,6 +12,24 @@
 #include "log.h"
 #include "master.h"
 #include "migrate.h"
+#include "svc/geo.h"
+
+/*
+ * A GEOIP_DB that cannot be opened is reported here, once, instead of by
+ * every worker, and the server runs without it (the region route answers
+ * the default).  Nothing stays open: workers map the file after fork.
+ */
+static void check_geoip_db(void)
+{
+    char err[256];
+    struct geo *g = geo_open(config.geoip_db, err, sizeof(err));
+
+    if (g == NULL && err[0] != '\0') {
+        log_warn("%s; running without it: privacy regions fall back to the default", err);
+        config.geoip_db = NULL;
+    }
+    geo_close(g);
+}
 
 int main(int argc, char **argv)
 {
@@ -29,5 +47,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: jobtuned [migrate | --version]\n");
         return 2;
     }
+    check_geoip_db();
     return master_run(master_listen(config.listen));
 }

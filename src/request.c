@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "form.h"
 #include "jsonx.h"
 #include "log.h"
@@ -429,10 +430,10 @@ int request_dispatch(struct request *req, const struct route *table, size_t n)
     route = req->match.route;
     if (req->slot != NULL)
         scoreboard_set_route(req->slot, route->pattern);
+    if (route->auth != AUTH_PUBLIC && (status = auth_require(req, route->auth)) != 0)
+        return status;
     if ((status = read_body(req, route)) != 0)
         return status;
-    if (route->auth != AUTH_PUBLIC)
-        return request_error(req, 401, "unauthenticated", "Sign in to use this address.");
 
     status = route->handler(req);
     if (status < 100 || status > 599) {

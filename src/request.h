@@ -38,6 +38,7 @@ struct request {
     const char *remote_addr;
     const char *content_type;  /* media type, lower case, no parameters */
     struct route_match match;
+    const char *user_id;       /* the session's Clerk user id, or NULL */
 
     /* body */
     char *body;                /* NUL-terminated, arena memory */

@@ -10,9 +10,13 @@
 #define KiB 1024
 
 static const struct route routes[] = {
-    /* method  pattern          handler          auth         body               limit */
-    {"GET",  "/api/health",   health_get,      AUTH_PUBLIC, BODY_NONE,         0},
-    {"POST", "/api/support",  support_create,  AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB},
+    /* method  pattern                 handler             auth         body               limit */
+    {"GET",  "/api/health",          health_get,         AUTH_PUBLIC, BODY_NONE,         0},
+    {"GET",  "/api/me",              me_get,             AUTH_USER,   BODY_NONE,         0},
+    {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB},
+    {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0},
+    {"POST", "/api/support",         support_create,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB},
+    {"POST", "/api/webhooks/clerk",  webhooks_clerk,     AUTH_PUBLIC, BODY_RAW,          256 * KiB},
 };
 
 const struct route *routes_table(size_t *n)

@@ -30,6 +30,8 @@
 #include "routes/routes.h"
 #include "scoreboard.h"
 #include "svc/db.h"
+#include "svc/clerk.h"
+#include "svc/geo.h"
 
 static volatile sig_atomic_t quit_requested;
 
@@ -155,8 +157,15 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
         log_error("worker cannot start: %s", err);
         _exit(WORKER_EXIT_INIT);
     }
+    /* Not fatal: without it the region route answers the default, as for
+     * an unknown address.  main.c already reported (and cleared) a bad
+     * GEOIP_DB; a failure here means the file changed since. */
+    ws.geo = geo_open(config.geoip_db, err, sizeof(err));
+    if (ws.geo == NULL && err[0] != '\0')
+        log_warn("%s; this worker runs without it", err);
+    ws.clerk = clerk_new();
     arena = arena_new(16 * 1024);
-    if (arena == NULL || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
+    if (ws.clerk == NULL || arena == NULL || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
         log_error("worker cannot start: FastCGI initialisation failed");
         _exit(WORKER_EXIT_INIT);
     }
@@ -186,6 +195,8 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
     }
     FCGX_Free(&fcgx, 0);
     arena_free(arena);
+    geo_close(ws.geo);
+    clerk_free(ws.clerk);
     db_free(ws.db);
     _exit(0);
 }

@@ -16,7 +16,20 @@ const struct route *routes_table(size_t *n);
 /* health.c */
 int health_get(struct request *req);
 
+/* privacy.c */
+int privacy_region_get(struct request *req);
+/* The region answer for this request (profile, else address): new reference. */
+struct json_t;
+struct json_t *privacy_region_of(struct request *req);
+
+/* me.c */
+int me_get(struct request *req);
+int me_patch(struct request *req);
+
 /* support.c */
 int support_create(struct request *req);
+
+/* webhooks.c */
+int webhooks_clerk(struct request *req);
 
 #endif

@@ -8,6 +8,10 @@
  * request are one atomic insert: the database has no transactions (FerretDB
  * 1.x), and a crash between two inserts must never leave half of it.
  *
+ * Each ticket records the privacy regime in force when it was opened
+ * (from the declared residence of a signed-in user, else the address) and,
+ * when the sender is signed in, their user id, so an erasure finds it.
+ *
  * Bots: the form has a hidden "website" field.  A post that fills it gets
  * the same answer as a real one, with a ticket number, and nothing stored.
  */
@@ -18,6 +22,7 @@
 #include <sys/random.h>
 
 #include "arena.h"
+#include "jsonx.h"
 #include "request.h"
 #include "svc/db.h"
 #include "text.h"
@@ -113,8 +118,8 @@ static int respond(struct request *req, const char *number, json_t *privacy)
 /* POST /api/support -> 201 {"ticket","status"} | 303 /support/thanks | 422 | 503 */
 int support_create(struct request *req)
 {
-    const char *email, *name, *subject, *message, *website;
-    json_t *fields = json_object(), *doc, *privacy = NULL;
+    const char *email, *name, *subject, *message, *website, *regime;
+    json_t *fields = json_object(), *doc, *privacy = NULL, *region;
     int64_t now = db_now_ms();
     char number[13], due[40];
     bool ok = true;
@@ -148,6 +153,8 @@ int support_create(struct request *req)
     if (website != NULL)
         return respond(req, number, privacy);
 
+    region = jsonx_own(req->arena, privacy_region_of(req));
+    regime = jsonx_string(region, "regime");
     for (int attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
         if (attempt > 0 && ticket_number(number) != 0)
             break;
@@ -160,11 +167,16 @@ int support_create(struct request *req)
             break;
         if (name != NULL)
             json_object_set_new(doc, "name", json_string(name));
+        if (regime != NULL)
+            json_object_set_new(doc, "regime", json_string(regime));
+        if (req->user_id != NULL)
+            json_object_set_new(doc, "userId", json_string(req->user_id));
         if (privacy != NULL)
             json_object_set_new(doc, "privacyRequest",
-                                json_pack("{s:s, s:s, s:o, s:o}", "type", "deletion",
+                                json_pack("{s:s, s:s, s:o, s:o, s:s?}", "type", "deletion",
                                           "status", "open", "openedAt", db_date(now),
-                                          "dueAt", db_date(now + DELETION_DAYS * DAY_MS)));
+                                          "dueAt", db_date(now + DELETION_DAYS * DAY_MS),
+                                          "regime", regime));
         rc = db_insert(req->ws->db, "tickets", doc);
         json_decref(doc);
         if (rc != DB_DUPLICATE)

@@ -11,9 +11,13 @@ SUITE(router_tests);
 SUITE(form_tests);
 SUITE(jsonx_tests);
 SUITE(text_tests);
+SUITE(region_tests);
+SUITE(geo_tests);
+SUITE(svix_tests);
 
 static const struct unit_test *const suites[] = {
-    arena_tests, router_tests, form_tests, jsonx_tests, text_tests,
+    arena_tests, router_tests, form_tests, jsonx_tests, text_tests, region_tests, geo_tests,
+    svix_tests,
 };
 
 int main(void)

@@ -1,0 +1,276 @@
+/*
+ * webhooks.c - events pushed to us by outside services: today Clerk's
+ * user.created, user.updated and user.deleted, delivered and signed by
+ * Svix.
+ *
+ * Order of work, each step before any effect of the next: configured
+ * (CLERK_WEBHOOK_SECRET) -> headers present -> signature and timestamp
+ * (svc/svix.c, ±5 min) -> body is a JSON object -> not seen before ->
+ * process -> remember.  Nothing from an unverified request is parsed or
+ * stored.
+ *
+ * Svix delivers at least once and retries for about a day, so:
+ *   - webhook_events {_id: svix-id, type, receivedAt} remembers deliveries;
+ *     a known svix-id is answered "duplicate" without reprocessing.  The
+ *     record is written after processing: processing is idempotent (an
+ *     upsert, or an erasure), so a crash between the two only means the
+ *     retry processes again, never that an event is lost.
+ *   - deliveries are not ordered: a user.updated retried after the user's
+ *     user.deleted must not bring the profile back.  The user.deleted
+ *     record also keeps the Clerk user id (userId) as a tombstone, and
+ *     profile events for an erased user are ignored.  Clerk never reuses
+ *     user ids.
+ *
+ * Only what the profile needs is kept (primary email, name); the body,
+ * emails, names and the secret are never logged.
+ */
+#include "routes/routes.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "config.h"
+#include "jsonx.h"
+#include "log.h"
+#include "request.h"
+#include "svc/db.h"
+#include "svc/svix.h"
+#include "text.h"
+#include "users.h"
+#include "worker.h"
+
+#define EVENTS "webhook_events"
+#define MSG_ID_MAX 256  /* Svix ids are "msg_" + 27 characters */
+#define USER_ID_MAX 128 /* Clerk ids are "user_" + 27 characters */
+
+struct delivery {
+    const char *id, *timestamp, *signature; /* borrowed CGI values */
+};
+
+static bool present(const char *v)
+{
+    return v != NULL && *v != '\0';
+}
+
+/* The svix-* headers, or else the white-label webhook-* set, taken as a
+ * set as Svix's own libraries do. */
+static void delivery_headers(const struct request *req, struct delivery *d)
+{
+    d->id = request_env(req, "HTTP_SVIX_ID");
+    d->timestamp = request_env(req, "HTTP_SVIX_TIMESTAMP");
+    d->signature = request_env(req, "HTTP_SVIX_SIGNATURE");
+    if (present(d->id) && present(d->timestamp) && present(d->signature))
+        return;
+    d->id = request_env(req, "HTTP_WEBHOOK_ID");
+    d->timestamp = request_env(req, "HTTP_WEBHOOK_TIMESTAMP");
+    d->signature = request_env(req, "HTTP_WEBHOOK_SIGNATURE");
+}
+
+/* An id we are willing to use as a document _id: 1..max printable ASCII
+ * characters, no spaces. */
+static bool is_plain_id(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    for (; s[n] != '\0'; n++)
+        if ((unsigned char)s[n] <= ' ' || (unsigned char)s[n] > '~' || n == max)
+            return false;
+    return n > 0;
+}
+
+/* ---- the event's data ------------------------------------------------- */
+
+/* Borrowed address of the primary email (email_addresses[i] whose id is
+ * primary_email_address_id), or NULL. */
+static const char *primary_email(json_t *data)
+{
+    const char *primary = jsonx_string(data, "primary_email_address_id");
+    json_t *list = json_object_get(data, "email_addresses"), *entry;
+    size_t i;
+
+    if (primary == NULL || !json_is_array(list))
+        return NULL;
+    json_array_foreach(list, i, entry) {
+        const char *id = jsonx_string(entry, "id");
+        const char *address = jsonx_string(entry, "email_address");
+
+        if (id != NULL && strcmp(id, primary) == 0)
+            return present(address) ? address : NULL;
+    }
+    return NULL;
+}
+
+/* Trimmed arena copy of a string member; "" when absent, NULL when out of
+ * memory. */
+static char *trimmed(struct arena *a, json_t *obj, const char *key)
+{
+    const char *v = jsonx_string(obj, key);
+    char *s = arena_strdup(a, v ? v : "");
+
+    return s ? text_trim(s) : NULL;
+}
+
+/* *out = "first last" (trimmed; NULL when both are empty or null).
+ * False when out of memory. */
+static bool full_name(struct arena *a, json_t *data, const char **out)
+{
+    char *first = trimmed(a, data, "first_name"), *last = trimmed(a, data, "last_name");
+
+    *out = NULL;
+    if (first == NULL || last == NULL)
+        return false;
+    if (*first == '\0' || *last == '\0') {
+        *out = *first ? first : *last ? last : NULL;
+        return true;
+    }
+    *out = arena_printf(a, "%s %s", first, last);
+    return *out != NULL;
+}
+
+/* ---- processing ------------------------------------------------------- */
+
+enum outcome { PROCESSED, IGNORED };
+
+/* Apply one verified event; a DB_ status, with *outcome set on DB_OK and
+ * *bad naming a malformed event (400) when DB_ERROR is returned for it. */
+static int process(struct request *req, const char *type, json_t *data,
+                   enum outcome *outcome, const char **bad)
+{
+    const char *user_id = jsonx_string(data, "id"), *name;
+    bool profile = strcmp(type, "user.created") == 0 || strcmp(type, "user.updated") == 0;
+    struct db *db = req->ws->db;
+    bool erased;
+    int rc;
+
+    *outcome = IGNORED;
+    *bad = NULL;
+    if (!profile && strcmp(type, "user.deleted") != 0)
+        return DB_OK;
+    if (user_id == NULL || !is_plain_id(user_id, USER_ID_MAX)) {
+        *bad = "The event's data has no valid user id.";
+        return DB_ERROR;
+    }
+    if (!profile) {
+        *outcome = PROCESSED;
+        return users_erase(db, user_id, NULL);
+    }
+    if (!full_name(req->arena, data, &name))
+        return DB_ERROR;
+    if ((rc = users_is_erased(db, user_id, &erased)) != DB_OK || erased)
+        return rc;
+    *outcome = PROCESSED;
+    return users_upsert_profile(db, user_id, primary_email(data), name);
+}
+
+/* Remember the delivery: DB_OK, DB_DUPLICATE (a racing twin got there
+ * first) or a failure. */
+static int remember(struct db *db, const char *msg_id, const char *type, json_t *data)
+{
+    json_t *doc = json_pack("{s:s, s:s, s:o}", "_id", msg_id, "type", type,
+                            "receivedAt", db_date(db_now_ms()));
+    int rc;
+
+    if (doc == NULL)
+        return DB_ERROR;
+    /* the tombstone that keeps retried profile events from resurrecting */
+    if (strcmp(type, "user.deleted") == 0)
+        json_object_set_new(doc, "userId", json_string(jsonx_string(data, "id")));
+    rc = db_insert(db, EVENTS, doc);
+    json_decref(doc);
+    return rc;
+}
+
+static int status_answer(struct request *req, const char *status)
+{
+    return request_json(req, 200, json_pack("{s:s}", "status", status));
+}
+
+static int db_failure(struct request *req, int rc)
+{
+    if (rc == DB_DOWN)
+        return request_error(req, 503, "db_unavailable",
+                             "The event could not be processed right now; "
+                             "deliver it again later.");
+    return 500;
+}
+
+/* POST /api/webhooks/clerk -> 200 {"status":"processed"|"duplicate"|"ignored"} | 400 | 401 | 503 */
+int webhooks_clerk(struct request *req)
+{
+    struct delivery d;
+    json_error_t jerr;
+    json_t *event, *data, *seen = NULL, *filter;
+    const char *type, *bad;
+    enum outcome outcome;
+    bool known;
+    int rc;
+
+    if (config.clerk_webhook_secret == NULL)
+        return request_error(req, 503, "not_configured",
+                             "Clerk webhooks are not configured: set CLERK_WEBHOOK_SECRET.");
+    delivery_headers(req, &d);
+    if (!present(d.id) || !present(d.timestamp) || !present(d.signature))
+        return request_error(req, 400, "bad_request",
+                             "The svix-id, svix-timestamp and svix-signature headers "
+                             "are required.");
+    if (!is_plain_id(d.id, MSG_ID_MAX))
+        return request_error(req, 400, "bad_request", "The svix-id header is malformed.");
+
+    rc = svix_verify(config.clerk_webhook_secret, d.id, d.timestamp, req->body,
+                     req->body_len, d.signature, time(NULL), SVIX_TOLERANCE_S);
+    switch (rc) {
+    case SVIX_OK:
+        break;
+    case SVIX_BAD_HEADER:
+        return request_error(req, 400, "bad_request",
+                             "The svix-timestamp or svix-signature header is malformed.");
+    case SVIX_BAD_SIGNATURE:
+    case SVIX_STALE:
+        return request_error(req, 401, "invalid_signature",
+                             "The webhook signature could not be verified.");
+    case SVIX_BAD_SECRET:
+        log_error("clerk webhook: %s", svix_strerror(rc));
+        return request_error(req, 503, "not_configured",
+                             "Clerk webhooks are not configured: CLERK_WEBHOOK_SECRET is "
+                             "not a valid whsec_ secret.");
+    default:
+        log_error("clerk webhook: %s", svix_strerror(rc));
+        return 500;
+    }
+
+    /* Clerk's own JSON, verified: parsed without jsonx's key rules, since
+     * its metadata objects may hold any key and only named string values
+     * are ever stored. */
+    event = jsonx_own(req->arena, json_loadb(req->body, req->body_len,
+                                             JSON_REJECT_DUPLICATES, &jerr));
+    type = jsonx_string(event, "type");
+    data = json_object_get(event, "data");
+    if (!json_is_object(event) || type == NULL || !json_is_object(data))
+        return request_error(req, 400, "bad_request",
+                             "The body is not a JSON event object with a type and data.");
+
+    filter = json_pack("{s:s}", "_id", d.id);
+    rc = filter ? db_find_one(req->ws->db, EVENTS, filter, NULL, &seen) : DB_ERROR;
+    json_decref(filter);
+    known = seen != NULL;
+    json_decref(seen);
+    if (rc != DB_OK)
+        return db_failure(req, rc);
+    if (known)
+        return status_answer(req, "duplicate");
+
+    rc = process(req, type, data, &outcome, &bad);
+    if (bad != NULL)
+        return request_error(req, 400, "bad_request", bad);
+    if (rc != DB_OK)
+        return db_failure(req, rc);
+    rc = remember(req->ws->db, d.id, type, data);
+    if (rc == DB_DUPLICATE)
+        return status_answer(req, "duplicate");
+    if (rc != DB_OK)
+        return db_failure(req, rc);
+    return status_answer(req, outcome == PROCESSED ? "processed" : "ignored");
+}

@@ -1,0 +1,521 @@
+/*
+ * clerk.c - session verification (see clerk.h for the threat it answers).
+ *
+ * Invariants:
+ *  - jwt_decode() only ever sees a token whose header says RS256 and names
+ *    a kid, and a key we selected; its result is checked for RS256 again.
+ *  - Claims are read back through Jansson and checked here (libjwt 1.10
+ *    checks none): exp required, nbf/iat when present, 5 s of leeway, iss,
+ *    azp against the allow-list, sub.
+ *  - The JWKS is fetched lazily and at most once a minute, so a flood of
+ *    tokens with made-up kids cannot turn into a flood of requests to Clerk.
+ *  - Nothing here logs a token, a claim value or a key.
+ */
+#include "svc/clerk.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+#define MAX_KEYS 16
+#define KID_MAX 128
+#define TOKEN_MAX 8192
+#define CACHE_SLOTS 256
+#define JWKS_MIN_INTERVAL_S 60
+#define JWKS_MAX_BYTES (256 * 1024)
+
+struct key {
+    char kid[KID_MAX];
+    char *pem;
+};
+
+struct cached {
+    unsigned char hash[SHA256_DIGEST_LENGTH];
+    char user_id[CLERK_USER_ID_MAX];
+    int64_t exp;
+    bool used;
+    bool user_known;
+};
+
+struct clerk {
+    char *pem;                 /* CLERK_JWT_KEY, NULL when unset or unusable */
+    struct key jwks[MAX_KEYS]; /* the last JWKS fetched */
+    size_t njwks;
+    int64_t jwks_fetched_at;   /* 0 = never */
+    int64_t jwks_refetched_at; /* last refetch for an unknown kid, 0 = none */
+    CURL *curl;
+    struct cached cache[CACHE_SLOTS];
+    struct clerk_stats stats;
+};
+
+/* ---- configuration ------------------------------------------------------- */
+
+static bool pem_key_missing;
+
+const char *clerk_missing_config(void)
+{
+    if ((config.clerk_jwt_key == NULL || pem_key_missing) && config.clerk_jwks_url == NULL)
+        return "CLERK_JWT_KEY";
+    if (config.clerk_issuer == NULL)
+        return "CLERK_ISSUER";
+    return NULL;
+}
+
+bool clerk_origin_allowed(const char *origin)
+{
+    const char *p = config.clerk_authorized_parties;
+    size_t olen;
+
+    if (origin == NULL || p == NULL)
+        return false;
+    olen = strlen(origin);
+    while (*p != '\0') {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+        const char *s = p, *e = end;
+
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if ((size_t)(e - s) == olen && olen > 0 && memcmp(s, origin, olen) == 0)
+            return true;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    return false;
+}
+
+/* A PEM public key that OpenSSL reads as RSA, in a new malloc'd copy. */
+static char *check_pem(const char *text)
+{
+    BIO *bio = BIO_new_mem_buf(text, -1);
+    EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    char *copy = NULL;
+
+    if (pkey != NULL && EVP_PKEY_base_id(pkey) == EVP_PKEY_RSA)
+        copy = strdup(text);
+    EVP_PKEY_free(pkey);
+    BIO_free(bio);
+    return copy;
+}
+
+struct clerk *clerk_new(void)
+{
+    struct clerk *c = calloc(1, sizeof(*c));
+
+    if (c == NULL)
+        return NULL;
+    if (config.clerk_jwt_key != NULL) {
+        c->pem = check_pem(config.clerk_jwt_key);
+        if (c->pem == NULL) {
+            log_error("CLERK_JWT_KEY is not a PEM RSA public key; sign-in is disabled");
+            pem_key_missing = true;
+        }
+    }
+    return c;
+}
+
+static void drop_jwks(struct clerk *c)
+{
+    for (size_t i = 0; i < c->njwks; i++)
+        free(c->jwks[i].pem);
+    c->njwks = 0;
+}
+
+void clerk_free(struct clerk *c)
+{
+    if (c == NULL)
+        return;
+    drop_jwks(c);
+    free(c->pem);
+    if (c->curl != NULL)
+        curl_easy_cleanup(c->curl);
+    free(c);
+}
+
+void clerk_forget(struct clerk *c)
+{
+    memset(c->cache, 0, sizeof(c->cache));
+}
+
+void clerk_stats_get(const struct clerk *c, struct clerk_stats *out)
+{
+    *out = c->stats;
+}
+
+/* ---- base64url ------------------------------------------------------------- */
+
+/* Decode base64url (no padding) into a new NUL-terminated buffer. */
+static unsigned char *b64url_decode(const char *s, size_t n, size_t *outlen)
+{
+    size_t padded = (n + 3) / 4 * 4;
+    char *std;
+    unsigned char *out;
+    int len;
+
+    if (n == 0 || n % 4 == 1)
+        return NULL;
+    std = malloc(padded + 1);
+    out = malloc(padded / 4 * 3 + 1);
+    if (std == NULL || out == NULL) {
+        free(std);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+
+        if (ch == '-')
+            ch = '+';
+        else if (ch == '_')
+            ch = '/';
+        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                   (ch >= '0' && ch <= '9'))) {
+            free(std);
+            free(out);
+            return NULL;
+        }
+        std[i] = ch;
+    }
+    for (size_t i = n; i < padded; i++)
+        std[i] = '=';
+    std[padded] = '\0';
+    len = EVP_DecodeBlock(out, (unsigned char *)std, (int)padded);
+    free(std);
+    if (len < 0) {
+        free(out);
+        return NULL;
+    }
+    len -= (int)(padded - n); /* EVP_DecodeBlock counts padding as zero bytes */
+    out[len] = '\0';
+    *outlen = (size_t)len;
+    return out;
+}
+
+/* ---- JWKS ------------------------------------------------------------------ */
+
+static char *jwk_to_pem(const char *n64, const char *e64)
+{
+    size_t nlen = 0, elen = 0;
+    unsigned char *n = b64url_decode(n64, strlen(n64), &nlen);
+    unsigned char *e = b64url_decode(e64, strlen(e64), &elen);
+    BIGNUM *bn = NULL, *be = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    EVP_PKEY *pkey = NULL;
+    BIO *bio = NULL;
+    char *pem = NULL, *data;
+    long len;
+
+    if (n == NULL || e == NULL)
+        goto done;
+    bn = BN_bin2bn(n, (int)nlen, NULL);
+    be = BN_bin2bn(e, (int)elen, NULL);
+    bld = OSSL_PARAM_BLD_new();
+    if (bn == NULL || be == NULL || bld == NULL ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
+        (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+        goto done;
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+        goto done;
+    bio = BIO_new(BIO_s_mem());
+    if (bio == NULL || !PEM_write_bio_PUBKEY(bio, pkey))
+        goto done;
+    len = BIO_get_mem_data(bio, &data);
+    pem = malloc((size_t)len + 1);
+    if (pem != NULL) {
+        memcpy(pem, data, (size_t)len);
+        pem[len] = '\0';
+    }
+done:
+    BIO_free(bio);
+    EVP_PKEY_free(pkey);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn);
+    BN_free(be);
+    free(n);
+    free(e);
+    return pem;
+}
+
+struct buf {
+    char *p;
+    size_t len;
+};
+
+static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct buf *b = userp;
+    size_t n = size * nmemb;
+    char *grown;
+
+    if (b->len + n > JWKS_MAX_BYTES)
+        return 0; /* aborts the transfer */
+    grown = realloc(b->p, b->len + n + 1);
+    if (grown == NULL)
+        return 0;
+    b->p = grown;
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return n;
+}
+
+static void fetch_jwks(struct clerk *c, int64_t now)
+{
+    struct curl_slist *headers = NULL;
+    struct buf body = {0};
+    json_t *root, *keys, *k;
+    long status = 0;
+    size_t i, loaded = 0;
+    CURLcode rc;
+
+    c->jwks_fetched_at = now;
+    c->stats.jwks_fetches++;
+    if (c->curl == NULL && (c->curl = curl_easy_init()) == NULL)
+        return;
+    curl_easy_reset(c->curl);
+    if (config.clerk_secret_key != NULL) {
+        char auth[512];
+
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", config.clerk_secret_key);
+        headers = curl_slist_append(headers, auth);
+        OPENSSL_cleanse(auth, sizeof(auth));
+    }
+    curl_easy_setopt(c->curl, CURLOPT_URL, config.clerk_jwks_url);
+    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+    curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    rc = curl_easy_perform(c->curl);
+    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK || status != 200) {
+        log_warn("JWKS fetch failed (curl %d, HTTP %ld)", (int)rc, status);
+        free(body.p);
+        return;
+    }
+    root = json_loadb(body.p, body.len, 0, NULL);
+    free(body.p);
+    keys = json_object_get(root, "keys");
+    if (!json_is_array(keys)) {
+        log_warn("JWKS answer has no keys array");
+        json_decref(root);
+        return;
+    }
+    drop_jwks(c);
+    json_array_foreach(keys, i, k) {
+        const char *kid = json_string_value(json_object_get(k, "kid"));
+        const char *kty = json_string_value(json_object_get(k, "kty"));
+        const char *alg = json_string_value(json_object_get(k, "alg"));
+        const char *n = json_string_value(json_object_get(k, "n"));
+        const char *e = json_string_value(json_object_get(k, "e"));
+        char *pem;
+
+        if (c->njwks == MAX_KEYS)
+            break;
+        if (kid == NULL || strlen(kid) >= KID_MAX || kty == NULL || strcmp(kty, "RSA") != 0 ||
+            (alg != NULL && strcmp(alg, "RS256") != 0) || n == NULL || e == NULL)
+            continue;
+        if ((pem = jwk_to_pem(n, e)) == NULL)
+            continue;
+        snprintf(c->jwks[c->njwks].kid, KID_MAX, "%s", kid);
+        c->jwks[c->njwks].pem = pem;
+        c->njwks++;
+        loaded++;
+    }
+    json_decref(root);
+    log_info("JWKS loaded: %zu RSA keys", loaded);
+}
+
+static const char *jwks_key(struct clerk *c, const char *kid)
+{
+    for (size_t i = 0; i < c->njwks; i++)
+        if (strcmp(c->jwks[i].kid, kid) == 0)
+            return c->jwks[i].pem;
+    return NULL;
+}
+
+/*
+ * The key for kid: the JWKS first (fetched on first use; refetched when a
+ * kid is unknown, at most once a minute), then CLERK_JWT_KEY, which stands
+ * for any kid the JWKS does not have.
+ */
+static const char *select_key(struct clerk *c, const char *kid, int64_t now)
+{
+    const char *pem = jwks_key(c, kid);
+
+    if (pem != NULL)
+        return pem;
+    if (config.clerk_jwks_url != NULL) {
+        if (c->jwks_fetched_at == 0) {
+            fetch_jwks(c, now);
+            pem = jwks_key(c, kid);
+        } else if (c->jwks_refetched_at == 0 || now - c->jwks_refetched_at >= JWKS_MIN_INTERVAL_S) {
+            c->jwks_refetched_at = now;
+            fetch_jwks(c, now);
+            pem = jwks_key(c, kid);
+        }
+        if (pem != NULL)
+            return pem;
+    }
+    return c->pem;
+}
+
+/* ---- verification ---------------------------------------------------------- */
+
+/* The header must be {"alg":"RS256","kid":"...", "typ":"JWT"?}. */
+static bool header_ok(const char *token, size_t len, char kid[KID_MAX])
+{
+    size_t n = 0;
+    unsigned char *raw = b64url_decode(token, len, &n);
+    json_t *h = raw ? json_loadb((const char *)raw, n, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    const char *alg = json_string_value(json_object_get(h, "alg"));
+    const char *k = json_string_value(json_object_get(h, "kid"));
+    json_t *typ = json_object_get(h, "typ");
+    bool ok = h != NULL && alg != NULL && strcmp(alg, "RS256") == 0 && k != NULL &&
+              *k != '\0' && strlen(k) < KID_MAX &&
+              (typ == NULL || (json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0)) &&
+              json_object_get(h, "crit") == NULL;
+
+    if (ok)
+        snprintf(kid, KID_MAX, "%s", k);
+    json_decref(h);
+    free(raw);
+    return ok;
+}
+
+static bool number_claim(json_t *claims, const char *name, bool required, int64_t *out)
+{
+    json_t *v = json_object_get(claims, name);
+
+    if (v == NULL)
+        return !required;
+    if (!json_is_number(v))
+        return false;
+    *out = (int64_t)json_number_value(v);
+    return true;
+}
+
+static bool claims_ok(json_t *claims, int64_t now, struct clerk_session *out)
+{
+    const char *iss = json_string_value(json_object_get(claims, "iss"));
+    const char *sub = json_string_value(json_object_get(claims, "sub"));
+    json_t *azp = json_object_get(claims, "azp");
+    int64_t exp = 0, nbf = 0, iat = 0;
+
+    if (!number_claim(claims, "exp", true, &exp) || now > exp + CLERK_LEEWAY_S)
+        return false;
+    if (json_object_get(claims, "nbf") != NULL &&
+        (!number_claim(claims, "nbf", true, &nbf) || nbf > now + CLERK_LEEWAY_S))
+        return false;
+    if (json_object_get(claims, "iat") != NULL &&
+        (!number_claim(claims, "iat", true, &iat) || iat > now + CLERK_LEEWAY_S))
+        return false;
+    if (iss == NULL || strcmp(iss, config.clerk_issuer) != 0)
+        return false;
+    if (azp != NULL && (!json_is_string(azp) || !clerk_origin_allowed(json_string_value(azp))))
+        return false;
+    if (sub == NULL || *sub == '\0' || strlen(sub) >= CLERK_USER_ID_MAX)
+        return false;
+    snprintf(out->user_id, sizeof(out->user_id), "%s", sub);
+    out->exp = exp;
+    return true;
+}
+
+int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_session *out)
+{
+    unsigned char hash[SHA256_DIGEST_LENGTH];
+    const char *dot1, *dot2;
+    char kid[KID_MAX];
+    const char *pem;
+    struct cached *slot;
+    jwt_t *jwt = NULL;
+    char *grants;
+    json_t *claims;
+    size_t len;
+    bool ok;
+
+    memset(out, 0, sizeof(*out));
+    if (clerk_missing_config() != NULL)
+        return CLERK_NOT_CONFIGURED;
+    len = strlen(token);
+    if (len == 0 || len > TOKEN_MAX)
+        return CLERK_INVALID;
+
+    SHA256((const unsigned char *)token, len, hash);
+    slot = &c->cache[(hash[0] | (hash[1] << 8)) % CACHE_SLOTS];
+    if (slot->used && CRYPTO_memcmp(slot->hash, hash, sizeof(hash)) == 0) {
+        if (now > slot->exp + CLERK_LEEWAY_S) {
+            slot->used = false;
+            return CLERK_INVALID;
+        }
+        snprintf(out->user_id, sizeof(out->user_id), "%s", slot->user_id);
+        out->exp = slot->exp;
+        out->cached = true;
+        out->user_known = &slot->user_known;
+        c->stats.cache_hits++;
+        return CLERK_OK;
+    }
+
+    dot1 = strchr(token, '.');
+    dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL || dot2[1] == '\0' ||
+        dot2 == dot1 + 1)
+        return CLERK_INVALID;
+    if (!header_ok(token, (size_t)(dot1 - token), kid))
+        return CLERK_INVALID;
+    if ((pem = select_key(c, kid, now)) == NULL)
+        return CLERK_INVALID;
+    if (jwt_decode(&jwt, token, (const unsigned char *)pem, (int)strlen(pem)) != 0 ||
+        jwt == NULL) {
+        jwt_free(jwt);
+        return CLERK_INVALID;
+    }
+    if (jwt_get_alg(jwt) != JWT_ALG_RS256) {
+        jwt_free(jwt);
+        return CLERK_INVALID;
+    }
+    grants = jwt_get_grants_json(jwt, NULL);
+    jwt_free(jwt);
+    claims = grants ? json_loads(grants, 0, NULL) : NULL;
+    free(grants);
+    ok = claims != NULL && claims_ok(claims, now, out);
+    json_decref(claims);
+    if (!ok)
+        return CLERK_INVALID;
+
+    c->stats.verified++;
+    memcpy(slot->hash, hash, sizeof(hash));
+    snprintf(slot->user_id, sizeof(slot->user_id), "%s", out->user_id);
+    slot->exp = out->exp;
+    slot->used = true;
+    slot->user_known = false;
+    out->user_known = &slot->user_known;
+    return CLERK_OK;
+}

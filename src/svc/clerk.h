@@ -1,0 +1,66 @@
+/*
+ * clerk.h - Clerk session tokens, verified in the worker.
+ *
+ * Debian's libjwt (1.10) verifies with whatever algorithm the token's own
+ * header names, which would let an HS256 token "signed" with our public key
+ * text pass.  So the header is parsed and checked here first: only RS256
+ * with a key id is ever handed to jwt_decode(), with the RSA public key
+ * chosen by us, and the decoded algorithm is checked again.
+ *
+ * Keys: CLERK_JWT_KEY (PEM, matches any kid) and/or the JWKS at
+ * CLERK_JWKS_URL (fetched with libcurl, cached per worker, refetched at most
+ * once a minute when an unknown kid appears).  Verified tokens are cached
+ * per worker, keyed by a SHA-256 of the token, until their exp, so repeat
+ * requests skip the RSA work.
+ */
+#ifndef JT_CLERK_H
+#define JT_CLERK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLERK_LEEWAY_S 5
+#define CLERK_USER_ID_MAX 128
+
+struct clerk;
+
+struct clerk_session {
+    char user_id[CLERK_USER_ID_MAX]; /* the token's sub */
+    int64_t exp;
+    bool cached;                     /* answered from the token cache */
+    bool *user_known;                /* the cache entry's flag: the users
+                                        document is known to exist */
+};
+
+enum clerk_status {
+    CLERK_OK = 0,
+    CLERK_INVALID = -1,        /* 401 */
+    CLERK_NOT_CONFIGURED = -2, /* 503 */
+};
+
+/* Per process, after fork.  Never fails: a key that cannot be loaded is
+ * logged and leaves sign-in unconfigured. */
+struct clerk *clerk_new(void);
+void clerk_free(struct clerk *c);
+
+/* The environment variable sign-in still needs, or NULL when configured. */
+const char *clerk_missing_config(void);
+
+/* Verify token at wall-clock time now (seconds). */
+int clerk_verify(struct clerk *c, const char *token, int64_t now,
+                 struct clerk_session *out);
+
+/* Is origin one of CLERK_AUTHORIZED_PARTIES? */
+bool clerk_origin_allowed(const char *origin);
+
+/* Empty the verified-token cache (benchmarks: the cost of a cold token). */
+void clerk_forget(struct clerk *c);
+
+/* Counters for diagnostics and benchmarks. */
+struct clerk_stats {
+    unsigned long verified, cache_hits, jwks_fetches;
+};
+void clerk_stats_get(const struct clerk *c, struct clerk_stats *out);
+
+#endif

@@ -1,0 +1,242 @@
+"""A stand-in for Clerk's servers, for the sign-in tests: the Backend API's
+JWKS and user endpoints and the Frontend API's /.well-known/jwks.json, on a
+free loopback port, served from a background thread.
+
+    clerk = FakeClerk(keys=[key]).start()
+    env = {"CLERK_JWKS_URL": clerk.url("/v1/jwks"), "CLERK_SECRET_KEY": clerk.secret_key}
+    ...
+    clerk.count("/v1/jwks")       # how many times jobtuned fetched the key set
+    clerk.add_key(new_key)        # rotation: a new kid appears
+    clerk.stop()
+
+Routes (shapes from Clerk's Backend API, docs/external-apis.md section 4):
+  GET    /v1/jwks               the key set; needs `Authorization: Bearer <secret key>`
+  GET    /.well-known/jwks.json the key set; no authorization (Frontend API)
+  GET    /v1/users/{id}         a User, or 404
+  DELETE /v1/users/{id}         {"object":"user","id":...,"deleted":true}, or 404
+Anything else answers 404; every /v1/ route answers 401 without the secret
+key.  Errors use Clerk's shape:
+  {"errors":[{"message","long_message","code","meta":{}}],"meta":{},"clerk_trace_id"}
+"""
+import collections
+import json
+import secrets
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SECRET_KEY = "sk_test_x"
+
+
+class FakeClerk:
+    def __init__(self, keys=(), secret_key=SECRET_KEY):
+        self.secret_key = secret_key
+        self.lock = threading.Lock()
+        self._keys = [k.jwk() for k in keys]
+        self.users = {}
+        self.deleted = []
+        self.counts = collections.Counter()   # "METHOD /path" and "/path" -> requests
+        self.requests = []                    # (method, path, headers dict), in order
+        self.server = None
+        self.thread = None
+
+    # ---- lifecycle ----------------------------------------------------------
+    def start(self):
+        fake = self
+
+        class Handler(_Handler):
+            clerk = fake
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-clerk",
+                                       daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(10)
+            self.server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def port(self):
+        return self.server.server_address[1]
+
+    def url(self, path=""):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @property
+    def api_url(self):
+        """A CLERK_API_URL for jobtuned (the Backend API base, without /v1)."""
+        return self.url()
+
+    # ---- keys -------------------------------------------------------------------
+    def jwks(self):
+        with self.lock:
+            return {"keys": [dict(k) for k in self._keys]}
+
+    def add_key(self, key):
+        with self.lock:
+            self._keys = [k for k in self._keys if k["kid"] != key.kid] + [key.jwk()]
+
+    def remove_key(self, kid):
+        with self.lock:
+            self._keys = [k for k in self._keys if k["kid"] != kid]
+
+    def rotate(self, new_key, keep_old=True):
+        """Publish new_key; drop every other key unless keep_old."""
+        with self.lock:
+            old = [k for k in self._keys if k["kid"] != new_key.kid] if keep_old else []
+            self._keys = old + [new_key.jwk()]
+
+    def kids(self):
+        with self.lock:
+            return [k["kid"] for k in self._keys]
+
+    # ---- users ------------------------------------------------------------------
+    def add_user(self, user_id, email=None, first_name=None, last_name=None, **extra):
+        now_ms = int(time.time() * 1000)
+        email_id = "idn_" + secrets.token_hex(12)
+        user = {
+            "id": user_id,
+            "object": "user",
+            "username": None,
+            "first_name": first_name,
+            "last_name": last_name,
+            "image_url": "",
+            "has_image": False,
+            "primary_email_address_id": email_id if email else None,
+            "primary_phone_number_id": None,
+            "email_addresses": [{
+                "id": email_id,
+                "object": "email_address",
+                "email_address": email,
+                "verification": {"status": "verified", "strategy": "email_code"},
+                "linked_to": [],
+            }] if email else [],
+            "phone_numbers": [],
+            "public_metadata": {},
+            "private_metadata": {},
+            "unsafe_metadata": {},
+            "external_id": None,
+            "banned": False,
+            "locked": False,
+            "created_at": now_ms,
+            "updated_at": now_ms,
+            "last_sign_in_at": now_ms,
+        }
+        user.update(extra)
+        with self.lock:
+            self.users[user_id] = user
+        return user
+
+    # ---- what was asked ---------------------------------------------------------
+    def count(self, path, method=None):
+        with self.lock:
+            return self.counts[f"{method} {path}" if method else path]
+
+    def reset_counts(self):
+        with self.lock:
+            self.counts.clear()
+            self.requests.clear()
+
+    def last_request(self, path):
+        with self.lock:
+            for method, p, headers in reversed(self.requests):
+                if p == path:
+                    return method, p, headers
+        return None
+
+    def _record(self, method, path, headers):
+        with self.lock:
+            self.counts[path] += 1
+            self.counts[f"{method} {path}"] += 1
+            self.requests.append((method, path, headers))
+
+
+def clerk_error(code, message, long_message=None):
+    return {"errors": [{"message": message, "long_message": long_message or message,
+                        "code": code, "meta": {}}],
+            "meta": {},
+            "clerk_trace_id": secrets.token_hex(16)}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    clerk = None  # set by FakeClerk.start
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeClerk/1.0"
+
+    def log_message(self, fmt, *args):  # quiet: the test output is one line per test
+        pass
+
+    def send_json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def authorized(self):
+        auth = self.headers.get("Authorization", "")
+        if auth == f"Bearer {self.clerk.secret_key}":
+            return True
+        if not auth:
+            self.send_json(401, clerk_error(
+                "authorization_header_missing", "Authorization header missing",
+                "The Authorization header is missing from the request."))
+        else:
+            self.send_json(401, clerk_error(
+                "authorization_invalid", "Unauthorized request",
+                "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret "
+                "Key is correct."))
+        return False
+
+    def handle_any(self):
+        path = urllib.parse.urlsplit(self.path).path
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.clerk._record(self.command, path, {k.lower(): v for k, v in self.headers.items()})
+        method = "GET" if self.command == "HEAD" else self.command
+
+        if path == "/.well-known/jwks.json" and method == "GET":
+            return self.send_json(200, self.clerk.jwks())
+        if path.startswith("/v1/"):
+            if not self.authorized():
+                return None
+            if path == "/v1/jwks" and method == "GET":
+                return self.send_json(200, self.clerk.jwks())
+            parts = path.split("/")
+            if len(parts) == 4 and parts[2] == "users" and parts[3]:
+                user_id = urllib.parse.unquote(parts[3])
+                with self.clerk.lock:
+                    user = self.clerk.users.get(user_id)
+                if user is None:
+                    return self.send_json(404, clerk_error(
+                        "resource_not_found", "not found",
+                        f"No user was found with id {user_id}"))
+                if method == "GET":
+                    return self.send_json(200, user)
+                if method == "DELETE":
+                    with self.clerk.lock:
+                        self.clerk.users.pop(user_id, None)
+                        self.clerk.deleted.append(user_id)
+                    return self.send_json(200, {"object": "user", "id": user_id, "deleted": True})
+                return self.send_json(405, clerk_error("method_not_allowed",
+                                                       "method not allowed"))
+        return self.send_json(404, clerk_error("resource_not_found", "not found",
+                                               f"No route {self.command} {path}"))
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
