@@ -1,4 +1,6 @@
-// Headless-browser checks of the support form and the privacy page.
+// Headless-browser checks of the support form and the privacy page,
+// including its "Your rights where you are" section (GET /api/privacy/region,
+// which needs the stack's GeoIP database built from tests/geoip/city.json).
 //
 // Usage: node support.mjs BASE_URL ARTIFACT_DIR
 //
@@ -274,11 +276,181 @@ async function privacyPageRenders(browser) {
   }
 }
 
+// ---- "Your rights where you are" (GET /api/privacy/region) -------------------
+//
+// The stack's GeoIP database is built from tests/geoip/city.json, which
+// places these addresses.
+const GERMAN_IP = '192.0.2.10';      // Munich, DE-BY: GDPR
+const CALIFORNIAN_IP = '198.51.100.7'; // San Francisco, US-CA: CCPA
+const GPC_TEXT = 'Global Privacy Control';
+const STATIC_RIGHTS = { gdpr: 8, ccpa: 6 }; // list items in the static sections
+
+// Opens /privacy with the given request headers and waits for the region
+// answer to be rendered; returns newPage's result plus the API's answer as
+// the page received it (api) and what #region-answer shows (box).
+async function openPrivacyRegion(browser, headers) {
+  const opened = await newPage(browser, { extraHTTPHeaders: headers });
+  try {
+    return { ...opened, ...(await readRegionAnswer(opened.page)) };
+  } catch (err) {
+    await opened.context.close();
+    throw err;
+  }
+}
+
+async function readRegionAnswer(page) {
+  const answered = page.waitForResponse((r) =>
+    new URL(r.url()).pathname === '/api/privacy/region' && r.request().method() === 'GET');
+  answered.catch(() => {}); // awaited below; not unhandled if goto throws first
+  const res = await page.goto(`${BASE}/privacy`);
+  expect(res && res.status() === 200, `GET /privacy answered ${res && res.status()}`);
+  const apiRes = await answered;
+  expect(apiRes.status() === 200, `GET /api/privacy/region answered ${apiRes.status()}`);
+  const api = await apiRes.json();
+  await page.waitForSelector('#region-answer', { state: 'visible' });
+  await page.waitForLoadState('load');
+  const box = {
+    text: ((await page.innerText('#region-answer')) || '').replace(/\s+/g, ' ').trim(),
+    regime: await page.getAttribute('#region-answer', 'data-regime'),
+    rights: (await page.$$eval('#region-answer li strong',
+      (nodes) => nodes.map((n) => n.textContent.replace(/:\s*$/, '').trim()))),
+  };
+  return { api, box };
+}
+
+async function hasClass(page, selector, cls) {
+  return page.$eval(selector, (node, c) => node.classList.contains(c), cls);
+}
+
+// The checks common to every rendered answer for `regime`.
+async function assertRegionAnswer(page, api, box, regime, { country, subdivision, gpc }) {
+  expect(api.regime === regime, `API regime is ${JSON.stringify(api.regime)}, expected ${regime}`);
+  expect(api.source === 'ip', `API source is ${JSON.stringify(api.source)}, expected "ip"`);
+  expect(api.country === country && api.subdivision === subdivision,
+    `API placed the client in ${api.country}/${api.subdivision}, expected ${country}/${subdivision}`);
+  expect(api.gpc === gpc, `API gpc is ${JSON.stringify(api.gpc)}, expected ${gpc}`);
+  expect(box.regime === regime, `#region-answer has data-regime=${JSON.stringify(box.regime)}`);
+  expect(await page.$(`#region-answer[data-regime=${regime}]`) !== null,
+    `no #region-answer[data-regime=${regime}]`);
+  expect(box.text.includes(regime.toUpperCase()),
+    `#region-answer does not mention ${regime.toUpperCase()}: ${JSON.stringify(box.text)}`);
+  expect(box.text.includes(`${api.responseDays} days`) && box.text.includes('30 days'),
+    `#region-answer does not say "30 days": ${JSON.stringify(box.text)}`);
+  expect(box.text.includes(country), `#region-answer does not name ${country}`);
+  const names = (api.rights || []).map((r) => r.name);
+  expect(names.length > 0, 'the API listed no rights');
+  expect(JSON.stringify(box.rights) === JSON.stringify(names),
+    `#region-answer lists ${JSON.stringify(box.rights)}, the API ${JSON.stringify(names)}`);
+  for (const r of api.rights) {
+    expect(box.text.includes(r.description), `#region-answer lacks the description of ${r.id}`);
+  }
+  const other = regime === 'gdpr' ? 'ccpa' : 'gdpr';
+  expect(await hasClass(page, `#rights-${regime}`, 'applies'), `#rights-${regime} lacks class applies`);
+  expect(!(await hasClass(page, `#rights-${other}`, 'applies')), `#rights-${other} has class applies`);
+  expect(box.text.includes(GPC_TEXT) === gpc,
+    gpc ? `#region-answer does not mention ${GPC_TEXT}` : `#region-answer mentions ${GPC_TEXT}`);
+}
+
+async function privacyRegionWithJavascriptGerman(browser) {
+  const { context, page, seen, api, box } =
+    await openPrivacyRegion(browser, { 'X-Forwarded-For': GERMAN_IP });
+  try {
+    await assertRegionAnswer(page, api, box, 'gdpr',
+      { country: 'DE', subdivision: 'DE-BY', gpc: false });
+    expect(box.text.includes('GDPR'), '#region-answer does not mention GDPR');
+    expect(/rectification/i.test(box.rights.join(' ')), 'no rectification right listed');
+    expect(box.rights.length === STATIC_RIGHTS.gdpr,
+      `${box.rights.length} GDPR rights listed, the static section has ${STATIC_RIGHTS.gdpr}`);
+    // The static lists stay in place below the answer.
+    expect(await page.isVisible('#rights-ccpa'), '#rights-ccpa is hidden');
+    await shot(page, 'privacy-region-gdpr.png');
+    await assertClean(page, seen);
+    return null;
+  } finally {
+    await context.close();
+  }
+}
+
+async function privacyRegionWithJavascriptCalifornian(browser) {
+  const { context, page, seen, api, box } =
+    await openPrivacyRegion(browser, { 'X-Forwarded-For': CALIFORNIAN_IP });
+  try {
+    await assertRegionAnswer(page, api, box, 'ccpa',
+      { country: 'US', subdivision: 'US-CA', gpc: false });
+    expect(box.text.includes('CCPA'), '#region-answer does not mention CCPA');
+    expect(!box.text.includes('GDPR'), '#region-answer mentions GDPR');
+    await shot(page, 'privacy-region-ccpa.png');
+    await assertClean(page, seen);
+    return null;
+  } finally {
+    await context.close();
+  }
+}
+
+async function privacyRegionGpc(browser) {
+  const { context, page, seen, api, box } =
+    await openPrivacyRegion(browser, { 'X-Forwarded-For': CALIFORNIAN_IP, 'Sec-GPC': '1' });
+  try {
+    await assertRegionAnswer(page, api, box, 'ccpa',
+      { country: 'US', subdivision: 'US-CA', gpc: true });
+    expect(box.text.includes(GPC_TEXT), `#region-answer does not mention ${GPC_TEXT}`);
+    await assertClean(page, seen);
+    return null;
+  } finally {
+    await context.close();
+  }
+}
+
+async function privacyWithoutJavascriptListsBoth(browser) {
+  const { context, page, seen } = await newPage(browser, {
+    javaScriptEnabled: false,
+    extraHTTPHeaders: { 'X-Forwarded-For': GERMAN_IP },
+  });
+  try {
+    let asked = false;
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/api/privacy/region') {
+        asked = true;
+      }
+    });
+    const res = await page.goto(`${BASE}/privacy`);
+    expect(res && res.status() === 200, `GET /privacy answered ${res && res.status()}`);
+    await page.waitForLoadState('load');
+    expect(await page.$('#region-answer') !== null, 'no #region-answer');
+    expect(await page.isHidden('#region-answer'), '#region-answer is visible without JavaScript');
+    const answer = ((await page.textContent('#region-answer')) || '').trim();
+    expect(answer === '', `#region-answer has text without JavaScript: ${JSON.stringify(answer)}`);
+    expect(!asked, 'GET /api/privacy/region was requested without JavaScript');
+    for (const [regime, count] of Object.entries(STATIC_RIGHTS)) {
+      const sel = `#rights-${regime}`;
+      expect(await page.isVisible(sel), `${sel} is not visible`);
+      expect(!(await hasClass(page, sel, 'applies')), `${sel} has class applies`);
+      const items = await page.$$eval(`${sel} li`,
+        (nodes) => nodes.filter((n) => n.offsetParent !== null && n.textContent.trim()).length);
+      expect(items === count, `${sel} shows ${items} list items, expected ${count}`);
+    }
+    const heading = ((await page.textContent('#rights-gdpr h3')) || '');
+    expect(heading.includes('GDPR'), `#rights-gdpr heading is ${JSON.stringify(heading)}`);
+    expect(((await page.textContent('#rights-ccpa h3')) || '').includes('CCPA'),
+      '#rights-ccpa heading does not mention CCPA');
+    await shot(page, 'privacy-no-javascript.png');
+    expect(seen.badResponses.length === 0,
+      `subresources failed: ${seen.badResponses.join('; ')}`);
+    return null;
+  } finally {
+    await context.close();
+  }
+}
+
 const CASES = [
   ['support_form_submits_and_shows_ticket', supportFormSubmitsAndShowsTicket],
   ['invalid_email_shows_field_error', invalidEmailShowsFieldError],
   ['support_form_works_without_javascript', supportFormWorksWithoutJavascript],
   ['privacy_page_renders', privacyPageRenders],
+  ['privacy_region_with_javascript_german', privacyRegionWithJavascriptGerman],
+  ['privacy_region_with_javascript_californian', privacyRegionWithJavascriptCalifornian],
+  ['privacy_region_gpc', privacyRegionGpc],
+  ['privacy_without_javascript_lists_both', privacyWithoutJavascriptListsBoth],
 ];
 
 // ---- main ------------------------------------------------------------------

@@ -3,22 +3,36 @@
 tests/browser/support.mjs drives the browser (playwright-core, installed by
 `npm ci` in tests/browser, which scripts/test runs); this module starts the
 stack, runs the script once, and turns each of its cases into a test, with
-the database checked for the tickets the browser created.
+the database checked for the tickets the browser created.  The stack's
+GEOIP_DB is built from tests/geoip/city.json, so the privacy page's "Your
+rights where you are" section can place the browser's X-Forwarded-For
+addresses (German: GDPR, Californian: CCPA).
 """
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 from stack import ARTIFACTS, ROOT, Stack
 
+try:
+    from test_region import build_mmdb
+except ImportError:
+    def build_mmdb(source, out):
+        geoip = os.path.join(ROOT, "tests", "geoip")
+        subprocess.run(["perl", os.path.join(geoip, "build-mmdb.pl"),
+                        os.path.join(geoip, source), out], check=True)
+
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 SCRIPT = os.path.join("tests", "browser", "support.mjs")
 SHOTS = os.path.join(ARTIFACTS, "browser")
-SCREENSHOTS = ("privacy.png", "support.png", "support-invalid-email.png",
+SCREENSHOTS = ("privacy.png", "privacy-region-gdpr.png", "privacy-region-ccpa.png",
+               "privacy-no-javascript.png", "support.png", "support-invalid-email.png",
                "support-thanks.png")
+CASES = 8  # cases in support.mjs
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TICKET = re.compile(r"^JT-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 RUN_TIMEOUT = 180
@@ -26,6 +40,7 @@ RUN_TIMEOUT = 180
 
 class BrowserTest(unittest.TestCase):
     stack = None
+    tmp = None
     output = ""
     returncode = None
 
@@ -44,7 +59,15 @@ class BrowserTest(unittest.TestCase):
             except FileNotFoundError:
                 pass
 
-        cls.stack = Stack(workers=2)
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-geoip-")
+        try:
+            geoip_db = os.path.join(cls.tmp, "city.mmdb")
+            build_mmdb("city.json", geoip_db)
+            cls.stack = Stack(workers=2, env={"GEOIP_DB": geoip_db})
+        except BaseException:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            cls.tmp = None
+            raise
         try:
             cls.stack.start()
             base = f"http://127.0.0.1:{cls.stack.http_port}"
@@ -62,15 +85,24 @@ class BrowserTest(unittest.TestCase):
             with open(os.path.join(SHOTS, "output.txt"), "w") as f:
                 f.write(cls.output)
         except BaseException:
-            cls.stack.stop()
-            cls.stack = None
+            try:
+                cls.stack.stop()
+            finally:
+                cls.stack = None
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None
             raise
 
     @classmethod
     def tearDownClass(cls):
-        if cls.stack is not None:
-            cls.stack.stop()
+        try:
+            if cls.stack is not None:
+                cls.stack.stop()
+        finally:
             cls.stack = None
+            if cls.tmp is not None:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None
 
     # ---- helpers -----------------------------------------------------------
     def case_ok(self, name):
@@ -118,9 +150,27 @@ class BrowserTest(unittest.TestCase):
     def test_privacy_page_renders(self):
         self.case_ok("privacy_page_renders")
 
+    # ---- "Your rights where you are" ------------------------------------------
+    def test_privacy_region_with_javascript_german(self):
+        # 192.0.2.10 is Munich: the GDPR answer, its rights, 30 days.
+        self.case_ok("privacy_region_with_javascript_german")
+
+    def test_privacy_region_with_javascript_californian(self):
+        # 198.51.100.7 is San Francisco: the CCPA answer.
+        self.case_ok("privacy_region_with_javascript_californian")
+
+    def test_privacy_region_gpc(self):
+        # Sec-GPC: 1 is acknowledged as a Global Privacy Control signal.
+        self.case_ok("privacy_region_gpc")
+
+    def test_privacy_without_javascript_lists_both(self):
+        # No answer box; the static GDPR and CCPA lists are both shown.
+        self.case_ok("privacy_without_javascript_lists_both")
+
     def test_script_summary(self):
         lines = self.output.strip().splitlines()
-        self.assertEqual(lines[-1:], ["4 passed, 0 failed"], f"support.mjs said:\n{self.output}")
+        self.assertEqual(lines[-1:], [f"{CASES} passed, 0 failed"],
+                         f"support.mjs said:\n{self.output}")
         self.assertEqual(self.returncode, 0, f"support.mjs said:\n{self.output}")
 
     def test_screenshots(self):
