@@ -135,6 +135,12 @@ int config_load(char *err, size_t errlen)
     config.clerk_api_url = env_or("CLERK_API_URL", "https://api.clerk.com");
     config.admin_user_ids = env_or("JOBTUNE_ADMIN_USER_IDS", NULL);
     config.clerk_webhook_secret = env_or("CLERK_WEBHOOK_SECRET", NULL);
+    config.openai_api_key = env_or("OPENAI_API_KEY", NULL);
+    config.openai_base_url = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
+    config.openai_model = env_or("OPENAI_MODEL", "gpt-4o");
+    if (env_long("OPENAI_TIMEOUT_MS", 60000, 100, 600000, &config.openai_timeout_ms,
+                 err, errlen) < 0)
+        return -1;
     if (config.production && config.clerk_issuer != NULL &&
         strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0) {
         snprintf(err, errlen, "CLERK_ISSUER is the development issuer of scripts/dev-token; "

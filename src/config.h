@@ -30,6 +30,11 @@ struct config {
     const char *clerk_api_url;            /* CLERK_API_URL */
     const char *admin_user_ids;           /* JOBTUNE_ADMIN_USER_IDS */
     const char *clerk_webhook_secret;     /* CLERK_WEBHOOK_SECRET: whsec_..., NULL = unset */
+    /* text AI (OpenAI Chat Completions); NULL = unset */
+    const char *openai_api_key;           /* OPENAI_API_KEY */
+    const char *openai_base_url;          /* OPENAI_BASE_URL, includes /v1 */
+    const char *openai_model;             /* OPENAI_MODEL */
+    long openai_timeout_ms;               /* OPENAI_TIMEOUT_MS: per attempt */
 };
 
 extern struct config config;

@@ -147,6 +147,16 @@ int request_html(struct request *req, int status, const char *html)
     return status;
 }
 
+int request_bytes(struct request *req, int status, const char *content_type,
+                  const void *body, size_t len)
+{
+    req->status = status;
+    req->resp_type = content_type;
+    req->resp_body = body;
+    req->resp_len = len;
+    return status;
+}
+
 int request_redirect(struct request *req, int status, const char *location)
 {
     request_header(req, "Location", location);
@@ -202,6 +212,7 @@ const char *request_reason(int status)
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";

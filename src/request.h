@@ -86,6 +86,11 @@ int request_error_fields(struct request *req, int status, const char *code,
 int request_fail(struct request *req, int status, const char *code,
                  const char *message, json_t *fields);
 int request_html(struct request *req, int status, const char *html);
+/* A binary body (a PDF, ...): body is borrowed and must live in the
+ * request's arena, or be handed to it as a cleanup, until the response is
+ * written. */
+int request_bytes(struct request *req, int status, const char *content_type,
+                  const void *body, size_t len);
 int request_redirect(struct request *req, int status, const char *location);
 
 /* Write status line, headers and body to out (HEAD: no body). */

@@ -2,10 +2,10 @@
  * users.c - profiles of signed-up users and their erasure.
  *
  * users_erase() is the one place that knows everything a user has.  Today
- * that is their users document and their support tickets; each later
- * feature that stores personal data (resumes, tailorings, interviews, ...)
- * adds its collection here, before the users document is deleted, so that
- * the webhook's user.deleted, DELETE /api/me and staff-handled deletion
+ * that is their users document, support tickets, resumes and tailorings;
+ * each later feature that stores personal data (interviews, ...) adds its
+ * collection here, before the users document is deleted, so that the
+ * webhook's user.deleted, DELETE /api/me and staff-handled deletion
  * requests all erase the same things.
  *
  * FerretDB 1.x has no transactions, so erasure is a sequence of deletes
@@ -71,7 +71,7 @@ int users_erase(struct db *db, const char *user_id, json_t *counts_out)
 {
     json_t *filter, *opts, *user = NULL;
     const char *email = NULL;
-    int64_t users = 0, tickets = 0;
+    int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0;
     int rc;
 
     filter = json_pack("{s:s}", "_id", user_id);
@@ -90,7 +90,13 @@ int users_erase(struct db *db, const char *user_id, json_t *counts_out)
     if (rc == DB_OK && email != NULL && *email != '\0')
         rc = delete_where(db, "tickets", "email", email, &tickets);
 
-    /* later features: resumes, tailorings, interviews, ... go here */
+    /* resumes, and the tailorings made from them (dependants first) */
+    if (rc == DB_OK)
+        rc = delete_where(db, "tailorings", "userId", user_id, &tailorings);
+    if (rc == DB_OK)
+        rc = delete_where(db, "resumes", "userId", user_id, &resumes);
+
+    /* later features: interviews, ... go here */
 
     if (rc == DB_OK)
         rc = delete_where(db, "users", "_id", user_id, &users);
@@ -98,6 +104,8 @@ int users_erase(struct db *db, const char *user_id, json_t *counts_out)
     if (rc == DB_OK && counts_out != NULL) {
         json_object_set_new(counts_out, "users", json_integer(users));
         json_object_set_new(counts_out, "tickets", json_integer(tickets));
+        json_object_set_new(counts_out, "resumes", json_integer(resumes));
+        json_object_set_new(counts_out, "tailorings", json_integer(tailorings));
     }
     return rc;
 }

@@ -27,12 +27,14 @@ int users_upsert_profile(struct db *db, const char *user_id, const char *email_o
 
 /*
  * Erase everything user_id has: their tickets (by userId, and by the email
- * of their users document, if one is stored), then the users document
- * itself, last, so an interrupted erasure can simply be run again.
- * Idempotent: erasing an unknown user deletes nothing and succeeds.
+ * of their users document, if one is stored), their tailorings and
+ * resumes (by userId), then the users document itself, last, so an
+ * interrupted erasure can simply be run again.  Idempotent: erasing an
+ * unknown user deletes nothing and succeeds.
  *
- * counts_out (borrowed, may be NULL) receives {"users":n,"tickets":n}, the
- * documents deleted, for the caller's receipt.  Returns a DB_ status.
+ * counts_out (borrowed, may be NULL) receives {"users":n,"tickets":n,
+ * "resumes":n,"tailorings":n}, the documents deleted, for the caller's
+ * receipt.  Returns a DB_ status.
  */
 int users_erase(struct db *db, const char *user_id, json_t *counts_out);
 

@@ -11,11 +11,13 @@ struct scoreboard_slot;
 struct db;
 struct geo;
 struct clerk;
+struct openai;
 
 struct worker_state {
     struct db *db;
     struct geo *geo; /* NULL: no GeoIP database (GEOIP_DB unset or unusable) */
     struct clerk *clerk; /* keys, JWKS and verified-token caches */
+    struct openai *openai; /* the reused curl handle to the text AI */
 };
 
 /* Exit status of a worker that could not initialise: the master does not

@@ -26,6 +26,21 @@ struct json_t *privacy_region_of(struct request *req);
 int me_get(struct request *req);
 int me_patch(struct request *req);
 
+/* resumes.c */
+int resumes_list(struct request *req);
+int resumes_create(struct request *req);
+int resumes_show(struct request *req);
+int resumes_update(struct request *req);
+int resumes_delete(struct request *req);
+
+/* resume_pdf.c */
+int resume_pdf_get(struct request *req);
+
+/* tailor.c */
+int tailor_create(struct request *req);
+int tailor_list(struct request *req);
+int tailor_ats(struct request *req);
+
 /* support.c */
 int support_create(struct request *req);
 

@@ -14,10 +14,14 @@ SUITE(text_tests);
 SUITE(region_tests);
 SUITE(geo_tests);
 SUITE(svix_tests);
+SUITE(ats_tests);
+SUITE(openai_tests);
+SUITE(resume_tests);
+SUITE(pdf_tests);
 
 static const struct unit_test *const suites[] = {
     arena_tests, router_tests, form_tests, jsonx_tests, text_tests, region_tests, geo_tests,
-    svix_tests,
+    svix_tests, resume_tests, pdf_tests, ats_tests, openai_tests,
 };
 
 int main(void)

@@ -1,0 +1,54 @@
+/*
+ * resume.h - the JSON Resume document: what a valid one looks like.
+ *
+ * Pure: functions of their arguments, no I/O, no globals.  The accepted
+ * shape is the JSON Resume schema (https://jsonresume.org/schema) written
+ * as data in resume.c, minus "$schema" (user JSON may carry no '$' key):
+ * basics, work, volunteer, education, awards, certificates, publications,
+ * skills, languages, interests, references, projects and meta, each with
+ * its own fields and nothing else.  Every value is text, a list of text,
+ * an object or a list of objects, exactly where the schema says so.
+ *
+ * Problems are reported by path, the way a form names its fields:
+ * "basics.email", "work[2].startDate", "basics.profiles[0].url",
+ * "projects[1].highlights[4]".
+ */
+#ifndef JT_RESUME_H
+#define JT_RESUME_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* Limits, in characters (code points) and entries. */
+#define RESUME_TEXT_MAX 2000      /* any text field */
+#define RESUME_LONG_TEXT_MAX 5000 /* summary, description, reference */
+#define RESUME_SECTION_MAX 50     /* entries of work, education, ..., profiles */
+#define RESUME_LIST_MAX 30        /* highlights, keywords, courses, roles of one entry */
+#define RESUME_PROBLEMS_MAX 100   /* problems reported at most (the first ones) */
+
+#define RESUME_UNTITLED "Untitled resume"
+
+/*
+ * Check doc (borrowed) against the JSON Resume shape.  NULL when it is
+ * valid (the empty document {} is); otherwise a new object mapping each
+ * offending path to a sentence about the problem, the first
+ * RESUME_PROBLEMS_MAX of them.  (Should Jansson run out of memory before
+ * a first problem is recorded, the answer is NULL too.)
+ */
+json_t *resume_validate(json_t *doc);
+
+/* The title of a resume: basics.name trimmed, else RESUME_UNTITLED.  New
+ * reference. */
+json_t *resume_title(json_t *doc);
+
+/*
+ * A partial ISO-8601 calendar date: "YYYY", "YYYY-MM" or "YYYY-MM-DD",
+ * year 1000-2999, a real month and a day that exists in that month
+ * (leap years included).
+ */
+bool resume_is_date(const char *s);
+
+/* An absolute http:// or https:// URL with a host, as libcurl parses it. */
+bool resume_is_url(const char *s);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * resumes.c - the signed-in user's resumes over HTTP: list, create (which
+ * is also the JSON Resume import), read (also as a bare JSON Resume
+ * export), replace and delete.
+ *
+ * Handlers are thin: they read parameters, answer the HTTP-only questions
+ * (preconditions, formats, status codes) and leave storage to the
+ * resumes_ module and validation to resume_validate().  Another user's
+ * resume, an unknown id and an id that is not even well-formed all get
+ * the same 404, so nothing tells one from the other.
+ *
+ * Versions are HTTP entity tags: a stored resume at version N answers with
+ * ETag "N", and PUT must name the version it replaces in If-Match
+ * (428 without it, 412 when it is stale, and then nothing is written).
+ */
+#include "routes/routes.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "jsonx.h"
+#include "request.h"
+#include "resume.h"
+#include "resumes.h"
+#include "svc/db.h"
+#include "worker.h"
+
+#define LIST_DEFAULT 20
+#define LIST_MAX 100
+
+static int db_failed(struct request *req, int rc)
+{
+    if (rc == DB_DOWN)
+        return request_error(req, 503, "db_unavailable",
+                             "The service is unavailable right now; please try again.");
+    return request_error(req, 500, "internal_error", "The resume could not be stored or read.");
+}
+
+static int not_found(struct request *req)
+{
+    return request_error(req, 404, "not_found", "There is no such resume.");
+}
+
+static int invalid(struct request *req, const char *field, const char *problem)
+{
+    return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                json_pack("{s:s}", field, problem));
+}
+
+/* Answer with a stored resume (resumes_get() shape, stolen), its ETag and
+ * the public fields only. */
+static int respond_resume(struct request *req, int status, json_t *stored)
+{
+    json_t *version = json_object_get(stored, "version");
+
+    request_header(req, "ETag", arena_printf(req->arena, "\"%lld\"",
+                                             (long long)json_integer_value(version)));
+    json_object_del(stored, "userId");
+    return request_json(req, status, stored);
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+/* A decimal 1..LIST_MAX, nothing else. */
+static bool parse_limit(const char *s, size_t *out)
+{
+    size_t v = 0;
+
+    if (s == NULL || *s == '\0' || strlen(s) > 3)
+        return false;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (size_t)(*p - '0');
+    }
+    if (v < 1 || v > LIST_MAX)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* GET /api/resumes?limit=&cursor= -> 200 {"items","next"} | 422 limit/cursor */
+int resumes_list(struct request *req)
+{
+    const char *limit_s = request_query(req, "limit"), *cursor_s = request_query(req, "cursor");
+    struct resumes_cursor after, next;
+    char next_s[RESUMES_CURSOR_SIZE];
+    size_t limit = LIST_DEFAULT;
+    json_t *items = NULL;
+    bool more;
+    int rc;
+
+    if (limit_s != NULL && !parse_limit(limit_s, &limit))
+        return invalid(req, "limit", "Give a whole number from 1 to 100.");
+    if (cursor_s != NULL && !resumes_cursor_decode(cursor_s, &after))
+        return invalid(req, "cursor", "Use the \"next\" value of the previous page, unchanged.");
+    rc = resumes_page(req->ws->db, req->user_id, limit, cursor_s ? &after : NULL, &items, &more,
+                      &next);
+    if (rc != DB_OK)
+        return db_failed(req, rc);
+    if (more && !resumes_cursor_encode(&next, next_s, sizeof(next_s))) {
+        json_decref(items);
+        return 500;
+    }
+    return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
+                                            more ? next_s : NULL));
+}
+
+/* ---- create -------------------------------------------------------------- */
+
+/* POST /api/resumes {JSON Resume} -> 201 resume + Location, ETag | 422 */
+int resumes_create(struct request *req)
+{
+    json_t *problems = resume_validate(req->input), *stored = NULL;
+    int rc;
+
+    if (problems != NULL)
+        return request_error_fields(req, 422, "validation_failed",
+                                    "The resume does not follow the JSON Resume format.",
+                                    problems);
+    rc = resumes_insert(req->ws->db, req->user_id, req->input, &stored);
+    if (rc != DB_OK)
+        return db_failed(req, rc);
+    request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
+                                                 jsonx_string(stored, "id")));
+    return respond_resume(req, 201, stored);
+}
+
+/* ---- read ---------------------------------------------------------------- */
+
+/* GET /api/resumes/{id}[?format=jsonresume] -> 200 resume | 200 JSON Resume attachment | 404 */
+int resumes_show(struct request *req)
+{
+    const char *format = request_query(req, "format");
+    json_t *stored = NULL;
+    int rc;
+
+    if (format != NULL && strcmp(format, "jsonresume") != 0)
+        return invalid(req, "format", "Leave format out, or give format=jsonresume.");
+    rc = resumes_get(req->ws->db, req->user_id, request_param(req, "id"), &stored);
+    if (rc != DB_OK)
+        return db_failed(req, rc);
+    if (stored == NULL)
+        return not_found(req);
+    if (format == NULL)
+        return respond_resume(req, 200, stored);
+    request_header(req, "Content-Disposition", "attachment; filename=\"resume.json\"");
+    rc = request_json(req, 200, json_incref(json_object_get(stored, "resume")));
+    json_decref(stored);
+    return rc;
+}
+
+/* ---- replace ------------------------------------------------------------- */
+
+/*
+ * The version an If-Match header names: "N" (the ETag we send) or a bare
+ * N.  0 when the header names no version of ours (a weak tag, "*", a list
+ * or garbage): such a precondition can never hold.
+ */
+static int64_t if_match_version(const char *h)
+{
+    char digits[20];
+    size_t n = 0;
+    const char *p = h;
+    bool quoted;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    quoted = *p == '"';
+    if (quoted)
+        p++;
+    while (*p >= '0' && *p <= '9' && n < sizeof(digits) - 1)
+        digits[n++] = *p++;
+    digits[n] = '\0';
+    if (n == 0 || n > 15 || (quoted && *p++ != '"'))
+        return 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p != '\0')
+        return 0;
+    return (int64_t)strtoll(digits, NULL, 10);
+}
+
+/* PUT /api/resumes/{id} {JSON Resume} + If-Match: "N" -> 200 resume | 404 | 412 | 422 | 428 */
+int resumes_update(struct request *req)
+{
+    const char *id = request_param(req, "id"), *if_match = request_env(req, "HTTP_IF_MATCH");
+    json_t *problems, *stored = NULL;
+    int64_t version;
+    int rc;
+
+    if (!resumes_is_id(id))
+        return not_found(req);
+    if (if_match == NULL || *if_match == '\0')
+        return request_error(req, 428, "precondition_required",
+                             "Send If-Match with the ETag of the version you edited.");
+    if ((problems = resume_validate(req->input)) != NULL)
+        return request_error_fields(req, 422, "validation_failed",
+                                    "The resume does not follow the JSON Resume format.",
+                                    problems);
+    version = if_match_version(if_match);
+    if (version <= 0) {
+        /* no version of ours: 412, unless there is nothing to edit at all */
+        rc = resumes_get(req->ws->db, req->user_id, id, &stored);
+        if (rc != DB_OK)
+            return db_failed(req, rc);
+        if (stored == NULL)
+            return not_found(req);
+        json_decref(stored);
+        rc = RESUMES_STALE;
+    } else {
+        rc = resumes_replace(req->ws->db, req->user_id, id, version, req->input, &stored);
+    }
+    if (rc == RESUMES_STALE)
+        return request_error(req, 412, "precondition_failed",
+                             "This resume was changed since you loaded it; "
+                             "load it again and reapply your edit.");
+    if (rc != DB_OK)
+        return db_failed(req, rc);
+    if (stored == NULL)
+        return not_found(req);
+    return respond_resume(req, 200, stored);
+}
+
+/* ---- delete -------------------------------------------------------------- */
+
+/* DELETE /api/resumes/{id} -> 204 (with its tailorings) | 404 */
+int resumes_delete(struct request *req)
+{
+    bool found;
+    int rc = resumes_remove(req->ws->db, req->user_id, request_param(req, "id"), &found);
+
+    if (rc != DB_OK)
+        return db_failed(req, rc);
+    if (!found)
+        return not_found(req);
+    /* an empty body of our own: the dispatcher only fills in a missing one */
+    req->status = 204;
+    req->resp_type = "text/plain; charset=utf-8";
+    req->resp_body = "";
+    req->resp_len = 0;
+    return 204;
+}

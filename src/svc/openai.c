@@ -1,0 +1,560 @@
+/*
+ * openai.c - Chat Completions with Structured Outputs (see openai.h for the
+ * request, the retry rules and the outcomes).
+ *
+ * Invariants:
+ *  - The API key only ever exists in the Authorization header list, which
+ *    is wiped before it is freed; no log line carries it, a message, the
+ *    model's output or the body of an error (which may echo input).
+ *  - One curl easy handle per worker, reset (not re-created) per attempt,
+ *    so connections and TLS sessions to the API are reused.
+ *  - A call never outlives the request it serves: attempts and waits are
+ *    cut to end before JOBTUNE_REQUEST_TIMEOUT, when the master would kill
+ *    the worker (and the client would get nginx's 502 instead of our 504).
+ *  - What the caller gets back has been parsed and checked against the
+ *    schema it asked for; the caller only checks meaning, never shape.
+ */
+#include "svc/openai.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h> /* isfinite: a macro, no libm */
+#include <openssl/crypto.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "config.h"
+#include "jsonx.h"
+#include "log.h"
+
+#define MAX_ATTEMPTS 3               /* the first and two retries */
+#define CONNECT_TIMEOUT_MS 5000L
+#define MAX_RETRY_AFTER_MS 20000.0   /* a longer wait asked for: give up */
+#define BACKOFF_INITIAL_MS 500.0
+#define BACKOFF_MAX_MS 8000.0
+#define DEADLINE_MARGIN_MS 2000      /* left for our own work and the reply */
+#define MAX_BODY_BYTES (4 * 1024 * 1024)
+#define TEMPERATURE 0.2
+
+struct openai {
+    CURL *curl;
+};
+
+/* One attempt's answer: the body and the headers the retry rules read. */
+struct reply {
+    char *body;
+    size_t len;
+    bool too_big;
+    char retry_after_ms[32];
+    char retry_after[64];
+    char should_retry[8];
+};
+
+/* ---- configuration --------------------------------------------------------- */
+
+bool openai_is_configured(void)
+{
+    return config.openai_api_key != NULL;
+}
+
+const char *openai_model(void)
+{
+    return config.openai_model ? config.openai_model : "gpt-4o";
+}
+
+struct openai *openai_new(void)
+{
+    struct openai *o = calloc(1, sizeof(*o));
+
+    if (o == NULL)
+        return NULL;
+    o->curl = curl_easy_init(); /* NULL is retried at first use */
+    return o;
+}
+
+void openai_free(struct openai *o)
+{
+    if (o == NULL)
+        return;
+    if (o->curl != NULL)
+        curl_easy_cleanup(o->curl);
+    free(o);
+}
+
+/* ---- schema check ------------------------------------------------------------ */
+
+static bool type_is(const char *type, json_t *v)
+{
+    if (strcmp(type, "object") == 0)
+        return json_is_object(v);
+    if (strcmp(type, "array") == 0)
+        return json_is_array(v);
+    if (strcmp(type, "string") == 0)
+        return json_is_string(v);
+    if (strcmp(type, "integer") == 0)
+        return json_is_integer(v);
+    if (strcmp(type, "number") == 0)
+        return json_is_number(v);
+    if (strcmp(type, "boolean") == 0)
+        return json_is_boolean(v);
+    if (strcmp(type, "null") == 0)
+        return json_is_null(v);
+    return false;
+}
+
+bool openai_schema_matches(json_t *schema, json_t *value)
+{
+    json_t *type = json_object_get(schema, "type");
+    json_t *en = json_object_get(schema, "enum");
+    json_t *props, *items, *child;
+    const char *key;
+    size_t i;
+
+    if (!json_is_object(schema) || value == NULL)
+        return false;
+    if (json_is_string(type) && !type_is(json_string_value(type), value))
+        return false;
+    if (json_is_array(type)) {
+        bool any = false;
+
+        json_array_foreach(type, i, child)
+            any = any || (json_is_string(child) && type_is(json_string_value(child), value));
+        if (!any)
+            return false;
+    }
+    if (json_is_array(en)) {
+        bool any = false;
+
+        json_array_foreach(en, i, child)
+            any = any || json_equal(child, value);
+        if (!any)
+            return false;
+    }
+    if (json_is_object(value)) {
+        props = json_object_get(schema, "properties");
+        json_array_foreach(json_object_get(schema, "required"), i, child) {
+            if (!json_is_string(child) || json_object_get(value, json_string_value(child)) == NULL)
+                return false;
+        }
+        json_object_foreach(value, key, child) {
+            json_t *sub = json_object_get(props, key);
+
+            if (sub == NULL) {
+                if (json_is_false(json_object_get(schema, "additionalProperties")))
+                    return false;
+                continue;
+            }
+            if (!openai_schema_matches(sub, child))
+                return false;
+        }
+    }
+    if (json_is_array(value) && (items = json_object_get(schema, "items")) != NULL) {
+        json_array_foreach(value, i, child) {
+            if (!openai_schema_matches(items, child))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* ---- retry timing -------------------------------------------------------------- */
+
+/* A non-negative decimal number filling all of s (surrounding blanks
+ * allowed), or -1. */
+static double number_of(const char *s)
+{
+    char *end;
+    double v;
+
+    if (s == NULL || *s == '\0')
+        return -1;
+    errno = 0;
+    v = strtod(s, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0)
+        return -1;
+    return v;
+}
+
+long openai_retry_delay_ms(const char *retry_after_ms, const char *retry_after, long now_s,
+                           int retry, double jitter)
+{
+    double wait = number_of(retry_after_ms), backoff;
+
+    if (wait < 0 && retry_after != NULL && *retry_after != '\0') {
+        double secs = number_of(retry_after);
+
+        if (secs >= 0) {
+            wait = secs * 1000.0;
+        } else {
+            time_t when = curl_getdate(retry_after, NULL); /* an HTTP date */
+
+            if (when != -1)
+                wait = ((double)when - (double)now_s) * 1000.0;
+        }
+    }
+    if (wait > MAX_RETRY_AFTER_MS)
+        return -1;
+    if (wait > 0)
+        return (long)wait + ((double)(long)wait < wait); /* rounded up */
+
+    backoff = BACKOFF_INITIAL_MS;
+    for (int i = 1; i < retry && backoff < BACKOFF_MAX_MS; i++)
+        backoff *= 2.0;
+    if (backoff > BACKOFF_MAX_MS)
+        backoff = BACKOFF_MAX_MS;
+    if (jitter < -1.0)
+        jitter = -1.0;
+    if (jitter > 1.0)
+        jitter = 1.0;
+    return (long)(backoff * (1.0 + 0.25 * jitter));
+}
+
+/* Uniform in [-1, 1]; 0 when the kernel gives no randomness. */
+static double random_jitter(void)
+{
+    uint32_t r;
+
+    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return 0.0;
+    return (double)r / (double)UINT32_MAX * 2.0 - 1.0;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ---- one attempt ------------------------------------------------------------------ */
+
+static size_t collect_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct reply *r = userp;
+    size_t n = size * nmemb;
+    char *grown;
+
+    if (r->len + n > MAX_BODY_BYTES) {
+        r->too_big = true;
+        return 0; /* aborts the transfer */
+    }
+    grown = realloc(r->body, r->len + n + 1);
+    if (grown == NULL)
+        return 0;
+    r->body = grown;
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return n;
+}
+
+/* Keep the value of a header the retry rules read. */
+static void keep_header(const char *line, size_t n, const char *name, char *out, size_t outlen)
+{
+    size_t nlen = strlen(name), vlen;
+    const char *v;
+
+    if (n <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+        return;
+    v = line + nlen + 1;
+    vlen = n - nlen - 1;
+    while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        vlen--;
+    }
+    while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+        vlen--;
+    if (vlen >= outlen)
+        vlen = outlen - 1;
+    memcpy(out, v, vlen);
+    out[vlen] = '\0';
+}
+
+static size_t collect_header(char *line, size_t size, size_t nmemb, void *userp)
+{
+    struct reply *r = userp;
+    size_t n = size * nmemb;
+
+    if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
+        /* a new response (after 100 Continue, say): forget the last one's */
+        r->retry_after_ms[0] = r->retry_after[0] = r->should_retry[0] = '\0';
+        return n;
+    }
+    keep_header(line, n, "retry-after-ms", r->retry_after_ms, sizeof(r->retry_after_ms));
+    keep_header(line, n, "retry-after", r->retry_after, sizeof(r->retry_after));
+    keep_header(line, n, "x-should-retry", r->should_retry, sizeof(r->should_retry));
+    return n;
+}
+
+/* Wipe, then free, a header list that carried the key. */
+static void free_secret_headers(struct curl_slist *list)
+{
+    for (struct curl_slist *h = list; h != NULL; h = h->next)
+        OPENSSL_cleanse(h->data, strlen(h->data));
+    curl_slist_free_all(list);
+}
+
+static CURLcode perform(struct openai *o, const char *url, const char *payload,
+                        long timeout_ms, struct reply *r, long *http_status)
+{
+    static const char prefix[] = "Authorization: Bearer ";
+    static const char *const fixed[] = {"Content-Type: application/json",
+                                        "Accept: application/json",
+                                        "Expect:"}; /* no 100-continue round trip */
+    size_t alen = sizeof(prefix) + strlen(config.openai_api_key);
+    struct curl_slist *headers = NULL, *h;
+    char *auth = malloc(alen);
+    CURLcode rc;
+
+    *http_status = 0;
+    if (auth == NULL)
+        return CURLE_OUT_OF_MEMORY;
+    snprintf(auth, alen, "%s%s", prefix, config.openai_api_key);
+    h = curl_slist_append(headers, auth);
+    OPENSSL_cleanse(auth, alen);
+    free(auth);
+    if (h == NULL)
+        return CURLE_OUT_OF_MEMORY;
+    headers = h;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        if ((h = curl_slist_append(headers, fixed[i])) == NULL) {
+            free_secret_headers(headers);
+            return CURLE_OUT_OF_MEMORY;
+        }
+        headers = h;
+    }
+
+    curl_easy_reset(o->curl);
+    curl_easy_setopt(o->curl, CURLOPT_URL, url);
+    curl_easy_setopt(o->curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(o->curl, CURLOPT_POSTFIELDS, payload);
+    curl_easy_setopt(o->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
+    curl_easy_setopt(o->curl, CURLOPT_WRITEFUNCTION, collect_body);
+    curl_easy_setopt(o->curl, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(o->curl, CURLOPT_HEADERFUNCTION, collect_header);
+    curl_easy_setopt(o->curl, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(o->curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(o->curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(o->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(o->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(o->curl, CURLOPT_ACCEPT_ENCODING, "");
+    rc = curl_easy_perform(o->curl);
+    curl_easy_getinfo(o->curl, CURLINFO_RESPONSE_CODE, http_status);
+    /* the handle keeps a pointer to the list until the next reset */
+    curl_easy_setopt(o->curl, CURLOPT_HTTPHEADER, NULL);
+    free_secret_headers(headers);
+    return rc;
+}
+
+/* Worth another attempt: the connection failed before an answer came. */
+static bool is_connection_error(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Copy s into out (outlen > 0), cut at a UTF-8 character boundary. */
+static void copy_text(char *out, size_t outlen, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (outlen == 0)
+        return;
+    if (n >= outlen) {
+        n = outlen - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+/* The outcome of a 200 answer. */
+static int read_completion(const struct reply *r, json_t *schema, json_t **out_parsed,
+                           char *refusal, size_t refusal_len)
+{
+    json_t *root = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+    json_t *choice = json_array_get(json_object_get(root, "choices"), 0);
+    json_t *message = json_object_get(choice, "message");
+    const char *finish = jsonx_string(choice, "finish_reason");
+    const char *text;
+    json_t *parsed;
+    int rc;
+
+    if (!json_is_object(message)) {
+        log_warn("OpenAI answered HTTP 200 without a chat completion");
+        json_decref(root);
+        return OPENAI_UPSTREAM;
+    }
+    if ((text = jsonx_string(message, "refusal")) != NULL) {
+        copy_text(refusal, refusal_len, text);
+        rc = OPENAI_REFUSED;
+    } else if (finish != NULL && strcmp(finish, "length") == 0) {
+        rc = OPENAI_INCOMPLETE;
+    } else if (finish != NULL && strcmp(finish, "content_filter") == 0) {
+        copy_text(refusal, refusal_len, "The response was withheld by the provider's "
+                                        "content filter.");
+        rc = OPENAI_REFUSED;
+    } else if ((text = jsonx_string(message, "content")) == NULL) {
+        rc = OPENAI_BAD_OUTPUT;
+    } else {
+        parsed = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+        if (parsed != NULL && openai_schema_matches(schema, parsed)) {
+            *out_parsed = parsed;
+            rc = OPENAI_OK;
+        } else {
+            json_decref(parsed);
+            rc = OPENAI_BAD_OUTPUT;
+        }
+    }
+    if (rc != OPENAI_OK)
+        log_warn("OpenAI completion not usable (outcome %d)", rc);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- the call -------------------------------------------------------------------- */
+
+static char *request_url(void)
+{
+    const char *base = config.openai_base_url ? config.openai_base_url
+                                              : "https://api.openai.com/v1";
+    size_t n = strlen(base), len;
+    char *url;
+
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    len = n + sizeof("/chat/completions");
+    if ((url = malloc(len)) != NULL)
+        snprintf(url, len, "%.*s/chat/completions", (int)n, base);
+    return url;
+}
+
+static bool is_insufficient_quota(const struct reply *r)
+{
+    json_t *root = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+    const char *code = jsonx_string(json_object_get(root, "error"), "code");
+    bool yes = code != NULL && strcmp(code, "insufficient_quota") == 0;
+
+    json_decref(root);
+    return yes;
+}
+
+int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,
+                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len)
+{
+    uint64_t start = log_now_ms(), deadline;
+    int64_t budget = (int64_t)config.request_timeout * 1000 - DEADLINE_MARGIN_MS;
+    json_t *body;
+    char *payload, *url;
+    int rc = OPENAI_UPSTREAM;
+
+    *out_parsed = NULL;
+    if (refusal_len > 0)
+        refusal[0] = '\0';
+    if (!openai_is_configured())
+        return OPENAI_NOT_CONFIGURED;
+    if (o->curl == NULL && (o->curl = curl_easy_init()) == NULL)
+        return OPENAI_UPSTREAM;
+    deadline = start + (uint64_t)(budget > 1000 ? budget : 1000);
+
+    body = json_pack("{s:s, s:b, s:f, s:O, s:{s:s, s:{s:s, s:b, s:O}}}",
+                     "model", openai_model(), "store", 0, "temperature", TEMPERATURE,
+                     "messages", messages, "response_format", "type", "json_schema",
+                     "json_schema", "name", schema_name, "strict", 1, "schema", schema);
+    /* 15 digits: 0.2 goes out as 0.2, not 0.20000000000000001 */
+    payload = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(body);
+    url = request_url();
+    if (payload == NULL || url == NULL) {
+        free(payload);
+        free(url);
+        return OPENAI_UPSTREAM;
+    }
+
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        struct reply r = {0};
+        uint64_t now = log_now_ms();
+        long timeout_ms = config.openai_timeout_ms, status = 0, delay;
+        bool retry = false;
+        CURLcode crc;
+
+        if (now >= deadline) {
+            rc = OPENAI_TIMEOUT;
+            break;
+        }
+        if ((uint64_t)timeout_ms > deadline - now)
+            timeout_ms = (long)(deadline - now);
+        crc = perform(o, url, payload, timeout_ms, &r, &status);
+        if (crc == CURLE_OPERATION_TIMEDOUT) {
+            log_warn("OpenAI did not answer within %ld ms (attempt %d)", timeout_ms, attempt);
+            rc = OPENAI_TIMEOUT;
+        } else if (crc != CURLE_OK) {
+            log_warn("OpenAI request failed (curl %d, attempt %d)", (int)crc, attempt);
+            rc = OPENAI_UPSTREAM;
+            retry = is_connection_error(crc) && !r.too_big;
+        } else if (status == 200) {
+            rc = read_completion(&r, schema, out_parsed, refusal, refusal_len);
+            if (attempt > 1)
+                log_info("OpenAI answered on attempt %d", attempt);
+        } else if (status == 401 || status == 403) {
+            log_error("OpenAI rejected the API key (HTTP %ld)", status);
+            rc = OPENAI_AUTH;
+        } else {
+            rc = OPENAI_UPSTREAM;
+            retry = status == 408 || status == 409 || status == 429 || status >= 500;
+            if (strcasecmp(r.should_retry, "true") == 0)
+                retry = true;
+            else if (strcasecmp(r.should_retry, "false") == 0)
+                retry = false;
+            if (retry && status == 429 && is_insufficient_quota(&r))
+                retry = false; /* the quota will not come back in seconds */
+        }
+        if (retry && attempt < MAX_ATTEMPTS) {
+            delay = openai_retry_delay_ms(r.retry_after_ms[0] ? r.retry_after_ms : NULL,
+                                          r.retry_after[0] ? r.retry_after : NULL,
+                                          (long)time(NULL), attempt, random_jitter());
+            now = log_now_ms();
+            if (delay < 0 || now + (uint64_t)delay >= deadline) {
+                log_warn("OpenAI answered HTTP %ld on attempt %d; no time to retry",
+                         status, attempt);
+                retry = false;
+            } else {
+                log_warn("OpenAI answered HTTP %ld on attempt %d of %d; retrying in %ld ms",
+                         status, attempt, MAX_ATTEMPTS, delay);
+                free(r.body);
+                sleep_ms(delay);
+                continue;
+            }
+        }
+        if (rc == OPENAI_UPSTREAM && status != 0 && status != 200)
+            log_warn("OpenAI answered HTTP %ld; giving up after %d attempt%s", status,
+                     attempt, attempt == 1 ? "" : "s");
+        free(r.body);
+        break;
+    }
+    free(payload);
+    free(url);
+    return rc;
+}

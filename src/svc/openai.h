@@ -1,0 +1,77 @@
+/*
+ * openai.h - the only OpenAI client: Chat Completions with a strict JSON
+ * schema (Structured Outputs), over libcurl.
+ *
+ * Configuration: OPENAI_API_KEY (unset: OPENAI_NOT_CONFIGURED),
+ * OPENAI_BASE_URL (includes /v1; the request goes to base + "/chat/completions"),
+ * OPENAI_MODEL, OPENAI_TIMEOUT_MS (per attempt; tests shorten it).
+ *
+ * Every request is {model, store:false, temperature:0.2, messages,
+ * response_format:{type:"json_schema", json_schema:{name, strict:true,
+ * schema}}}.  408, 409, 429, 5xx and connection errors are retried at most
+ * twice, after retry-after-ms / retry-after when given (up to 20 s; a longer
+ * wait means no retry), else 0.5 s doubling with ±25 % jitter; the
+ * x-should-retry header overrides the status.  The whole call also ends
+ * before JOBTUNE_REQUEST_TIMEOUT, so the master never has to kill the worker
+ * for it.
+ *
+ * Privacy: nothing here logs the key, a message, or a response; only HTTP
+ * statuses, curl codes and attempt counts.
+ */
+#ifndef JT_OPENAI_H
+#define JT_OPENAI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct openai;
+
+enum openai_status {
+    OPENAI_OK = 0,
+    OPENAI_REFUSED = -1,        /* message.refusal set (or content filter): 422 ai_refused */
+    OPENAI_INCOMPLETE = -2,     /* finish_reason "length": 502 ai_incomplete */
+    OPENAI_BAD_OUTPUT = -3,     /* content not JSON, or not the schema: 502 ai_bad_output */
+    OPENAI_AUTH = -4,           /* 401/403: the key was rejected: 503 ai_unavailable */
+    OPENAI_TIMEOUT = -5,        /* no answer in time: 504 ai_timeout */
+    OPENAI_UPSTREAM = -6,       /* other errors, after retries: 502 ai_upstream_error */
+    OPENAI_NOT_CONFIGURED = -7, /* OPENAI_API_KEY unset: 503 not_configured */
+};
+
+/* Per process, after fork (holds a reused curl handle).  NULL only when
+ * out of memory. */
+struct openai *openai_new(void);
+void openai_free(struct openai *o);
+
+/* Is OPENAI_API_KEY set? */
+bool openai_is_configured(void);
+
+/* The model requests name (OPENAI_MODEL); borrowed, static. */
+const char *openai_model(void);
+
+/*
+ * One structured completion.  messages (array of {role, content}) and
+ * schema are borrowed; schema_name must match [a-zA-Z0-9_-]{1,64}.
+ * OPENAI_OK: *out_parsed is a new reference to the parsed content, which
+ * matched schema.  OPENAI_REFUSED: the model's refusal text is copied into
+ * refusal (truncated at a UTF-8 boundary, always NUL-terminated when
+ * refusal_len > 0).  Any other status: *out_parsed is NULL.
+ */
+int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,
+                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len);
+
+/* Does value match schema?  The strict-mode subset: type (a name or an
+ * array of names), properties, required, additionalProperties:false,
+ * items, enum.  Both borrowed. */
+bool openai_schema_matches(json_t *schema, json_t *value);
+
+/*
+ * The wait before retry number `retry` (1 or 2), in milliseconds, or -1 for
+ * "do not retry": from the retry-after-ms / retry-after header values (NULL
+ * when absent; retry-after in seconds or an HTTP date, read against now_s),
+ * else the backoff with `jitter` in [-1, 1] scaling ±25 %.
+ */
+long openai_retry_delay_ms(const char *retry_after_ms, const char *retry_after, long now_s,
+                           int retry, double jitter);
+
+#endif
