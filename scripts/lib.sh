@@ -75,8 +75,12 @@ ensure_ferretdb() {
 }
 
 # build [configure args...]: autotools build in the tree.
+# One build at a time in a tree: scripts/run, scripts/test and scripts/bench
+# started together would otherwise reconfigure under each other.
 build() {
+  mkdir -p "$JT_ROOT/.local"
   (
+    flock 9
     cd "$JT_ROOT"
     if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
       log "autoreconf"
@@ -88,7 +92,7 @@ build() {
     fi
     log "make"
     make -s -j"$(nproc)" >/dev/null
-  ) || die "build failed"
+  ) 9>"$JT_ROOT/.local/build.lock" || die "build failed"
 }
 
 # render_nginx STATE_DIR PORT SOCKET [SUPPORT_RATE]: write STATE_DIR/nginx.conf.
