@@ -192,6 +192,28 @@ class GracefulStopTest(unittest.TestCase):
             stack.stop()
 
 
+class CrashGuardTest(unittest.TestCase):
+    def test_repeated_crashes_back_off_instead_of_looping(self):
+        stack = Stack(workers=2).start()
+        try:
+            killed = set()
+            # kill every worker as it appears, until the guard trips
+            def guard_tripped():
+                for pid in stack.worker_pids():
+                    if pid not in killed:
+                        killed.add(pid)
+                        kill_quietly(pid)
+                return "workers are crashing repeatedly" in stack.log_text()
+            wait_until(guard_tripped, timeout=20, interval=0.02, what="crash guard")
+            self.assertGreater(len(killed), 6)
+            # after the back-off the pool is refilled and serves again
+            wait_until(lambda: len(stack.worker_pids()) == 2, timeout=40, what="pool refilled")
+            wait_until(lambda: stack.get("/api/health").status == 200, what="serving again")
+            self.assertEqual(stack.jobtuned.poll(), None)
+        finally:
+            stack.stop()
+
+
 class RecyclingTest(unittest.TestCase):
     def test_workers_are_replaced_after_max_requests(self):
         stack = Stack(workers=2, max_requests=5).start()
