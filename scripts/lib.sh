@@ -17,12 +17,6 @@ JT_RUN_PKGS="nginx-light curl openssl fontconfig fonts-dejavu-core fonts-noto-co
 JT_TEST_PKGS="python3 python3-yaml python3-pymongo chromium valgrind libmaxmind-db-writer-perl python3-cryptography poppler-utils"
 JT_BENCH_PKGS="wrk php-fpm"
 
-# Every valgrind run reads the project's suppressions (fontconfig's font
-# cache, which the PDF export fills and memcheck misreads at exit).
-case " ${VALGRIND_OPTS:-} " in
-  *" --suppressions=$JT_ROOT/tests/unit/valgrind.supp "*) ;;
-  *) export VALGRIND_OPTS="${VALGRIND_OPTS:+$VALGRIND_OPTS }--suppressions=$JT_ROOT/tests/unit/valgrind.supp" ;;
-esac
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
