@@ -77,11 +77,13 @@ static uint64_t crash_times[64];
 static size_t crash_next;
 static uint64_t respawn_not_before_ms;
 static uint64_t backoff_ms;
-static bool init_failed;
+static int init_failures; /* consecutive workers that could not initialise */
 
 /* migration */
+#define MIGRATE_LIMIT_MS 60000 /* a migration child running longer is killed */
 static bool migrated;
 static uint64_t next_migrate_ms;
+static uint64_t migrate_started_ms;
 
 static void on_signal(int sig)
 {
@@ -174,6 +176,13 @@ static void signal_workers(int sig, bool retiring_only)
             kill(children[i].pid, sig);
 }
 
+static void signal_migration(int sig)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_MIGRATE)
+            kill(children[i].pid, sig);
+}
+
 static void unblock_in_child(void)
 {
     sigset_t none;
@@ -233,11 +242,17 @@ static void spawn_migration(int listen_fd)
         struct sigaction sa = {.sa_handler = SIG_DFL};
 
         close(listen_fd);
+        /* the master's flag-setting handlers must not survive here */
         sigaction(SIGCHLD, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGQUIT, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
         unblock_in_child();
         _exit(migrate_run(config.schema_dir));
     }
     children[slot] = (struct child){.kind = CHILD_MIGRATE, .pid = pid};
+    migrate_started_ms = log_now_ms();
 }
 
 static bool crash_guard_trips(uint64_t now)
@@ -276,11 +291,18 @@ static void on_exit_of(struct child *c, int index, int status)
         return;
     }
 
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT))
+        init_failures = 0; /* this one had started */
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         /* recycled after max_requests, or stopped on request */
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT) {
-        log_error("worker %d failed to initialise; not respawning", (int)c->pid);
-        init_failed = true;
+        /* Configuration errors fail every worker the same way: once as
+         * many in a row as the pool is large have failed, stop respawning.
+         * An isolated failure is retried after a pause. */
+        init_failures++;
+        log_error("worker %d failed to initialise%s", (int)c->pid,
+                  init_failures >= config.workers ? "; not respawning" : "");
+        respawn_not_before_ms = now + 1000;
     } else if (c->timed_out) {
         /* already logged by the timeout check */
     } else if (state == RUNNING && !c->retiring) {
@@ -292,7 +314,9 @@ static void on_exit_of(struct child *c, int index, int status)
             log_error("worker %d exited with status %d%s%s%s%s", (int)c->pid,
                       WEXITSTATUS(status), busy ? " while serving " : "",
                       busy ? s->method : "", busy ? " " : "", busy ? s->route : "");
-        if (crash_guard_trips(now)) {
+        if (!crash_guard_trips(now)) {
+            backoff_ms = 0; /* an isolated crash: the next burst starts short */
+        } else {
             backoff_ms = backoff_ms ? backoff_ms * 2 : 1000;
             if (backoff_ms > 30000)
                 backoff_ms = 30000;
@@ -320,6 +344,13 @@ static void reap(void)
 static void check_timeouts(void)
 {
     uint64_t now = log_now_ms(), limit = (uint64_t)config.request_timeout * 1000;
+
+    if (count(CHILD_MIGRATE, false) > 0 && now - migrate_started_ms > MIGRATE_LIMIT_MS) {
+        log_warn("schema migration is taking over %d s; killing it to retry",
+                 MIGRATE_LIMIT_MS / 1000);
+        migrate_started_ms = now; /* once per child */
+        signal_migration(SIGKILL);
+    }
 
     for (int i = 0; i < MAX_CHILDREN; i++) {
         struct child *c = &children[i];
@@ -353,9 +384,7 @@ static void begin_stop(bool graceful)
         signal_workers(SIGTERM, false);
     }
     stop_escalated = false;
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i].kind == CHILD_MIGRATE)
-            kill(children[i].pid, SIGTERM);
+    signal_migration(SIGTERM);
 }
 
 static void check_stop_deadline(void)
@@ -371,7 +400,9 @@ static void check_stop_deadline(void)
         stop_escalated = true;
         return;
     }
+    log_warn("children did not stop in time; killing them");
     signal_workers(SIGKILL, false);
+    signal_migration(SIGKILL);
     stop_deadline_ms = now + STOP_GRACE_MS;
 }
 
@@ -395,7 +426,7 @@ static void maintain(int listen_fd)
 
     if (!migrated && count(CHILD_MIGRATE, false) == 0 && now >= next_migrate_ms)
         spawn_migration(listen_fd);
-    if (init_failed || now < respawn_not_before_ms)
+    if (init_failures >= config.workers || now < respawn_not_before_ms)
         return;
     for (; missing > 0; missing--)
         if (spawn_worker(listen_fd) < 0)
@@ -479,7 +510,7 @@ int master_run(int listen_fd)
             if (count(CHILD_WORKER, false) == 0 && count(CHILD_MIGRATE, false) == 0)
                 break;
             check_stop_deadline();
-        } else if (init_failed && count(CHILD_WORKER, false) == 0) {
+        } else if (init_failures >= config.workers && count(CHILD_WORKER, false) == 0) {
             log_error("no worker could start; exiting");
             return 1;
         }

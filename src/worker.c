@@ -144,19 +144,9 @@ static void finish(FCGX_Request *fcgx)
     FCGX_Finish_r(fcgx);
 }
 
-void worker_main(int listen_fd, struct scoreboard_slot *slot)
+static void install_signals(void)
 {
-    struct worker_state ws = {0};
     struct sigaction sa;
-    sigset_t block, waitmask;
-    FCGX_Request fcgx;
-    struct arena *arena;
-    long served = 0;
-    char err[256];
-
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1)
-        _exit(0);
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_quit; /* no SA_RESTART: ppoll must return EINTR */
@@ -169,6 +159,23 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
+
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+void worker_main(int listen_fd, struct scoreboard_slot *slot)
+{
+    struct worker_state ws = {0};
+    sigset_t block, waitmask;
+    FCGX_Request fcgx;
+    struct arena *arena;
+    long served = 0;
+    char err[256];
+
+    install_signals(); /* the master's handlers must not stay installed */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1)
+        _exit(0);
 
     sigemptyset(&block);
     sigaddset(&block, SIGQUIT);
@@ -195,6 +202,10 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
         log_error("worker cannot start: FastCGI initialisation failed");
         _exit(WORKER_EXIT_INIT);
     }
+    /* After FCGX_Init(), which installs handlers of its own (SIGTERM among
+     * them, which would make the fast stop and PR_SET_PDEATHSIG wait): the
+     * dispositions are ours. */
+    install_signals();
 
     while (!quit_requested &&
            (config.max_requests == 0 || served < config.max_requests)) {

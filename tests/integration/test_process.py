@@ -185,6 +185,8 @@ class GracefulStopTest(unittest.TestCase):
             workers = stack.worker_pids()
             stack.signal_master(signal.SIGTERM)
             self.assertEqual(stack.jobtuned.wait(10), 0)
+            # the workers ended on the TERM itself, not on the KILL that follows 2 s later
+            self.assertNotIn("did not stop in time", stack.log_text())
             for pid in workers:
                 self.assertFalse(os.path.exists(f"/proc/{pid}/stat")
                                  and "Z" not in open(f"/proc/{pid}/stat").read().split()[2])
@@ -210,6 +212,25 @@ class CrashGuardTest(unittest.TestCase):
             wait_until(lambda: len(stack.worker_pids()) == 2, timeout=40, what="pool refilled")
             wait_until(lambda: stack.get("/api/health").status == 200, what="serving again")
             self.assertEqual(stack.jobtuned.poll(), None)
+        finally:
+            stack.stop()
+
+
+class OrphanTest(unittest.TestCase):
+    def test_workers_exit_when_the_master_dies(self):
+        stack = Stack(workers=2).start()
+        try:
+            workers = stack.worker_pids()
+            os.kill(stack.jobtuned.pid, signal.SIGKILL)
+            stack.jobtuned.wait(10)
+
+            def gone(pid):
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+                except FileNotFoundError:
+                    return True
+            wait_until(lambda: all(gone(p) for p in workers), timeout=10, what="orphans gone")
         finally:
             stack.stop()
 
