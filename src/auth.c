@@ -110,6 +110,19 @@ int auth_require(struct request *req, enum route_auth level)
     if (level == AUTH_STAFF && !config_is_admin(req->user_id))
         return request_error(req, 403, "forbidden", "This address is for Jobtune staff.");
 
+    if (s.user_known != NULL && *s.user_known && changes_state(req->method)) {
+        /* A cached session may outlive an erasure done by another worker:
+         * every change asks again whether the account was deleted, so
+         * nothing can be written for it afterwards. */
+        bool erased;
+
+        rc = users_is_erased(req->ws->db, req->user_id, &erased);
+        if (rc == DB_DOWN)
+            return request_error(req, 503, "db_unavailable",
+                                 "The service is unavailable right now; please try again.");
+        if (rc == DB_OK && erased)
+            return request_error(req, 401, "unauthenticated", "This account was deleted.");
+    }
     if (s.user_known == NULL || !*s.user_known) {
         bool erased;
 
@@ -140,6 +153,10 @@ const char *auth_optional(struct request *req)
     if (req->user_id != NULL)
         return req->user_id;
     if (clerk_missing_config() != NULL || (token = auth_token(req, &from_cookie)) == NULL)
+        return NULL;
+    /* a cross-site form post carries the cookie too: it is not the user's */
+    if (from_cookie && changes_state(req->method) &&
+        !clerk_origin_allowed(request_env(req, "HTTP_ORIGIN")))
         return NULL;
     if (clerk_verify(req->ws->clerk, token, db_now_ms() / 1000, &s) != CLERK_OK)
         return NULL;

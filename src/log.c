@@ -69,10 +69,13 @@ static void putf(struct line *l, const char *fmt, ...)
 
 static void put_str(struct line *l, const char *s)
 {
+    /* stop early enough that the closing quote, '}' and '\n' still fit,
+     * and never in the middle of an escape */
+    size_t limit = sizeof(l->buf) - 2 - 1 - 6;
     char esc[8];
 
     PUT_LIT(l, "\"");
-    for (; s != NULL && *s != '\0'; s++) {
+    for (; s != NULL && *s != '\0' && l->len < limit; s++) {
         unsigned char c = (unsigned char)*s;
 
         if (c == '"' || c == '\\') {

@@ -282,7 +282,8 @@ static int fail(struct request *req, int status, const char *code, const char *m
 {
     if (req->match.route != NULL && req->match.route->body == BODY_FORM_OR_JSON &&
         !request_wants_json(req)) {
-        int rc = html_error(req, status, message, fields ? fields : json_object());
+        int rc = html_error(req, status, message,
+                            fields ? fields : jsonx_own(req->arena, json_object()));
 
         json_decref(fields);
         return rc;

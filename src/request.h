@@ -39,6 +39,7 @@ struct request {
     const char *content_type;  /* media type, lower case, no parameters */
     struct route_match match;
     const char *user_id;       /* the session's Clerk user id, or NULL */
+    uint64_t started_ms;       /* log_now_ms() when the request was accepted */
 
     /* body */
     char *body;                /* NUL-terminated, arena memory */

@@ -92,6 +92,7 @@ static void serve(struct worker_state *ws, FCGX_Request *fcgx, struct arena *are
         return;
     }
     req->arena = arena;
+    req->started_ms = log_now_ms();
     req->ws = ws;
     req->slot = slot;
     req->envp = fcgx->envp;

@@ -523,7 +523,7 @@ int tailor_create(struct request *req)
         return 500;
 
     rc = openai_chat_json(req->ws->openai, messages, "resume_tailoring", schema, &out,
-                          refusal, sizeof(refusal));
+                          refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)
         return ai_failure(req, rc, refusal);
     jsonx_own(a, out);

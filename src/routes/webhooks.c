@@ -130,41 +130,6 @@ static bool full_name(struct arena *a, json_t *data, const char **out)
     return *out != NULL;
 }
 
-/* ---- processing ------------------------------------------------------- */
-
-enum outcome { PROCESSED, IGNORED };
-
-/* Apply one verified event; a DB_ status, with *outcome set on DB_OK and
- * *bad naming a malformed event (400) when DB_ERROR is returned for it. */
-static int process(struct request *req, const char *type, json_t *data,
-                   enum outcome *outcome, const char **bad)
-{
-    const char *user_id = jsonx_string(data, "id"), *name;
-    bool profile = strcmp(type, "user.created") == 0 || strcmp(type, "user.updated") == 0;
-    struct db *db = req->ws->db;
-    bool erased;
-    int rc;
-
-    *outcome = IGNORED;
-    *bad = NULL;
-    if (!profile && strcmp(type, "user.deleted") != 0)
-        return DB_OK;
-    if (user_id == NULL || !is_plain_id(user_id, USER_ID_MAX)) {
-        *bad = "The event's data has no valid user id.";
-        return DB_ERROR;
-    }
-    if (!profile) {
-        *outcome = PROCESSED;
-        return users_erase(db, user_id, NULL);
-    }
-    if (!full_name(req->arena, data, &name))
-        return DB_ERROR;
-    if ((rc = users_is_erased(db, user_id, &erased)) != DB_OK || erased)
-        return rc;
-    *outcome = PROCESSED;
-    return users_upsert_profile(db, user_id, primary_email(data), name);
-}
-
 /* Remember the delivery: DB_OK, DB_DUPLICATE (a racing twin got there
  * first) or a failure. */
 static int remember(struct db *db, const char *msg_id, const char *type, json_t *data)
@@ -181,6 +146,47 @@ static int remember(struct db *db, const char *msg_id, const char *type, json_t 
     rc = db_insert(db, EVENTS, doc);
     json_decref(doc);
     return rc;
+}
+
+/* ---- processing ------------------------------------------------------- */
+
+enum outcome { PROCESSED, IGNORED };
+
+/* Apply one verified event; a DB_ status, with *outcome set on DB_OK and
+ * *bad naming a malformed event (400) when DB_ERROR is returned for it. */
+static int process(struct request *req, const char *req_msg_id, const char *type,
+                   json_t *data, enum outcome *outcome, const char **bad)
+{
+    const char *user_id = jsonx_string(data, "id"), *name;
+    bool profile = strcmp(type, "user.created") == 0 || strcmp(type, "user.updated") == 0;
+    struct db *db = req->ws->db;
+    bool erased;
+    int rc;
+
+    *outcome = IGNORED;
+    *bad = NULL;
+    if (!profile && strcmp(type, "user.deleted") != 0)
+        return DB_OK;
+    if (user_id == NULL || !is_plain_id(user_id, USER_ID_MAX)) {
+        *bad = "The event's data has no valid user id.";
+        return DB_ERROR;
+    }
+    if (!profile) {
+        /* The tombstone goes in first, so no sign-in or late event can
+         * recreate the account while it is being erased; a retried or
+         * repeated user.deleted simply erases again (it is idempotent). */
+        *outcome = PROCESSED;
+        rc = remember(db, req_msg_id, type, data);
+        if (rc != DB_OK && rc != DB_DUPLICATE)
+            return rc;
+        return users_erase(db, user_id, NULL);
+    }
+    if (!full_name(req->arena, data, &name))
+        return DB_ERROR;
+    if ((rc = users_is_erased(db, user_id, &erased)) != DB_OK || erased)
+        return rc;
+    *outcome = PROCESSED;
+    return users_upsert_profile(db, user_id, primary_email(data), name);
 }
 
 static int status_answer(struct request *req, const char *status)
@@ -229,7 +235,7 @@ int webhooks_clerk(struct request *req)
                              "The svix-timestamp or svix-signature header is malformed.");
     case SVIX_BAD_SIGNATURE:
     case SVIX_STALE:
-        return request_error(req, 401, "invalid_signature",
+        return request_error(req, 401, "unauthenticated",
                              "The webhook signature could not be verified.");
     case SVIX_BAD_SECRET:
         log_error("clerk webhook: %s", svix_strerror(rc));
@@ -259,15 +265,17 @@ int webhooks_clerk(struct request *req)
     json_decref(seen);
     if (rc != DB_OK)
         return db_failure(req, rc);
-    if (known)
+    if (known && strcmp(type, "user.deleted") != 0)
         return status_answer(req, "duplicate");
 
-    rc = process(req, type, data, &outcome, &bad);
+    rc = process(req, d.id, type, data, &outcome, &bad);
     if (bad != NULL)
         return request_error(req, 400, "bad_request", bad);
     if (rc != DB_OK)
         return db_failure(req, rc);
-    rc = remember(req->ws->db, d.id, type, data);
+    if (known)
+        return status_answer(req, "duplicate"); /* a user.deleted, erased again */
+    rc = strcmp(type, "user.deleted") == 0 ? DB_OK : remember(req->ws->db, d.id, type, data);
     if (rc == DB_DUPLICATE)
         return status_answer(req, "duplicate");
     if (rc != DB_OK)

@@ -462,9 +462,10 @@ static bool is_insufficient_quota(const struct reply *r)
 }
 
 int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,
-                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len)
+                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len,
+                     uint64_t started_ms)
 {
-    uint64_t start = log_now_ms(), deadline;
+    uint64_t start = started_ms ? started_ms : log_now_ms(), deadline;
     int64_t budget = (int64_t)config.request_timeout * 1000 - DEADLINE_MARGIN_MS;
     json_t *body;
     char *payload, *url;

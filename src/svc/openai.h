@@ -22,6 +22,7 @@
 #define JT_OPENAI_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -56,9 +57,12 @@ const char *openai_model(void);
  * matched schema.  OPENAI_REFUSED: the model's refusal text is copied into
  * refusal (truncated at a UTF-8 boundary, always NUL-terminated when
  * refusal_len > 0).  Any other status: *out_parsed is NULL.
+ * started_ms (log_now_ms() when the HTTP request began, 0 = now) anchors
+ * the deadline: every attempt ends before the worker's request timeout.
  */
 int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,
-                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len);
+                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len,
+                     uint64_t started_ms);
 
 /* Does value match schema?  The strict-mode subset: type (a name or an
  * array of names), properties, required, additionalProperties:false,

@@ -99,6 +99,20 @@ class SiteTest(unittest.TestCase):
         self.assertEqual(lines[0]["route"], "/api/health")
         self.assertEqual(lines[0]["status"], 200)
 
+    def test_nginx_access_log_keeps_no_address_or_query(self):
+        canary = "canary-5521"
+        r = self.stack.get(f"/api/health?who={canary}", client_ip="192.0.2.199",
+                           headers={"Referer": f"https://example.com/{canary}", "User-Agent": canary})
+        self.stack.get(f"/privacy?{canary}=1", client_ip="192.0.2.199")
+        path = os.path.join(self.stack.nginx_state, "nginx-access.log")
+        wait_until_text = lambda: r.header("x-request-id") in open(path).read()
+        import stack as st
+        st.wait_until(wait_until_text, what="access log line")
+        text = open(path).read()
+        self.assertNotIn("192.0.2.199", text)
+        self.assertNotIn(canary, text)
+        self.assertIn('"GET /api/health" 200', text)
+
     def test_raw_html_files_and_unknown_pages_are_404(self):
         self.assertEqual(self.stack.get("/privacy.html").status, 404)
         self.assertEqual(self.stack.get("/errors/429.json").status, 404)

@@ -178,7 +178,7 @@ class WebhookTest(unittest.TestCase):
         msg_id, ts = new_id("msg"), str(int(time.time()))
         sig = sign(SECRET, msg_id, ts, body)
         r = self.deliver(body=body.replace(b"Tam", b"Tom"), msg_id=msg_id, ts=ts, signature=sig)
-        message = self.assert_error(r, 401, "invalid_signature")
+        message = self.assert_error(r, 401, "unauthenticated")
         self.assertNotIn("v1,", message)
         self.assertNotIn(SECRET[6:], r.text)
         self.assertIsNone(self.users.find_one({"_id": user_id}))
@@ -188,7 +188,7 @@ class WebhookTest(unittest.TestCase):
         user_id = new_id("user")
         r = self.deliver(user_event("user.created", user_id, "wrong@example.in", "W", "S"),
                          secret=OTHER_SECRET)
-        self.assert_error(r, 401, "invalid_signature")
+        self.assert_error(r, 401, "unauthenticated")
         self.assertIsNone(self.users.find_one({"_id": user_id}))
 
     def test_stale_and_future_timestamps_are_401(self):
@@ -196,7 +196,7 @@ class WebhookTest(unittest.TestCase):
             user_id = new_id("user")
             r = self.deliver(user_event("user.created", user_id, "clock@example.in", "C", "K"),
                              ts=int(time.time()) + offset)
-            self.assert_error(r, 401, "invalid_signature")
+            self.assert_error(r, 401, "unauthenticated")
             self.assertIsNone(self.users.find_one({"_id": user_id}))
 
     def test_one_valid_signature_among_several_is_enough(self):
