@@ -19,12 +19,18 @@
 #define LINE_MAX_BYTES 2048
 
 static enum log_level min_level = LOG_INFO;
+static pid_t cached_pid; /* 0 until first use; log_forked() after fork() */
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 struct line {
     char buf[LINE_MAX_BYTES];
     size_t len;
 };
+
+void log_forked(void)
+{
+    cached_pid = getpid();
+}
 
 void log_set_level(enum log_level min)
 {
@@ -103,7 +109,8 @@ static void begin(struct line *l, enum log_level level)
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
     l->len = 0;
     putf(l, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"pid\":%ld", ts,
-         (long)(tv.tv_usec / 1000), level_names[level], (long)getpid());
+         (long)(tv.tv_usec / 1000), level_names[level],
+         (long)(cached_pid ? cached_pid : (cached_pid = getpid())));
 }
 
 static void finish(struct line *l)

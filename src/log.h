@@ -15,6 +15,9 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level min);
 
+/* Call in every child right after fork(): the pid in log lines is cached. */
+void log_forked(void);
+
 /* {"time":..,"level":..,"pid":..,"msg":"<formatted>"} */
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -214,6 +214,7 @@ static int spawn_worker(int listen_fd)
     if (pid == 0) {
         struct sigaction sa = {.sa_handler = SIG_DFL};
 
+        log_forked();
         sigaction(SIGCHLD, &sa, NULL);
         worker_main(listen_fd, &scoreboard[slot]);
     }
@@ -241,6 +242,7 @@ static void spawn_migration(int listen_fd)
     if (pid == 0) {
         struct sigaction sa = {.sa_handler = SIG_DFL};
 
+        log_forked();
         close(listen_fd);
         /* the master's flag-setting handlers must not survive here */
         sigaction(SIGCHLD, &sa, NULL);
