@@ -19,17 +19,20 @@ key.  Errors use Clerk's shape:
   {"errors":[{"message","long_message","code","meta":{}}],"meta":{},"clerk_trace_id"}
 """
 import collections
-import json
 import secrets
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_server import FakeServer, JsonHandler
 
 SECRET_KEY = "sk_test_x"
 
 
-class FakeClerk:
+class FakeClerk(FakeServer):
+    handler_attr = "clerk"
+    thread_name = "fake-clerk"
+
     def __init__(self, keys=(), secret_key=SECRET_KEY):
         self.secret_key = secret_key
         self.lock = threading.Lock()
@@ -38,42 +41,6 @@ class FakeClerk:
         self.deleted = []
         self.counts = collections.Counter()   # "METHOD /path" and "/path" -> requests
         self.requests = []                    # (method, path, headers dict), in order
-        self.server = None
-        self.thread = None
-
-    # ---- lifecycle ----------------------------------------------------------
-    def start(self):
-        fake = self
-
-        class Handler(_Handler):
-            clerk = fake
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-clerk",
-                                       daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self):
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join(10)
-            self.server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def port(self):
-        return self.server.server_address[1]
-
-    def url(self, path=""):
-        return f"http://127.0.0.1:{self.port}{path}"
 
     @property
     def api_url(self):
@@ -171,22 +138,9 @@ def clerk_error(code, message, long_message=None):
             "clerk_trace_id": secrets.token_hex(16)}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     clerk = None  # set by FakeClerk.start
-    protocol_version = "HTTP/1.1"
     server_version = "FakeClerk/1.0"
-
-    def log_message(self, fmt, *args):  # quiet: the test output is one line per test
-        pass
-
-    def send_json(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
 
     def authorized(self):
         auth = self.headers.get("Authorization", "")
@@ -240,3 +194,6 @@ class _Handler(BaseHTTPRequestHandler):
                                                f"No route {self.command} {path}"))
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
+
+
+FakeClerk.handler = _Handler

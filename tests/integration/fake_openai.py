@@ -28,7 +28,8 @@ import re
 import secrets
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_server import FakeServer, JsonHandler
 
 MODES = (
     "success",             # 200, a valid tailoring built from the request's resume
@@ -51,7 +52,10 @@ def error_body(message, type_, code, param=None):
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
-class FakeOpenAI:
+class FakeOpenAI(FakeServer):
+    handler_attr = "ai"
+    thread_name = "fake-openai"
+
     def __init__(self, api_key=None, model="gpt-4o", hang_seconds=5.0):
         self.api_key = api_key or "sk-test-" + secrets.token_hex(16)
         self.model = model
@@ -63,32 +67,10 @@ class FakeOpenAI:
         self.requests = []      # parsed request bodies, in order
         self.violations = []
         self._failed_once = False
-        self.server = None
-        self.thread = None
-
-    # ---- lifecycle ----------------------------------------------------------
-    def start(self):
-        fake = self
-
-        class Handler(_Handler):
-            ai = fake
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="fake-openai",
-                                       daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self):
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
 
     @property
     def base_url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        return self.url("/v1")
 
     def reset(self, mode="success"):
         with self.lock:
@@ -251,24 +233,13 @@ class FakeOpenAI:
         return 200, {}, self.completion(content=json.dumps(output))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    ai = None
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):  # quiet
-        pass
+class _Handler(JsonHandler):
+    ai = None  # set by FakeOpenAI.start
 
     def send_json(self, status, body, headers=None):
-        data = json.dumps(body).encode()
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("x-request-id", "req_" + secrets.token_hex(8))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(data)
+            super().send_json(status, body, {"x-request-id": "req_" + secrets.token_hex(8),
+                                             **(headers or {})})
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (the hang mode)
 
@@ -299,3 +270,6 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_json(404, error_body(f"Invalid URL (GET {self.path})",
                                        "invalid_request_error", None))
+
+
+FakeOpenAI.handler = _Handler
