@@ -117,10 +117,9 @@ int auth_require(struct request *req, enum route_auth level)
         bool erased;
 
         rc = users_is_erased(req->ws->db, req->user_id, &erased);
-        if (rc == DB_DOWN)
-            return request_error(req, 503, "db_unavailable",
-                                 "The service is unavailable right now; please try again.");
-        if (rc == DB_OK && erased)
+        if (rc != DB_OK)
+            return request_db_failure(req, rc);
+        if (erased)
             return request_error(req, 401, "unauthenticated", "This account was deleted.");
     }
     if (s.user_known == NULL || !*s.user_known) {
@@ -129,18 +128,14 @@ int auth_require(struct request *req, enum route_auth level)
         rc = users_ensure(req->ws->db, req->user_id, &erased);
         if (erased)
             return request_error(req, 401, "unauthenticated", "This account was deleted.");
-        if (rc == DB_DOWN)
-            return request_error(req, 503, "db_unavailable",
-                                 "The service is unavailable right now; please try again.");
         if (rc != DB_OK)
-            return request_error(req, 500, "internal_error", "The account could not be loaded.");
+            return request_db_failure(req, rc);
         if (s.user_known != NULL)
             *s.user_known = true;
     }
     gpc = request_env(req, "HTTP_SEC_GPC");
-    if (gpc != NULL && strcmp(gpc, "1") == 0 && record_gpc(req) == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The service is unavailable right now; please try again.");
+    if (gpc != NULL && strcmp(gpc, "1") == 0 && (rc = record_gpc(req)) == DB_DOWN)
+        return request_db_failure(req, rc);
     return 0;
 }
 

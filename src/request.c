@@ -22,6 +22,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "scoreboard.h"
+#include "svc/db.h"
 
 /* ---- inputs ------------------------------------------------------------ */
 
@@ -136,6 +137,14 @@ int request_error_fields(struct request *req, int status, const char *code,
 int request_error(struct request *req, int status, const char *code, const char *message)
 {
     return request_error_fields(req, status, code, message, NULL);
+}
+
+int request_db_failure(struct request *req, int db_status)
+{
+    if (db_status == DB_DOWN)
+        return request_error(req, 503, "db_unavailable",
+                             "The service is unavailable right now; please try again.");
+    return request_error(req, 500, "internal_error", "The data could not be stored or read.");
 }
 
 int request_html(struct request *req, int status, const char *html)

@@ -86,6 +86,9 @@ int request_error_fields(struct request *req, int status, const char *code,
  * does not ask for JSON) gets a small HTML page listing the problems. */
 int request_fail(struct request *req, int status, const char *code,
                  const char *message, json_t *fields);
+/* The answer to a failed database call (a DB_ status): 503 db_unavailable
+ * while the database is unreachable, 500 otherwise.  Returns the status. */
+int request_db_failure(struct request *req, int db_status);
 int request_html(struct request *req, int status, const char *html);
 /* A binary body (a PDF, ...): body is borrowed and must live in the
  * request's arena, or be handed to it as a cleanup, until the response is

@@ -56,11 +56,8 @@ static int load_and_show(struct request *req)
     int rc = db_find_one(req->ws->db, "users", filter, NULL, &doc);
 
     json_decref(filter);
-    if (rc == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The service is unavailable right now; please try again.");
     if (rc != DB_OK)
-        return 500;
+        return request_db_failure(req, rc);
     if (doc == NULL) /* erased between authentication and now */
         return request_error(req, 404, "not_found", "This account no longer exists.");
     rc = request_json(req, 200, me_view(doc));
@@ -176,10 +173,7 @@ int me_patch(struct request *req)
     rc = db_update_one(req->ws->db, "users", filter, update, NULL);
     json_decref(filter);
     json_decref(update);
-    if (rc == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The service is unavailable right now; please try again.");
     if (rc != DB_OK)
-        return 500;
+        return request_db_failure(req, rc);
     return load_and_show(req);
 }

@@ -43,11 +43,8 @@ int resume_pdf_get(struct request *req)
                                                   "Give paper=a4 or paper=letter."));
     }
     rc = resumes_get(req->ws->db, req->user_id, request_param(req, "id"), &stored);
-    if (rc == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The service is unavailable right now; please try again.");
     if (rc != DB_OK)
-        return request_error(req, 500, "internal_error", "The resume could not be read.");
+        return request_db_failure(req, rc);
     if (stored == NULL)
         return request_error(req, 404, "not_found", "There is no such resume.");
     jsonx_own(req->arena, stored);

@@ -30,13 +30,6 @@
 #define LIST_DEFAULT 20
 #define LIST_MAX 100
 
-static int db_failed(struct request *req, int rc)
-{
-    if (rc == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The service is unavailable right now; please try again.");
-    return request_error(req, 500, "internal_error", "The resume could not be stored or read.");
-}
 
 static int not_found(struct request *req)
 {
@@ -99,7 +92,7 @@ int resumes_list(struct request *req)
     rc = resumes_page(req->ws->db, req->user_id, limit, cursor_s ? &after : NULL, &items, &more,
                       &next);
     if (rc != DB_OK)
-        return db_failed(req, rc);
+        return request_db_failure(req, rc);
     if (more && !resumes_cursor_encode(&next, next_s, sizeof(next_s))) {
         json_decref(items);
         return 500;
@@ -122,7 +115,7 @@ int resumes_create(struct request *req)
                                     problems);
     rc = resumes_insert(req->ws->db, req->user_id, req->input, &stored);
     if (rc != DB_OK)
-        return db_failed(req, rc);
+        return request_db_failure(req, rc);
     request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
                                                  jsonx_string(stored, "id")));
     return respond_resume(req, 201, stored);
@@ -141,7 +134,7 @@ int resumes_show(struct request *req)
         return invalid(req, "format", "Leave format out, or give format=jsonresume.");
     rc = resumes_get(req->ws->db, req->user_id, request_param(req, "id"), &stored);
     if (rc != DB_OK)
-        return db_failed(req, rc);
+        return request_db_failure(req, rc);
     if (stored == NULL)
         return not_found(req);
     if (format == NULL)
@@ -205,7 +198,7 @@ int resumes_update(struct request *req)
         /* no version of ours: 412, unless there is nothing to edit at all */
         rc = resumes_get(req->ws->db, req->user_id, id, &stored);
         if (rc != DB_OK)
-            return db_failed(req, rc);
+            return request_db_failure(req, rc);
         if (stored == NULL)
             return not_found(req);
         json_decref(stored);
@@ -218,7 +211,7 @@ int resumes_update(struct request *req)
                              "This resume was changed since you loaded it; "
                              "load it again and reapply your edit.");
     if (rc != DB_OK)
-        return db_failed(req, rc);
+        return request_db_failure(req, rc);
     if (stored == NULL)
         return not_found(req);
     return respond_resume(req, 200, stored);
@@ -233,7 +226,7 @@ int resumes_delete(struct request *req)
     int rc = resumes_remove(req->ws->db, req->user_id, request_param(req, "id"), &found);
 
     if (rc != DB_OK)
-        return db_failed(req, rc);
+        return request_db_failure(req, rc);
     if (!found)
         return not_found(req);
     /* an empty body of our own: the dispatcher only fills in a missing one */

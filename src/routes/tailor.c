@@ -89,13 +89,6 @@ static const char output_schema[] =
 
 /* ---- shared steps -------------------------------------------------------------- */
 
-static int db_failure(struct request *req, int rc)
-{
-    if (rc == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The service is unavailable right now; please try again.");
-    return 500;
-}
 
 /* The caller's resume with the route's id, or an error status (404 for
  * none or another user's).  *out is owned by the arena. */
@@ -110,7 +103,7 @@ static int load_resume(struct request *req, json_t **out)
         return request_error(req, 404, "not_found", "There is no such resume.");
     rc = resumes_get(req->ws->db, req->user_id, id, &doc);
     if (rc != DB_OK)
-        return db_failure(req, rc);
+        return request_db_failure(req, rc);
     if (doc == NULL)
         return request_error(req, 404, "not_found", "There is no such resume.");
     *out = jsonx_own(req->arena, doc);
@@ -547,7 +540,7 @@ int tailor_create(struct request *req)
     if (tailoring == NULL)
         return 500;
     if ((rc = db_insert(req->ws->db, "tailorings", tailoring)) != DB_OK)
-        return db_failure(req, rc);
+        return request_db_failure(req, rc);
     {
         /* The resume may have been deleted while the model was answering:
          * a tailoring must not outlive it. */
@@ -583,7 +576,7 @@ int tailor_list(struct request *req)
     if (filter == NULL || opts == NULL)
         return 500;
     if ((rc = db_find(req->ws->db, "tailorings", filter, opts, &found)) != DB_OK)
-        return db_failure(req, rc);
+        return request_db_failure(req, rc);
     jsonx_own(req->arena, found);
     items = json_array();
     json_array_foreach(found, i, t)

@@ -194,14 +194,6 @@ static int status_answer(struct request *req, const char *status)
     return request_json(req, 200, json_pack("{s:s}", "status", status));
 }
 
-static int db_failure(struct request *req, int rc)
-{
-    if (rc == DB_DOWN)
-        return request_error(req, 503, "db_unavailable",
-                             "The event could not be processed right now; "
-                             "deliver it again later.");
-    return 500;
-}
 
 /* POST /api/webhooks/clerk -> 200 {"status":"processed"|"duplicate"|"ignored"} | 400 | 401 | 503 */
 int webhooks_clerk(struct request *req)
@@ -264,7 +256,7 @@ int webhooks_clerk(struct request *req)
     known = seen != NULL;
     json_decref(seen);
     if (rc != DB_OK)
-        return db_failure(req, rc);
+        return request_db_failure(req, rc);
     if (known && strcmp(type, "user.deleted") != 0)
         return status_answer(req, "duplicate");
 
@@ -272,13 +264,13 @@ int webhooks_clerk(struct request *req)
     if (bad != NULL)
         return request_error(req, 400, "bad_request", bad);
     if (rc != DB_OK)
-        return db_failure(req, rc);
+        return request_db_failure(req, rc);
     if (known)
         return status_answer(req, "duplicate"); /* a user.deleted, erased again */
     rc = strcmp(type, "user.deleted") == 0 ? DB_OK : remember(req->ws->db, d.id, type, data);
     if (rc == DB_DUPLICATE)
         return status_answer(req, "duplicate");
     if (rc != DB_OK)
-        return db_failure(req, rc);
+        return request_db_failure(req, rc);
     return status_answer(req, outcome == PROCESSED ? "processed" : "ignored");
 }

@@ -222,6 +222,25 @@ static int classify(struct db *db, const char *op, const bson_error_t *err)
     return DB_ERROR;
 }
 
+/* The outcome of one operation: observed for db_health(), classified on
+ * failure. */
+static int outcome(struct db *db, const char *op, bool ok, const bson_error_t *err)
+{
+    if (!ok)
+        return classify(db, op, err);
+    observe(db, true);
+    return DB_OK;
+}
+
+/* *count = reply[key] (matchedCount, deletedCount) when count is wanted. */
+static void reply_count(const bson_t *reply, const char *key, int64_t *count)
+{
+    bson_iter_t it;
+
+    if (count != NULL)
+        *count = bson_iter_init_find(&it, reply, key) ? bson_iter_as_int64(&it) : 0;
+}
+
 /* ---- lifecycle --------------------------------------------------------- */
 
 /* Driver messages go through our log, warnings and worse only.  They name
@@ -301,9 +320,7 @@ int db_ping(struct db *db)
 
     ok = mongoc_database_command_simple(db->database, cmd, NULL, NULL, &err);
     bson_destroy(cmd);
-    if (ok)
-        observe(db, true);
-    return ok ? DB_OK : classify(db, "ping", &err);
+    return outcome(db, "ping", ok, &err);
 }
 
 int db_health(struct db *db, unsigned max_age_ms)
@@ -326,9 +343,7 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
-    if (ok)
-        observe(db, true);
-    return ok ? DB_OK : classify(db, "insert", &err);
+    return outcome(db, "insert", ok, &err);
 }
 
 int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_t **out)
@@ -409,18 +424,14 @@ static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
     }
     c = mongoc_database_get_collection(db->database, coll);
     ok = mongoc_collection_update_one(c, f, u, opts, &reply, &err);
-    if (ok && count != NULL) {
-        bson_iter_t it;
-
-        *count = bson_iter_init_find(&it, &reply, "matchedCount")
-                     ? bson_iter_as_int64(&it) : 0;
-    }
+    if (ok)
+        reply_count(&reply, "matchedCount", count);
     bson_destroy(&reply);
     mongoc_collection_destroy(c);
     bson_destroy(f);
     bson_destroy(u);
     bson_destroy(opts);
-    return ok ? DB_OK : classify(db, "update", &err);
+    return outcome(db, "update", ok, &err);
 }
 
 int db_update_one(struct db *db, const char *coll, json_t *filter, json_t *upd,
@@ -446,16 +457,12 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *cou
         return DB_ERROR;
     c = mongoc_database_get_collection(db->database, coll);
     ok = mongoc_collection_delete_many(c, f, NULL, &reply, &err);
-    if (ok && count != NULL) {
-        bson_iter_t it;
-
-        *count = bson_iter_init_find(&it, &reply, "deletedCount")
-                     ? bson_iter_as_int64(&it) : 0;
-    }
+    if (ok)
+        reply_count(&reply, "deletedCount", count);
     bson_destroy(&reply);
     mongoc_collection_destroy(c);
     bson_destroy(f);
-    return ok ? DB_OK : classify(db, "delete", &err);
+    return outcome(db, "delete", ok, &err);
 }
 
 int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code)
