@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
+#include "base/config.h"
 #include "svc/clerk.h"
 
 static double now_ns(void)

@@ -10,16 +10,16 @@
 
 #include <jansson.h>
 
-#include "request.h"
-#include "svc/db.h"
-#include "worker.h"
+#include "http/request.h"
+#include "store/store.h"
+#include "svc/services.h"
 
 #define HEALTH_MAX_AGE_MS 500
 
 /* GET /api/health -> 200 {"status":"ok","db":"ok"} | 503 {"status":"degraded","db":"down"} */
 int health_get(struct request *req)
 {
-    if (db_health(req->ws->db, HEALTH_MAX_AGE_MS) == DB_OK)
+    if (store_health(req->svc->db, HEALTH_MAX_AGE_MS) == STORE_OK)
         return request_json(req, 200, json_pack("{s:s, s:s}", "status", "ok", "db", "ok"));
     return request_json(req, 503, json_pack("{s:s, s:s}", "status", "degraded", "db", "down"));
 }

@@ -11,13 +11,15 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "arena.h"
-#include "jsonx.h"
-#include "region.h"
-#include "request.h"
-#include "svc/db.h"
-#include "text.h"
-#include "worker.h"
+#include "base/clock.h"
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "model/region.h"
+#include "http/request.h"
+#include "store/store.h"
+#include "store/users.h"
+#include "base/text.h"
+#include "svc/services.h"
 
 #define NAME_MAX_CHARS 200
 
@@ -51,13 +53,11 @@ static json_t *me_view(json_t *doc)
 
 static int load_and_show(struct request *req)
 {
-    json_t *filter = json_pack("{s:s}", "_id", req->user_id);
     json_t *doc = NULL;
-    int rc = db_find_one(req->ws->db, "users", filter, NULL, &doc);
+    int rc = users_get(req->svc->db, req->user_id, &doc);
 
-    json_decref(filter);
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
     if (doc == NULL) /* erased between authentication and now */
         return request_error(req, 404, "not_found", "This account no longer exists.");
     rc = request_json(req, 200, me_view(doc));
@@ -119,8 +119,9 @@ int me_patch(struct request *req)
     json_t *set = jsonx_own(req->arena, json_object());
     json_t *unset = jsonx_own(req->arena, json_object());
     json_t *push = jsonx_own(req->arena, json_object());
-    json_t *v, *update, *filter;
-    int64_t now = db_now_ms();
+    json_t *v;
+    int64_t now = clock_wall_ms();
+    bool found;
     const char *key;
     int rc;
 
@@ -153,7 +154,7 @@ int me_patch(struct request *req)
         else {
             json_object_set_new(set, "consent.analytics", json_string(a));
             json_object_set_new(push, "consent.history",
-                                json_pack("{s:s, s:o, s:s}", "value", a, "at", db_date(now),
+                                json_pack("{s:s, s:o, s:s}", "value", a, "at", store_date(now),
                                           "source", "user"));
         }
     }
@@ -163,17 +164,10 @@ int me_patch(struct request *req)
     if (json_object_size(set) + json_object_size(unset) + json_object_size(push) == 0)
         return load_and_show(req);
 
-    json_object_set_new(set, "updatedAt", db_date(now));
-    update = json_pack("{s:O}", "$set", set);
-    if (json_object_size(unset) > 0)
-        json_object_set(update, "$unset", unset);
-    if (json_object_size(push) > 0)
-        json_object_set(update, "$push", push);
-    filter = json_pack("{s:s}", "_id", req->user_id);
-    rc = db_update_one(req->ws->db, "users", filter, update, NULL);
-    json_decref(filter);
-    json_decref(update);
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    rc = users_patch(req->svc->db, req->user_id, set, unset, push, &found);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (!found)
+        return request_error(req, 404, "not_found", "This account no longer exists.");
     return load_and_show(req);
 }

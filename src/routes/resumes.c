@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "jsonx.h"
-#include "request.h"
-#include "resume.h"
-#include "resumes.h"
-#include "svc/db.h"
-#include "worker.h"
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "http/request.h"
+#include "model/resume.h"
+#include "store/resumes.h"
+#include "store/store.h"
+#include "svc/services.h"
 
 #define LIST_DEFAULT 20
 #define LIST_MAX 100
@@ -89,10 +89,10 @@ int resumes_list(struct request *req)
         return invalid(req, "limit", "Give a whole number from 1 to 100.");
     if (cursor_s != NULL && !resumes_cursor_decode(cursor_s, &after))
         return invalid(req, "cursor", "Use the \"next\" value of the previous page, unchanged.");
-    rc = resumes_page(req->ws->db, req->user_id, limit, cursor_s ? &after : NULL, &items, &more,
+    rc = resumes_page(req->svc->db, req->user_id, limit, cursor_s ? &after : NULL, &items, &more,
                       &next);
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
     if (more && !resumes_cursor_encode(&next, next_s, sizeof(next_s))) {
         json_decref(items);
         return 500;
@@ -113,9 +113,9 @@ int resumes_create(struct request *req)
         return request_error_fields(req, 422, "validation_failed",
                                     "The resume does not follow the JSON Resume format.",
                                     problems);
-    rc = resumes_insert(req->ws->db, req->user_id, req->input, &stored);
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    rc = resumes_insert(req->svc->db, req->user_id, req->input, &stored);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
     request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
                                                  jsonx_string(stored, "id")));
     return respond_resume(req, 201, stored);
@@ -132,9 +132,9 @@ int resumes_show(struct request *req)
 
     if (format != NULL && strcmp(format, "jsonresume") != 0)
         return invalid(req, "format", "Leave format out, or give format=jsonresume.");
-    rc = resumes_get(req->ws->db, req->user_id, request_param(req, "id"), &stored);
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    rc = resumes_get(req->svc->db, req->user_id, request_param(req, "id"), &stored);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
     if (stored == NULL)
         return not_found(req);
     if (format == NULL)
@@ -196,22 +196,22 @@ int resumes_update(struct request *req)
     version = if_match_version(if_match);
     if (version <= 0) {
         /* no version of ours: 412, unless there is nothing to edit at all */
-        rc = resumes_get(req->ws->db, req->user_id, id, &stored);
-        if (rc != DB_OK)
-            return request_db_failure(req, rc);
+        rc = resumes_get(req->svc->db, req->user_id, id, &stored);
+        if (rc != STORE_OK)
+            return routes_db_failure(req, rc);
         if (stored == NULL)
             return not_found(req);
         json_decref(stored);
         rc = RESUMES_STALE;
     } else {
-        rc = resumes_replace(req->ws->db, req->user_id, id, version, req->input, &stored);
+        rc = resumes_replace(req->svc->db, req->user_id, id, version, req->input, &stored);
     }
     if (rc == RESUMES_STALE)
         return request_error(req, 412, "precondition_failed",
                              "This resume was changed since you loaded it; "
                              "load it again and reapply your edit.");
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
     if (stored == NULL)
         return not_found(req);
     return respond_resume(req, 200, stored);
@@ -223,10 +223,10 @@ int resumes_update(struct request *req)
 int resumes_delete(struct request *req)
 {
     bool found;
-    int rc = resumes_remove(req->ws->db, req->user_id, request_param(req, "id"), &found);
+    int rc = resumes_remove(req->svc->db, req->user_id, request_param(req, "id"), &found);
 
-    if (rc != DB_OK)
-        return request_db_failure(req, rc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
     if (!found)
         return not_found(req);
     /* an empty body of our own: the dispatcher only fills in a missing one */

@@ -10,8 +10,18 @@
 struct request;
 struct route;
 
-/* The single route table (routes.c). */
+/* The single route table (table.c). */
 const struct route *routes_table(size_t *n);
+
+/* dispatch.c: match req->path and method against the table; 0 when a
+ * route matched (req->match), else the status of the 404/405 written. */
+int routes_match(struct request *req);
+/* Sign-in, the body, the handler; an error body for any error status.
+ * Returns the final status. */
+int routes_run(struct request *req);
+/* The answer to a failed database call (a DB_ status): 503 db_unavailable
+ * while the database is unreachable, 500 otherwise.  Returns the status. */
+int routes_db_failure(struct request *req, int db_status);
 
 /* health.c */
 int health_get(struct request *req);

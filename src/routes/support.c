@@ -21,12 +21,14 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "arena.h"
-#include "jsonx.h"
-#include "request.h"
-#include "svc/db.h"
-#include "text.h"
-#include "worker.h"
+#include "base/clock.h"
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "http/request.h"
+#include "store/store.h"
+#include "store/tickets.h"
+#include "base/text.h"
+#include "svc/services.h"
 
 #define SUBJECT_MAX 200
 #define MESSAGE_MAX 5000
@@ -135,10 +137,10 @@ int support_create(struct request *req)
 {
     const char *email, *name, *subject, *message, *regime;
     json_t *fields = json_object(), *doc, *privacy = NULL, *region;
-    int64_t now = db_now_ms();
+    int64_t now = clock_wall_ms();
     char number[13], due[40];
     bool ok = true;
-    int rc = DB_ERROR;
+    int rc = STORE_ERROR;
 
     if (fields == NULL)
         return 500;
@@ -173,7 +175,7 @@ int support_create(struct request *req)
         doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}",
                         "_id", number, "number", number, "email", email,
                         "subject", subject, "message", message, "status", "open",
-                        "createdAt", db_date(now),
+                        "createdAt", store_date(now),
                         "channel", req->input_is_form ? "form" : "api");
         if (doc == NULL)
             break;
@@ -186,21 +188,21 @@ int support_create(struct request *req)
         if (privacy != NULL)
             json_object_set_new(doc, "privacyRequest",
                                 json_pack("{s:s, s:s, s:o, s:o, s:s?}", "type", "deletion",
-                                          "status", "open", "openedAt", db_date(now),
-                                          "dueAt", db_date(now + DELETION_DAYS * DAY_MS),
+                                          "status", "open", "openedAt", store_date(now),
+                                          "dueAt", store_date(now + DELETION_DAYS * DAY_MS),
                                           "regime", regime));
-        rc = db_insert(req->ws->db, "tickets", doc);
+        rc = tickets_insert(req->svc->db, doc);
         json_decref(doc);
-        if (rc != DB_DUPLICATE)
+        if (rc != STORE_DUPLICATE)
             break;
     }
-    if (rc == DB_DOWN) {
+    if (rc == STORE_DOWN) {
         json_decref(privacy);
         return request_fail(req, 503, "db_unavailable",
                             "The ticket could not be saved right now; please try again "
                             "in a minute.", NULL);
     }
-    if (rc != DB_OK) {
+    if (rc != STORE_OK) {
         json_decref(privacy);
         return 500;
     }

@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "log.h"
+#include "base/config.h"
+#include "base/log.h"
 
 #define MAX_KEYS 16
 #define KID_MAX 128

@@ -16,8 +16,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
-#include "text.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/text.h"
 
 struct db {
     mongoc_client_t *client;
@@ -31,18 +32,10 @@ struct db {
 static void observe(struct db *db, bool up)
 {
     db->up = up;
-    db->observed_at_ms = log_now_ms();
+    db->observed_at_ms = clock_mono_ms();
 }
 
 static int init_done;
-
-int64_t db_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 json_t *db_date(int64_t ms)
 {
@@ -108,13 +101,13 @@ static bool append_json(bson_t *b, const char *key, json_t *v)
     return false;
 }
 
-/* Caller frees with bson_destroy(); NULL for a NULL or non-object input. */
+/* Caller frees with bson_destroy(); NULL for a NULL or non-object input.
+ * A NULL filter must never become the empty filter that matches every
+ * document: it is the sign of a document that failed to build. */
 static bson_t *to_bson(json_t *obj)
 {
     bson_t *b;
 
-    if (obj == NULL)
-        return bson_new();
     if (!json_is_object(obj))
         return NULL;
     b = bson_new();
@@ -325,7 +318,7 @@ int db_ping(struct db *db)
 
 int db_health(struct db *db, unsigned max_age_ms)
 {
-    if (db->observed_at_ms != 0 && log_now_ms() - db->observed_at_ms < max_age_ms)
+    if (db->observed_at_ms != 0 && clock_mono_ms() - db->observed_at_ms < max_age_ms)
         return db->up ? DB_OK : DB_DOWN;
     return db_ping(db);
 }
@@ -350,7 +343,7 @@ int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_
 {
     mongoc_collection_t *c;
     mongoc_cursor_t *cur;
-    bson_t *f = to_bson(filter), *o = to_bson(opts);
+    bson_t *f = to_bson(filter), *o = opts ? to_bson(opts) : bson_new();
     const bson_t *doc;
     bson_error_t err;
     json_t *arr = json_array();
@@ -490,4 +483,79 @@ int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code)
     if (err.domain == MONGOC_ERROR_SERVER)
         return DB_ERROR; /* the caller decides whether the code matters */
     return classify(db, "command", &err);
+}
+
+/* ---- by _id ---------------------------------------------------------------- */
+
+/* {_id: id}: the one filter FerretDB's SQLite backend answers from its
+ * primary key instead of reading the whole collection. */
+static json_t *id_filter(const char *id)
+{
+    return id ? json_pack("{s:s}", "_id", id) : NULL;
+}
+
+int db_get(struct db *db, const char *coll, const char *id, json_t **out)
+{
+    json_t *f = id_filter(id);
+    int rc = f ? db_find_one(db, coll, f, NULL, out) : DB_ERROR;
+
+    json_decref(f);
+    return rc;
+}
+
+int db_update_id(struct db *db, const char *coll, const char *id, json_t *upd,
+                 int64_t *matched)
+{
+    json_t *f = id_filter(id);
+    int rc = f ? update(db, coll, f, upd, false, matched) : DB_ERROR;
+
+    json_decref(f);
+    return rc;
+}
+
+int db_upsert_id(struct db *db, const char *coll, const char *id, json_t *upd)
+{
+    json_t *f = id_filter(id);
+    int rc = f ? update(db, coll, f, upd, true, NULL) : DB_ERROR;
+
+    json_decref(f);
+    return rc;
+}
+
+int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
+                  int64_t *matched)
+{
+    mongoc_collection_t *c;
+    bson_t *f, *d;
+    json_t *jf = id_filter(id);
+    bson_t reply;
+    bson_error_t err;
+    bool ok;
+
+    f = jf ? to_bson(jf) : NULL;
+    d = to_bson(doc);
+    json_decref(jf);
+    if (f == NULL || d == NULL) {
+        bson_destroy(f);
+        bson_destroy(d);
+        return DB_ERROR;
+    }
+    c = mongoc_database_get_collection(db->database, coll);
+    ok = mongoc_collection_replace_one(c, f, d, NULL, &reply, &err);
+    if (ok)
+        reply_count(&reply, "matchedCount", matched);
+    bson_destroy(&reply);
+    mongoc_collection_destroy(c);
+    bson_destroy(f);
+    bson_destroy(d);
+    return outcome(db, "replace", ok, &err);
+}
+
+int db_delete_id(struct db *db, const char *coll, const char *id, int64_t *deleted)
+{
+    json_t *f = id_filter(id);
+    int rc = f ? db_delete_many(db, coll, f, deleted) : DB_ERROR;
+
+    json_decref(f);
+    return rc;
 }

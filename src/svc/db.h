@@ -39,6 +39,12 @@ int db_health(struct db *db, unsigned max_age_ms);
 /* doc is borrowed. */
 int db_insert(struct db *db, const char *coll, json_t *doc);
 
+/*
+ * Every json_t argument is borrowed.  A NULL filter, update or document
+ * is an error (DB_ERROR), never "everything": it means the caller's
+ * json_pack() failed.
+ */
+
 /* *out: new reference (NULL when nothing matched). opts may be NULL. */
 int db_find_one(struct db *db, const char *coll, json_t *filter, json_t *opts,
                 json_t **out);
@@ -59,10 +65,22 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter,
  * *server_code receives the server's error code (0 when none). */
 int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code);
 
+/*
+ * By _id: the only access paths a user's request may take.  FerretDB's
+ * SQLite backend serves a filter that is exactly {_id: value} from its
+ * primary key and reads the whole collection for anything else; MongoDB
+ * serves it from the _id index.  *out / *matched / *deleted as above.
+ */
+int db_get(struct db *db, const char *coll, const char *id, json_t **out);
+int db_update_id(struct db *db, const char *coll, const char *id, json_t *update,
+                 int64_t *matched);
+int db_upsert_id(struct db *db, const char *coll, const char *id, json_t *update);
+/* Replace the whole document (doc has no operators); never inserts. */
+int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
+                  int64_t *matched);
+int db_delete_id(struct db *db, const char *coll, const char *id, int64_t *deleted);
+
 /* {"$date": ms} for a wall-clock time in milliseconds (new reference). */
 json_t *db_date(int64_t ms);
-
-/* Wall clock in milliseconds since the epoch. */
-int64_t db_now_ms(void);
 
 #endif

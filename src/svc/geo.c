@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 
 struct geo {
     MMDB_s mmdb;

@@ -28,9 +28,10 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "config.h"
-#include "jsonx.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "http/jsonx.h"
+#include "base/log.h"
 
 #define MAX_ATTEMPTS 3               /* the first and two retries */
 #define CONNECT_TIMEOUT_MS 5000L
@@ -465,7 +466,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
                      json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len,
                      uint64_t started_ms)
 {
-    uint64_t start = started_ms ? started_ms : log_now_ms(), deadline;
+    uint64_t start = started_ms ? started_ms : clock_mono_ms(), deadline;
     int64_t budget = (int64_t)config.request_timeout * 1000 - DEADLINE_MARGIN_MS;
     json_t *body;
     char *payload, *url;
@@ -496,7 +497,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
 
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         struct reply r = {0};
-        uint64_t now = log_now_ms();
+        uint64_t now = clock_mono_ms();
         long timeout_ms = config.openai_timeout_ms, status = 0, delay;
         bool retry = false;
         CURLcode crc;
@@ -536,7 +537,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
             delay = openai_retry_delay_ms(r.retry_after_ms[0] ? r.retry_after_ms : NULL,
                                           r.retry_after[0] ? r.retry_after : NULL,
                                           (long)time(NULL), attempt, random_jitter());
-            now = log_now_ms();
+            now = clock_mono_ms();
             if (delay < 0 || now + (uint64_t)delay >= deadline) {
                 log_warn("OpenAI answered HTTP %ld on attempt %d; no time to retry",
                          status, attempt);

@@ -57,7 +57,7 @@ const char *openai_model(void);
  * matched schema.  OPENAI_REFUSED: the model's refusal text is copied into
  * refusal (truncated at a UTF-8 boundary, always NUL-terminated when
  * refusal_len > 0).  Any other status: *out_parsed is NULL.
- * started_ms (log_now_ms() when the HTTP request began, 0 = now) anchors
+ * started_ms (clock_mono_ms() when the HTTP request began, 0 = now) anchors
  * the deadline: every attempt ends before the worker's request timeout.
  */
 int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,

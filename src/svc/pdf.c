@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 
 #define MM (72.0 / 25.4)
 #define MARGIN (18.0 * MM)

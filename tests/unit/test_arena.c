@@ -1,7 +1,7 @@
 /* Unit tests: the request arena. */
 #include <stdint.h>
 
-#include "arena.h"
+#include "http/arena.h"
 #include "check.h"
 
 static int cleanup_order[4];

@@ -2,7 +2,7 @@
  * symbols in names, order, rounding). */
 #include <jansson.h>
 
-#include "ats.h"
+#include "model/ats.h"
 #include "check.h"
 
 /* A resume from JSON text; the test's reference. */

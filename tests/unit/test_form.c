@@ -1,8 +1,8 @@
 /* Unit tests: strict application/x-www-form-urlencoded decoding. */
-#include "arena.h"
+#include "http/arena.h"
 #include "check.h"
-#include "form.h"
-#include "jsonx.h"
+#include "http/form.h"
+#include "http/jsonx.h"
 
 static json_t *decode(struct arena *a, const char *body, enum form_error *err,
                       const char **bad)

@@ -2,7 +2,7 @@
 #include <jansson.h>
 
 #include "check.h"
-#include "region.h"
+#include "model/region.h"
 
 /* The answer for a place, checked field by field. */
 static void expect(const char *country, const char *subdivision, const char *source,

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "resume.h"
-#include "resumes.h"
+#include "model/resume.h"
+#include "store/resumes.h"
 
 /* Problems of the document in text (NULL when valid); new reference. */
 static json_t *problems_of(const char *text)

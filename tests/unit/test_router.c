@@ -1,6 +1,6 @@
 /* Unit tests: route matching, 404 and 405 with Allow. */
 #include "check.h"
-#include "router.h"
+#include "http/router.h"
 
 static int h(struct request *req) { (void)req; return 200; }
 

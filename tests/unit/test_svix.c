@@ -4,7 +4,7 @@
  * with Python's hmac, at fixed clocks around their timestamps.
  */
 #include "check.h"
-#include "svc/svix.h"
+#include "model/svix.h"
 
 #define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define BARE_SECRET "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

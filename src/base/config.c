@@ -1,0 +1,165 @@
+/*
+ * config.c - environment parsing with range checks.  A malformed number is
+ * a start-up error, never silently replaced by a default.
+ */
+#include "base/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef JT_SCHEMA_DIR
+#define JT_SCHEMA_DIR "/usr/local/share/jobtune/sql"
+#endif
+#ifndef JT_RUN_DIR
+#define JT_RUN_DIR "/run/jobtune"
+#endif
+
+struct config config;
+
+static const char *env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+
+    return (v != NULL && *v != '\0') ? v : dflt;
+}
+
+static int env_long(const char *name, long dflt, long min, long max, long *out,
+                    char *err, size_t errlen)
+{
+    const char *v = getenv(name);
+    char *end;
+    long n;
+
+    if (v == NULL || *v == '\0') {
+        *out = dflt;
+        return 0;
+    }
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < min || n > max) {
+        snprintf(err, errlen, "%s must be a whole number from %ld to %ld", name, min, max);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+/* PEM keys pasted into one-line environment files arrive with "\n". */
+static const char *unescape_newlines(const char *v)
+{
+    char *copy, *o;
+
+    if (v == NULL || strstr(v, "\\n") == NULL)
+        return v;
+    copy = o = strdup(v);
+    if (copy == NULL)
+        return v;
+    for (const char *p = v; *p; p++) {
+        if (p[0] == '\\' && p[1] == 'n') {
+            *o++ = '\n';
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return copy; /* lives as long as the process, like the environment */
+}
+
+bool config_is_admin(const char *id)
+{
+    const char *p = config.admin_user_ids;
+    size_t n = strlen(id);
+
+    while (p != NULL && *p != '\0') {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+
+        while (p < end && *p == ' ')
+            p++;
+        if ((size_t)(end - p) >= n && memcmp(p, id, n) == 0 &&
+            (p + n == end || p[n] == ' '))
+            return true;
+        p = comma ? comma + 1 : NULL;
+    }
+    return false;
+}
+
+int config_load(char *err, size_t errlen)
+{
+    const char *env = env_or("JOBTUNE_ENV", "development");
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), n;
+
+    if (strcmp(env, "production") == 0) {
+        config.production = true;
+    } else if (strcmp(env, "development") == 0) {
+        config.production = false;
+    } else {
+        snprintf(err, errlen, "JOBTUNE_ENV must be development or production");
+        return -1;
+    }
+    config.listen = env_or("JOBTUNE_LISTEN", "unix:" JT_RUN_DIR "/jobtune.sock");
+    {
+        const char *m = env_or("JOBTUNE_LISTEN_MODE", "0660");
+        char *end;
+
+        config.listen_mode = strtol(m, &end, 8);
+        if (*end != '\0' || config.listen_mode < 0 || config.listen_mode > 0777) {
+            snprintf(err, errlen, "JOBTUNE_LISTEN_MODE must be an octal mode such as 0660");
+            return -1;
+        }
+    }
+    if (env_long("JOBTUNE_WORKERS", ncpu > 0 ? ncpu : 2, 1, 256, &n, err, errlen) < 0)
+        return -1;
+    config.workers = (int)n;
+    if (env_long("JOBTUNE_MAX_REQUESTS", 10000, 0, LONG_MAX, &config.max_requests,
+                 err, errlen) < 0)
+        return -1;
+    if (env_long("JOBTUNE_REQUEST_TIMEOUT", 60, 1, 86400, &n, err, errlen) < 0)
+        return -1;
+    config.request_timeout = (int)n;
+    config.mongodb_uri = env_or("MONGODB_URI", "mongodb://127.0.0.1:27017");
+    config.db_name = env_or("JOBTUNE_DB", "jobtune");
+    config.schema_dir = env_or("JOBTUNE_SCHEMA_DIR", JT_SCHEMA_DIR);
+    config.secret = env_or("JOBTUNE_SECRET", NULL);
+    config.fault = env_or("JOBTUNE_FAULT", NULL);
+    config.geoip_db = env_or("GEOIP_DB", NULL);
+    config.clerk_jwt_key = unescape_newlines(env_or("CLERK_JWT_KEY", NULL));
+    config.clerk_jwks_url = env_or("CLERK_JWKS_URL", NULL);
+    config.clerk_issuer = env_or("CLERK_ISSUER", NULL);
+    config.clerk_authorized_parties = env_or("CLERK_AUTHORIZED_PARTIES", NULL);
+    config.clerk_secret_key = env_or("CLERK_SECRET_KEY", NULL);
+    config.clerk_api_url = env_or("CLERK_API_URL", "https://api.clerk.com");
+    config.admin_user_ids = env_or("JOBTUNE_ADMIN_USER_IDS", NULL);
+    config.clerk_webhook_secret = env_or("CLERK_WEBHOOK_SECRET", NULL);
+    config.openai_api_key = env_or("OPENAI_API_KEY", NULL);
+    config.openai_base_url = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
+    config.openai_model = env_or("OPENAI_MODEL", "gpt-4o");
+    if (env_long("OPENAI_TIMEOUT_MS", 60000, 100, 600000, &config.openai_timeout_ms,
+                 err, errlen) < 0)
+        return -1;
+    if (config.production && config.clerk_issuer != NULL &&
+        strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0) {
+        snprintf(err, errlen, "CLERK_ISSUER is the development issuer of scripts/dev-token; "
+                              "production accepts only Clerk's");
+        return -1;
+    }
+    /* The key of every pseudonym (erased-account tombstones, receipts,
+     * analytics ids): changing it forgets which accounts were erased. */
+    if (config.production && (config.secret == NULL || strlen(config.secret) < 32)) {
+        snprintf(err, errlen, "JOBTUNE_SECRET is required in production: at least 32 "
+                              "random characters (openssl rand -hex 32)");
+        return -1;
+    }
+    if (config.secret == NULL)
+        config.secret = CONFIG_DEV_SECRET;
+    if (strlen(config.db_name) >= 64 || strpbrk(config.db_name, "/\\. \"$") != NULL) {
+        snprintf(err, errlen, "JOBTUNE_DB is not a valid database name");
+        return -1;
+    }
+    return 0;
+}

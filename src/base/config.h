@@ -1,0 +1,58 @@
+/*
+ * config.h - the process configuration, read once from the environment at
+ * start-up (names and defaults: the Configuration table of README.md, and
+ * the contract).  The struct is filled in the master and inherited by the
+ * workers read-only.
+ */
+#ifndef JT_CONFIG_H
+#define JT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+    bool production;            /* JOBTUNE_ENV */
+    const char *listen;         /* JOBTUNE_LISTEN */
+    long listen_mode;           /* JOBTUNE_LISTEN_MODE: unix socket permissions */
+    int workers;                /* JOBTUNE_WORKERS */
+    long max_requests;          /* JOBTUNE_MAX_REQUESTS, 0 = never */
+    int request_timeout;        /* JOBTUNE_REQUEST_TIMEOUT, seconds */
+    const char *mongodb_uri;    /* MONGODB_URI */
+    const char *db_name;        /* JOBTUNE_DB */
+    const char *schema_dir;     /* JOBTUNE_SCHEMA_DIR: the sql/ files */
+    const char *secret;         /* JOBTUNE_SECRET */
+    const char *geoip_db;       /* GEOIP_DB: a MaxMind DB file, NULL = none */
+    /* sign-in (Clerk); NULL = unset */
+    const char *clerk_jwt_key;            /* CLERK_JWT_KEY, PEM ("\n" escapes allowed) */
+    const char *clerk_jwks_url;           /* CLERK_JWKS_URL */
+    const char *clerk_issuer;             /* CLERK_ISSUER */
+    const char *clerk_authorized_parties; /* CLERK_AUTHORIZED_PARTIES */
+    const char *clerk_secret_key;         /* CLERK_SECRET_KEY */
+    const char *clerk_api_url;            /* CLERK_API_URL */
+    const char *admin_user_ids;           /* JOBTUNE_ADMIN_USER_IDS */
+    const char *clerk_webhook_secret;     /* CLERK_WEBHOOK_SECRET: whsec_..., NULL = unset */
+    /* text AI (OpenAI Chat Completions); NULL = unset */
+    const char *openai_api_key;           /* OPENAI_API_KEY */
+    const char *openai_base_url;          /* OPENAI_BASE_URL, includes /v1 */
+    const char *openai_model;             /* OPENAI_MODEL */
+    long openai_timeout_ms;               /* OPENAI_TIMEOUT_MS: per attempt */
+    const char *fault;                    /* JOBTUNE_FAULT: development only */
+};
+
+extern struct config config;
+
+/* Fill `config` from the environment; on a bad value writes a sentence to
+ * err and returns -1. */
+int config_load(char *err, size_t errlen);
+
+/* Is id one of JOBTUNE_ADMIN_USER_IDS? */
+bool config_is_admin(const char *id);
+
+/* The issuer of scripts/dev-token's tokens, refused in production. */
+#define CONFIG_DEV_ISSUER "https://dev.jobtune.invalid"
+
+/* JOBTUNE_SECRET when development leaves it unset; production refuses to
+ * start without a real one. */
+#define CONFIG_DEV_SECRET "jobtune-development-secret-not-for-production"
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * encode.c - hex, base64url (OpenSSL's block coder, alphabet swapped),
+ * random hex and HMAC-SHA256.
+ */
+#include "base/encode.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+static const char hexdigits[] = "0123456789abcdef";
+
+void encode_hex(const unsigned char *in, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hexdigits[in[i] >> 4];
+        out[2 * i + 1] = hexdigits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int encode_random_hex(size_t n, char *out)
+{
+    unsigned char r[64];
+
+    if (n > sizeof(r) || getrandom(r, n, 0) != (ssize_t)n)
+        return -1;
+    encode_hex(r, n, out);
+    return 0;
+}
+
+bool encode_is_hex(const char *s, size_t len)
+{
+    size_t i;
+
+    if (s == NULL)
+        return false;
+    for (i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return s[i] == '\0';
+}
+
+void encode_hmac_hex(const char *key, const char *msg, char *out)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+
+    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)msg, strlen(msg),
+         digest, &len);
+    encode_hex(digest, len, out);
+}
+
+bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size)
+{
+    unsigned char *tmp;
+    int len;
+
+    if (ENCODE_B64URL_SIZE(n) > size || n > 0x3fffffff)
+        return false;
+    tmp = malloc(ENCODE_B64URL_SIZE(n) + 4);
+    if (tmp == NULL)
+        return false;
+    len = EVP_EncodeBlock(tmp, in, (int)n);
+    while (len > 0 && tmp[len - 1] == '=')
+        len--;
+    for (int i = 0; i < len; i++)
+        out[i] = tmp[i] == '+' ? '-' : tmp[i] == '/' ? '_' : (char)tmp[i];
+    out[len] = '\0';
+    free(tmp);
+    return true;
+}
+
+bool encode_b64url_decode(const char *text, unsigned char *out, size_t size, size_t *len)
+{
+    size_t n = strlen(text), i, pad;
+    unsigned char *std, *plain;
+    int got;
+    bool ok = false;
+
+    while (n > 0 && text[n - 1] == '=')
+        n--;
+    if (n % 4 == 1 || n > 0x3fffffff)
+        return false;
+    pad = (4 - n % 4) % 4;
+    std = malloc(n + pad + 1);
+    plain = malloc((n + pad) / 4 * 3 + 1);
+    if (std == NULL || plain == NULL)
+        goto done;
+    for (i = 0; i < n; i++) {
+        char ch = text[i];
+
+        if (ch == '-')
+            ch = '+';
+        else if (ch == '_')
+            ch = '/';
+        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                   (ch >= '0' && ch <= '9')))
+            goto done;
+        std[i] = (unsigned char)ch;
+    }
+    for (size_t p = 0; p < pad; p++)
+        std[i++] = '=';
+    got = n ? EVP_DecodeBlock(plain, std, (int)i) : 0;
+    if (got < (int)pad)
+        goto done;
+    got -= (int)pad; /* EVP_DecodeBlock counts padding as zero bytes */
+    if ((size_t)got > size)
+        goto done;
+    memcpy(out, plain, (size_t)got);
+    *len = (size_t)got;
+    ok = true;
+done:
+    free(std);
+    free(plain);
+    return ok;
+}

@@ -1,0 +1,15 @@
+/*
+ * fault.h - crash points for the tests.
+ *
+ * fault_point("name") kills the calling process with SIGKILL when
+ * JOBTUNE_FAULT names that point (a comma-separated list) and JOBTUNE_ENV
+ * is development; production never reads the variable.  The tests use it
+ * to kill a worker between two writes and prove that what follows repairs
+ * the data.
+ */
+#ifndef JT_FAULT_H
+#define JT_FAULT_H
+
+void fault_point(const char *name);
+
+#endif

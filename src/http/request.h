@@ -1,0 +1,113 @@
+/*
+ * request.h - one FastCGI request: its inputs, its response, its arena.
+ *
+ * Lifetime: everything reachable from a struct request (strings, json_t
+ * values handed to jsonx_own(), the struct itself) lives until the worker's
+ * arena_reset() after FCGX_Finish_r().  FastCGI environment strings die at
+ * the next accept, which is the same moment.
+ */
+#ifndef JT_REQUEST_H
+#define JT_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/router.h"
+
+struct arena;
+struct services;
+typedef struct FCGX_Stream FCGX_Stream;
+
+#define REQUEST_MAX_HEADERS 8
+
+struct request {
+    struct arena *arena;
+    struct services *svc;      /* per-process services (db, ...) */
+
+    /* inputs, borrowed from the FastCGI environment */
+    char **envp;
+    FCGX_Stream *in;
+    const char *method;
+    const char *path;          /* decoded path, no query */
+    const char *query;         /* raw query string, "" when none */
+    const char *request_id;
+    const char *remote_addr;
+    const char *content_type;  /* media type, lower case, no parameters */
+    struct route_match match;
+    const char *user_id;       /* the session's Clerk user id, or NULL */
+    uint64_t started_ms;       /* clock_mono_ms() when the request was accepted */
+
+    /* body */
+    char *body;                /* NUL-terminated, arena memory */
+    size_t body_len;
+    json_t *input;             /* parsed object for BODY_JSON / FORM_OR_JSON */
+    bool input_is_form;
+
+    /* response */
+    int status;
+    const char *resp_type;
+    const char *resp_body;
+    size_t resp_len;
+    struct { const char *name, *value; } headers[REQUEST_MAX_HEADERS];
+    size_t nheaders;
+};
+
+/* Borrowed CGI variable (e.g. "HTTP_ACCEPT"), or NULL. */
+const char *request_env(const struct request *req, const char *name);
+
+/* Borrowed route capture, or NULL. */
+const char *request_param(const struct request *req, const char *name);
+
+/* Borrowed query parameter value (first occurrence, percent-decoded into the
+ * arena), or NULL. */
+const char *request_query(struct request *req, const char *name);
+
+/* Does the client want JSON back (a JSON body, or Accept names JSON)? */
+bool request_wants_json(const struct request *req);
+
+/* Add a response header; names and values must be arena or static memory. */
+void request_header(struct request *req, const char *name, const char *value);
+
+/*
+ * Response setters.  Each returns `status`, so a handler can end with
+ * `return request_json(req, 201, body);`.  request_json steals `body`.
+ */
+int request_json(struct request *req, int status, json_t *body);
+int request_error(struct request *req, int status, const char *code,
+                  const char *message);
+/* fields: object of field -> problem; stolen. */
+int request_error_fields(struct request *req, int status, const char *code,
+                         const char *message, json_t *fields);
+/* Like request_error_fields, but a form route's browser client (one that
+ * does not ask for JSON) gets a small HTML page listing the problems. */
+int request_fail(struct request *req, int status, const char *code,
+                 const char *message, json_t *fields);
+int request_html(struct request *req, int status, const char *html);
+/* A binary body (a PDF, ...): body is borrowed and must live in the
+ * request's arena, or be handed to it as a cleanup, until the response is
+ * written. */
+int request_bytes(struct request *req, int status, const char *content_type,
+                  const void *body, size_t len);
+int request_redirect(struct request *req, int status, const char *location);
+
+/* Write status line, headers and body to out (HEAD: no body). */
+void request_write(struct request *req, FCGX_Stream *out);
+
+/* Fill req->content_type from CONTENT_TYPE (call once, before anything
+ * reads it). */
+void request_parse_content_type(struct request *req);
+
+/* Read the body the matched route (req->match.route) takes: check its
+ * length, type and charset, and parse it for the JSON and form kinds.  0
+ * when it is in place, else the status of the error response written. */
+int request_read_body(struct request *req);
+
+/* Reason phrase of a status. */
+const char *request_reason(int status);
+
+/* HTML-escape s into the arena. */
+char *request_html_escape(struct arena *a, const char *s);
+
+#endif

@@ -1,0 +1,523 @@
+/*
+ * master.c - process supervision, after PHP-FPM's process manager.
+ *
+ * Signals only set flags; the loop waits in ppoll() with them unblocked and
+ * acts on the flags afterwards, so no handler ever races the loop:
+ *
+ *   SIGCHLD          reap; respawn what should be running
+ *   SIGTERM, SIGINT  fast stop: TERM to every worker, KILL after 2 s
+ *   SIGQUIT          graceful stop: QUIT to every worker (each finishes its
+ *                    request, then exits); TERM after the request timeout,
+ *                    KILL 2 s later
+ *   SIGHUP           rolling restart: a new generation is forked first, then
+ *                    the old one is sent QUIT, so someone is always accepting
+ *
+ * Once a second (and on every wake-up) the loop reads the scoreboard: a
+ * worker busy for longer than JOBTUNE_REQUEST_TIMEOUT is killed and the
+ * route it was serving is logged.  Unexpected deaths count towards a crash
+ * guard: more than 3 crashes per worker slot in 10 s delays further respawns
+ * with exponential back-off instead of forking in a hot loop.  A worker that
+ * exits with WORKER_EXIT_INIT is not respawned at all.
+ *
+ * The schema (sql/) is applied by a short-lived child before the first
+ * workers start; if the database is not up yet the workers start anyway
+ * (answering 503) and the master retries the migration every few seconds.
+ */
+#include "proc/master.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "proc/migrate.h"
+#include "proc/scoreboard.h"
+#include "proc/worker.h"
+
+#define MAX_CHILDREN 512
+#define CRASH_WINDOW_MS 10000
+#define STOP_GRACE_MS 2000
+
+enum child_kind { CHILD_FREE, CHILD_WORKER, CHILD_MIGRATE };
+
+struct child {
+    enum child_kind kind;
+    pid_t pid;
+    int generation;
+    bool retiring;  /* sent QUIT as part of a reload */
+    bool timed_out; /* killed by the timeout check */
+};
+
+enum state { RUNNING, STOPPING_GRACEFUL, STOPPING_FAST };
+
+static volatile sig_atomic_t got_chld, got_term, got_quit, got_hup;
+
+static struct child children[MAX_CHILDREN];
+static struct scoreboard_slot *scoreboard;
+static int generation;
+static enum state state = RUNNING;
+static uint64_t stop_deadline_ms;
+static bool stop_escalated;
+
+/* crash guard */
+static uint64_t crash_times[64];
+static size_t crash_next;
+static uint64_t respawn_not_before_ms;
+static uint64_t backoff_ms;
+static int init_failures; /* consecutive workers that could not initialise */
+
+/* migration */
+#define MIGRATE_LIMIT_MS 60000 /* a migration child running longer is killed */
+static bool migrated;
+static uint64_t next_migrate_ms;
+static uint64_t migrate_started_ms;
+
+static void on_signal(int sig)
+{
+    switch (sig) {
+    case SIGCHLD: got_chld = 1; break;
+    case SIGTERM: case SIGINT: got_term = 1; break;
+    case SIGQUIT: got_quit = 1; break;
+    case SIGHUP: got_hup = 1; break;
+    }
+}
+
+/* ---- socket ------------------------------------------------------------ */
+
+int master_listen(const char *spec)
+{
+    int fd, one = 1;
+
+    if (strncmp(spec, "unix:", 5) == 0) {
+        struct sockaddr_un sun = {.sun_family = AF_UNIX};
+        const char *path = spec + 5;
+
+        if (strlen(path) >= sizeof(sun.sun_path))
+            fatal("JOBTUNE_LISTEN: the socket path is too long");
+        memcpy(sun.sun_path, path, strlen(path) + 1);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            fatal("socket: %s", strerror(errno));
+        unlink(path); /* a stale socket from an earlier run */
+        if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+            fatal("cannot bind %s: %s", path, strerror(errno));
+        if (chmod(path, (mode_t)config.listen_mode) < 0)
+            fatal("cannot set the mode of %s: %s", path, strerror(errno));
+    } else {
+        struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+        struct addrinfo *res;
+        char host[256];
+        const char *colon = strrchr(spec, ':');
+        int rc;
+
+        if (colon == NULL || (size_t)(colon - spec) >= sizeof(host))
+            fatal("JOBTUNE_LISTEN must be unix:/path or host:port");
+        memcpy(host, spec, (size_t)(colon - spec));
+        host[colon - spec] = '\0';
+        rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &res);
+        if (rc != 0)
+            fatal("JOBTUNE_LISTEN %s: %s", spec, gai_strerror(rc));
+        fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            fatal("socket: %s", strerror(errno));
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, res->ai_addr, res->ai_addrlen) < 0)
+            fatal("cannot bind %s: %s", spec, strerror(errno));
+        freeaddrinfo(res);
+    }
+    if (listen(fd, 1024) < 0)
+        fatal("listen: %s", strerror(errno));
+    /* Workers poll, then accept; losers of a race must not block. */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+        fatal("fcntl: %s", strerror(errno));
+    return fd;
+}
+
+/* ---- children ---------------------------------------------------------- */
+
+static struct child *child_by_pid(pid_t pid, int *index)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind != CHILD_FREE && children[i].pid == pid) {
+            *index = i;
+            return &children[i];
+        }
+    return NULL;
+}
+
+static int count(enum child_kind kind, bool current_only)
+{
+    int n = 0;
+
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == kind &&
+            (!current_only || (!children[i].retiring && children[i].generation == generation)))
+            n++;
+    return n;
+}
+
+static void signal_workers(int sig, bool retiring_only)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_WORKER && (!retiring_only || children[i].retiring))
+            kill(children[i].pid, sig);
+}
+
+static void signal_migration(int sig)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_MIGRATE)
+            kill(children[i].pid, sig);
+}
+
+static void unblock_in_child(void)
+{
+    sigset_t none;
+
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int spawn_worker(int listen_fd)
+{
+    int slot = -1;
+    pid_t pid;
+
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_FREE) {
+            slot = i;
+            break;
+        }
+    if (slot < 0) {
+        log_error("no free worker slot");
+        return -1;
+    }
+    memset(&scoreboard[slot], 0, sizeof(scoreboard[slot]));
+    pid = fork();
+    if (pid < 0) {
+        log_error("fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        struct sigaction sa = {.sa_handler = SIG_DFL};
+
+        log_forked();
+        sigaction(SIGCHLD, &sa, NULL);
+        worker_main(listen_fd, &scoreboard[slot]);
+    }
+    children[slot] = (struct child){.kind = CHILD_WORKER, .pid = pid, .generation = generation};
+    return 0;
+}
+
+static void spawn_migration(int listen_fd)
+{
+    pid_t pid;
+    int slot = -1;
+
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_FREE) {
+            slot = i;
+            break;
+        }
+    if (slot < 0)
+        return;
+    pid = fork();
+    if (pid < 0) {
+        log_error("fork: %s", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        struct sigaction sa = {.sa_handler = SIG_DFL};
+
+        log_forked();
+        close(listen_fd);
+        /* the master's flag-setting handlers must not survive here */
+        sigaction(SIGCHLD, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGQUIT, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        unblock_in_child();
+        _exit(migrate_run(config.schema_dir));
+    }
+    children[slot] = (struct child){.kind = CHILD_MIGRATE, .pid = pid};
+    migrate_started_ms = clock_mono_ms();
+}
+
+static bool crash_guard_trips(uint64_t now)
+{
+    size_t n = 0, limit = (size_t)config.workers * 3;
+
+    crash_times[crash_next++ % 64] = now;
+    for (size_t i = 0; i < 64; i++)
+        if (crash_times[i] != 0 && now - crash_times[i] < CRASH_WINDOW_MS)
+            n++;
+    if (limit > 60)
+        limit = 60;
+    return n > limit;
+}
+
+static void on_exit_of(struct child *c, int index, int status)
+{
+    struct scoreboard_slot *s = &scoreboard[index];
+    uint64_t now = clock_mono_ms();
+    bool busy = scoreboard_busy_since(s) != 0;
+
+    if (c->kind == CHILD_MIGRATE) {
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+
+        if (code == MIGRATE_OK) {
+            migrated = true;
+            log_info("schema is up to date");
+        } else if (code == MIGRATE_INVALID) {
+            log_error("the schema files in %s are invalid; not retrying", config.schema_dir);
+            migrated = true; /* nothing a retry could fix */
+        } else {
+            log_warn("schema migration could not run (database unreachable?); retrying");
+            next_migrate_ms = now + 3000;
+        }
+        c->kind = CHILD_FREE;
+        return;
+    }
+
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT))
+        init_failures = 0; /* this one had started */
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        /* recycled after max_requests, or stopped on request */
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT) {
+        /* Configuration errors fail every worker the same way: once as
+         * many in a row as the pool is large have failed, stop respawning.
+         * An isolated failure is retried after a pause. */
+        init_failures++;
+        log_error("worker %d failed to initialise%s", (int)c->pid,
+                  init_failures >= config.workers ? "; not respawning" : "");
+        respawn_not_before_ms = now + 1000;
+    } else if (c->timed_out) {
+        /* already logged by the timeout check */
+    } else if (state == RUNNING && !c->retiring) {
+        if (WIFSIGNALED(status))
+            log_error("worker %d died on signal %d%s%s%s%s", (int)c->pid, WTERMSIG(status),
+                      busy ? " while serving " : "", busy ? s->method : "",
+                      busy ? " " : "", busy ? s->route : "");
+        else
+            log_error("worker %d exited with status %d%s%s%s%s", (int)c->pid,
+                      WEXITSTATUS(status), busy ? " while serving " : "",
+                      busy ? s->method : "", busy ? " " : "", busy ? s->route : "");
+        if (!crash_guard_trips(now)) {
+            backoff_ms = 0; /* an isolated crash: the next burst starts short */
+        } else {
+            backoff_ms = backoff_ms ? backoff_ms * 2 : 1000;
+            if (backoff_ms > 30000)
+                backoff_ms = 30000;
+            respawn_not_before_ms = now + backoff_ms;
+            log_error("workers are crashing repeatedly; next respawn in %llu ms",
+                      (unsigned long long)backoff_ms);
+        }
+    }
+    c->kind = CHILD_FREE;
+}
+
+static void reap(void)
+{
+    int status, index;
+    pid_t pid;
+
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        struct child *c = child_by_pid(pid, &index);
+
+        if (c != NULL)
+            on_exit_of(c, index, status);
+    }
+}
+
+static void check_timeouts(void)
+{
+    uint64_t now = clock_mono_ms(), limit = (uint64_t)config.request_timeout * 1000;
+
+    if (count(CHILD_MIGRATE, false) > 0 && now - migrate_started_ms > MIGRATE_LIMIT_MS) {
+        log_warn("schema migration is taking over %d s; killing it to retry",
+                 MIGRATE_LIMIT_MS / 1000);
+        migrate_started_ms = now; /* once per child */
+        signal_migration(SIGKILL);
+    }
+
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        struct child *c = &children[i];
+        uint64_t since;
+
+        if (c->kind != CHILD_WORKER || c->timed_out)
+            continue;
+        since = scoreboard_busy_since(&scoreboard[i]);
+        if (since == 0 || now < since || now - since <= limit)
+            continue;
+        log_timeout((int)c->pid, scoreboard[i].method, scoreboard[i].route,
+                    scoreboard[i].request_id, now - since);
+        c->timed_out = true;
+        kill(c->pid, SIGKILL);
+    }
+}
+
+static void begin_stop(bool graceful)
+{
+    uint64_t now = clock_mono_ms();
+
+    if (graceful) {
+        log_info("graceful stop: workers finish their requests");
+        state = STOPPING_GRACEFUL;
+        stop_deadline_ms = now + (uint64_t)config.request_timeout * 1000;
+        signal_workers(SIGQUIT, false);
+    } else {
+        log_info("fast stop");
+        state = STOPPING_FAST;
+        stop_deadline_ms = now + STOP_GRACE_MS;
+        signal_workers(SIGTERM, false);
+    }
+    stop_escalated = false;
+    signal_migration(SIGTERM);
+}
+
+static void check_stop_deadline(void)
+{
+    uint64_t now = clock_mono_ms();
+
+    if (now < stop_deadline_ms)
+        return;
+    if (state == STOPPING_GRACEFUL && !stop_escalated) {
+        log_warn("graceful stop timed out; terminating workers");
+        signal_workers(SIGTERM, false);
+        stop_deadline_ms = now + STOP_GRACE_MS;
+        stop_escalated = true;
+        return;
+    }
+    log_warn("children did not stop in time; killing them");
+    signal_workers(SIGKILL, false);
+    signal_migration(SIGKILL);
+    stop_deadline_ms = now + STOP_GRACE_MS;
+}
+
+static void reload(int listen_fd)
+{
+    log_info("rolling restart of %d workers", config.workers);
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_WORKER)
+            children[i].retiring = true;
+    generation++;
+    /* the new generation is accepting before the old one is told to go */
+    for (int i = 0; i < config.workers; i++)
+        spawn_worker(listen_fd);
+    signal_workers(SIGQUIT, true);
+}
+
+static void maintain(int listen_fd)
+{
+    uint64_t now = clock_mono_ms();
+    int missing = config.workers - count(CHILD_WORKER, true);
+
+    if (!migrated && count(CHILD_MIGRATE, false) == 0 && now >= next_migrate_ms)
+        spawn_migration(listen_fd);
+    if (init_failures >= config.workers || now < respawn_not_before_ms)
+        return;
+    for (; missing > 0; missing--)
+        if (spawn_worker(listen_fd) < 0)
+            break;
+}
+
+/* Wait for the first migration for at most `ms`, reaping as we go. */
+static void wait_first_migration(int listen_fd, uint64_t ms)
+{
+    uint64_t deadline = clock_mono_ms() + ms;
+    sigset_t none;
+
+    sigemptyset(&none);
+    spawn_migration(listen_fd);
+    while (!migrated && count(CHILD_MIGRATE, false) > 0 && clock_mono_ms() < deadline &&
+           !got_term && !got_quit) {
+        struct timespec ts = {0, 100 * 1000000};
+
+        ppoll(NULL, 0, &ts, &none);
+        got_chld = 0;
+        reap();
+    }
+}
+
+int master_run(int listen_fd)
+{
+    struct sigaction sa;
+    sigset_t block, none;
+
+    scoreboard = scoreboard_new(MAX_CHILDREN);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCHLD, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigemptyset(&block);
+    sigaddset(&block, SIGCHLD);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGQUIT);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    sigemptyset(&none);
+
+    log_info("jobtuned starting: %d workers on %s (%s)", config.workers, config.listen,
+             config.production ? "production" : "development");
+    wait_first_migration(listen_fd, 10000);
+
+    for (;;) {
+        struct timespec ts = {0, 250 * 1000000};
+
+        if (state == RUNNING)
+            maintain(listen_fd);
+        ppoll(NULL, 0, &ts, &none);
+        if (got_chld) {
+            got_chld = 0;
+            reap();
+        }
+        if (got_term) {
+            got_term = 0;
+            if (state != STOPPING_FAST)
+                begin_stop(false);
+        }
+        if (got_quit) {
+            got_quit = 0;
+            if (state == RUNNING)
+                begin_stop(true);
+        }
+        if (got_hup) {
+            got_hup = 0;
+            if (state == RUNNING)
+                reload(listen_fd);
+        }
+        check_timeouts();
+        if (state != RUNNING) {
+            if (count(CHILD_WORKER, false) == 0 && count(CHILD_MIGRATE, false) == 0)
+                break;
+            check_stop_deadline();
+        } else if (init_failures >= config.workers && count(CHILD_WORKER, false) == 0) {
+            log_error("no worker could start; exiting");
+            return 1;
+        }
+    }
+    log_info("jobtuned stopped");
+    return 0;
+}

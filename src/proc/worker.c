@@ -1,0 +1,235 @@
+/*
+ * worker.c - the accept loop of one pre-forked worker.
+ *
+ * Signals: SIGQUIT asks for a graceful stop.  It is blocked except while
+ * the worker waits in ppoll() for a connection, so it can only interrupt
+ * the wait, never a request: the request in flight always completes, and
+ * the flag is checked before the next accept.  SIGTERM keeps its default
+ * action (immediate exit) for the master's fast stop.  The listening socket
+ * is non-blocking, so when several workers wake for one connection the
+ * losers get EAGAIN from FCGX_Accept_r() and go back to waiting.
+ */
+#include "proc/worker.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "http/arena.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "http/request.h"
+#include "routes/routes.h"
+#include "proc/scoreboard.h"
+#include "svc/db.h"
+#include "svc/clerk.h"
+#include "svc/geo.h"
+#include "svc/openai.h"
+#include "svc/services.h"
+
+static volatile sig_atomic_t quit_requested;
+
+static void on_quit(int sig)
+{
+    (void)sig;
+    quit_requested = 1;
+}
+
+static const char *make_request_id(struct arena *a)
+{
+    unsigned char r[16];
+    char *id = arena_alloc(a, 33);
+
+    if (id == NULL || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return "-";
+    for (size_t i = 0; i < sizeof(r); i++)
+        snprintf(id + 2 * i, 3, "%02x", r[i]);
+    return id;
+}
+
+/* The path without the query: nginx's DOCUMENT_URI, else REQUEST_URI. */
+static const char *request_path(struct request *req)
+{
+    const char *p = request_env(req, "DOCUMENT_URI");
+    const char *uri;
+
+    if (p != NULL && *p != '\0')
+        return p;
+    uri = request_env(req, "REQUEST_URI");
+    if (uri == NULL)
+        return "/";
+    return arena_strndup(req->arena, uri, strcspn(uri, "?"));
+}
+
+static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
+                  struct scoreboard_slot *slot)
+{
+    uint64_t t0 = clock_mono_us();
+    struct request *req = arena_calloc(arena, 1, sizeof(*req));
+    struct log_access line;
+
+    if (req == NULL) {
+        FCGX_PutS("Status: 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
+                  "{\"error\":{\"code\":\"internal_error\",\"message\":\"Out of memory.\"}}",
+                  fcgx->out);
+        return;
+    }
+    req->arena = arena;
+    req->started_ms = clock_mono_ms();
+    req->svc = svc;
+    req->envp = fcgx->envp;
+    req->in = fcgx->in;
+    req->method = request_env(req, "REQUEST_METHOD");
+    if (req->method == NULL)
+        req->method = "GET";
+    req->path = request_path(req);
+    req->query = request_env(req, "QUERY_STRING");
+    if (req->query == NULL)
+        req->query = "";
+    req->request_id = request_env(req, "REQUEST_ID");
+    if (req->request_id == NULL || *req->request_id == '\0')
+        req->request_id = make_request_id(arena);
+    req->remote_addr = request_env(req, "REMOTE_ADDR");
+    request_parse_content_type(req);
+
+    scoreboard_begin(slot, req->method, "-", req->request_id);
+    if (routes_match(req) == 0) {
+        scoreboard_set_route(slot, req->match.route->pattern);
+        routes_run(req);
+    }
+    request_write(req, fcgx->out);
+
+    line.request_id = req->request_id;
+    line.method = req->method;
+    line.route = req->match.route ? req->match.route->pattern : "-";
+    line.status = req->status;
+    line.duration_ms = (double)(clock_mono_us() - t0) / 1000.0;
+    log_access(&line);
+}
+
+/*
+ * End the request without libfcgi's lingering close.  By default libfcgi
+ * shuts the socket down and then waits for nginx to close its end, which
+ * costs this worker a round of scheduling per request.  Once the rest of
+ * the input is read (normally just the empty FCGI_STDIN record), nothing
+ * more can arrive on a connection nginx does not keep, so a plain close is
+ * clean: with the receive queue empty, no reset reaches nginx.  `detached`
+ * is the public FCGX_Request field that selects the plain close.
+ */
+static void finish(FCGX_Request *fcgx)
+{
+    char discard[4096];
+
+    while (FCGX_GetStr(discard, sizeof(discard), fcgx->in) > 0)
+        ;
+    if (!FCGX_HasSeenEOF(fcgx->in) || FCGX_GetError(fcgx->in) != 0) {
+        FCGX_Finish_r(fcgx); /* something odd: keep libfcgi's careful close */
+        return;
+    }
+    fcgx->detached = 1;
+    FCGX_Finish_r(fcgx);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_quit; /* no SA_RESTART: ppoll must return EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGQUIT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+void worker_main(int listen_fd, struct scoreboard_slot *slot)
+{
+    struct services svc = {0};
+    sigset_t block, waitmask;
+    FCGX_Request fcgx;
+    struct arena *arena;
+    long served = 0;
+    char err[256];
+
+    install_signals(); /* the master's handlers must not stay installed */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1)
+        _exit(0);
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGQUIT);
+    sigprocmask(SIG_SETMASK, &block, NULL); /* master had more blocked */
+    sigemptyset(&waitmask);
+
+    slot->pid = getpid();
+    svc.db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
+    if (svc.db == NULL) {
+        log_error("worker cannot start: %s", err);
+        _exit(WORKER_EXIT_INIT);
+    }
+    /* Not fatal: without it the region route answers the default, as for
+     * an unknown address.  main.c already reported (and cleared) a bad
+     * GEOIP_DB; a failure here means the file changed since. */
+    svc.geo = geo_open(config.geoip_db, err, sizeof(err));
+    if (svc.geo == NULL && err[0] != '\0')
+        log_warn("%s; this worker runs without it", err);
+    svc.clerk = clerk_new();
+    svc.openai = openai_new();
+    arena = arena_new(16 * 1024);
+    if (svc.clerk == NULL || svc.openai == NULL || arena == NULL || FCGX_Init() != 0 ||
+        FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
+        log_error("worker cannot start: FastCGI initialisation failed");
+        _exit(WORKER_EXIT_INIT);
+    }
+    /* After FCGX_Init(), which installs handlers of its own (SIGTERM among
+     * them, which would make the fast stop and PR_SET_PDEATHSIG wait): the
+     * dispositions are ours. */
+    install_signals();
+
+    while (!quit_requested &&
+           (config.max_requests == 0 || served < config.max_requests)) {
+        struct pollfd pfd = {.fd = listen_fd, .events = POLLIN};
+        int rc = ppoll(&pfd, 1, NULL, &waitmask);
+
+        if (rc < 0) {
+            if (errno == EINTR)
+                continue;
+            log_error("poll on the listening socket failed: %s", strerror(errno));
+            break;
+        }
+        rc = FCGX_Accept_r(&fcgx);
+        if (rc < 0) {
+            if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR && rc != -ECONNABORTED)
+                log_warn("accept failed: %s", strerror(-rc));
+            continue;
+        }
+        serve(&svc, &fcgx, arena, slot);
+        finish(&fcgx);
+        arena_reset(arena);
+        scoreboard_end(slot);
+        served++;
+    }
+    FCGX_Free(&fcgx, 0);
+    arena_free(arena);
+    geo_close(svc.geo);
+    clerk_free(svc.clerk);
+    openai_free(svc.openai);
+    db_free(svc.db);
+    _exit(0);
+}

@@ -1,0 +1,111 @@
+/*
+ * dispatch.c - from a matched request to its response.
+ *
+ * The one place that turns "no route", "wrong method", a failed sign-in
+ * and a database failure into the contract's error format; the body
+ * checks are request_read_body()'s.  Handlers see only signed-in,
+ * well-formed requests and only ever return a status.  Matching is a
+ * step of its own so that the worker can put the route on the scoreboard
+ * before anything slow happens.
+ */
+#include "routes/routes.h"
+
+#include "base/log.h"
+#include "http/arena.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "routes/auth.h"
+#include "store/store.h"
+
+int routes_match(struct request *req)
+{
+    size_t n;
+    const struct route *table = routes_table(&n);
+    int status = router_match(table, n, req->method, req->path, &req->match);
+
+    if (status == 404)
+        return request_error(req, 404, "not_found", "There is nothing at this address.");
+    if (status == 405) {
+        request_header(req, "Allow", arena_strdup(req->arena, req->match.allow));
+        return request_error(req, 405, "method_not_allowed",
+                             arena_printf(req->arena, "This address accepts %s.",
+                                          req->match.allow));
+    }
+    return 0;
+}
+
+int routes_db_failure(struct request *req, int db_status)
+{
+    if (db_status == STORE_DOWN)
+        return request_error(req, 503, "db_unavailable",
+                             "The service is unavailable right now; please try again.");
+    return request_error(req, 500, "internal_error", "The data could not be stored or read.");
+}
+
+/* The response to a sign-in that did not succeed. */
+static int refuse(struct request *req, enum auth_status st, const struct auth_session *s)
+{
+    switch (st) {
+    case AUTH_NOT_CONFIGURED:
+        return request_error(req, 503, "not_configured",
+                             s->missing ? arena_printf(req->arena, "Sign-in is not configured: "
+                                                       "set %s.", s->missing)
+                                        : "Sign-in is not configured.");
+    case AUTH_NO_TOKEN:
+        return request_error(req, 401, "unauthenticated", "Sign in to use this address.");
+    case AUTH_INVALID:
+        return request_error(req, 401, "unauthenticated",
+                             "The session token is invalid or has expired; sign in again.");
+    case AUTH_BAD_ORIGIN:
+        return request_error(req, 403, "forbidden",
+                             "This request did not come from an allowed origin.");
+    case AUTH_NOT_STAFF:
+        return request_error(req, 403, "forbidden", "This address is for Jobtune staff.");
+    case AUTH_ERASED:
+        return request_error(req, 401, "unauthenticated", "This account was deleted.");
+    case AUTH_DB:
+        return routes_db_failure(req, s->db_status);
+    case AUTH_OK:
+        break;
+    }
+    return request_error(req, 500, "internal_error", "Sign-in failed.");
+}
+
+static const char *default_code(int status)
+{
+    switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthenticated";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 412: return "precondition_failed";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "internal_error" : "error";
+    }
+}
+
+int routes_run(struct request *req)
+{
+    const struct route *route = req->match.route;
+    struct auth_session session;
+    enum auth_status st;
+    int status;
+
+    if (route->auth != AUTH_PUBLIC &&
+        (st = auth_session(req, route->auth, &session)) != AUTH_OK)
+        return refuse(req, st, &session);
+    if ((status = request_read_body(req)) != 0)
+        return status;
+
+    status = route->handler(req);
+    if (status < 100 || status > 599) {
+        log_error("handler for %s returned %d", route->pattern, status);
+        status = 500;
+        req->resp_body = NULL;
+    }
+    if (req->resp_body == NULL)
+        request_fail(req, status, default_code(status), request_reason(status), NULL);
+    req->status = status;
+    return status;
+}

@@ -1,0 +1,58 @@
+/*
+ * resume_pdf.c - a stored resume as a PDF download: the policy's right to
+ * data portability in the form people actually use.
+ *
+ * The handler only answers the HTTP questions (paper size, ownership,
+ * status codes); reading is resumes_get(), which filters by the session's
+ * user, so another user's resume is the same 404 as an unknown one, and
+ * typesetting is pdf_render().  The PDF is made on every request and
+ * never stored.  Its malloc'd buffer is handed to the request's arena, so
+ * it is freed after the response is written, on every path.
+ */
+#include "routes/routes.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "http/request.h"
+#include "store/resumes.h"
+#include "store/store.h"
+#include "svc/pdf.h"
+#include "svc/services.h"
+
+/* GET /api/resumes/{id}/pdf?paper=a4|letter -> 200 application/pdf | 404 | 422 paper */
+int resume_pdf_get(struct request *req)
+{
+    const char *paper_arg = request_query(req, "paper");
+    enum pdf_paper paper = PDF_A4;
+    json_t *stored = NULL;
+    unsigned char *pdf;
+    size_t len;
+    int rc;
+
+    if (paper_arg != NULL) {
+        if (strcmp(paper_arg, "letter") == 0)
+            paper = PDF_LETTER;
+        else if (strcmp(paper_arg, "a4") != 0)
+            return request_error_fields(req, 422, "validation_failed",
+                                        "Some fields need attention.",
+                                        json_pack("{s:s}", "paper",
+                                                  "Give paper=a4 or paper=letter."));
+    }
+    rc = resumes_get(req->svc->db, req->user_id, request_param(req, "id"), &stored);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (stored == NULL)
+        return request_error(req, 404, "not_found", "There is no such resume.");
+    jsonx_own(req->arena, stored);
+
+    if (pdf_render(json_object_get(stored, "resume"), paper, NULL, &pdf, &len) != 0)
+        return request_error(req, 500, "internal_error", "The PDF could not be made.");
+    if (arena_add_cleanup(req->arena, free, pdf) != 0)
+        return request_error(req, 500, "internal_error", "The server ran out of memory.");
+    request_header(req, "Content-Disposition", "attachment; filename=\"resume.pdf\"");
+    return request_bytes(req, 200, "application/pdf", pdf, len);
+}

@@ -1,0 +1,35 @@
+/*
+ * routes.c - the route table: the one place URLs are bound to handlers,
+ * with each route's authentication, body kind and body limit as data.
+ * Keep it in URL order; docs/openapi.yaml describes the same list.
+ */
+#include "routes/routes.h"
+
+#include "http/router.h"
+
+#define KiB 1024
+
+static const struct route routes[] = {
+    /* method  pattern                 handler             auth         body               limit */
+    {"GET",  "/api/health",          health_get,         AUTH_PUBLIC, BODY_NONE,         0},
+    {"GET",  "/api/me",              me_get,             AUTH_USER,   BODY_NONE,         0},
+    {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB},
+    {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0},
+    {"GET",  "/api/resumes",         resumes_list,       AUTH_USER,   BODY_NONE,         0},
+    {"POST", "/api/resumes",         resumes_create,     AUTH_USER,   BODY_JSON,         256 * KiB},
+    {"GET",  "/api/resumes/{id}",    resumes_show,       AUTH_USER,   BODY_NONE,         0},
+    {"PUT",  "/api/resumes/{id}",    resumes_update,     AUTH_USER,   BODY_JSON,         256 * KiB},
+    {"DELETE", "/api/resumes/{id}",  resumes_delete,     AUTH_USER,   BODY_NONE,         0},
+    {"POST", "/api/resumes/{id}/ats", tailor_ats,        AUTH_USER,   BODY_JSON,         64 * KiB},
+    {"POST", "/api/resumes/{id}/tailor", tailor_create,  AUTH_USER,   BODY_JSON,         64 * KiB},
+    {"GET",  "/api/resumes/{id}/tailorings", tailor_list, AUTH_USER,  BODY_NONE,         0},
+    {"GET",  "/api/resumes/{id}/pdf", resume_pdf_get,    AUTH_USER,   BODY_NONE,         0},
+    {"POST", "/api/support",         support_create,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB},
+    {"POST", "/api/webhooks/clerk",  webhooks_clerk,     AUTH_PUBLIC, BODY_RAW,          256 * KiB},
+};
+
+const struct route *routes_table(size_t *n)
+{
+    *n = sizeof(routes) / sizeof(routes[0]);
+    return routes;
+}

@@ -1,0 +1,20 @@
+/*
+ * store.c - the statuses and dates of store.h, tied to the database's.
+ */
+#include "store/store.h"
+
+#include "svc/db.h"
+
+_Static_assert((int)STORE_OK == (int)DB_OK && (int)STORE_DOWN == (int)DB_DOWN &&
+               (int)STORE_DUPLICATE == (int)DB_DUPLICATE && (int)STORE_ERROR == (int)DB_ERROR,
+               "store statuses are the database's");
+
+json_t *store_date(int64_t ms)
+{
+    return db_date(ms);
+}
+
+int store_health(struct db *db, unsigned max_age_ms)
+{
+    return db_health(db, max_age_ms);
+}

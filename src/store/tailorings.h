@@ -1,0 +1,42 @@
+/*
+ * tailorings.h - the tailorings collection: a resume rewritten for one job.
+ *
+ * A tailorings document is {_id: 24 hex, resumeId, userId, resumeVersion,
+ * jobDescription, model, result, ats, flags, flagged, createdAt}.  It is
+ * immutable once stored, listed under its resume in the owner's directory
+ * (directory.h), and read by _id only.
+ */
+#ifndef JT_TAILORINGS_H
+#define JT_TAILORINGS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+#define TAILORINGS_ID_LEN 24
+/* tailorings_insert(): the resume is gone (or being deleted). */
+#define TAILORINGS_NO_RESUME 111
+
+/*
+ * Store doc (borrowed; every field but _id and createdAt) as a new
+ * tailoring of user_id's resume resume_id: listed first, inserted after,
+ * and only while the resume is listed and not being deleted, so no
+ * tailoring outlives its resume.  id_out receives its id; *created_ms its
+ * createdAt.  DB_OK, TAILORINGS_NO_RESUME, or a DB_ status.
+ */
+int tailorings_insert(struct db *db, const char *user_id, const char *resume_id, json_t *doc,
+                      char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms);
+
+/* The stored tailorings of resume_id, newest first, at most limit:
+ * *items is a new reference to an array of stored documents (createdAt
+ * as ISO-8601). */
+int tailorings_list(struct db *db, const char *user_id, const char *resume_id, size_t limit,
+                    json_t **items);
+
+/* Delete the tailorings a directory lists under one resume (entries:
+ * borrowed array of {"id", ...}); adds the count to *deleted. */
+int tailorings_delete_listed(struct db *db, json_t *entries, int64_t *deleted);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * services.h - the outside services one process talks to.
+ *
+ * One struct per process, built after fork (proc/worker.c): no library
+ * state created in the master reaches a child.  Requests borrow it through
+ * req->svc; the handles live as long as the process.
+ */
+#ifndef JT_SERVICES_H
+#define JT_SERVICES_H
+
+struct db;
+struct geo;
+struct clerk;
+struct openai;
+
+struct services {
+    struct db *db;
+    struct geo *geo;       /* NULL: no GeoIP database (GEOIP_DB unset or unusable) */
+    struct clerk *clerk;   /* keys, JWKS and verified-token caches */
+    struct openai *openai; /* the reused curl handle to the text AI */
+};
+
+#endif
