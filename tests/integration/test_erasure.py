@@ -38,12 +38,12 @@ class ErasureTest(unittest.TestCase):
         self.assertEqual(r.status, 201, r.text)  # the worker now caches this session
         self.assertEqual(self.deliver(user_event("user.deleted", user)).status, 200)
         db = self.stack.db()
-        self.assertEqual(db["resumes"].count_documents({"userId": user}), 0)
+        self.assertEqual(db["resumes"].count_documents({"body.userId": user}), 0)
         r = self.stack.request("POST", "/api/resumes", body=RESUME, headers=auth)
         self.assertEqual(r.status, 401, r.text)
         r = self.stack.request("PATCH", "/api/me", body={"name": "Back again"}, headers=auth)
         self.assertEqual(r.status, 401, r.text)
-        self.assertEqual(db["resumes"].count_documents({"userId": user}), 0)
+        self.assertEqual(db["resumes"].count_documents({"body.userId": user}), 0)
         self.assertIsNone(db["users"].find_one({"_id": user}))
 
     def test_a_repeated_user_deleted_erases_again(self):

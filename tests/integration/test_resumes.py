@@ -38,7 +38,7 @@ def load(name):
 
 def resume_subroutes():
     """(method, suffix) of every route under /api/resumes/{id}/ in the table."""
-    with open(os.path.join(ROOT, "src", "routes.c"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "src", "routes", "table.c"), encoding="utf-8") as f:
         text = f.read()
     return sorted(set(re.findall(r'\{"(GET|POST|PUT|PATCH|DELETE)",\s*"/api/resumes/\{id\}(/[^"]+)"',
                                  text)))
@@ -68,6 +68,18 @@ class ResumeClient:
     def put(self, user, rid, doc, if_match=None):
         h = {} if if_match is None else {"If-Match": if_match}
         return self.call("PUT", f"{RESUMES}/{rid}", user, body=doc, headers=h)
+
+    def store_tailoring(self, user, rid, tid):
+        """A tailoring stored as the tailor route stores one: the document,
+        and its entry under the resume in the owner's directory (the head
+        of a chain with no newer generation, so changing it in place is
+        what a commit would leave)."""
+        now = datetime.datetime.now(datetime.timezone.utc)
+        ms = int(now.timestamp() * 1000)
+        self.tailorings.insert_one({"_id": tid, "resumeId": rid, "userId": user,
+                                    "createdAt": now})
+        self.stack.db()["directories"].update_one({"_id": user}, {"$push": {
+            f"body.tailorings.{rid}": {"id": tid, "createdAt": ms, "state": "ok", "at": ms}}})
 
     def assert_error(self, r, status, code):
         self.assertEqual(r.status, status, r.text)
@@ -138,12 +150,13 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         self.assertEqual(r.header("location"), f"{RESUMES}/{rid}")
         self.assertEqual(r.header("etag"), '"1"')
 
-        stored = self.resumes.find_one({"_id": rid})
+        head = self.resumes.find_one({"_id": rid})
+        stored = head["body"]
         self.assertEqual(stored["userId"], self.alice)
-        self.assertEqual(stored["version"], 1)
+        self.assertEqual(head["gen"], 1)
         self.assertEqual(stored["title"], "Meera Iyer")
         self.assertEqual(stored["resume"], doc)
-        self.assertIsInstance(stored["createdAt"], datetime.datetime)
+        self.assertIsInstance(stored["createdAt"], int)
 
         r = self.call("GET", f"{RESUMES}/{rid}", self.alice)
         self.assertEqual(r.status, 200, r.text)
@@ -166,7 +179,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         self.assertEqual(r.status, 200, r.text)
         self.assertEqual((r.json()["version"], r.json()["title"]), (3, "Untitled resume"))
         self.assertEqual(r.header("etag"), '"3"')
-        self.assertEqual(self.resumes.find_one({"_id": rid})["version"], 3)
+        self.assertEqual(self.resumes.find_one({"_id": rid})["gen"], 3)
 
         items = self.call("GET", RESUMES, self.alice).json()["items"]
         self.assertEqual([(i["id"], i["version"]) for i in items], [(rid, 3)])
@@ -191,10 +204,9 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         keep_rid = self.create(self.alice, {"basics": {"name": "Kabir 2"}})["id"]
         mine = [uuid.uuid4().hex[:24] for _ in range(2)]
         for tid in mine:
-            self.tailorings.insert_one({"_id": tid, "resumeId": rid, "userId": self.alice,
-                                        "createdAt": datetime.datetime.now(datetime.timezone.utc)})
+            self.store_tailoring(self.alice, rid, tid)
         kept = uuid.uuid4().hex[:24]
-        self.tailorings.insert_one({"_id": kept, "resumeId": keep_rid, "userId": self.alice})
+        self.store_tailoring(self.alice, keep_rid, kept)
         self.assertEqual(self.call("DELETE", f"{RESUMES}/{rid}", self.alice).status, 204)
         self.assertEqual(self.tailorings.count_documents({"resumeId": rid}), 0)
         self.assertIsNotNone(self.tailorings.find_one({"_id": kept}))
@@ -226,7 +238,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         for doc, keys in cases:
             with self.subTest(keys=sorted(keys)):
                 self.assert_fields(self.call("POST", RESUMES, self.alice, body=doc), keys)
-        self.assertEqual(self.resumes.count_documents({"userId": self.alice}), 0)
+        self.assertEqual(self.resumes.count_documents({"body.userId": self.alice}), 0)
 
         # the same checks guard PUT, and a refused PUT changes nothing
         made = self.create(self.alice, {"basics": {"name": "Valid"}})
@@ -249,7 +261,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
                "projects": [{"description": "z" * 1000} for _ in range(20)]}
         self.assertGreater(len(json.dumps(big)), 256 * 1024)
         self.assertEqual(self.call("POST", RESUMES, self.alice, body=big).status, 413)
-        self.assertEqual(self.resumes.count_documents({"userId": self.alice}), 0)
+        self.assertEqual(self.resumes.count_documents({"body.userId": self.alice}), 0)
 
     # ---- preconditions --------------------------------------------------------------
     def test_stale_if_match_is_412_and_changes_nothing(self):
@@ -261,7 +273,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
                 r = self.put(self.alice, rid, {"basics": {"name": "lost update"}}, stale)
                 self.assert_error(r, 412, "precondition_failed")
         self.assertEqual(self.call("GET", f"{RESUMES}/{rid}", self.alice).json(), current)
-        self.assertEqual(self.resumes.find_one({"_id": rid})["version"], 2)
+        self.assertEqual(self.resumes.find_one({"_id": rid})["gen"], 2)
 
     def test_missing_if_match_is_428_and_changes_nothing(self):
         made = self.create(self.alice, {"basics": {"name": "v1"}})
@@ -277,7 +289,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         a = self.put(self.alice, rid, {"basics": {"name": "tab A"}}, '"1"')
         b = self.put(self.alice, rid, {"basics": {"name": "tab B"}}, '"1"')
         self.assertEqual((a.status, b.status), (200, 412))
-        self.assertEqual(self.resumes.find_one({"_id": rid})["resume"]["basics"]["name"], "tab A")
+        self.assertEqual(self.resumes.find_one({"_id": rid})["body"]["resume"]["basics"]["name"], "tab A")
 
     # ---- one user's resumes are invisible to another ---------------------------------
     def test_another_users_resume_is_404_everywhere(self):
@@ -415,15 +427,14 @@ class ResumesTest(ResumeClient, unittest.TestCase):
                                   "unauthenticated")
                 self.assert_error(self.stack.request(method, path, body=body, headers={
                     "Authorization": "Bearer not-a-token"}), 401, "unauthenticated")
-        self.assertEqual(self.resumes.count_documents({"userId": self.alice}), 1)
+        self.assertEqual(self.resumes.count_documents({"body.userId": self.alice}), 1)
 
     def test_user_deleted_erases_resumes_and_tailorings(self):
         mine = [self.create(self.alice, {"basics": {"name": f"A{i}"}})["id"] for i in range(3)]
         theirs = self.create(self.bob, {"basics": {"name": "B"}})["id"]
-        self.tailorings.insert_one({"_id": uuid.uuid4().hex[:24], "resumeId": mine[0],
-                                    "userId": self.alice})
+        self.store_tailoring(self.alice, mine[0], uuid.uuid4().hex[:24])
         bob_t = uuid.uuid4().hex[:24]
-        self.tailorings.insert_one({"_id": bob_t, "resumeId": theirs, "userId": self.bob})
+        self.store_tailoring(self.bob, theirs, bob_t)
 
         body = json.dumps(user_event("user.deleted", self.alice)).encode()
         msg_id, ts = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
@@ -431,7 +442,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
             "Content-Type": "application/json", "svix-id": msg_id, "svix-timestamp": ts,
             "svix-signature": sign(WEBHOOK_SECRET, msg_id, ts, body)})
         self.assertEqual(r.status, 200, r.text)
-        self.assertEqual(self.resumes.count_documents({"userId": self.alice}), 0)
+        self.assertEqual(self.resumes.count_documents({"body.userId": self.alice}), 0)
         self.assertEqual(self.tailorings.count_documents({"userId": self.alice}), 0)
         self.assertIsNotNone(self.resumes.find_one({"_id": theirs}))
         self.assertIsNotNone(self.tailorings.find_one({"_id": bob_t}))
