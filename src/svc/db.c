@@ -7,7 +7,8 @@
  * reconnecting by itself, so the process recovers when the database comes
  * back without any restart.  Error messages from the server can quote
  * document values (a duplicate key message does), so only the error domain
- * and code are ever logged.
+ * and code are ever logged; the schema commands alone hand their message to
+ * the caller (see db.h).
  */
 #include "svc/db.h"
 
@@ -458,31 +459,72 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *cou
     return outcome(db, "delete", ok, &err);
 }
 
-int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code)
+/* The unlogged twin of classify(): the schema step logs the error itself,
+ * message included (see db.h), instead of "database unreachable". */
+static int command_outcome(struct db *db, bool ok, const bson_error_t *e,
+                           struct db_error *err)
+{
+    if (ok) {
+        observe(db, true);
+        return DB_OK;
+    }
+    if (err != NULL) {
+        err->domain = e->domain;
+        err->code = e->code;
+        err->server = e->domain == MONGOC_ERROR_SERVER ||
+                      e->domain == MONGOC_ERROR_WRITE_CONCERN;
+        snprintf(err->message, sizeof(err->message), "%s", e->message);
+    }
+    if (e->domain == MONGOC_ERROR_SERVER_SELECTION || e->domain == MONGOC_ERROR_STREAM ||
+        (e->domain == MONGOC_ERROR_CLIENT && e->code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
+        observe(db, false);
+        return DB_DOWN;
+    }
+    observe(db, true);
+    return DB_ERROR;
+}
+
+static int command(struct db *db, bool read, json_t *cmd, json_t **reply,
+                   struct db_error *err)
 {
     bson_t *b = to_bson(cmd);
     bson_t r;
-    bson_error_t err;
+    bson_error_t e;
     bool ok;
 
     if (reply != NULL)
         *reply = NULL;
-    if (server_code != NULL)
-        *server_code = 0;
-    if (b == NULL)
+    if (err != NULL)
+        *err = (struct db_error){0};
+    if (b == NULL) {
+        if (err != NULL)
+            snprintf(err->message, sizeof(err->message), "the command did not build");
         return DB_ERROR;
-    ok = mongoc_database_write_command_with_opts(db->database, b, NULL, &r, &err);
-    if (ok && reply != NULL)
-        *reply = from_bson(&r);
+    }
+    if (read)
+        ok = mongoc_database_read_command_with_opts(db->database, b, NULL, NULL, &r, &e);
+    else
+        ok = mongoc_database_write_command_with_opts(db->database, b, NULL, &r, &e);
+    if (ok && reply != NULL && (*reply = from_bson(&r)) == NULL) {
+        bson_destroy(&r);
+        bson_destroy(b);
+        if (err != NULL)
+            snprintf(err->message, sizeof(err->message), "the reply did not convert");
+        return DB_ERROR;
+    }
     bson_destroy(&r);
     bson_destroy(b);
-    if (ok)
-        return DB_OK;
-    if (server_code != NULL && err.domain == MONGOC_ERROR_SERVER)
-        *server_code = (int)err.code;
-    if (err.domain == MONGOC_ERROR_SERVER)
-        return DB_ERROR; /* the caller decides whether the code matters */
-    return classify(db, "command", &err);
+    return command_outcome(db, ok, &e, err);
+}
+
+int db_read_command(struct db *db, json_t *cmd, json_t **reply, struct db_error *err)
+{
+    return command(db, true, cmd, reply, err);
+}
+
+int db_write_command(struct db *db, json_t *cmd, json_t **reply, struct db_error *err)
+{
+    return command(db, false, cmd, reply, err);
 }
 
 /* ---- by _id ---------------------------------------------------------------- */

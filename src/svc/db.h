@@ -14,6 +14,7 @@
 #define JT_DB_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
@@ -61,9 +62,29 @@ int db_upsert_one(struct db *db, const char *coll, json_t *filter, json_t *updat
 int db_delete_many(struct db *db, const char *coll, json_t *filter,
                    int64_t *count);
 
-/* A database command (createIndexes, create, ...); *reply may be NULL.
- * *server_code receives the server's error code (0 when none). */
-int db_command(struct db *db, json_t *cmd, json_t **reply, int *server_code);
+/*
+ * Database commands, for the schema step.  A command's failure is not
+ * logged here but described in *err (which may be NULL) for the caller to
+ * log with its context: the message of a schema command's error (create,
+ * listIndexes, createIndexes, dropIndexes) names collections and indexes,
+ * never document values, unlike a write's duplicate-key message.
+ *
+ * Returns DB_OK, DB_DOWN (no server reachable, or the connection dropped)
+ * or DB_ERROR (err->server: the server refused, err->code is its code;
+ * otherwise the driver failed).  cmd is borrowed; *reply (may be NULL) is a
+ * new reference on DB_OK, NULL otherwise.
+ */
+struct db_error {
+    unsigned domain;   /* the driver's error domain */
+    unsigned code;     /* the server's code when server is true */
+    bool server;       /* the server answered with an error */
+    char message[504]; /* the driver's or the server's message (bson_error_t's size) */
+};
+
+/* A command that reads (listIndexes, ...). */
+int db_read_command(struct db *db, json_t *cmd, json_t **reply, struct db_error *err);
+/* A command that changes the schema (create, createIndexes, dropIndexes). */
+int db_write_command(struct db *db, json_t *cmd, json_t **reply, struct db_error *err);
 
 /*
  * By _id: the only access paths a user's request may take.  FerretDB's
