@@ -291,29 +291,29 @@ int resumes_remove(struct db *db, const char *user_id, const char *id, bool *fou
 int resumes_erase_user(struct db *db, const char *user_id, int64_t *resumes,
                        int64_t *tailorings)
 {
-    json_t *dir = NULL, *entry;
+    json_t *dir = NULL, *all_tailorings;
     const char *id;
+    void *iter;
     int rc;
 
     if ((rc = directory_get(db, user_id, &dir)) != DB_OK)
         return rc;
-    json_object_foreach(json_object_get(dir, "resumes"), id, entry) {
+    all_tailorings = json_object_get(dir, "tailorings");
+    for (iter = json_object_iter(json_object_get(dir, "resumes")); iter != NULL && rc == DB_OK;
+         iter = json_object_iter_next(json_object_get(dir, "resumes"), iter)) {
         json_t *body = NULL;
         int64_t gen;
-
         bool owned, existed = false;
 
-        (void)entry;
+        id = json_object_iter_key(iter);
         /* the owner is checked again: a directory names, it does not prove */
         if ((rc = load(db, user_id, id, &body, &gen)) != DB_OK)
             break;
         owned = body != NULL;
         json_decref(body);
-        if ((rc = tailorings_delete_listed(db, json_object_get(json_object_get(dir, "tailorings"),
-                                                               id), tailorings)) != DB_OK)
-            break;
-        if (owned && (rc = chain_remove(db, COLL, id, &existed)) != DB_OK)
-            break;
+        rc = tailorings_delete_listed(db, json_object_get(all_tailorings, id), tailorings);
+        if (rc == DB_OK && owned)
+            rc = chain_remove(db, COLL, id, &existed);
         *resumes += existed;
     }
     json_decref(dir);

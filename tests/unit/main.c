@@ -18,10 +18,11 @@ SUITE(ats_tests);
 SUITE(openai_tests);
 SUITE(resume_tests);
 SUITE(pdf_tests);
+SUITE(encode_tests);
 
 static const struct unit_test *const suites[] = {
     arena_tests, router_tests, form_tests, jsonx_tests, text_tests, region_tests, geo_tests,
-    svix_tests, resume_tests, pdf_tests, ats_tests, openai_tests,
+    svix_tests, resume_tests, pdf_tests, ats_tests, openai_tests, encode_tests,
 };
 
 int main(void)

@@ -1,0 +1,93 @@
+/*
+ * test_encode.c - hex, base64url, HMAC (base/encode.c), and the database
+ * layer's refusal of a document that failed to build (svc/db.c).
+ */
+#include <string.h>
+
+#include "check.h"
+
+#include "base/encode.h"
+#include "svc/db.h"
+
+TEST(encode_hex_and_random)
+{
+    char out[33], again[33];
+
+    encode_hex((const unsigned char *)"\x00\x7f\xff", 3, out);
+    CHECK_STR(out, "007fff");
+    CHECK(encode_random_hex(16, out) == 0);
+    CHECK(encode_is_hex(out, 32));
+    CHECK(encode_random_hex(16, again) == 0);
+    CHECK(strcmp(out, again) != 0);
+    CHECK(!encode_is_hex("007FFF", 6));
+    CHECK(!encode_is_hex("007ff", 6));
+    CHECK(!encode_is_hex("007fff0", 6));
+    CHECK(!encode_is_hex(NULL, 0));
+}
+
+TEST(encode_hmac_rfc4231)
+{
+    char out[65];
+
+    /* RFC 4231, test case 2 */
+    encode_hmac_hex("Jefe", "what do ya want for nothing?", out);
+    CHECK_STR(out, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(encode_b64url_round_trip)
+{
+    const unsigned char bytes[] = {0xfb, 0xff, 0xbf, 0x00, 0x41};
+    unsigned char back[16];
+    char text[16];
+    size_t len;
+
+    CHECK(encode_b64url(bytes, sizeof(bytes), text, sizeof(text)));
+    CHECK_STR(text, "-_-_AEE");
+    CHECK(encode_b64url_decode(text, back, sizeof(back), &len));
+    CHECK_INT(len, sizeof(bytes));
+    CHECK(memcmp(back, bytes, sizeof(bytes)) == 0);
+    CHECK(encode_b64url_decode("-_-_AEE=", back, sizeof(back), &len)); /* padding tolerated */
+    CHECK(!encode_b64url_decode("-_+_AEE", back, sizeof(back), &len)); /* standard alphabet */
+    CHECK(!encode_b64url_decode("abcde", back, sizeof(back), &len));   /* impossible length */
+    CHECK(!encode_b64url_decode("QUJDREVGR0g", back, 4, &len));        /* does not fit */
+    CHECK(!encode_b64url(bytes, sizeof(bytes), text, 8));              /* needs 9 bytes */
+    CHECK(encode_b64url_decode("", back, sizeof(back), &len) && len == 0);
+}
+
+/* A filter, update or document that failed to build (NULL) must never
+ * reach the server as the empty filter that matches everything: each call
+ * answers DB_ERROR before any network traffic (the URI points nowhere). */
+TEST(db_refuses_null_documents)
+{
+    char err[256];
+    struct db *db = db_new("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=100", "t", err,
+                           sizeof(err));
+    json_t *out = NULL, *doc = json_pack("{s:i}", "a", 1);
+    int64_t n = -1;
+
+    CHECK(db != NULL);
+    if (db == NULL)
+        return;
+    CHECK_INT(db_delete_many(db, "c", NULL, &n), DB_ERROR);
+    CHECK_INT(db_update_one(db, "c", NULL, doc, &n), DB_ERROR);
+    CHECK_INT(db_update_one(db, "c", doc, NULL, &n), DB_ERROR);
+    CHECK_INT(db_upsert_one(db, "c", doc, NULL), DB_ERROR);
+    CHECK_INT(db_insert(db, "c", NULL), DB_ERROR);
+    CHECK_INT(db_find(db, "c", NULL, NULL, &out), DB_ERROR);
+    CHECK(out == NULL);
+    CHECK_INT(db_find_one(db, "c", NULL, NULL, &out), DB_ERROR);
+    CHECK_INT(db_get(db, "c", NULL, &out), DB_ERROR);
+    CHECK_INT(db_delete_id(db, "c", NULL, &n), DB_ERROR);
+    CHECK_INT(db_replace_id(db, "c", "x", NULL, &n), DB_ERROR);
+    CHECK_INT(db_update_id(db, "c", "x", NULL, &n), DB_ERROR);
+    json_decref(doc);
+    db_free(db);
+}
+
+const struct unit_test encode_tests[] = {
+    {"encode_hex_and_random", encode_hex_and_random},
+    {"encode_hmac_rfc4231", encode_hmac_rfc4231},
+    {"encode_b64url_round_trip", encode_b64url_round_trip},
+    {"db_refuses_null_documents", db_refuses_null_documents},
+    {NULL, NULL},
+};
