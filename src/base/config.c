@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/text.h"
+
 #ifndef JT_SCHEMA_DIR
 #define JT_SCHEMA_DIR "/usr/local/share/jobtune/sql"
 #endif
@@ -72,21 +74,7 @@ static const char *unescape_newlines(const char *v)
 
 bool config_is_admin(const char *id)
 {
-    const char *p = config.admin_user_ids;
-    size_t n = strlen(id);
-
-    while (p != NULL && *p != '\0') {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-
-        while (p < end && *p == ' ')
-            p++;
-        if ((size_t)(end - p) >= n && memcmp(p, id, n) == 0 &&
-            (p + n == end || p[n] == ' '))
-            return true;
-        p = comma ? comma + 1 : NULL;
-    }
-    return false;
+    return text_list_contains(config.admin_user_ids, id);
 }
 
 int config_load(char *err, size_t errlen)

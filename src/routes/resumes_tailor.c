@@ -125,7 +125,7 @@ static const char *job_description(struct request *req, int *status)
             json_object_set_new(fields, key, json_string("This field does not exist."));
     }
     trimmed = jd ? arena_strdup(req->arena, jd) : NULL;
-    if (trimmed == NULL || *text_trim(trimmed) == '\0' || text_utf8_len(jd) > JD_MAX_CHARS)
+    if (trimmed == NULL || text_check_len(trimmed, JD_MAX_CHARS) != TEXT_OK)
         json_object_set_new(fields, "jobDescription",
                             json_string("Give the job description as text of 1 to 20000 "
                                         "characters."));

@@ -30,6 +30,7 @@
 
 #include "base/config.h"
 #include "base/log.h"
+#include "base/text.h"
 
 #define MAX_KEYS 16
 #define KID_MAX 128
@@ -77,28 +78,7 @@ const char *clerk_missing_config(void)
 
 bool clerk_origin_allowed(const char *origin)
 {
-    const char *p = config.clerk_authorized_parties;
-    size_t olen;
-
-    if (origin == NULL || p == NULL)
-        return false;
-    olen = strlen(origin);
-    while (*p != '\0') {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-        const char *s = p, *e = end;
-
-        while (s < e && (*s == ' ' || *s == '\t'))
-            s++;
-        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-            e--;
-        if ((size_t)(e - s) == olen && olen > 0 && memcmp(s, origin, olen) == 0)
-            return true;
-        if (comma == NULL)
-            break;
-        p = comma + 1;
-    }
-    return false;
+    return text_list_contains(config.clerk_authorized_parties, origin);
 }
 
 /* A PEM public key that OpenSSL reads as RSA, in a new malloc'd copy. */
