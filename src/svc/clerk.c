@@ -29,8 +29,10 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/encode.h"
 #include "base/log.h"
 #include "base/text.h"
+#include "svc/http_body.h"
 
 #define MAX_KEYS 16
 #define KID_MAX 128
@@ -141,50 +143,38 @@ void clerk_stats_get(const struct clerk *c, struct clerk_stats *out)
 
 /* ---- base64url ------------------------------------------------------------- */
 
-/* Decode base64url (no padding) into a new NUL-terminated buffer. */
-static unsigned char *b64url_decode(const char *s, size_t n, size_t *outlen)
+/*
+ * base64url text[0..n) decoded into a new malloc'd buffer with a NUL after
+ * the bytes: the token header is parsed as JSON from it, the JWK n and e
+ * are read as binary with *outlen.  NULL for empty or malformed text.  The
+ * decoding is encode_b64url_decode()'s; this adds the copy of a segment
+ * that is not NUL-terminated (the header ends at a dot) and the NUL.
+ */
+static unsigned char *b64url_decode(const char *text, size_t n, size_t *outlen)
 {
-    size_t padded = (n + 3) / 4 * 4;
-    char *std;
+    size_t size = n / 4 * 3 + 3;
+    char *segment;
     unsigned char *out;
-    int len;
+    bool ok;
 
-    if (n == 0 || n % 4 == 1)
+    if (n == 0)
         return NULL;
-    std = malloc(padded + 1);
-    out = malloc(padded / 4 * 3 + 1);
-    if (std == NULL || out == NULL) {
-        free(std);
+    segment = malloc(n + 1);
+    out = malloc(size + 1);
+    if (segment == NULL || out == NULL) {
+        free(segment);
         free(out);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-
-        if (ch == '-')
-            ch = '+';
-        else if (ch == '_')
-            ch = '/';
-        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                   (ch >= '0' && ch <= '9'))) {
-            free(std);
-            free(out);
-            return NULL;
-        }
-        std[i] = ch;
-    }
-    for (size_t i = n; i < padded; i++)
-        std[i] = '=';
-    std[padded] = '\0';
-    len = EVP_DecodeBlock(out, (unsigned char *)std, (int)padded);
-    free(std);
-    if (len < 0) {
+    memcpy(segment, text, n);
+    segment[n] = '\0';
+    ok = encode_b64url_decode(segment, out, size, outlen);
+    free(segment);
+    if (!ok) {
         free(out);
         return NULL;
     }
-    len -= (int)(padded - n); /* EVP_DecodeBlock counts padding as zero bytes */
-    out[len] = '\0';
-    *outlen = (size_t)len;
+    out[*outlen] = '\0';
     return out;
 }
 
@@ -240,33 +230,10 @@ done:
     return pem;
 }
 
-struct buf {
-    char *p;
-    size_t len;
-};
-
-static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
-{
-    struct buf *b = userp;
-    size_t n = size * nmemb;
-    char *grown;
-
-    if (b->len + n > JWKS_MAX_BYTES)
-        return 0; /* aborts the transfer */
-    grown = realloc(b->p, b->len + n + 1);
-    if (grown == NULL)
-        return 0;
-    b->p = grown;
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return n;
-}
-
 static void fetch_jwks(struct clerk *c, int64_t now)
 {
     struct curl_slist *headers = NULL;
-    struct buf body = {0};
+    struct http_body body = {.max = JWKS_MAX_BYTES};
     json_t *root, *keys, *k;
     long status = 0;
     size_t i, loaded = 0;
@@ -286,7 +253,7 @@ static void fetch_jwks(struct clerk *c, int64_t now)
     }
     curl_easy_setopt(c->curl, CURLOPT_URL, config.clerk_jwks_url);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, http_body_collect);
     curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 5000L);
@@ -297,11 +264,11 @@ static void fetch_jwks(struct clerk *c, int64_t now)
     curl_slist_free_all(headers);
     if (rc != CURLE_OK || status != 200) {
         log_warn("JWKS fetch failed (curl %d, HTTP %ld)", (int)rc, status);
-        free(body.p);
+        http_body_free(&body);
         return;
     }
     root = json_loadb(body.p, body.len, 0, NULL);
-    free(body.p);
+    http_body_free(&body);
     keys = json_object_get(root, "keys");
     if (!json_is_array(keys)) {
         log_warn("JWKS answer has no keys array");
