@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/mem.h"
 #include "base/text.h"
 
 #ifndef JT_SCHEMA_DIR
@@ -57,9 +58,7 @@ static const char *unescape_newlines(const char *v)
 
     if (v == NULL || strstr(v, "\\n") == NULL)
         return v;
-    copy = o = strdup(v);
-    if (copy == NULL)
-        return v;
+    copy = o = mem_strdup(v);
     for (const char *p = v; *p; p++) {
         if (p[0] == '\\' && p[1] == 'n') {
             *o++ = '\n';

@@ -25,6 +25,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "svc/db.h"
 
 #define NAMESPACE_EXISTS 48
@@ -132,13 +133,9 @@ int migrate_run(const char *dir)
         if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0 || de->d_name[0] == '.')
             continue;
         if (n == cap) {
-            char **grown = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
-
-            if (grown == NULL)
-                break;
-            names = grown;
+            names = mem_realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
         }
-        names[n++] = strdup(de->d_name);
+        names[n++] = mem_strdup(de->d_name);
     }
     closedir(d);
     qsort(names, n, sizeof(*names), compare);

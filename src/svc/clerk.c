@@ -31,6 +31,7 @@
 #include "base/config.h"
 #include "base/encode.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/text.h"
 #include "svc/http_body.h"
 
@@ -83,7 +84,7 @@ bool clerk_origin_allowed(const char *origin)
     return text_list_contains(config.clerk_authorized_parties, origin);
 }
 
-/* A PEM public key that OpenSSL reads as RSA, in a new malloc'd copy. */
+/* A PEM public key that OpenSSL reads as RSA, in a new copy (free()). */
 static char *check_pem(const char *text)
 {
     BIO *bio = BIO_new_mem_buf(text, -1);
@@ -91,7 +92,7 @@ static char *check_pem(const char *text)
     char *copy = NULL;
 
     if (pkey != NULL && EVP_PKEY_base_id(pkey) == EVP_PKEY_RSA)
-        copy = strdup(text);
+        copy = mem_strdup(text);
     EVP_PKEY_free(pkey);
     BIO_free(bio);
     return copy;
@@ -99,10 +100,8 @@ static char *check_pem(const char *text)
 
 struct clerk *clerk_new(void)
 {
-    struct clerk *c = calloc(1, sizeof(*c));
+    struct clerk *c = mem_calloc(1, sizeof(*c));
 
-    if (c == NULL)
-        return NULL;
     if (config.clerk_jwt_key != NULL) {
         c->pem = check_pem(config.clerk_jwt_key);
         if (c->pem == NULL) {
@@ -144,7 +143,7 @@ void clerk_stats_get(const struct clerk *c, struct clerk_stats *out)
 /* ---- base64url ------------------------------------------------------------- */
 
 /*
- * base64url text[0..n) decoded into a new malloc'd buffer with a NUL after
+ * base64url text[0..n) decoded into a new buffer (free()) with a NUL after
  * the bytes: the token header is parsed as JSON from it, the JWK n and e
  * are read as binary with *outlen.  NULL for empty or malformed text.  The
  * decoding is encode_b64url_decode()'s; this adds the copy of a segment
@@ -159,15 +158,8 @@ static unsigned char *b64url_decode(const char *text, size_t n, size_t *outlen)
 
     if (n == 0)
         return NULL;
-    segment = malloc(n + 1);
-    out = malloc(size + 1);
-    if (segment == NULL || out == NULL) {
-        free(segment);
-        free(out);
-        return NULL;
-    }
-    memcpy(segment, text, n);
-    segment[n] = '\0';
+    segment = mem_strndup(text, n);
+    out = mem_alloc(size + 1);
     ok = encode_b64url_decode(segment, out, size, outlen);
     free(segment);
     if (!ok) {
@@ -212,11 +204,7 @@ static char *jwk_to_pem(const char *n64, const char *e64)
     if (bio == NULL || !PEM_write_bio_PUBKEY(bio, pkey))
         goto done;
     len = BIO_get_mem_data(bio, &data);
-    pem = malloc((size_t)len + 1);
-    if (pem != NULL) {
-        memcpy(pem, data, (size_t)len);
-        pem[len] = '\0';
-    }
+    pem = mem_strndup(data, (size_t)len);
 done:
     BIO_free(bio);
     EVP_PKEY_free(pkey);

@@ -9,20 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 size_t http_body_collect(char *data, size_t size, size_t nmemb, void *userp)
 {
     struct http_body *b = userp;
     size_t n = size * nmemb;
-    char *grown;
 
     if (n > b->max || b->len > b->max - n) {
         b->too_big = true;
         return 0; /* aborts the transfer */
     }
-    grown = realloc(b->p, b->len + n + 1);
-    if (grown == NULL)
-        return 0;
-    b->p = grown;
+    b->p = mem_realloc(b->p, b->len + n + 1);
     memcpy(b->p + b->len, data, n);
     b->len += n;
     b->p[b->len] = '\0';

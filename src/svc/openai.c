@@ -32,6 +32,7 @@
 #include "base/config.h"
 #include "http/jsonx.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "svc/http_body.h"
 
 #define MAX_ATTEMPTS 3               /* the first and two retries */
@@ -69,10 +70,8 @@ const char *openai_model(void)
 
 struct openai *openai_new(void)
 {
-    struct openai *o = calloc(1, sizeof(*o));
+    struct openai *o = mem_calloc(1, sizeof(*o));
 
-    if (o == NULL)
-        return NULL;
     o->curl = curl_easy_init(); /* NULL is retried at first use */
     return o;
 }
@@ -291,12 +290,10 @@ static CURLcode perform(struct openai *o, const char *url, const char *payload,
                                         "Expect:"}; /* no 100-continue round trip */
     size_t alen = sizeof(prefix) + strlen(config.openai_api_key);
     struct curl_slist *headers = NULL, *h;
-    char *auth = malloc(alen);
+    char *auth = mem_alloc(alen);
     CURLcode rc;
 
     *http_status = 0;
-    if (auth == NULL)
-        return CURLE_OUT_OF_MEMORY;
     snprintf(auth, alen, "%s%s", prefix, config.openai_api_key);
     h = curl_slist_append(headers, auth);
     OPENSSL_cleanse(auth, alen);
@@ -426,8 +423,8 @@ static char *request_url(void)
     while (n > 0 && base[n - 1] == '/')
         n--;
     len = n + sizeof("/chat/completions");
-    if ((url = malloc(len)) != NULL)
-        snprintf(url, len, "%.*s/chat/completions", (int)n, base);
+    url = mem_alloc(len);
+    snprintf(url, len, "%.*s/chat/completions", (int)n, base);
     return url;
 }
 

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/mem.h"
 
 #define MM (72.0 / 25.4)
 #define MARGIN (18.0 * MM)
@@ -121,13 +122,8 @@ static struct item *doc_add(struct doc *d, enum text_style st, const char *marku
         return NULL;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 64;
-        struct item *items = realloc(d->items, cap * sizeof(*items));
 
-        if (items == NULL) {
-            d->failed = true;
-            return NULL;
-        }
-        d->items = items;
+        d->items = mem_realloc(d->items, cap * sizeof(*d->items));
         d->cap = cap;
     }
     it = &d->items[d->n++];
@@ -936,13 +932,10 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 
     if (s->cap - s->len < n) {
         size_t cap = s->cap ? s->cap : 64 * 1024;
-        unsigned char *b;
 
         while (cap - s->len < n)
             cap *= 2;
-        if ((b = realloc(s->buf, cap)) == NULL)
-            return CAIRO_STATUS_WRITE_ERROR;
-        s->buf = b;
+        s->buf = mem_realloc(s->buf, cap);
         s->cap = cap;
     }
     memcpy(s->buf + s->len, data, n);
