@@ -63,7 +63,6 @@ struct clerk {
     int64_t jwks_refetched_at; /* last refetch for an unknown kid, 0 = none */
     CURL *curl;
     struct cached cache[CACHE_SLOTS];
-    struct clerk_stats stats;
 };
 
 /* ---- configuration ------------------------------------------------------- */
@@ -133,11 +132,6 @@ void clerk_free(struct clerk *c)
 void clerk_forget(struct clerk *c)
 {
     memset(c->cache, 0, sizeof(c->cache));
-}
-
-void clerk_stats_get(const struct clerk *c, struct clerk_stats *out)
-{
-    *out = c->stats;
 }
 
 /* ---- base64url ------------------------------------------------------------- */
@@ -228,7 +222,6 @@ static void fetch_jwks(struct clerk *c, int64_t now)
     CURLcode rc;
 
     c->jwks_fetched_at = now;
-    c->stats.jwks_fetches++;
     if (c->curl == NULL && (c->curl = curl_easy_init()) == NULL)
         return;
     curl_easy_reset(c->curl);
@@ -414,7 +407,6 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_s
         out->exp = slot->exp;
         out->cached = true;
         out->user_known = &slot->user_known;
-        c->stats.cache_hits++;
         return CLERK_OK;
     }
 
@@ -445,7 +437,6 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_s
     if (!ok)
         return CLERK_INVALID;
 
-    c->stats.verified++;
     memcpy(slot->hash, hash, sizeof(hash));
     snprintf(slot->user_id, sizeof(slot->user_id), "%s", out->user_id);
     slot->exp = out->exp;
