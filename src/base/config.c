@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/mem.h"
+#include "base/text.h"
+
 #ifndef JT_SCHEMA_DIR
 #define JT_SCHEMA_DIR "/usr/local/share/jobtune/sql"
 #endif
@@ -55,9 +58,7 @@ static const char *unescape_newlines(const char *v)
 
     if (v == NULL || strstr(v, "\\n") == NULL)
         return v;
-    copy = o = strdup(v);
-    if (copy == NULL)
-        return v;
+    copy = o = mem_strdup(v);
     for (const char *p = v; *p; p++) {
         if (p[0] == '\\' && p[1] == 'n') {
             *o++ = '\n';
@@ -72,21 +73,7 @@ static const char *unescape_newlines(const char *v)
 
 bool config_is_admin(const char *id)
 {
-    const char *p = config.admin_user_ids;
-    size_t n = strlen(id);
-
-    while (p != NULL && *p != '\0') {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-
-        while (p < end && *p == ' ')
-            p++;
-        if ((size_t)(end - p) >= n && memcmp(p, id, n) == 0 &&
-            (p + n == end || p[n] == ' '))
-            return true;
-        p = comma ? comma + 1 : NULL;
-    }
-    return false;
+    return text_list_contains(config.admin_user_ids, id);
 }
 
 int config_load(char *err, size_t errlen)

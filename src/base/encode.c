@@ -3,6 +3,7 @@
  * random hex and HMAC-SHA256.
  */
 #include "base/encode.h"
+#include "base/mem.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -60,9 +61,7 @@ bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size)
 
     if (ENCODE_B64URL_SIZE(n) > size || n > 0x3fffffff)
         return false;
-    tmp = malloc(ENCODE_B64URL_SIZE(n) + 4);
-    if (tmp == NULL)
-        return false;
+    tmp = mem_alloc(ENCODE_B64URL_SIZE(n) + 4);
     len = EVP_EncodeBlock(tmp, in, (int)n);
     while (len > 0 && tmp[len - 1] == '=')
         len--;
@@ -85,10 +84,8 @@ bool encode_b64url_decode(const char *text, unsigned char *out, size_t size, siz
     if (n % 4 == 1 || n > 0x3fffffff)
         return false;
     pad = (4 - n % 4) % 4;
-    std = malloc(n + pad + 1);
-    plain = malloc((n + pad) / 4 * 3 + 1);
-    if (std == NULL || plain == NULL)
-        goto done;
+    std = mem_alloc(n + pad + 1);
+    plain = mem_alloc((n + pad) / 4 * 3 + 1);
     for (i = 0; i < n; i++) {
         char ch = text[i];
 

@@ -83,6 +83,35 @@ char *text_trim(char *s)
     return s;
 }
 
+bool text_list_contains(const char *list, const char *item)
+{
+    size_t n;
+
+    if (list == NULL || item == NULL || (n = strlen(item)) == 0)
+        return false;
+    for (const char *p = list;;) {
+        const char *comma = strchr(p, ',');
+        const char *s = p, *e = comma ? comma : p + strlen(p);
+
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if ((size_t)(e - s) == n && memcmp(s, item, n) == 0)
+            return true;
+        if (comma == NULL)
+            return false;
+        p = comma + 1;
+    }
+}
+
+enum text_check text_check_len(char *s, size_t max)
+{
+    if (*text_trim(s) == '\0')
+        return TEXT_EMPTY;
+    return text_utf8_len(s) > max ? TEXT_TOO_LONG : TEXT_OK;
+}
+
 bool text_eq_nocase(const char *a, const char *b)
 {
     return strcasecmp(a, b) == 0;

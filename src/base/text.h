@@ -17,6 +17,30 @@ size_t text_utf8_len(const char *s);
 /* Trim ASCII white space in place; returns s. */
 char *text_trim(char *s);
 
+/*
+ * Is item one entry of a comma-separated list such as
+ * "a, b,c"?  Entries are compared exactly after trimming spaces and tabs;
+ * an empty item, or a NULL list or item, is never found.  The one parser
+ * of the comma lists in the environment (CLERK_AUTHORIZED_PARTIES,
+ * JOBTUNE_ADMIN_USER_IDS).
+ */
+bool text_list_contains(const char *list, const char *item);
+
+/* What text_check_len() found. */
+enum text_check {
+    TEXT_OK = 0,
+    TEXT_EMPTY = -1,    /* nothing left after trimming */
+    TEXT_TOO_LONG = -2, /* more than max characters after trimming */
+};
+
+/*
+ * Trim s in place (text_trim) and check it holds 1 to max characters
+ * (code points; s must already be valid UTF-8).  The one length rule of
+ * the free-text fields people type (names, support messages, job
+ * descriptions); callers choose the message for each outcome.
+ */
+enum text_check text_check_len(char *s, size_t max);
+
 /* Case-insensitive ASCII equality. */
 bool text_eq_nocase(const char *a, const char *b);
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 #define ARENA_ALIGN _Alignof(max_align_t)
 
 struct chunk {
@@ -43,9 +45,7 @@ static struct chunk *chunk_new(size_t size)
 
     if (size > SIZE_MAX - sizeof(*c))
         return NULL;
-    c = malloc(sizeof(*c) + size);
-    if (c == NULL)
-        return NULL;
+    c = mem_alloc(sizeof(*c) + size);
     c->next = NULL;
     c->size = size;
     c->used = 0;
@@ -54,10 +54,8 @@ static struct chunk *chunk_new(size_t size)
 
 struct arena *arena_new(size_t chunk_size)
 {
-    struct arena *a = calloc(1, sizeof(*a));
+    struct arena *a = mem_calloc(1, sizeof(*a));
 
-    if (a == NULL)
-        return NULL;
     a->chunk_size = chunk_size < 1024 ? 1024 : chunk_size;
     a->first = chunk_new(a->chunk_size);
     if (a->first == NULL) {

@@ -26,8 +26,7 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decode one component; NULL on error with *err set. */
-static char *decode(struct arena *a, const char *s, size_t n, enum form_error *err)
+char *form_decode_component(struct arena *a, const char *s, size_t n, enum form_error *err)
 {
     char *tmp, *out;
     int outlen = 0;
@@ -96,10 +95,10 @@ json_t *form_decode(struct arena *a, const char *body, size_t n,
             p = pair_end + 1;
             continue;
         }
-        key = decode(a, p, (size_t)(kend - p), err);
+        key = form_decode_component(a, p, (size_t)(kend - p), err);
         if (key == NULL)
             return NULL;
-        val = eq ? decode(a, eq + 1, (size_t)(pair_end - eq - 1), err)
+        val = eq ? form_decode_component(a, eq + 1, (size_t)(pair_end - eq - 1), err)
                  : arena_strdup(a, "");
         if (val == NULL) {
             if (*err == FORM_OK)

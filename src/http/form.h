@@ -29,6 +29,14 @@ enum form_error {
 json_t *form_decode(struct arena *a, const char *body, size_t n,
                     enum form_error *err, const char **bad_key);
 
+/*
+ * Decode one component s[0..n) of a form body or a query string: '+' is a
+ * space, escapes must be well formed, the result must be UTF-8 without a
+ * NUL.  The one percent-decoder of the server (form_decode() and
+ * request_query() both use it).  Arena memory, or NULL with *err set.
+ */
+char *form_decode_component(struct arena *a, const char *s, size_t n, enum form_error *err);
+
 const char *form_strerror(enum form_error err);
 
 #endif

@@ -8,7 +8,6 @@
  */
 #include "http/request.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcgiapp.h>
 #include <stdio.h>
@@ -33,6 +32,10 @@ const char *request_param(const struct request *req, const char *name)
     return router_param(&req->match, name);
 }
 
+/* Distinct from every decoded value by its address; reads as "" to a
+ * caller that does not compare, which every current check rejects. */
+const char request_query_invalid[] = "";
+
 const char *request_query(struct request *req, const char *name)
 {
     size_t nlen = strlen(name);
@@ -43,21 +46,11 @@ const char *request_query(struct request *req, const char *name)
         size_t plen = amp ? (size_t)(amp - p) : strlen(p);
 
         if (plen > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
-            int outlen = 0;
-            char *raw = arena_strndup(req->arena, p + nlen + 1, plen - nlen - 1);
-            char *dec, *val;
+            enum form_error err = FORM_OK;
+            char *val = form_decode_component(req->arena, p + nlen + 1, plen - nlen - 1, &err);
 
-            if (raw == NULL)
-                return NULL;
-            for (char *c = raw; *c; c++)
-                if (*c == '+')
-                    *c = ' ';
-            dec = curl_easy_unescape(NULL, raw, 0, &outlen);
-            if (dec == NULL)
-                return NULL;
-            val = memchr(dec, '\0', (size_t)outlen) ? NULL
-                      : arena_strndup(req->arena, dec, (size_t)outlen);
-            curl_free(dec);
+            if (val == NULL && err != FORM_NO_MEMORY)
+                return REQUEST_QUERY_INVALID;
             return val;
         }
         p = amp ? amp + 1 : NULL;

@@ -60,9 +60,16 @@ const char *request_env(const struct request *req, const char *name);
 /* Borrowed route capture, or NULL. */
 const char *request_param(const struct request *req, const char *name);
 
-/* Borrowed query parameter value (first occurrence, percent-decoded into the
- * arena), or NULL. */
+/*
+ * Borrowed query parameter value (first occurrence, decoded into the arena
+ * by form_decode_component(), as strictly as a form body), or NULL when
+ * absent.  A value with a malformed escape, invalid UTF-8 or a NUL is not
+ * taken for absence: the answer is REQUEST_QUERY_INVALID, an empty string
+ * told apart by its address, for the caller to answer 422.
+ */
 const char *request_query(struct request *req, const char *name);
+extern const char request_query_invalid[];
+#define REQUEST_QUERY_INVALID request_query_invalid
 
 /* Does the client want JSON back (a JSON body, or Accept names JSON)? */
 bool request_wants_json(const struct request *req);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 /* Between two resume strings: a phrase never spans it. */
 #define BREAK '\x01'
 
@@ -109,11 +111,7 @@ static bool push(struct tokens *t, char *tok)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 256;
-        char **v = realloc(t->v, cap * sizeof(*v));
-
-        if (v == NULL)
-            return false;
-        t->v = v;
+        t->v = mem_realloc(t->v, cap * sizeof(*t->v));
         t->cap = cap;
     }
     t->v[t->n++] = tok;
@@ -207,24 +205,16 @@ static bool contains(const struct tokens *t, const char *term)
 struct text {
     char *p;
     size_t len, cap;
-    bool oom;
 };
 
 static void append(struct text *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
     if (b->len + n + 2 > b->cap) {
         size_t cap = b->cap ? b->cap : 1024;
-        char *grown;
 
         while (b->len + n + 2 > cap)
             cap *= 2;
-        if ((grown = realloc(b->p, cap)) == NULL) {
-            b->oom = true;
-            return;
-        }
-        b->p = grown;
+        b->p = mem_realloc(b->p, cap);
         b->cap = cap;
     }
     memcpy(b->p + b->len, s, n);
@@ -299,13 +289,7 @@ static bool job_terms(const struct tokens *jd, const char ***out, size_t *nout)
         if (dup < n)
             continue;
         if ((n & (n - 1)) == 0) { /* grow at 0, 1, 2, 4, 8, ... */
-            const char **grown = realloc(terms, (n ? 2 * n : 1) * sizeof(*terms));
-
-            if (grown == NULL) {
-                free(terms);
-                return false;
-            }
-            terms = grown;
+            terms = mem_realloc(terms, (n ? 2 * n : 1) * sizeof(*terms));
         }
         terms[n++] = term;
     }
@@ -322,11 +306,10 @@ json_t *ats_score(json_t *resume, const char *job_description)
     json_t *found = json_array(), *missing = json_array(), *out = NULL;
     size_t nterms = 0, nfound = 0;
 
-    jd.buf = strdup(job_description ? job_description : "");
+    jd.buf = mem_strdup(job_description ? job_description : "");
     collect_strings(resume, &text);
-    cv.buf = text.p ? text.p : strdup("");
-    if (found == NULL || missing == NULL || jd.buf == NULL || cv.buf == NULL || text.oom ||
-        !tokenize(&jd) || !tokenize(&cv) || !job_terms(&jd, &terms, &nterms))
+    cv.buf = text.p ? text.p : mem_strdup("");
+    if (found == NULL || missing == NULL || !tokenize(&jd) || !tokenize(&cv) || !job_terms(&jd, &terms, &nterms))
         goto done;
 
     for (size_t i = 0; i < nterms; i++) {

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 #define SECRET_PREFIX "whsec_"
 #define SECRET_B64_MAX 512                    /* characters, without padding */
 #define KEY_SIZE ((SECRET_B64_MAX / 4 + 1) * 3) /* what EVP_DecodeBlock may write */
@@ -126,9 +128,7 @@ static int sign(const unsigned char *key, int key_len, const char *msg_id,
     if (body_len > SIZE_MAX - id_len - ts_len - 2)
         return SVIX_ERROR;
     total = id_len + 1 + ts_len + 1 + body_len;
-    buf = o = malloc(total);
-    if (buf == NULL)
-        return SVIX_ERROR;
+    buf = o = mem_alloc(total);
     memcpy(o, msg_id, id_len);
     o += id_len;
     *o++ = '.';

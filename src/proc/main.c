@@ -10,6 +10,7 @@
 
 #include "base/config.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "proc/master.h"
 #include "proc/migrate.h"
 #include "svc/geo.h"
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
 {
     char err[256];
 
+    mem_install(); /* before anything creates a json_t */
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
         puts("jobtuned " PACKAGE_VERSION);
         return 0;

@@ -12,9 +12,9 @@
  *   SIGHUP           rolling restart: a new generation is forked first, then
  *                    the old one is sent QUIT, so someone is always accepting
  *
- * Once a second (and on every wake-up) the loop reads the scoreboard: a
- * worker busy for longer than JOBTUNE_REQUEST_TIMEOUT is killed and the
- * route it was serving is logged.  Unexpected deaths count towards a crash
+ * Every TICK_MS (250 ms), and on every signal, the loop wakes and reads the
+ * scoreboard: a worker busy for longer than JOBTUNE_REQUEST_TIMEOUT is
+ * killed and the route it was serving is logged.  Unexpected deaths count towards a crash
  * guard: more than 3 crashes per worker slot in 10 s delays further respawns
  * with exponential back-off instead of forking in a hot loop.  A worker that
  * exits with WORKER_EXIT_INIT is not respawned at all.
@@ -51,6 +51,7 @@
 #define MAX_CHILDREN 512
 #define CRASH_WINDOW_MS 10000
 #define STOP_GRACE_MS 2000
+#define TICK_MS 250 /* the loop's longest sleep: the timeout check's resolution */
 
 enum child_kind { CHILD_FREE, CHILD_WORKER, CHILD_MIGRATE };
 
@@ -484,7 +485,7 @@ int master_run(int listen_fd)
     wait_first_migration(listen_fd, 10000);
 
     for (;;) {
-        struct timespec ts = {0, 250 * 1000000};
+        struct timespec ts = {0, TICK_MS * 1000000L};
 
         if (state == RUNNING)
             maintain(listen_fd);

@@ -37,6 +37,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "svc/db.h"
 
 #define NAMESPACE_NOT_FOUND 26
@@ -303,20 +304,12 @@ static int list_files(const char *dir, char ***names, size_t *n)
     }
     while ((de = readdir(d)) != NULL) {
         size_t len = strlen(de->d_name);
-        char *copy;
 
         if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0 || de->d_name[0] == '.')
             continue;
-        if (*n == cap) {
-            char **grown = realloc(*names, (cap = cap ? cap * 2 : 16) * sizeof(**names));
-
-            if (grown == NULL)
-                break;
-            *names = grown;
-        }
-        if ((copy = strdup(de->d_name)) == NULL)
-            break;
-        (*names)[(*n)++] = copy;
+        if (*n == cap)
+            *names = mem_realloc(*names, (cap = cap ? cap * 2 : 16) * sizeof(**names));
+        (*names)[(*n)++] = mem_strdup(de->d_name);
     }
     closedir(d);
     if (*n > 0)

@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
 #include "http/arena.h"
 #include "base/config.h"
+#include "base/encode.h"
 #include "base/log.h"
 #include "http/request.h"
 #include "routes/routes.h"
@@ -46,13 +46,10 @@ static void on_quit(int sig)
 
 static const char *make_request_id(struct arena *a)
 {
-    unsigned char r[16];
     char *id = arena_alloc(a, 33);
 
-    if (id == NULL || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+    if (id == NULL || encode_random_hex(16, id) != 0)
         return "-";
-    for (size_t i = 0; i < sizeof(r); i++)
-        snprintf(id + 2 * i, 3, "%02x", r[i]);
     return id;
 }
 

@@ -136,8 +136,7 @@ int me_patch(struct request *req)
         } else {
             char *name = json_is_string(v) ? arena_strdup(req->arena, json_string_value(v)) : NULL;
 
-            if (name == NULL || *text_trim(name) == '\0' ||
-                text_utf8_len(name) > NAME_MAX_CHARS)
+            if (name == NULL || text_check_len(name, NAME_MAX_CHARS) != TEXT_OK)
                 problem(fields, "name", "Give a name of 1 to 200 characters, or null.");
             else
                 json_object_set_new(set, "name", json_string(name));

@@ -39,6 +39,7 @@
 #include "store/tailorings.h"
 #include "store/store.h"
 #include "svc/openai.h"
+#include "base/mem.h"
 #include "base/text.h"
 #include "svc/services.h"
 
@@ -125,7 +126,7 @@ static const char *job_description(struct request *req, int *status)
             json_object_set_new(fields, key, json_string("This field does not exist."));
     }
     trimmed = jd ? arena_strdup(req->arena, jd) : NULL;
-    if (trimmed == NULL || *text_trim(trimmed) == '\0' || text_utf8_len(jd) > JD_MAX_CHARS)
+    if (trimmed == NULL || text_check_len(trimmed, JD_MAX_CHARS) != TEXT_OK)
         json_object_set_new(fields, "jobDescription",
                             json_string("Give the job description as text of 1 to 20000 "
                                         "characters."));
@@ -339,19 +340,18 @@ static void check_years(struct arena *a, const char *text, const char *original,
 
 static bool has_skill(json_t *resume, const char *name)
 {
-    char *want = strdup(name), *have;
+    char *want = mem_strdup(name), *have;
     json_t *skill;
     size_t i;
     bool found = false;
 
-    if (want == NULL)
-        return false;
     text_trim(want);
     json_array_foreach(json_object_get(resume, "skills"), i, skill) {
         const char *n = jsonx_string(skill, "name");
 
-        if (n == NULL || (have = strdup(n)) == NULL)
+        if (n == NULL)
             continue;
+        have = mem_strdup(n);
         found = text_eq_nocase(text_trim(have), want);
         free(have);
         if (found)

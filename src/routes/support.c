@@ -85,16 +85,17 @@ static bool take(struct request *req, json_t *fields, const char *key, bool requ
         json_object_set_new(fields, key, json_string("This field must not contain NUL."));
         return false;
     }
-    text_trim(s);
-    if (*s == '\0') {
+    switch (text_check_len(s, max)) {
+    case TEXT_EMPTY:
         if (required)
             json_object_set_new(fields, key, json_string("This field is required."));
         return !required;
-    }
-    if (text_utf8_len(s) > max) {
+    case TEXT_TOO_LONG:
         json_object_set_new(fields, key, json_sprintf("This field is longer than %zu "
                                                       "characters.", max));
         return false;
+    case TEXT_OK:
+        break;
     }
     *out = s;
     return true;

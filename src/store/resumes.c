@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "base/encode.h"
 #include "base/fault.h"
+#include "base/mem.h"
 #include "base/text.h"
 #include "http/jsonx.h"
 #include "model/resume.h"
@@ -455,11 +456,7 @@ int resumes_page(struct db *db, const char *user_id, size_t limit,
         if (rc != DB_OK)
             return rc;
     }
-    rows = calloc(json_object_size(json_object_get(dir, "resumes")) + 1, sizeof(*rows));
-    if (rows == NULL) {
-        json_decref(dir);
-        return DB_ERROR;
-    }
+    rows = mem_calloc(json_object_size(json_object_get(dir, "resumes")) + 1, sizeof(*rows));
     json_object_foreach(json_object_get(dir, "resumes"), id, e) {
         struct row r = {id, e, json_integer_value(json_object_get(e, "updatedAt"))};
 

@@ -29,7 +29,11 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/encode.h"
 #include "base/log.h"
+#include "base/mem.h"
+#include "base/text.h"
+#include "svc/http_body.h"
 
 #define MAX_KEYS 16
 #define KID_MAX 128
@@ -59,7 +63,6 @@ struct clerk {
     int64_t jwks_refetched_at; /* last refetch for an unknown kid, 0 = none */
     CURL *curl;
     struct cached cache[CACHE_SLOTS];
-    struct clerk_stats stats;
 };
 
 /* ---- configuration ------------------------------------------------------- */
@@ -77,31 +80,10 @@ const char *clerk_missing_config(void)
 
 bool clerk_origin_allowed(const char *origin)
 {
-    const char *p = config.clerk_authorized_parties;
-    size_t olen;
-
-    if (origin == NULL || p == NULL)
-        return false;
-    olen = strlen(origin);
-    while (*p != '\0') {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-        const char *s = p, *e = end;
-
-        while (s < e && (*s == ' ' || *s == '\t'))
-            s++;
-        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-            e--;
-        if ((size_t)(e - s) == olen && olen > 0 && memcmp(s, origin, olen) == 0)
-            return true;
-        if (comma == NULL)
-            break;
-        p = comma + 1;
-    }
-    return false;
+    return text_list_contains(config.clerk_authorized_parties, origin);
 }
 
-/* A PEM public key that OpenSSL reads as RSA, in a new malloc'd copy. */
+/* A PEM public key that OpenSSL reads as RSA, in a new copy (free()). */
 static char *check_pem(const char *text)
 {
     BIO *bio = BIO_new_mem_buf(text, -1);
@@ -109,7 +91,7 @@ static char *check_pem(const char *text)
     char *copy = NULL;
 
     if (pkey != NULL && EVP_PKEY_base_id(pkey) == EVP_PKEY_RSA)
-        copy = strdup(text);
+        copy = mem_strdup(text);
     EVP_PKEY_free(pkey);
     BIO_free(bio);
     return copy;
@@ -117,10 +99,8 @@ static char *check_pem(const char *text)
 
 struct clerk *clerk_new(void)
 {
-    struct clerk *c = calloc(1, sizeof(*c));
+    struct clerk *c = mem_calloc(1, sizeof(*c));
 
-    if (c == NULL)
-        return NULL;
     if (config.clerk_jwt_key != NULL) {
         c->pem = check_pem(config.clerk_jwt_key);
         if (c->pem == NULL) {
@@ -154,57 +134,33 @@ void clerk_forget(struct clerk *c)
     memset(c->cache, 0, sizeof(c->cache));
 }
 
-void clerk_stats_get(const struct clerk *c, struct clerk_stats *out)
-{
-    *out = c->stats;
-}
-
 /* ---- base64url ------------------------------------------------------------- */
 
-/* Decode base64url (no padding) into a new NUL-terminated buffer. */
-static unsigned char *b64url_decode(const char *s, size_t n, size_t *outlen)
+/*
+ * base64url text[0..n) decoded into a new buffer (free()) with a NUL after
+ * the bytes: the token header is parsed as JSON from it, the JWK n and e
+ * are read as binary with *outlen.  NULL for empty or malformed text.  The
+ * decoding is encode_b64url_decode()'s; this adds the copy of a segment
+ * that is not NUL-terminated (the header ends at a dot) and the NUL.
+ */
+static unsigned char *b64url_decode(const char *text, size_t n, size_t *outlen)
 {
-    size_t padded = (n + 3) / 4 * 4;
-    char *std;
+    size_t size = n / 4 * 3 + 3;
+    char *segment;
     unsigned char *out;
-    int len;
+    bool ok;
 
-    if (n == 0 || n % 4 == 1)
+    if (n == 0)
         return NULL;
-    std = malloc(padded + 1);
-    out = malloc(padded / 4 * 3 + 1);
-    if (std == NULL || out == NULL) {
-        free(std);
+    segment = mem_strndup(text, n);
+    out = mem_alloc(size + 1);
+    ok = encode_b64url_decode(segment, out, size, outlen);
+    free(segment);
+    if (!ok) {
         free(out);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-
-        if (ch == '-')
-            ch = '+';
-        else if (ch == '_')
-            ch = '/';
-        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                   (ch >= '0' && ch <= '9'))) {
-            free(std);
-            free(out);
-            return NULL;
-        }
-        std[i] = ch;
-    }
-    for (size_t i = n; i < padded; i++)
-        std[i] = '=';
-    std[padded] = '\0';
-    len = EVP_DecodeBlock(out, (unsigned char *)std, (int)padded);
-    free(std);
-    if (len < 0) {
-        free(out);
-        return NULL;
-    }
-    len -= (int)(padded - n); /* EVP_DecodeBlock counts padding as zero bytes */
-    out[len] = '\0';
-    *outlen = (size_t)len;
+    out[*outlen] = '\0';
     return out;
 }
 
@@ -242,11 +198,7 @@ static char *jwk_to_pem(const char *n64, const char *e64)
     if (bio == NULL || !PEM_write_bio_PUBKEY(bio, pkey))
         goto done;
     len = BIO_get_mem_data(bio, &data);
-    pem = malloc((size_t)len + 1);
-    if (pem != NULL) {
-        memcpy(pem, data, (size_t)len);
-        pem[len] = '\0';
-    }
+    pem = mem_strndup(data, (size_t)len);
 done:
     BIO_free(bio);
     EVP_PKEY_free(pkey);
@@ -260,40 +212,16 @@ done:
     return pem;
 }
 
-struct buf {
-    char *p;
-    size_t len;
-};
-
-static size_t collect(char *data, size_t size, size_t nmemb, void *userp)
-{
-    struct buf *b = userp;
-    size_t n = size * nmemb;
-    char *grown;
-
-    if (b->len + n > JWKS_MAX_BYTES)
-        return 0; /* aborts the transfer */
-    grown = realloc(b->p, b->len + n + 1);
-    if (grown == NULL)
-        return 0;
-    b->p = grown;
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return n;
-}
-
 static void fetch_jwks(struct clerk *c, int64_t now)
 {
     struct curl_slist *headers = NULL;
-    struct buf body = {0};
+    struct http_body body = {.max = JWKS_MAX_BYTES};
     json_t *root, *keys, *k;
     long status = 0;
     size_t i, loaded = 0;
     CURLcode rc;
 
     c->jwks_fetched_at = now;
-    c->stats.jwks_fetches++;
     if (c->curl == NULL && (c->curl = curl_easy_init()) == NULL)
         return;
     curl_easy_reset(c->curl);
@@ -306,7 +234,7 @@ static void fetch_jwks(struct clerk *c, int64_t now)
     }
     curl_easy_setopt(c->curl, CURLOPT_URL, config.clerk_jwks_url);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, http_body_collect);
     curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, 5000L);
@@ -317,11 +245,11 @@ static void fetch_jwks(struct clerk *c, int64_t now)
     curl_slist_free_all(headers);
     if (rc != CURLE_OK || status != 200) {
         log_warn("JWKS fetch failed (curl %d, HTTP %ld)", (int)rc, status);
-        free(body.p);
+        http_body_free(&body);
         return;
     }
     root = json_loadb(body.p, body.len, 0, NULL);
-    free(body.p);
+    http_body_free(&body);
     keys = json_object_get(root, "keys");
     if (!json_is_array(keys)) {
         log_warn("JWKS answer has no keys array");
@@ -479,7 +407,6 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_s
         out->exp = slot->exp;
         out->cached = true;
         out->user_known = &slot->user_known;
-        c->stats.cache_hits++;
         return CLERK_OK;
     }
 
@@ -510,7 +437,6 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_s
     if (!ok)
         return CLERK_INVALID;
 
-    c->stats.verified++;
     memcpy(slot->hash, hash, sizeof(hash));
     snprintf(slot->user_id, sizeof(slot->user_id), "%s", out->user_id);
     slot->exp = out->exp;

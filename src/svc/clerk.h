@@ -57,10 +57,4 @@ bool clerk_origin_allowed(const char *origin);
 /* Empty the verified-token cache (benchmarks: the cost of a cold token). */
 void clerk_forget(struct clerk *c);
 
-/* Counters for diagnostics and benchmarks. */
-struct clerk_stats {
-    unsigned long verified, cache_hits, jwks_fetches;
-};
-void clerk_stats_get(const struct clerk *c, struct clerk_stats *out);
-
 #endif

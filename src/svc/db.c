@@ -19,6 +19,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/text.h"
 
 struct db {
@@ -276,12 +277,7 @@ struct db *db_new(const char *uri_string, const char *dbname, char *errbuf, size
     if (!mongoc_uri_has_option(uri, MONGOC_URI_APPNAME))
         mongoc_uri_set_option_as_utf8(uri, MONGOC_URI_APPNAME, "jobtuned");
 
-    db = calloc(1, sizeof(*db));
-    if (db == NULL) {
-        mongoc_uri_destroy(uri);
-        snprintf(errbuf, errlen, "out of memory");
-        return NULL;
-    }
+    db = mem_calloc(1, sizeof(*db));
     db->client = mongoc_client_new_from_uri_with_error(uri, &err);
     mongoc_uri_destroy(uri);
     if (db->client == NULL) {

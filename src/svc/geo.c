@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/mem.h"
 
 struct geo {
     MMDB_s mmdb;
@@ -34,11 +35,7 @@ struct geo *geo_open(const char *path, char *err, size_t errlen)
         err[0] = '\0';
     if (path == NULL || *path == '\0')
         return NULL;
-    g = calloc(1, sizeof(*g));
-    if (g == NULL) {
-        snprintf(err, errlen, "cannot open the GeoIP database %s: out of memory", path);
-        return NULL;
-    }
+    g = mem_calloc(1, sizeof(*g));
     errno = 0;
     status = MMDB_open(path, MMDB_MODE_MMAP, &g->mmdb);
     saved_errno = errno;

@@ -32,6 +32,8 @@
 #include "base/config.h"
 #include "http/jsonx.h"
 #include "base/log.h"
+#include "base/mem.h"
+#include "svc/http_body.h"
 
 #define MAX_ATTEMPTS 3               /* the first and two retries */
 #define CONNECT_TIMEOUT_MS 5000L
@@ -48,9 +50,7 @@ struct openai {
 
 /* One attempt's answer: the body and the headers the retry rules read. */
 struct reply {
-    char *body;
-    size_t len;
-    bool too_big;
+    struct http_body body;
     char retry_after_ms[32];
     char retry_after[64];
     char should_retry[8];
@@ -70,10 +70,8 @@ const char *openai_model(void)
 
 struct openai *openai_new(void)
 {
-    struct openai *o = calloc(1, sizeof(*o));
+    struct openai *o = mem_calloc(1, sizeof(*o));
 
-    if (o == NULL)
-        return NULL;
     o->curl = curl_easy_init(); /* NULL is retried at first use */
     return o;
 }
@@ -237,26 +235,6 @@ static void sleep_ms(long ms)
 
 /* ---- one attempt ------------------------------------------------------------------ */
 
-static size_t collect_body(char *data, size_t size, size_t nmemb, void *userp)
-{
-    struct reply *r = userp;
-    size_t n = size * nmemb;
-    char *grown;
-
-    if (r->len + n > MAX_BODY_BYTES) {
-        r->too_big = true;
-        return 0; /* aborts the transfer */
-    }
-    grown = realloc(r->body, r->len + n + 1);
-    if (grown == NULL)
-        return 0;
-    r->body = grown;
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = '\0';
-    return n;
-}
-
 /* Keep the value of a header the retry rules read. */
 static void keep_header(const char *line, size_t n, const char *name, char *out, size_t outlen)
 {
@@ -312,12 +290,10 @@ static CURLcode perform(struct openai *o, const char *url, const char *payload,
                                         "Expect:"}; /* no 100-continue round trip */
     size_t alen = sizeof(prefix) + strlen(config.openai_api_key);
     struct curl_slist *headers = NULL, *h;
-    char *auth = malloc(alen);
+    char *auth = mem_alloc(alen);
     CURLcode rc;
 
     *http_status = 0;
-    if (auth == NULL)
-        return CURLE_OUT_OF_MEMORY;
     snprintf(auth, alen, "%s%s", prefix, config.openai_api_key);
     h = curl_slist_append(headers, auth);
     OPENSSL_cleanse(auth, alen);
@@ -338,8 +314,8 @@ static CURLcode perform(struct openai *o, const char *url, const char *payload,
     curl_easy_setopt(o->curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(o->curl, CURLOPT_POSTFIELDS, payload);
     curl_easy_setopt(o->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
-    curl_easy_setopt(o->curl, CURLOPT_WRITEFUNCTION, collect_body);
-    curl_easy_setopt(o->curl, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(o->curl, CURLOPT_WRITEFUNCTION, http_body_collect);
+    curl_easy_setopt(o->curl, CURLOPT_WRITEDATA, &r->body);
     curl_easy_setopt(o->curl, CURLOPT_HEADERFUNCTION, collect_header);
     curl_easy_setopt(o->curl, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(o->curl, CURLOPT_CONNECTTIMEOUT_MS,
@@ -395,7 +371,7 @@ static void copy_text(char *out, size_t outlen, const char *s)
 static int read_completion(const struct reply *r, json_t *schema, json_t **out_parsed,
                            char *refusal, size_t refusal_len)
 {
-    json_t *root = json_loadb(r->body ? r->body : "", r->len, 0, NULL);
+    json_t *root = json_loadb(r->body.p ? r->body.p : "", r->body.len, 0, NULL);
     json_t *choice = json_array_get(json_object_get(root, "choices"), 0);
     json_t *message = json_object_get(choice, "message");
     const char *finish = jsonx_string(choice, "finish_reason");
@@ -447,14 +423,14 @@ static char *request_url(void)
     while (n > 0 && base[n - 1] == '/')
         n--;
     len = n + sizeof("/chat/completions");
-    if ((url = malloc(len)) != NULL)
-        snprintf(url, len, "%.*s/chat/completions", (int)n, base);
+    url = mem_alloc(len);
+    snprintf(url, len, "%.*s/chat/completions", (int)n, base);
     return url;
 }
 
 static bool is_insufficient_quota(const struct reply *r)
 {
-    json_t *root = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+    json_t *root = r->body.p ? json_loadb(r->body.p, r->body.len, 0, NULL) : NULL;
     const char *code = jsonx_string(json_object_get(root, "error"), "code");
     bool yes = code != NULL && strcmp(code, "insufficient_quota") == 0;
 
@@ -496,7 +472,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
     }
 
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        struct reply r = {0};
+        struct reply r = {.body.max = MAX_BODY_BYTES};
         uint64_t now = clock_mono_ms();
         long timeout_ms = config.openai_timeout_ms, status = 0, delay;
         bool retry = false;
@@ -515,7 +491,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
         } else if (crc != CURLE_OK) {
             log_warn("OpenAI request failed (curl %d, attempt %d)", (int)crc, attempt);
             rc = OPENAI_UPSTREAM;
-            retry = is_connection_error(crc) && !r.too_big;
+            retry = is_connection_error(crc) && !r.body.too_big;
         } else if (status == 200) {
             rc = read_completion(&r, schema, out_parsed, refusal, refusal_len);
             if (attempt > 1)
@@ -545,7 +521,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
             } else {
                 log_warn("OpenAI answered HTTP %ld on attempt %d of %d; retrying in %ld ms",
                          status, attempt, MAX_ATTEMPTS, delay);
-                free(r.body);
+                http_body_free(&r.body);
                 sleep_ms(delay);
                 continue;
             }
@@ -553,7 +529,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
         if (rc == OPENAI_UPSTREAM && status != 0 && status != 200)
             log_warn("OpenAI answered HTTP %ld; giving up after %d attempt%s", status,
                      attempt, attempt == 1 ? "" : "s");
-        free(r.body);
+        http_body_free(&r.body);
         break;
     }
     free(payload);

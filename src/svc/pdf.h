@@ -2,7 +2,8 @@
  * pdf.h - a resume (JSON Resume document) typeset as a PDF, with cairo and
  * Pango.
  *
- * pdf.c is the only file that includes cairo or Pango.  The output is real,
+ * pdf.c (layout) and pdf_pager.c (pages, drawing) are the only files that
+ * include cairo or Pango.  The output is real,
  * selectable text in reading order (never a raster), so the file a user
  * takes away is as portable as the data it came from.  Fonts are found
  * through fontconfig: DejaVu Sans for Latin (accents included), Noto Sans

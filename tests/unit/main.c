@@ -3,6 +3,7 @@
  * the closing count.  Exit status is 1 when any test failed.
  */
 #include "check.h"
+#include "base/mem.h"
 
 int check_failures;
 
@@ -29,6 +30,7 @@ int main(void)
 {
     int passed = 0, failed = 0;
 
+    mem_install(); /* as in jobtuned: Jansson allocates through mem.h */
     for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
         for (const struct unit_test *t = suites[s]; t->name != NULL; t++) {
             check_failures = 0;

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "http/form.h"
 #include "http/jsonx.h"
+#include "http/request.h"
 
 static json_t *decode(struct arena *a, const char *body, enum form_error *err,
                       const char **bad)
@@ -85,7 +86,26 @@ TEST(form_rejects_duplicates_and_operator_keys)
     arena_free(a);
 }
 
+TEST(form_query_is_as_strict_as_a_body)
+{
+    struct arena *a = arena_new(4096);
+    struct request req = {.arena = a,
+                          .query = "limit=5&cursor=a%2Bb+c&bad=%00x&utf=%FF&esc=%4&empty="};
+
+    CHECK_STR(request_query(&req, "limit"), "5");
+    CHECK_STR(request_query(&req, "cursor"), "a+b c");
+    CHECK(request_query(&req, "bad") == REQUEST_QUERY_INVALID);
+    CHECK(request_query(&req, "utf") == REQUEST_QUERY_INVALID);
+    CHECK(request_query(&req, "esc") == REQUEST_QUERY_INVALID);
+    CHECK(request_query(&req, "empty") != REQUEST_QUERY_INVALID);
+    CHECK_STR(request_query(&req, "empty"), "");
+    CHECK(request_query(&req, "missing") == NULL);
+    CHECK(request_query(&req, "lim") == NULL);
+    arena_free(a);
+}
+
 const struct unit_test form_tests[] = {
+    {"form_query_is_as_strict_as_a_body", form_query_is_as_strict_as_a_body},
     {"form_decodes_plus_and_escapes", form_decodes_plus_and_escapes},
     {"form_rejects_bad_escapes", form_rejects_bad_escapes},
     {"form_rejects_invalid_utf8_and_nul", form_rejects_invalid_utf8_and_nul},

@@ -22,6 +22,29 @@ TEST(text_trim_and_case)
     CHECK(text_eq_nocase(s, "data deletion REQUEST"));
 }
 
+TEST(text_lists)
+{
+    CHECK(text_list_contains("user_a, user_b,\tuser_c ", "user_b"));
+    CHECK(text_list_contains("user_a, user_b,\tuser_c ", "user_c"));
+    CHECK(text_list_contains("https://app.example", "https://app.example"));
+    CHECK(!text_list_contains("user_a, user_b", "user"));
+    CHECK(!text_list_contains("user_ab", "user_a"));
+    CHECK(!text_list_contains("user_a b", "user_a"));
+    CHECK(!text_list_contains("a,,b", ""));
+    CHECK(!text_list_contains(NULL, "a"));
+    CHECK(!text_list_contains("a", NULL));
+}
+
+TEST(text_lengths)
+{
+    char ok[] = "  h\xc3\xa9llo \n", blank[] = " \t ", longer[] = " abcdef ";
+
+    CHECK_INT(text_check_len(ok, 5), TEXT_OK);
+    CHECK_STR(ok, "h\xc3\xa9llo");
+    CHECK_INT(text_check_len(blank, 5), TEXT_EMPTY);
+    CHECK_INT(text_check_len(longer, 5), TEXT_TOO_LONG);
+}
+
 TEST(text_email)
 {
     CHECK(text_is_email("a@b.io"));
@@ -47,6 +70,8 @@ TEST(text_iso8601_dates)
 const struct unit_test text_tests[] = {
     {"text_utf8", text_utf8},
     {"text_trim_and_case", text_trim_and_case},
+    {"text_lists", text_lists},
+    {"text_lengths", text_lengths},
     {"text_email", text_email},
     {"text_iso8601_dates", text_iso8601_dates},
     {NULL, NULL},

@@ -1,0 +1,31 @@
+/*
+ * http_body.h - the one libcurl write callback: a response body gathered
+ * into a growing buffer, with a ceiling.
+ *
+ * Used by the services that call out over HTTP (clerk.c for the JWKS,
+ * openai.c for completions).  The ceiling is per caller: a body that would
+ * pass it aborts the transfer (curl reports CURLE_WRITE_ERROR) and sets
+ * too_big, so a hostile or broken upstream cannot make a worker hold an
+ * unbounded answer.
+ */
+#ifndef JT_HTTP_BODY_H
+#define JT_HTTP_BODY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct http_body {
+    char *p;      /* malloc'd and NUL-terminated once a byte arrived, else
+                     NULL; owned by the caller: http_body_free() */
+    size_t len;   /* bytes in p, without the NUL */
+    size_t max;   /* set by the caller before the transfer */
+    bool too_big; /* the transfer was aborted at max */
+};
+
+/* CURLOPT_WRITEFUNCTION, with CURLOPT_WRITEDATA = a struct http_body. */
+size_t http_body_collect(char *data, size_t size, size_t nmemb, void *userp);
+
+/* Free the buffer and empty b (max is kept, so b can take another body). */
+void http_body_free(struct http_body *b);
+
+#endif

@@ -1,0 +1,394 @@
+/*
+ * pdf_pager.c - pages, fonts, drawing and metadata for svc/pdf.c's items
+ * (see pdf_pager.h for the split).
+ *
+ * Pagination invariants: an item that fits is drawn whole with
+ * pango_cairo_show_layout; one that does not is moved to the next page, or,
+ * when it has four lines or more, split between lines with at least two on
+ * each side.  A chain of keep_with_next items (a section heading, an
+ * entry's title and meta line) never ends a page: the chain moves on as a
+ * whole together with the beginning of the item that closes it.  Items are
+ * drawn in order, so the content stream is in reading order.
+ *
+ * Units are PDF points throughout: the Pango context is set to 72 dpi and
+ * metric hinting is off, so measurements do not depend on a screen.
+ * Fonts come from fontconfig through FONT_FAMILIES; Pango falls back along
+ * the list per script, which is how Devanagari gets Noto Sans Devanagari.
+ */
+#include "svc/pdf_pager.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/mem.h"
+
+#define MM (72.0 / 25.4)
+#define MARGIN (18.0 * MM)
+#define FONT_FAMILIES "DejaVu Sans, Noto Sans, Noto Sans Devanagari"
+
+/* ---- styles ---------------------------------------------------------------- */
+
+struct text_spec {
+    double size; /* pt */
+    PangoWeight weight;
+    PangoStyle slant;
+    double rgb[3];
+};
+
+#define INK {0.11, 0.12, 0.14}
+#define ACCENT {0.10, 0.27, 0.47}
+#define MUTED {0.36, 0.38, 0.42}
+
+static const struct text_spec styles[ST_COUNT] = {
+    [ST_NAME] = {22.0, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, INK},
+    [ST_LABEL] = {12.0, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, ACCENT},
+    [ST_CONTACT] = {9.0, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, MUTED},
+    [ST_HEADING] = {12.0, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, ACCENT},
+    [ST_TITLE] = {10.5, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, INK},
+    [ST_META] = {9.0, PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC, MUTED},
+    [ST_DATE] = {9.0, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, MUTED},
+    [ST_BODY] = {10.0, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, INK},
+};
+
+/* ---- items ----------------------------------------------------------------- */
+
+void pdf_item_clear(struct pdf_item *it)
+{
+    g_object_unref(it->layout);
+    if (it->aside != NULL)
+        g_object_unref(it->aside);
+    if (it->bullet != NULL)
+        g_object_unref(it->bullet);
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+struct sink {
+    unsigned char *buf;
+    size_t len, cap;
+};
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n)
+{
+    struct sink *s = closure;
+
+    if (s->cap - s->len < n) {
+        size_t cap = s->cap ? s->cap : 64 * 1024;
+
+        while (cap - s->len < n)
+            cap *= 2;
+        s->buf = mem_realloc(s->buf, cap);
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, data, n);
+    s->len += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static PangoContext *context_new(cairo_t *cr)
+{
+    PangoContext *ctx = pango_cairo_create_context(cr);
+    cairo_font_options_t *fo = cairo_font_options_create();
+
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    return ctx;
+}
+
+/* ---- pagination ------------------------------------------------------------ */
+
+struct pdf_pager {
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    double left, width, top, bottom, y;
+    int page;    /* 1-based */
+    bool at_top; /* nothing drawn on this page yet */
+    struct sink *sink; /* the PDF bytes so far */
+};
+
+static double pt(int pango_units)
+{
+    return (double)pango_units / PANGO_SCALE;
+}
+
+static double layout_height(PangoLayout *l)
+{
+    int w, h;
+
+    pango_layout_get_size(l, &w, &h);
+    return pt(h);
+}
+
+/* Top and bottom of line k, from the top of the layout, in pt. */
+static void line_span(PangoLayout *l, int k, double *top, double *bottom)
+{
+    PangoLayoutIter *iter = pango_layout_get_iter(l);
+    PangoRectangle r = {0, 0, 0, 0};
+
+    for (int i = 0; i <= k; i++) {
+        pango_layout_iter_get_line_extents(iter, NULL, &r);
+        if (i < k && !pango_layout_iter_next_line(iter))
+            break;
+    }
+    pango_layout_iter_free(iter);
+    *top = pt(r.y);
+    *bottom = pt(r.y + r.height);
+}
+
+static double lines_height(PangoLayout *l, int from, int to)
+{
+    double top, bottom, t2, b2;
+
+    line_span(l, from, &top, &b2);
+    line_span(l, to - 1, &t2, &bottom);
+    return bottom - top;
+}
+
+/* The least of an item that must share a page with what keeps with it:
+ * all of it up to three lines, its first two lines otherwise. */
+static double item_start_height(const struct pdf_item *it)
+{
+    int n = pango_layout_get_line_count(it->layout);
+
+    return n <= 3 ? layout_height(it->layout) + it->space_after
+                  : lines_height(it->layout, 0, 2);
+}
+
+/* Height the chain starting at items[i] needs on the current page.  The
+ * chain ends at the first item that does not keep with the next, or at one
+ * that can be split (four lines or more): only its start must be here. */
+static double chain_need(const struct pdf_doc *d, size_t i, bool at_top)
+{
+    double need = 0;
+
+    for (size_t j = i; j < d->n; j++) {
+        const struct pdf_item *it = &d->items[j];
+        double before = (j == i && at_top) ? 0 : it->space_before;
+
+        if (!it->keep_with_next || j + 1 == d->n ||
+            pango_layout_get_line_count(it->layout) >= 4)
+            return need + before + item_start_height(it);
+        need += before + layout_height(it->layout) + it->space_after;
+    }
+    return need;
+}
+
+static void set_color(cairo_t *cr, enum pdf_style st)
+{
+    cairo_set_source_rgb(cr, styles[st].rgb[0], styles[st].rgb[1], styles[st].rgb[2]);
+}
+
+static void pager_new_page(struct pdf_pager *p)
+{
+    cairo_show_page(p->cr);
+    p->page++;
+    p->y = p->top;
+    p->at_top = true;
+}
+
+/* What is drawn once, with an item's first line: its bullet and bookmark
+ * before the text, its dates after it (reading order). */
+static void draw_first_line_extras(struct pdf_pager *p, const struct pdf_item *it, bool after)
+{
+    if (!after && it->bullet != NULL) {
+        set_color(p->cr, ST_BODY);
+        cairo_move_to(p->cr, p->left + it->x - BULLET_INDENT + 2.0, p->y);
+        pango_cairo_show_layout(p->cr, it->bullet);
+    }
+    if (!after && it->outline != NULL) {
+        char dest[96];
+
+        snprintf(dest, sizeof(dest), "page=%d pos=[%d %d]", p->page, (int)p->left,
+                 (int)p->y);
+        cairo_pdf_surface_add_outline(p->surface, CAIRO_PDF_OUTLINE_ROOT, it->outline, dest,
+                                      0);
+    }
+    if (after && it->aside != NULL) {
+        int w, h;
+        double dy = pt(pango_layout_get_baseline(it->layout)) -
+                    pt(pango_layout_get_baseline(it->aside));
+
+        pango_layout_get_size(it->aside, &w, &h);
+        set_color(p->cr, ST_DATE);
+        cairo_move_to(p->cr, p->left + p->width - pt(w), p->y + dy);
+        pango_cairo_show_layout(p->cr, it->aside);
+    }
+}
+
+/* Draw lines [from, to) of an item with line `from` at the current y. */
+static void draw_lines(struct pdf_pager *p, const struct pdf_item *it, int from, int to)
+{
+    PangoLayout *l = it->layout;
+    double top, bottom;
+
+    if (from == 0)
+        draw_first_line_extras(p, it, false);
+    set_color(p->cr, it->style);
+    if (from == 0 && to == pango_layout_get_line_count(l)) {
+        cairo_move_to(p->cr, p->left + it->x, p->y);
+        pango_cairo_show_layout(p->cr, l);
+    } else {
+        PangoLayoutIter *iter = pango_layout_get_iter(l);
+        int k = 0;
+
+        line_span(l, from, &top, &bottom);
+        do {
+            if (k >= from && k < to) {
+                PangoRectangle r;
+
+                pango_layout_iter_get_line_extents(iter, NULL, &r);
+                cairo_move_to(p->cr, p->left + it->x + pt(r.x),
+                              p->y + pt(pango_layout_iter_get_baseline(iter)) - top);
+                pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(iter));
+            }
+            k++;
+        } while (k < to && pango_layout_iter_next_line(iter));
+        pango_layout_iter_free(iter);
+    }
+    if (from == 0)
+        draw_first_line_extras(p, it, true);
+    p->y += lines_height(l, from, to);
+    p->at_top = false;
+}
+
+static void draw_rule(struct pdf_pager *p, const struct pdf_item *it)
+{
+    double y = p->y + (it->style == ST_HEADING ? 1.5 : it->space_after / 2);
+
+    set_color(p->cr, it->style == ST_HEADING ? ST_HEADING : ST_CONTACT);
+    cairo_set_line_width(p->cr, it->style == ST_HEADING ? 0.6 : 0.4);
+    cairo_move_to(p->cr, p->left, y);
+    cairo_line_to(p->cr, p->left + p->width, y);
+    cairo_stroke(p->cr);
+}
+
+/* Lines of l, from `from` on, that fit in `room` pt. */
+static int lines_fitting(PangoLayout *l, int from, double room)
+{
+    int n = pango_layout_get_line_count(l), k = 0;
+
+    while (from + k < n && lines_height(l, from, from + k + 1) <= room)
+        k++;
+    return k;
+}
+
+static void place(struct pdf_pager *p, const struct pdf_doc *d, size_t i)
+{
+    const struct pdf_item *it = &d->items[i];
+    PangoLayout *l = it->layout;
+    int n = pango_layout_get_line_count(l), from = 0;
+
+    if (!p->at_top && p->y + chain_need(d, i, false) > p->bottom)
+        pager_new_page(p);
+    if (!p->at_top)
+        p->y += it->space_before;
+    while (from < n) {
+        double room = p->bottom - p->y;
+        int rest = n - from, k;
+
+        if (lines_height(l, from, n) + it->space_after <= room) {
+            k = rest;
+        } else if (p->at_top) { /* taller than a page: as much as fits */
+            k = lines_fitting(l, from, room);
+            if (k < 1)
+                k = 1;
+            if (rest - k == 1 && k > 2)
+                k--;
+        } else if (from == 0 && n >= 4 && lines_fitting(l, 0, room) >= 2) {
+            k = lines_fitting(l, 0, room);
+            if (k > n - 2)
+                k = n - 2;
+        } else {
+            pager_new_page(p);
+            continue;
+        }
+        draw_lines(p, it, from, from + k);
+        from += k;
+        if (from < n)
+            pager_new_page(p);
+    }
+    if (it->rule)
+        draw_rule(p, it);
+    p->y += it->space_after;
+}
+
+/* ---- the pager's life ------------------------------------------------------ */
+
+struct pdf_pager *pdf_pager_new(enum pdf_paper paper, struct pdf_doc *d)
+{
+    double w = paper == PDF_LETTER ? 612.0 : 595.276, h = paper == PDF_LETTER ? 792.0 : 841.89;
+    struct pdf_pager *p = mem_calloc(1, sizeof(*p));
+
+    p->sink = mem_calloc(1, sizeof(*p->sink));
+    p->surface = cairo_pdf_surface_create_for_stream(sink_write, p->sink, w, h);
+    p->cr = cairo_create(p->surface);
+    d->ctx = context_new(p->cr);
+    d->width = w - 2 * MARGIN;
+    for (int st = 0; st < ST_COUNT; st++) {
+        d->fonts[st] = pango_font_description_from_string(FONT_FAMILIES);
+        pango_font_description_set_size(d->fonts[st], (int)(styles[st].size * PANGO_SCALE));
+        pango_font_description_set_weight(d->fonts[st], styles[st].weight);
+        pango_font_description_set_style(d->fonts[st], styles[st].slant);
+    }
+    p->left = MARGIN;
+    p->width = d->width;
+    p->top = MARGIN;
+    p->bottom = h - MARGIN;
+    p->y = p->top;
+    p->page = 1;
+    p->at_top = true;
+    return p;
+}
+
+void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *author)
+{
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
+    if (author != NULL)
+        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, author);
+    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "Jobtune");
+}
+
+int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out, size_t *len)
+{
+    struct sink *sink = p->sink;
+    cairo_status_t status;
+    bool failed = d->failed;
+
+    for (size_t i = 0; i < d->n && !failed; i++)
+        place(p, d, i);
+    cairo_show_page(p->cr);
+
+    status = cairo_status(p->cr);
+    cairo_destroy(p->cr);
+    cairo_surface_finish(p->surface);
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(p->surface);
+    cairo_surface_destroy(p->surface);
+    free(p);
+    for (size_t i = 0; i < d->n; i++)
+        pdf_item_clear(&d->items[i]);
+    free(d->items);
+    for (int st = 0; st < ST_COUNT; st++)
+        pango_font_description_free(d->fonts[st]);
+    g_object_unref(d->ctx);
+
+    if (failed || status != CAIRO_STATUS_SUCCESS) {
+        log_error("pdf: rendering failed (%s)",
+                  failed ? "out of memory" : cairo_status_to_string(status));
+        free(sink->buf);
+        free(sink);
+        return -1;
+    }
+    *out = sink->buf;
+    *len = sink->len;
+    free(sink);
+    return 0;
+}

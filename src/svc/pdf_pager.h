@@ -1,0 +1,77 @@
+/*
+ * pdf_pager.h - the half of the PDF typesetter that owns cairo: pages,
+ * fonts, drawing and the document's metadata.  Private to svc/pdf.c and
+ * svc/pdf_pager.c; nothing else includes it.
+ *
+ * pdf.c (the layout) decides what goes where: it turns a resume into a
+ * list of items (one PangoLayout each, plus a bullet, dates, a rule, and
+ * whether it keeps with the next).  pdf_pager.c decides where pages break
+ * and draws: it owns the cairo surface, the Pango context and fonts the
+ * layouts are made with, and the PDF bytes.  The doc's items are created
+ * by pdf.c and released by pdf_pager_finish().
+ */
+#ifndef JT_PDF_PAGER_H
+#define JT_PDF_PAGER_H
+
+#include <pango/pangocairo.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "svc/pdf.h"
+
+#define BULLET_INDENT 12.0 /* pt, text of a bulleted line from the column edge */
+
+/* The text styles; their sizes, weights and colours are pdf_pager.c's. */
+enum pdf_style { ST_NAME, ST_LABEL, ST_CONTACT, ST_HEADING, ST_TITLE, ST_META, ST_DATE, ST_BODY,
+                 ST_COUNT };
+
+/* One paragraph as laid out by pdf.c; drawn by pdf_pager.c. */
+struct pdf_item {
+    PangoLayout *layout;   /* owned */
+    PangoLayout *aside;    /* owned, may be NULL: right-aligned on the first line */
+    PangoLayout *bullet;   /* owned, may be NULL: left of the first line */
+    enum pdf_style style;
+    double x;              /* from the left margin */
+    double space_before;   /* dropped at the top of a page */
+    double space_after;    /* part of the item's height (a heading's rule) */
+    bool keep_with_next;
+    bool rule;             /* draw a rule in space_after (header, headings) */
+    const char *outline;   /* static: a section heading's bookmark */
+};
+
+/* The items of one resume, in reading order.  ctx, fonts and width are
+ * set by pdf_pager_new(); items are appended by pdf.c. */
+struct pdf_doc {
+    PangoContext *ctx;
+    PangoFontDescription *fonts[ST_COUNT];
+    double width; /* the text column, pt */
+    struct pdf_item *items;
+    size_t n, cap;
+    bool after_heading; /* the next item opens a section */
+    bool failed;
+};
+
+/* Release an item's layouts (layout, aside, bullet); the item's memory is
+ * the doc's. */
+void pdf_item_clear(struct pdf_item *it);
+
+struct pdf_pager;
+
+/*
+ * A new pager for one PDF on paper, written to memory.  Fills d->ctx,
+ * d->fonts and d->width (the text column), which pdf.c needs to make
+ * layouts.  Never NULL (out of memory aborts, base/mem.h).
+ */
+struct pdf_pager *pdf_pager_new(enum pdf_paper paper, struct pdf_doc *d);
+
+/* The PDF's Title, Author (may be NULL) and Creator; both borrowed. */
+void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *author);
+
+/*
+ * Page and draw d's items in order, then release p and everything d holds
+ * (items, fonts, context).  0 with *out a new malloc'd buffer of *len
+ * bytes (the caller frees it), or -1 (logged here) with *out untouched.
+ */
+int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out, size_t *len);
+
+#endif
