@@ -78,8 +78,8 @@ static bool parse_limit(const char *s, size_t *out)
 int resumes_list(struct request *req)
 {
     const char *limit_s = request_query(req, "limit"), *cursor_s = request_query(req, "cursor");
-    struct resumes_cursor after, next;
-    char next_s[RESUMES_CURSOR_SIZE];
+    struct listed_cursor after, next;
+    char next_s[LISTED_CURSOR_SIZE];
     size_t limit = LIST_DEFAULT;
     json_t *items = NULL;
     bool more;
@@ -87,13 +87,13 @@ int resumes_list(struct request *req)
 
     if (limit_s != NULL && !parse_limit(limit_s, &limit))
         return invalid(req, "limit", "Give a whole number from 1 to 100.");
-    if (cursor_s != NULL && !resumes_cursor_decode(cursor_s, &after))
+    if (cursor_s != NULL && !listed_cursor_decode(cursor_s, &after))
         return invalid(req, "cursor", "Use the \"next\" value of the previous page, unchanged.");
     rc = resumes_page(req->svc->db, req->user_id, limit, cursor_s ? &after : NULL, &items, &more,
                       &next);
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
-    if (more && !resumes_cursor_encode(&next, next_s, sizeof(next_s))) {
+    if (more && !listed_cursor_encode(&next, next_s, sizeof(next_s))) {
         json_decref(items);
         return 500;
     }

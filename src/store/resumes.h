@@ -1,8 +1,8 @@
 /*
  * resumes.h - the resumes collection: each user's JSON Resume documents.
  *
- * A resume is a chain (chain.h) keyed by its id, 24 lowercase hex
- * characters (96 random bits), whose body is
+ * A resume is a listed chain (listed.h, chain.h) keyed by its id, 24
+ * lowercase hex characters (96 random bits), whose body is
  *   {userId, title, resume, createdAt, updatedAt}   (times in ms)
  * and whose generation is the resume's version: 1 at creation, one more
  * with every replacement.  It is listed in its owner's directory
@@ -21,9 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/listed.h"
+
 struct db;
 
-#define RESUMES_ID_LEN 24
+#define RESUMES_ID_LEN LISTED_ID_LEN
 /* resumes_replace(): the version given is not the stored one. */
 #define RESUMES_STALE 101
 
@@ -64,32 +66,18 @@ int resumes_replace(struct db *db, const char *user_id, const char *id, int64_t 
  */
 int resumes_remove(struct db *db, const char *user_id, const char *id, bool *found);
 
-/* Where a page of the list starts: after this (updatedAt, id) pair in
- * newest-first order. */
-struct resumes_cursor {
-    int64_t updated_ms;
-    char id[RESUMES_ID_LEN + 1];
-};
-
-/* Room for an encoded cursor and its NUL. */
-#define RESUMES_CURSOR_SIZE 64
-
-/* The opaque text form (base64url of "ms|id"); false if size is too small. */
-bool resumes_cursor_encode(const struct resumes_cursor *c, char *out, size_t size);
-/* Parse what resumes_cursor_encode() made; false for anything else. */
-bool resumes_cursor_decode(const char *text, struct resumes_cursor *c);
-
 /*
  * One page of user_id's resumes from their directory, newest updatedAt
- * first (ties by id), starting after `after` (NULL: from the top).
+ * first (ties by id), starting after `after` (NULL: from the top; a cursor
+ * from listed_cursor_decode()).
  * *items: new reference to an array of {"id","title","version",
  * "createdAt","updatedAt"}; *more when more follow, *next the cursor of
  * the page's last item.  Entries left by an interrupted create or delete
  * are repaired on the way.
  */
 int resumes_page(struct db *db, const char *user_id, size_t limit,
-                 const struct resumes_cursor *after, json_t **items, bool *more,
-                 struct resumes_cursor *next);
+                 const struct listed_cursor *after, json_t **items, bool *more,
+                 struct listed_cursor *next);
 
 /*
  * Erase every resume of user_id and its tailorings, as listed in the

@@ -136,7 +136,7 @@ class DataLayerTest(ResumeClient, unittest.TestCase):
 
     def test_crash_between_the_writes_of_a_create(self):
         kept = self.create(self.alice, {"basics": {"name": "kept"}})["id"]
-        self.restart_jobtuned("resume_create_listed")
+        self.restart_jobtuned("resume_listed")
         try:
             self.killed("POST", RESUMES, self.alice, body={"basics": {"name": "lost"}})
             pending = [rid for rid, e in self.directories.find_one(

@@ -323,8 +323,8 @@ TEST(resume_title_from_name)
 
 TEST(resumes_ids_and_cursors)
 {
-    struct resumes_cursor c = {1732640628123, "0123456789abcdef01234567"}, back;
-    char text[RESUMES_CURSOR_SIZE];
+    struct listed_cursor c = {1732640628123, "0123456789abcdef01234567"}, back;
+    char text[LISTED_CURSOR_SIZE];
 
     CHECK(resumes_is_id("0123456789abcdef01234567"));
     CHECK(!resumes_is_id("0123456789ABCDEF01234567"));
@@ -334,21 +334,21 @@ TEST(resumes_ids_and_cursors)
     CHECK(!resumes_is_id(""));
     CHECK(!resumes_is_id(NULL));
 
-    CHECK(resumes_cursor_encode(&c, text, sizeof(text)));
+    CHECK(listed_cursor_encode(&c, text, sizeof(text)));
     CHECK(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
           strlen(text));
-    CHECK(resumes_cursor_decode(text, &back));
-    CHECK_INT(back.updated_ms, c.updated_ms);
+    CHECK(listed_cursor_decode(text, &back));
+    CHECK_INT(back.at_ms, c.at_ms);
     CHECK_STR(back.id, c.id);
-    CHECK(!resumes_cursor_encode(&c, text, 8));
+    CHECK(!listed_cursor_encode(&c, text, 8));
 
-    CHECK(!resumes_cursor_decode("", &back));
-    CHECK(!resumes_cursor_decode("not a cursor", &back));
-    CHECK(!resumes_cursor_decode("abc", &back));
-    CHECK(!resumes_cursor_decode("MTIzfHh5eg", &back));       /* "123|xyz" */
-    CHECK(!resumes_cursor_decode("fDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw", &back)); /* "|id" */
-    CHECK(!resumes_cursor_decode("YWJjfDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw", &back)); /* "abc|id" */
-    CHECK(!resumes_cursor_decode("MTIzfDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw==", &back));
+    CHECK(!listed_cursor_decode("", &back));
+    CHECK(!listed_cursor_decode("not a cursor", &back));
+    CHECK(!listed_cursor_decode("abc", &back));
+    CHECK(!listed_cursor_decode("MTIzfHh5eg", &back));       /* "123|xyz" */
+    CHECK(!listed_cursor_decode("fDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw", &back)); /* "|id" */
+    CHECK(!listed_cursor_decode("YWJjfDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw", &back)); /* "abc|id" */
+    CHECK(!listed_cursor_decode("MTIzfDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw==", &back));
 }
 
 const struct unit_test resume_tests[] = {
