@@ -15,10 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/log.h"
 #include "http/arena.h"
 #include "http/form.h"
 #include "http/jsonx.h"
-#include "base/log.h"
 
 /* ---- inputs ------------------------------------------------------------ */
 

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model/region.h"
 #include "base/text.h"
+#include "model/region.h"
 
 enum kind {
     K_TEXT,    /* string, <= RESUME_TEXT_MAX characters */

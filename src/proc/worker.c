@@ -23,15 +23,15 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "http/arena.h"
 #include "base/config.h"
 #include "base/encode.h"
 #include "base/log.h"
+#include "http/arena.h"
 #include "http/request.h"
-#include "routes/routes.h"
 #include "proc/scoreboard.h"
-#include "svc/db.h"
+#include "routes/routes.h"
 #include "svc/clerk.h"
+#include "svc/db.h"
 #include "svc/geo.h"
 #include "svc/openai.h"
 #include "svc/services.h"

@@ -16,13 +16,13 @@
 #include <strings.h>
 
 #include "base/clock.h"
-#include "http/arena.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "http/arena.h"
 #include "http/request.h"
 #include "store/store.h"
-#include "svc/clerk.h"
 #include "store/users.h"
+#include "svc/clerk.h"
 #include "svc/services.h"
 
 const char *auth_token(struct request *req, bool *from_cookie)

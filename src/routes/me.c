@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "http/arena.h"
 #include "http/jsonx.h"
-#include "model/region.h"
 #include "http/request.h"
+#include "model/region.h"
 #include "store/store.h"
 #include "store/users.h"
-#include "base/text.h"
 #include "svc/services.h"
 
 #define NAME_MAX_CHARS 200

@@ -17,10 +17,10 @@
 
 #include <string.h>
 
-#include "routes/auth.h"
 #include "http/jsonx.h"
-#include "model/region.h"
 #include "http/request.h"
+#include "model/region.h"
+#include "routes/auth.h"
 #include "store/store.h"
 #include "store/users.h"
 #include "svc/geo.h"

@@ -31,24 +31,22 @@
 #include <sys/random.h>
 
 #include "base/clock.h"
-#include "http/arena.h"
-#include "model/ats.h"
-#include "http/jsonx.h"
-#include "http/request.h"
-#include "store/resumes.h"
-#include "store/tailorings.h"
-#include "store/store.h"
-#include "svc/openai.h"
 #include "base/mem.h"
 #include "base/text.h"
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "http/request.h"
+#include "model/ats.h"
+#include "model/minimise.h"
+#include "store/resumes.h"
+#include "store/store.h"
+#include "store/tailorings.h"
+#include "svc/openai.h"
 #include "svc/services.h"
 
 #define JD_MAX_CHARS 20000
-#define NAME_PLACEHOLDER "[CANDIDATE]"
-#define REDACTED "[REDACTED]"
 #define LIST_LIMIT 100
 #define REFUSAL_MAX 1024
-#define PII_MAX 16
 
 static const char system_prompt[] =
     "You tailor a resume to one job description. The user message is JSON with "
@@ -139,139 +137,6 @@ static const char *job_description(struct request *req, int *status)
 }
 
 /* ---- data minimisation ------------------------------------------------------------ */
-
-/* Values that must not leave the server, and what stands in for each. */
-struct pii {
-    const char *value[PII_MAX];
-    const char *with[PII_MAX];
-    size_t n;
-};
-
-static void pii_add(struct pii *p, json_t *v, const char *with)
-{
-    /* shorter values would match ordinary words: they are removed from
-     * where they belong, but not searched for elsewhere */
-    if (json_is_string(v) && json_string_length(v) >= 3 && p->n < PII_MAX) {
-        p->value[p->n] = json_string_value(v);
-        p->with[p->n] = with;
-        p->n++;
-    }
-}
-
-static bool is_word_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c >= 0x80;
-}
-
-/* s with every whole-word, ASCII-case-insensitive occurrence of needle
- * replaced: a new arena string, or NULL when there is none. */
-static char *replace_all(struct arena *a, const char *s, const char *needle, const char *with)
-{
-    size_t nlen = strlen(needle), wlen = strlen(with), count = 0, len = strlen(s);
-    char *out, *o;
-
-    for (int pass = 0; pass < 2; pass++) {
-        o = out = pass ? arena_alloc(a, len + count * wlen + 1) : NULL;
-        if (pass && out == NULL)
-            return NULL;
-        for (const char *p = s; *p;) {
-            bool hit = strncasecmp(p, needle, nlen) == 0 &&
-                       (p == s || !is_word_char((unsigned char)p[-1]) ||
-                        !is_word_char((unsigned char)needle[0])) &&
-                       (!is_word_char((unsigned char)p[nlen]) ||
-                        !is_word_char((unsigned char)needle[nlen - 1]));
-
-            if (hit) {
-                if (pass) {
-                    memcpy(o, with, wlen);
-                    o += wlen;
-                } else {
-                    count++;
-                }
-                p += nlen;
-            } else {
-                if (pass)
-                    *o++ = *p;
-                p++;
-            }
-        }
-        if (count == 0)
-            return NULL;
-    }
-    *o = '\0';
-    return out;
-}
-
-/* Replace every listed value in string s; arena string, or s itself. */
-static const char *scrub_text(struct arena *a, const struct pii *p, const char *s)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        char *r = replace_all(a, s, p->value[i], p->with[i]);
-
-        if (r != NULL)
-            s = r;
-    }
-    return s;
-}
-
-static void scrub_json(struct arena *a, const struct pii *p, json_t *v)
-{
-    const char *key;
-    json_t *child;
-    size_t i;
-
-    if (json_is_string(v)) {
-        const char *s = scrub_text(a, p, json_string_value(v));
-
-        if (s != json_string_value(v))
-            json_string_set(v, s);
-    } else if (json_is_object(v)) {
-        json_object_foreach(v, key, child)
-            scrub_json(a, p, child);
-    } else if (json_is_array(v)) {
-        json_array_foreach(v, i, child)
-            scrub_json(a, p, child);
-    }
-}
-
-/* The copy of resume (borrowed) that may be sent out: arena-owned.  pii
- * receives the values removed (borrowed from resume). */
-static json_t *minimised(struct arena *a, json_t *resume, struct pii *pii)
-{
-    json_t *copy = jsonx_own(a, json_deep_copy(resume));
-    json_t *basics = json_object_get(resume, "basics");
-    json_t *cb = json_object_get(copy, "basics");
-    json_t *loc = json_object_get(basics, "location"), *prof;
-    size_t i;
-
-    if (copy == NULL)
-        return NULL;
-    pii_add(pii, json_object_get(basics, "name"), NAME_PLACEHOLDER);
-    pii_add(pii, json_object_get(basics, "email"), REDACTED);
-    pii_add(pii, json_object_get(basics, "phone"), REDACTED);
-    pii_add(pii, json_object_get(basics, "url"), REDACTED);
-    pii_add(pii, json_object_get(loc, "address"), REDACTED);
-    pii_add(pii, json_object_get(loc, "postalCode"), REDACTED);
-    json_array_foreach(json_object_get(basics, "profiles"), i, prof) {
-        pii_add(pii, json_object_get(prof, "url"), REDACTED);
-        pii_add(pii, json_object_get(prof, "username"), REDACTED);
-    }
-    if (json_is_object(cb)) {
-        if (json_object_get(cb, "name") != NULL)
-            json_object_set_new(cb, "name", json_string(NAME_PLACEHOLDER));
-        json_object_del(cb, "email");
-        json_object_del(cb, "phone");
-        json_object_del(cb, "url");
-        json_object_del(cb, "image");
-        json_object_del(cb, "profiles");
-        json_object_del(json_object_get(cb, "location"), "address");
-        json_object_del(json_object_get(cb, "location"), "postalCode");
-    }
-    json_object_del(copy, "references"); /* other people's names and words */
-    scrub_json(a, pii, copy);
-    return copy;
-}
 
 /* ---- checking the answer ------------------------------------------------------------ */
 
@@ -401,19 +266,12 @@ static bool check_answer(struct arena *a, json_t *resume, json_t *out, json_t *f
 /* Put the candidate's name back where the model used the placeholder. */
 static void restore_name(struct arena *a, json_t *out, json_t *resume)
 {
-    const char *name = jsonx_string(json_object_get(resume, "basics"), "name");
-    struct pii back = {.n = 0};
     json_t *item;
     size_t i;
 
-    if (name == NULL || *name == '\0')
-        return;
-    back.value[0] = NAME_PLACEHOLDER;
-    back.with[0] = name;
-    back.n = 1;
-    scrub_json(a, &back, json_object_get(out, "summary"));
+    minimise_restore_name(a, json_object_get(out, "summary"), resume);
     json_array_foreach(json_object_get(out, "work"), i, item)
-        scrub_json(a, &back, json_object_get(item, "highlights"));
+        minimise_restore_name(a, json_object_get(item, "highlights"), resume);
 }
 
 /* ---- storage ------------------------------------------------------------------------- */
@@ -476,7 +334,7 @@ static int ai_failure(struct request *req, int rc, const char *refusal)
 int tailor_create(struct request *req)
 {
     struct arena *a = req->arena;
-    struct pii pii = {.n = 0};
+    struct minimise_pii pii = {.n = 0};
     char refusal[REFUSAL_MAX], id[25], iso[40];
     json_t *doc, *resume, *copy, *input, *messages, *schema, *out = NULL, *flags, *tailoring;
     const char *jd;
@@ -491,10 +349,10 @@ int tailor_create(struct request *req)
     if (!openai_is_configured())
         return ai_failure(req, OPENAI_NOT_CONFIGURED, "");
     resume = json_object_get(doc, "resume");
-    if ((copy = minimised(a, resume, &pii)) == NULL)
+    if ((copy = minimise_resume(a, resume, &pii)) == NULL)
         return 500;
     /* the user message is the JSON text of {jobDescription, resume} */
-    input = json_pack("{s:s, s:O}", "jobDescription", scrub_text(a, &pii, jd), "resume", copy);
+    input = json_pack("{s:s, s:O}", "jobDescription", minimise_text(a, &pii, jd), "resume", copy);
     text = input ? json_dumps(input, JSON_COMPACT) : NULL;
     json_decref(input);
     messages = jsonx_own(a, text ? json_pack("[{s:s, s:s}, {s:s, s:s}]", "role", "system",

@@ -22,12 +22,12 @@
 #include <sys/random.h>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "http/arena.h"
 #include "http/jsonx.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "store/tickets.h"
-#include "base/text.h"
 #include "svc/services.h"
 
 #define SUBJECT_MAX 200

@@ -30,9 +30,9 @@
 
 #include "base/clock.h"
 #include "base/config.h"
-#include "http/jsonx.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "http/jsonx.h"
 #include "svc/http_body.h"
 
 #define MAX_ATTEMPTS 3               /* the first and two retries */

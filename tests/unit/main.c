@@ -2,8 +2,8 @@
  * Unit test runner: runs every listed suite, prints one line per test and
  * the closing count.  Exit status is 1 when any test failed.
  */
-#include "check.h"
 #include "base/mem.h"
+#include "check.h"
 
 int check_failures;
 

@@ -2,8 +2,8 @@
  * symbols in names, order, rounding). */
 #include <jansson.h>
 
-#include "model/ats.h"
 #include "check.h"
+#include "model/ats.h"
 
 /* A resume from JSON text; the test's reference. */
 static json_t *resume_of(const char *text)

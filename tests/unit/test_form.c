@@ -1,6 +1,6 @@
 /* Unit tests: strict application/x-www-form-urlencoded decoding. */
-#include "http/arena.h"
 #include "check.h"
+#include "http/arena.h"
 #include "http/form.h"
 #include "http/jsonx.h"
 #include "http/request.h"

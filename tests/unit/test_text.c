@@ -1,6 +1,6 @@
 /* Unit tests: UTF-8, trimming, email and date helpers. */
-#include "check.h"
 #include "base/text.h"
+#include "check.h"
 
 TEST(text_utf8)
 {
