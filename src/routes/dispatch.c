@@ -15,6 +15,7 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "routes/auth.h"
+#include "svc/openai.h"
 #include "store/store.h"
 
 int routes_match(struct request *req)
@@ -40,6 +41,35 @@ int routes_db_failure(struct request *req, int db_status)
         return request_error(req, 503, "db_unavailable",
                              "The service is unavailable right now; please try again.");
     return request_error(req, 500, "internal_error", "The data could not be stored or read.");
+}
+
+int routes_ai_failure(struct request *req, int rc, const char *refusal, const char *feature)
+{
+    switch (rc) {
+    case OPENAI_NOT_CONFIGURED:
+        return request_error(req, 503, "not_configured",
+                             arena_printf(req->arena, "%s is not configured on this server "
+                                          "(OPENAI_API_KEY is not set).", feature));
+    case OPENAI_REFUSED:
+        return request_error(req, 422, "ai_refused",
+                             refusal && *refusal ? refusal : "The AI declined this request.");
+    case OPENAI_INCOMPLETE:
+        return request_error(req, 502, "ai_incomplete",
+                             "The AI's answer was cut off before it was complete; "
+                             "please try again.");
+    case OPENAI_BAD_OUTPUT:
+        return request_error(req, 502, "ai_bad_output",
+                             "The AI's answer was not usable; please try again.");
+    case OPENAI_AUTH:
+        return request_error(req, 503, "ai_unavailable",
+                             "The AI service is unavailable right now; please try later.");
+    case OPENAI_TIMEOUT:
+        return request_error(req, 504, "ai_timeout",
+                             "The AI service did not answer in time; please try again.");
+    default:
+        return request_error(req, 502, "ai_upstream_error",
+                             "The AI service failed to answer; please try again.");
+    }
 }
 
 /* The response to a sign-in that did not succeed. */

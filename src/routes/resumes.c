@@ -27,8 +27,6 @@
 #include "store/store.h"
 #include "svc/services.h"
 
-#define LIST_DEFAULT 20
-#define LIST_MAX 100
 
 
 static int not_found(struct request *req)
@@ -56,49 +54,21 @@ static int respond_resume(struct request *req, int status, json_t *stored)
 
 /* ---- list ---------------------------------------------------------------- */
 
-/* A decimal 1..LIST_MAX, nothing else. */
-static bool parse_limit(const char *s, size_t *out)
-{
-    size_t v = 0;
-
-    if (s == NULL || *s == '\0' || strlen(s) > 3)
-        return false;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (size_t)(*p - '0');
-    }
-    if (v < 1 || v > LIST_MAX)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* GET /api/resumes?limit=&cursor= -> 200 {"items","next"} | 422 limit/cursor */
 int resumes_list(struct request *req)
 {
-    const char *limit_s = request_query(req, "limit"), *cursor_s = request_query(req, "cursor");
-    struct listed_cursor after, next;
-    char next_s[LISTED_CURSOR_SIZE];
-    size_t limit = LIST_DEFAULT;
+    struct routes_page page;
+    struct listed_cursor next;
     json_t *items = NULL;
     bool more;
     int rc;
 
-    if (limit_s != NULL && !parse_limit(limit_s, &limit))
-        return invalid(req, "limit", "Give a whole number from 1 to 100.");
-    if (cursor_s != NULL && !listed_cursor_decode(cursor_s, &after))
-        return invalid(req, "cursor", "Use the \"next\" value of the previous page, unchanged.");
-    rc = resumes_page(req->svc->db, req->user_id, limit, cursor_s ? &after : NULL, &items, &more,
-                      &next);
+    if ((rc = routes_page_query(req, &page)) != 0)
+        return rc;
+    rc = resumes_page(req->svc->db, req->user_id, page.limit, page.after, &items, &more, &next);
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
-    if (more && !listed_cursor_encode(&next, next_s, sizeof(next_s))) {
-        json_decref(items);
-        return 500;
-    }
-    return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
-                                            more ? next_s : NULL));
+    return routes_page_answer(req, items, more, &next);
 }
 
 /* ---- create -------------------------------------------------------------- */

@@ -299,35 +299,6 @@ static json_t *tailoring_view(json_t *doc)
                      "flagged", json_object_get(doc, "flagged"));
 }
 
-static int ai_failure(struct request *req, int rc, const char *refusal)
-{
-    switch (rc) {
-    case OPENAI_NOT_CONFIGURED:
-        return request_error(req, 503, "not_configured",
-                             "Resume tailoring is not configured on this server "
-                             "(OPENAI_API_KEY is not set).");
-    case OPENAI_REFUSED:
-        return request_error(req, 422, "ai_refused",
-                             *refusal ? refusal : "The AI declined to tailor this resume.");
-    case OPENAI_INCOMPLETE:
-        return request_error(req, 502, "ai_incomplete",
-                             "The AI's answer was cut off before it was complete; "
-                             "please try again.");
-    case OPENAI_BAD_OUTPUT:
-        return request_error(req, 502, "ai_bad_output",
-                             "The AI's answer was not a usable tailoring; please try again.");
-    case OPENAI_AUTH:
-        return request_error(req, 503, "ai_unavailable",
-                             "The AI service is unavailable right now; please try later.");
-    case OPENAI_TIMEOUT:
-        return request_error(req, 504, "ai_timeout",
-                             "The AI service did not answer in time; please try again.");
-    default:
-        return request_error(req, 502, "ai_upstream_error",
-                             "The AI service failed to answer; please try again.");
-    }
-}
-
 /* ---- handlers --------------------------------------------------------------------------- */
 
 /* POST /api/resumes/{id}/tailor -> 201 tailoring | 404 | 422 | 502 | 503 | 504 */
@@ -347,7 +318,7 @@ int tailor_create(struct request *req)
     if ((status = load_resume(req, &doc)) != 0)
         return status;
     if (!openai_is_configured())
-        return ai_failure(req, OPENAI_NOT_CONFIGURED, "");
+        return routes_ai_failure(req, OPENAI_NOT_CONFIGURED, "", "Resume tailoring");
     resume = json_object_get(doc, "resume");
     if ((copy = minimise_resume(a, resume, &pii)) == NULL)
         return 500;
@@ -367,13 +338,13 @@ int tailor_create(struct request *req)
     rc = openai_chat_json(req->svc->openai, messages, "resume_tailoring", schema, &out,
                           refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)
-        return ai_failure(req, rc, refusal);
+        return routes_ai_failure(req, rc, refusal, "Resume tailoring");
     jsonx_own(a, out);
     flags = jsonx_own(a, json_array());
     if (flags == NULL)
         return 500;
     if (!check_answer(a, resume, out, flags))
-        return ai_failure(req, OPENAI_BAD_OUTPUT, "");
+        return routes_ai_failure(req, OPENAI_BAD_OUTPUT, "", "Resume tailoring");
     restore_name(a, out, resume);
 
     tailoring = jsonx_own(a, json_pack(

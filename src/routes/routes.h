@@ -5,7 +5,11 @@
 #ifndef JT_ROUTES_H
 #define JT_ROUTES_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "store/listed.h"
 
 struct request;
 struct route;
@@ -22,6 +26,30 @@ int routes_run(struct request *req);
 /* The answer to a failed database call (a DB_ status): 503 db_unavailable
  * while the database is unreachable, 500 otherwise.  Returns the status. */
 int routes_db_failure(struct request *req, int db_status);
+/* The answer to a failed OpenAI call (an OPENAI_ status) for `feature`
+ * ("Resume tailoring", ...): the same mapping for every AI route. */
+int routes_ai_failure(struct request *req, int rc, const char *refusal, const char *feature);
+
+/* paging.c: ?limit=1..100 (default 20) and ?cursor= of a list. */
+struct routes_page {
+    size_t limit;
+    const struct listed_cursor *after; /* NULL: from the top; else &cursor */
+    struct listed_cursor cursor;
+};
+/* 0 with page filled, or the status of the 422 written. */
+int routes_page_query(struct request *req, struct routes_page *page);
+/* 200 {"items": items (stolen), "next": cursor text or null}. */
+int routes_page_answer(struct request *req, json_t *items, bool more,
+                       const struct listed_cursor *next);
+
+/* interviews.c, interviews_answers.c, interviews_finish.c, interviews_questions.c */
+int interviews_create_route(struct request *req);
+int interviews_list_route(struct request *req);
+int interviews_show_route(struct request *req);
+int interviews_delete_route(struct request *req);
+int interviews_answer_route(struct request *req);
+int interviews_finish_route(struct request *req);
+int interviews_question_audio_route(struct request *req);
 
 /* health.c */
 int health_get(struct request *req);
@@ -29,8 +57,7 @@ int health_get(struct request *req);
 /* privacy.c */
 int privacy_region_get(struct request *req);
 /* The region answer for this request (profile, else address): new reference. */
-struct json_t;
-struct json_t *privacy_region_of(struct request *req);
+json_t *privacy_region_of(struct request *req);
 
 /* me.c */
 int me_get(struct request *req);

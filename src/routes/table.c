@@ -8,10 +8,19 @@
 #include "http/router.h"
 
 #define KiB 1024
+#define MiB (1024 * KiB)
 
 static const struct route routes[] = {
     /* method  pattern                 handler             auth         body               limit */
     {"GET",  "/api/health",          health_get,         AUTH_PUBLIC, BODY_NONE,         0},
+    {"GET",  "/api/interviews",      interviews_list_route, AUTH_USER, BODY_NONE,      0},
+    {"POST", "/api/interviews",      interviews_create_route, AUTH_USER, BODY_JSON,    64 * KiB},
+    {"GET",  "/api/interviews/{id}", interviews_show_route, AUTH_USER, BODY_NONE,      0},
+    {"DELETE", "/api/interviews/{id}", interviews_delete_route, AUTH_USER, BODY_NONE,  0},
+    {"POST", "/api/interviews/{id}/answers", interviews_answer_route, AUTH_USER, BODY_RAW, 10 * MiB},
+    {"POST", "/api/interviews/{id}/finish", interviews_finish_route, AUTH_USER, BODY_NONE, 0},
+    {"GET",  "/api/interviews/{id}/questions/{n}/audio", interviews_question_audio_route,
+                                                        AUTH_USER,   BODY_NONE,         0},
     {"GET",  "/api/me",              me_get,             AUTH_USER,   BODY_NONE,         0},
     {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB},
     {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0},

@@ -7,6 +7,7 @@
 
 #include "http/jsonx.h"
 #include "store/directory.h"
+#include "store/interviews.h"
 #include "store/resumes.h"
 #include "store/tickets.h"
 #include "store/tombstones.h"
@@ -15,7 +16,7 @@
 
 int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
 {
-    int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0;
+    int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0, interviews = 0;
     json_t *user = NULL;
     int rc;
 
@@ -26,7 +27,9 @@ int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
     rc = tickets_erase(db, user_id, jsonx_string(user, "email"), &tickets);
     if (rc == DB_OK)
         rc = resumes_erase_user(db, user_id, &resumes, &tailorings);
-    /* later features: interviews, ... go here */
+    if (rc == DB_OK)
+        rc = interviews_erase_user(db, user_id, &interviews);
+    /* a later feature that stores personal data adds its store here */
     if (rc == DB_OK)
         rc = directory_remove(db, user_id);
     if (rc == DB_OK)
@@ -37,6 +40,7 @@ int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
         json_object_set_new(counts_out, "tickets", json_integer(tickets));
         json_object_set_new(counts_out, "resumes", json_integer(resumes));
         json_object_set_new(counts_out, "tailorings", json_integer(tailorings));
+        json_object_set_new(counts_out, "interviews", json_integer(interviews));
     }
     return rc;
 }

@@ -16,10 +16,11 @@ struct db;
 /*
  * Erase user_id: the tombstone first (no session or late event can bring
  * the account back while it goes), then tickets, tailorings and resumes,
+ * interviews,
  * the directory, and the users document last (the only place the email
  * is known from), so an interrupted erasure is finished by running it
  * again.  Idempotent.  counts_out (borrowed, may be NULL) receives
- * {"users","tickets","resumes","tailorings"}: documents deleted.
+ * {"users","tickets","resumes","tailorings","interviews"}: documents deleted.
  */
 int erasure_run(struct db *db, const char *user_id, json_t *counts_out);
 

@@ -1,0 +1,224 @@
+/*
+ * interviews_answers.c - the answer to the current question: spoken
+ * (audio/wav or any audio libsndfile reads, or multipart with the field
+ * "audio") or typed (JSON {"text"}, for accessibility).
+ *
+ * Audio lives in request memory only: the body nginx hands over (kept in
+ * its memory buffer for this route, never a temporary file), the decoded
+ * samples and the WAV pieces sent to Sarvam, each wiped with
+ * explicit_bzero() before it is freed (svc/audio.h; the body by an arena
+ * cleanup).  Only the transcript is stored.
+ *
+ * Order: everything that can fail (decoding, transcription, GPT-4o's next
+ * question) happens before the one commit that stores the answer and the
+ * next question together, so a failure stores nothing and the same answer
+ * can be sent again.  Two answers to one question race to that commit:
+ * the second gets 409.
+ */
+#include "routes/routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/clock.h"
+#include "base/text.h"
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "http/multipart.h"
+#include "http/request.h"
+#include "routes/interviews.h"
+#include "store/interviews.h"
+#include "store/store.h"
+#include "svc/audio.h"
+#include "svc/sarvam.h"
+#include "svc/services.h"
+
+#define TEXT_MAX 5000
+#define AUDIO_MAX_SECONDS 300.0
+
+/* Wipes the request body when the request ends: it may be audio. */
+static void wipe_body(void *arg)
+{
+    struct request *req = arg;
+
+    if (req->body != NULL)
+        explicit_bzero(req->body, req->body_len);
+}
+
+static int conflict(struct request *req, const char *message)
+{
+    return request_error(req, 409, "conflict", message);
+}
+
+/* The answer to a failed Sarvam call. */
+static int speech_failure(struct request *req, int rc)
+{
+    switch (rc) {
+    case SARVAM_NOT_CONFIGURED:
+        return request_error(req, 503, "not_configured",
+                             "Spoken answers are not configured on this server "
+                             "(SARVAM_API_KEY is not set); type the answer instead.");
+    case SARVAM_AUTH:
+        return request_error(req, 503, "speech_unavailable",
+                             "The speech service is unavailable right now; please try later "
+                             "or type the answer.");
+    case SARVAM_TIMEOUT:
+        return request_error(req, 504, "speech_timeout",
+                             "The speech service did not answer in time; please try again.");
+    default:
+        return request_error(req, 502, "speech_upstream_error",
+                             "The speech service failed to transcribe the answer; please "
+                             "try again.");
+    }
+}
+
+/* The audio bytes of the body: the body itself, or its multipart field
+ * "audio".  0, or the status of the error written. */
+static int audio_bytes(struct request *req, const char **data, size_t *len)
+{
+    const char *type;
+    size_t type_len;
+    int rc;
+
+    if (strncmp(req->content_type, "audio/", 6) == 0 ||
+        strcmp(req->content_type, "application/octet-stream") == 0) {
+        *data = req->body;
+        *len = req->body_len;
+        return 0;
+    }
+    rc = multipart_find(request_env(req, "CONTENT_TYPE"), req->body, req->body_len, "audio",
+                        data, len, &type, &type_len);
+    if (rc == MULTIPART_OK)
+        return 0;
+    if (rc == MULTIPART_MISSING)
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "audio", "Send the recording in the "
+                                              "field \"audio\"."));
+    return request_error(req, 400, "malformed_body", "The multipart body is malformed.");
+}
+
+/* The transcript of the body's audio: 0 with *text (arena), or a status. */
+static int transcribe(struct request *req, const char *language, const char **text)
+{
+    struct audio_pcm pcm = {0};
+    const char *data;
+    char *said = NULL;
+    size_t len;
+    int rc;
+
+    if (!sarvam_is_configured())
+        return speech_failure(req, SARVAM_NOT_CONFIGURED);
+    if ((rc = audio_bytes(req, &data, &len)) != 0)
+        return rc;
+    rc = audio_decode(data, len, AUDIO_MAX_SECONDS, &pcm);
+    if (rc == AUDIO_UNSUPPORTED)
+        return request_error(req, 415, "unsupported_media_type",
+                             arena_printf(req->arena, "The recording could not be read. Send "
+                                          "%s.", audio_accepted_formats));
+    if (rc == AUDIO_TOO_LONG)
+        return request_error(req, 413, "payload_too_large",
+                             "An answer may be at most 5 minutes long.");
+    if (rc == AUDIO_EMPTY)
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "audio", "The recording is empty."));
+    if (rc != AUDIO_OK)
+        return 500;
+    rc = sarvam_transcribe(req->svc->sarvam, &pcm, language, req->started_ms, &said);
+    audio_pcm_free(&pcm);
+    if (rc != SARVAM_OK)
+        return speech_failure(req, rc);
+    *text = arena_strdup(req->arena, said);
+    sarvam_text_free(said);
+    if (text_check_len((char *)*text, TEXT_MAX * 4) != TEXT_OK)
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "audio", "No speech was heard in the "
+                                              "recording."));
+    return 0;
+}
+
+/* The typed answer of a JSON body: 0 with *text (arena), or a status. */
+static int typed(struct request *req, const char **text)
+{
+    enum jsonx_error jerr;
+    const char *where, *key;
+    json_t *in, *v, *fields = jsonx_own(req->arena, json_object());
+    char *s;
+
+    in = jsonx_parse_object(req->arena, req->body, req->body_len, &jerr, &where);
+    if (in == NULL)
+        return request_error(req, 400, "malformed_body", "The body is not a valid JSON object.");
+    json_object_foreach(in, key, v)
+        if (strcmp(key, "text") != 0)
+            json_object_set_new(fields, key, json_string("This field does not exist."));
+    s = jsonx_string(in, "text") ? arena_strdup(req->arena, jsonx_string(in, "text")) : NULL;
+    if (s == NULL || text_check_len(s, TEXT_MAX) != TEXT_OK)
+        json_object_set_new(fields, "text", json_string("Give the answer as text of 1 to 5000 "
+                                                        "characters."));
+    if (json_object_size(fields) > 0)
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_incref(fields));
+    *text = s;
+    return 0;
+}
+
+/* POST /api/interviews/{id}/answers[?question=n] (audio | multipart audio | {"text"})
+ *   -> 201 interview with the next question | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 504 */
+int interviews_answer_route(struct request *req)
+{
+    const char *asked = request_query(req, "question"), *text = NULL, *next = NULL, *source;
+    json_t *body, *q;
+    json_int_t current, count;
+    int64_t gen, now;
+    bool is_json;
+    size_t i;
+    int rc;
+
+    arena_add_cleanup(req->arena, wipe_body, req);
+    if (req->content_type == NULL)
+        return request_error(req, 415, "unsupported_media_type",
+                             "Send the answer as audio (audio/wav, or multipart with the field "
+                             "\"audio\") or as application/json {\"text\"}.");
+    is_json = strcmp(req->content_type, "application/json") == 0;
+    if (!is_json && strncmp(req->content_type, "audio/", 6) != 0 &&
+        strcmp(req->content_type, "application/octet-stream") != 0 &&
+        strcmp(req->content_type, "multipart/form-data") != 0)
+        return request_error(req, 415, "unsupported_media_type",
+                             "Send the answer as audio (audio/wav, or multipart with the field "
+                             "\"audio\") or as application/json {\"text\"}.");
+    if ((rc = interviews_load(req, &body, &gen)) != 0)
+        return rc;
+    current = interviews_current(body);
+    if (strcmp(jsonx_string(body, "status") ?: "", "active") != 0)
+        return conflict(req, "This interview is finished.");
+    if (current == 0)
+        return conflict(req, "Every question has an answer; finish the interview.");
+    if (asked != NULL && strcmp(asked, arena_printf(req->arena, "%lld", (long long)current)) != 0)
+        return conflict(req, "That question already has an answer.");
+
+    source = is_json ? "text" : "audio";
+    rc = is_json ? typed(req, &text) : transcribe(req, jsonx_string(body, "language"), &text);
+    if (rc != 0)
+        return rc;
+
+    now = clock_wall_ms();
+    json_array_foreach(json_object_get(body, "questions"), i, q) {
+        if (json_integer_value(json_object_get(q, "n")) == current)
+            json_object_set_new(q, "answer", json_pack("{s:s, s:s, s:I}", "text", text,
+                                                       "source", source, "answeredAt",
+                                                       (json_int_t)now));
+    }
+    count = json_integer_value(json_object_get(body, "questionCount"));
+    if (current < count) {
+        if ((rc = interviews_ask(req, body, current + 1, &next)) != 0)
+            return rc;
+        interviews_add_question(body, current + 1, next, clock_wall_ms());
+    }
+    json_object_set_new(body, "updatedAt", json_integer(clock_wall_ms()));
+    rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), gen, body);
+    if (rc == INTERVIEWS_CONFLICT)
+        return conflict(req, "That question already has an answer.");
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    return request_json(req, 201, interviews_view(request_param(req, "id"), gen + 1, body));
+}

@@ -1,0 +1,75 @@
+/*
+ * interviews.c - interviews as listed chains (see interviews.h).
+ */
+#include "store/interviews.h"
+
+#include "svc/db.h"
+
+/* How many questions have an answer. */
+static json_int_t answered(json_t *body)
+{
+    json_t *q;
+    size_t i;
+    json_int_t n = 0;
+
+    json_array_foreach(json_object_get(body, "questions"), i, q)
+        n += json_object_get(q, "answer") != NULL;
+    return n;
+}
+
+static json_t *summarize(json_t *body)
+{
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:I, s:O, s:O}",
+                     "role", json_object_get(body, "role"),
+                     "level", json_object_get(body, "level"),
+                     "language", json_object_get(body, "language"),
+                     "status", json_object_get(body, "status"),
+                     "questionCount", json_object_get(body, "questionCount"),
+                     "answered", answered(body),
+                     "createdAt", json_object_get(body, "createdAt"),
+                     "updatedAt", json_object_get(body, "updatedAt"));
+}
+
+static const struct listed_kind kind = {
+    .coll = "interviews",
+    .sort_key = "createdAt",
+    .fault = "interview",
+    .summarize = summarize,
+};
+
+int interviews_get(struct db *db, const char *user_id, const char *id, json_t **body,
+                   int64_t *gen)
+{
+    return listed_load(&kind, db, user_id, id, body, gen);
+}
+
+int interviews_create(struct db *db, const char *user_id, json_t *body,
+                      char id_out[INTERVIEWS_ID_LEN + 1])
+{
+    return listed_create(&kind, db, user_id, body, id_out);
+}
+
+int interviews_commit(struct db *db, const char *user_id, const char *id, int64_t gen,
+                      json_t *body)
+{
+    return listed_commit(&kind, db, user_id, id, gen, body);
+}
+
+int interviews_remove(struct db *db, const char *user_id, const char *id, bool *found)
+{
+    return listed_remove(&kind, db, user_id, id, found);
+}
+
+int interviews_page(struct db *db, const char *user_id, size_t limit,
+                    const struct listed_cursor *after, json_t **items, bool *more,
+                    struct listed_cursor *next)
+{
+    return listed_page(&kind, db, user_id, limit, after, items, more, next);
+}
+
+int interviews_erase_user(struct db *db, const char *user_id, int64_t *count)
+{
+    int64_t none = 0;
+
+    return listed_erase_user(&kind, db, user_id, count, &none);
+}

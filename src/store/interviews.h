@@ -1,0 +1,57 @@
+/*
+ * interviews.h - the interviews collection: mock interviews and their
+ * transcripts and reports.
+ *
+ * An interview is a listed chain (listed.h) keyed by 24 random hex
+ * characters; its body is
+ *   {userId, role, level, jobDescription?, resumeId?, language,
+ *    questionCount, status: "active" | "completed",
+ *    questions: [{n, text, askedAt, answer?: {text, source, answeredAt,
+ *                 audioMs?}}],
+ *    report?, createdAt, updatedAt, completedAt?}      (times in ms)
+ * Every answer and the report is a commit of the next version, so two
+ * answers to one question, or two finishes, cannot both be stored: the
+ * second gets INTERVIEWS_CONFLICT.  Transcripts are text: audio is never
+ * stored.  Functions return a DB_ status or a code named here.
+ */
+#ifndef JT_INTERVIEWS_H
+#define JT_INTERVIEWS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/listed.h"
+
+struct db;
+
+#define INTERVIEWS_ID_LEN LISTED_ID_LEN
+#define INTERVIEWS_CONFLICT LISTED_CONFLICT
+
+/* user_id's interview id: *body new reference (NULL when there is none or
+ * it is someone else's) at version *gen. */
+int interviews_get(struct db *db, const char *user_id, const char *id, json_t **body,
+                   int64_t *gen);
+
+/* Store body (borrowed) as a new interview of user_id; id_out its id. */
+int interviews_create(struct db *db, const char *user_id, json_t *body,
+                      char id_out[INTERVIEWS_ID_LEN + 1]);
+
+/* Store body as the version after gen: DB_OK or INTERVIEWS_CONFLICT. */
+int interviews_commit(struct db *db, const char *user_id, const char *id, int64_t gen,
+                      json_t *body);
+
+/* Delete user_id's interview id; *found = false when there is none. */
+int interviews_remove(struct db *db, const char *user_id, const char *id, bool *found);
+
+/* One page of user_id's interviews, newest first: *items a new reference
+ * to [{id, version, role, level, language, status, questionCount,
+ * answered, createdAt, updatedAt}] (times in ms). */
+int interviews_page(struct db *db, const char *user_id, size_t limit,
+                    const struct listed_cursor *after, json_t **items, bool *more,
+                    struct listed_cursor *next);
+
+/* Erase every interview of user_id; adds to *count. */
+int interviews_erase_user(struct db *db, const char *user_id, int64_t *count);
+
+#endif
