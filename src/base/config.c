@@ -76,6 +76,71 @@ bool config_is_admin(const char *id)
     return text_list_contains(config.admin_user_ids, id);
 }
 
+/* Is s made only of characters in allowed (and not empty)? */
+static bool is_made_of(const char *s, const char *allowed)
+{
+    return *s != '\0' && strspn(s, allowed) == strlen(s);
+}
+
+/* The speech service.  The model names and rates are the ones the API
+ * documents (docs/external-apis.md section 2); anything else would only
+ * fail later, on a user's request, as a 400 from Sarvam. */
+static int load_sarvam(char *err, size_t errlen)
+{
+    static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+    static const char model_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789:._-";
+    static const long v2_rates[] = {8000, 16000, 22050, 24000};
+    static const long v3_rates[] = {8000, 16000, 22050, 24000, 32000, 44100, 48000};
+    const long *rates;
+    size_t nrates;
+    bool rate_ok = false;
+
+    config.sarvam_api_key = env_or("SARVAM_API_KEY", NULL);
+    config.sarvam_base_url = env_or("SARVAM_BASE_URL", "https://api.sarvam.ai");
+    config.sarvam_stt_model = env_or("SARVAM_STT_MODEL", "saarika:v2.5");
+    config.sarvam_tts_model = env_or("SARVAM_TTS_MODEL", "bulbul:v2");
+    if (strncmp(config.sarvam_base_url, "https://", 8) != 0 &&
+        strncmp(config.sarvam_base_url, "http://", 7) != 0) {
+        snprintf(err, errlen, "SARVAM_BASE_URL must start with https:// (or http://)");
+        return -1;
+    }
+    if (!is_made_of(config.sarvam_stt_model, model_chars)) {
+        snprintf(err, errlen, "SARVAM_STT_MODEL must be a model name such as saarika:v2.5");
+        return -1;
+    }
+    if (strcmp(config.sarvam_tts_model, "bulbul:v2") == 0) {
+        rates = v2_rates;
+        nrates = sizeof(v2_rates) / sizeof(v2_rates[0]);
+    } else if (strcmp(config.sarvam_tts_model, "bulbul:v3") == 0) {
+        rates = v3_rates;
+        nrates = sizeof(v3_rates) / sizeof(v3_rates[0]);
+    } else {
+        /* the text limit per request depends on the model: only known ones */
+        snprintf(err, errlen, "SARVAM_TTS_MODEL must be bulbul:v2 or bulbul:v3");
+        return -1;
+    }
+    /* each model's own default voice: anushka is v2 only, shubh v3 only */
+    config.sarvam_tts_speaker = env_or("SARVAM_TTS_SPEAKER", rates == v2_rates ? "anushka"
+                                                                               : "shubh");
+    if (!is_made_of(config.sarvam_tts_speaker, lower)) {
+        snprintf(err, errlen, "SARVAM_TTS_SPEAKER must be a lowercase speaker name "
+                              "such as anushka");
+        return -1;
+    }
+    if (env_long("SARVAM_TTS_SAMPLE_RATE", 22050, 8000, 48000, &config.sarvam_tts_sample_rate,
+                 err, errlen) < 0)
+        return -1;
+    for (size_t i = 0; i < nrates; i++)
+        rate_ok = rate_ok || rates[i] == config.sarvam_tts_sample_rate;
+    if (!rate_ok) {
+        snprintf(err, errlen, "SARVAM_TTS_SAMPLE_RATE must be 8000, 16000, 22050 or 24000 "
+                              "(bulbul:v3 also 32000, 44100, 48000)");
+        return -1;
+    }
+    return env_long("SARVAM_TIMEOUT_MS", 30000, 100, 600000, &config.sarvam_timeout_ms,
+                    err, errlen);
+}
+
 int config_load(char *err, size_t errlen)
 {
     const char *env = env_or("JOBTUNE_ENV", "development");
@@ -128,6 +193,8 @@ int config_load(char *err, size_t errlen)
     config.openai_model = env_or("OPENAI_MODEL", "gpt-4o");
     if (env_long("OPENAI_TIMEOUT_MS", 60000, 100, 600000, &config.openai_timeout_ms,
                  err, errlen) < 0)
+        return -1;
+    if (load_sarvam(err, errlen) < 0)
         return -1;
     if (config.production && config.clerk_issuer != NULL &&
         strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0) {

@@ -36,6 +36,14 @@ struct config {
     const char *openai_base_url;          /* OPENAI_BASE_URL, includes /v1 */
     const char *openai_model;             /* OPENAI_MODEL */
     long openai_timeout_ms;               /* OPENAI_TIMEOUT_MS: per attempt */
+    /* speech AI (Sarvam); the key NULL = unset, the rest have defaults */
+    const char *sarvam_api_key;           /* SARVAM_API_KEY */
+    const char *sarvam_base_url;          /* SARVAM_BASE_URL, no /v1 */
+    const char *sarvam_stt_model;         /* SARVAM_STT_MODEL */
+    const char *sarvam_tts_model;         /* SARVAM_TTS_MODEL: bulbul:v2 or bulbul:v3 */
+    const char *sarvam_tts_speaker;       /* SARVAM_TTS_SPEAKER */
+    long sarvam_tts_sample_rate;          /* SARVAM_TTS_SAMPLE_RATE, Hz */
+    long sarvam_timeout_ms;               /* SARVAM_TIMEOUT_MS: per attempt */
     const char *fault;                    /* JOBTUNE_FAULT: development only */
 };
 

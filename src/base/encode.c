@@ -1,6 +1,6 @@
 /*
  * encode.c - hex, base64url (OpenSSL's block coder, alphabet swapped),
- * random hex and HMAC-SHA256.
+ * standard base64 decoding, random hex and HMAC-SHA256.
  */
 #include "base/encode.h"
 #include "base/mem.h"
@@ -113,4 +113,32 @@ done:
     free(std);
     free(plain);
     return ok;
+}
+
+bool encode_b64_decode(const char *text, size_t n, unsigned char *out, size_t size, size_t *len)
+{
+    size_t pad = 0;
+    int got;
+
+    if (n % 4 != 0 || n > 0x3ffffffc || size < ENCODE_B64_DECODED_SIZE(n))
+        return false;
+    while (pad < 2 && pad < n && text[n - 1 - pad] == '=')
+        pad++;
+    /* EVP_DecodeBlock skips blanks and reads '=' anywhere: check it first */
+    for (size_t i = 0; i < n - pad; i++) {
+        char ch = text[i];
+
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+              (ch >= '0' && ch <= '9') || ch == '+' || ch == '/'))
+            return false;
+    }
+    if (n == 0) {
+        *len = 0;
+        return true;
+    }
+    got = EVP_DecodeBlock(out, (const unsigned char *)text, (int)n);
+    if (got < (int)pad)
+        return false;
+    *len = (size_t)got - pad; /* EVP_DecodeBlock counts padding as zero bytes */
+    return true;
 }

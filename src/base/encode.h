@@ -38,4 +38,17 @@ bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size);
  */
 bool encode_b64url_decode(const char *text, unsigned char *out, size_t size, size_t *len);
 
+/* Room encode_b64_decode() needs for n characters of base64 text. */
+#define ENCODE_B64_DECODED_SIZE(n) (((n) + 3) / 4 * 3)
+
+/*
+ * Decode standard, padded base64 (RFC 4648 section 4: A-Z a-z 0-9 + /,
+ * length a multiple of 4) of text[n] into out (size bytes, at least
+ * ENCODE_B64_DECODED_SIZE(n)); *len = the bytes written.  False for a
+ * character outside the alphabet, a misplaced '=', a length that is not a
+ * multiple of 4, or too small an out.  Writes straight into out (no copy
+ * of the decoded bytes elsewhere), so a caller wiping out wipes them all.
+ */
+bool encode_b64_decode(const char *text, size_t n, unsigned char *out, size_t size, size_t *len);
+
 #endif

@@ -34,6 +34,7 @@
 #include "svc/db.h"
 #include "svc/geo.h"
 #include "svc/openai.h"
+#include "svc/sarvam.h"
 #include "svc/services.h"
 
 static volatile sig_atomic_t quit_requested;
@@ -188,8 +189,9 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
         log_warn("%s; this worker runs without it", err);
     svc.clerk = clerk_new();
     svc.openai = openai_new();
+    svc.sarvam = sarvam_new();
     arena = arena_new(16 * 1024);
-    if (svc.clerk == NULL || svc.openai == NULL || arena == NULL || FCGX_Init() != 0 ||
+    if (svc.clerk == NULL || svc.openai == NULL || svc.sarvam == NULL || arena == NULL || FCGX_Init() != 0 ||
         FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
         log_error("worker cannot start: FastCGI initialisation failed");
         _exit(WORKER_EXIT_INIT);
@@ -227,6 +229,7 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
     geo_close(svc.geo);
     clerk_free(svc.clerk);
     openai_free(svc.openai);
+    sarvam_free(svc.sarvam);
     db_free(svc.db);
     _exit(0);
 }

@@ -3,7 +3,7 @@
  * into a growing buffer, with a ceiling.
  *
  * Used by the services that call out over HTTP (clerk.c for the JWKS,
- * openai.c for completions).  The ceiling is per caller: a body that would
+ * openai.c for completions, sarvam.c for transcripts and speech).  The ceiling is per caller: a body that would
  * pass it aborts the transfer (curl reports CURLE_WRITE_ERROR) and sets
  * too_big, so a hostile or broken upstream cannot make a worker hold an
  * unbounded answer.
@@ -20,12 +20,17 @@ struct http_body {
     size_t len;   /* bytes in p, without the NUL */
     size_t max;   /* set by the caller before the transfer */
     bool too_big; /* the transfer was aborted at max */
+    bool wipe;    /* set by the caller: the body is private (sarvam.c's
+                     audio and transcripts), so it grows by copy-and-wipe
+                     instead of realloc and is wiped by http_body_free() */
+    size_t cap;   /* bytes allocated at p (kept by the collector) */
 };
 
 /* CURLOPT_WRITEFUNCTION, with CURLOPT_WRITEDATA = a struct http_body. */
 size_t http_body_collect(char *data, size_t size, size_t nmemb, void *userp);
 
-/* Free the buffer and empty b (max is kept, so b can take another body). */
+/* Free the buffer (wiped first when b->wipe) and empty b (max and wipe are
+ * kept, so b can take another body). */
 void http_body_free(struct http_body *b);
 
 #endif

@@ -12,12 +12,14 @@ struct db;
 struct geo;
 struct clerk;
 struct openai;
+struct sarvam;
 
 struct services {
     struct db *db;
     struct geo *geo;       /* NULL: no GeoIP database (GEOIP_DB unset or unusable) */
     struct clerk *clerk;   /* keys, JWKS and verified-token caches */
     struct openai *openai; /* the reused curl handle to the text AI */
+    struct sarvam *sarvam; /* the reused curl handles to the speech AI */
 };
 
 #endif

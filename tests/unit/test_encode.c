@@ -84,7 +84,37 @@ TEST(db_refuses_null_documents)
     db_free(db);
 }
 
+TEST(encode_b64_standard_decode)
+{
+    unsigned char out[16];
+    size_t len = 99;
+
+    /* RFC 4648 section 10 vectors */
+    CHECK(encode_b64_decode("", 0, out, sizeof(out), &len) && len == 0);
+    CHECK(encode_b64_decode("Zg==", 4, out, sizeof(out), &len) && len == 1 && out[0] == 'f');
+    CHECK(encode_b64_decode("Zm8=", 4, out, sizeof(out), &len) && len == 2);
+    CHECK(encode_b64_decode("Zm9vYmFy", 8, out, sizeof(out), &len) && len == 6 &&
+          memcmp(out, "foobar", 6) == 0);
+    CHECK(encode_b64_decode("+/+/", 4, out, sizeof(out), &len) && len == 3 &&
+          out[0] == 0xfb && out[1] == 0xff && out[2] == 0xbf);
+    CHECK(!encode_b64_decode("-_-_", 4, out, sizeof(out), &len)); /* base64url alphabet */
+    CHECK(!encode_b64_decode("Zm9", 3, out, sizeof(out), &len));  /* not a multiple of 4 */
+    CHECK(!encode_b64_decode("Z=9v", 4, out, sizeof(out), &len)); /* '=' inside */
+    CHECK(!encode_b64_decode("Z===", 4, out, sizeof(out), &len)); /* three pads */
+    CHECK(!encode_b64_decode("Zm 9", 4, out, sizeof(out), &len)); /* a blank */
+    CHECK(!encode_b64_decode("Zm9vYmFy", 8, out, 5, &len));       /* does not fit */
+    /* the 44-byte empty WAV of the Sarvam example answer */
+    {
+        const char *wav = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAIlYAAESsAAACABAAZGF0YQAAAAA=";
+        unsigned char buf[64];
+
+        CHECK(encode_b64_decode(wav, strlen(wav), buf, sizeof(buf), &len) && len == 44 &&
+              memcmp(buf, "RIFF", 4) == 0 && memcmp(buf + 8, "WAVE", 4) == 0);
+    }
+}
+
 const struct unit_test encode_tests[] = {
+    {"encode_b64_standard_decode", encode_b64_standard_decode},
     {"encode_hex_and_random", encode_hex_and_random},
     {"encode_hmac_rfc4231", encode_hmac_rfc4231},
     {"encode_b64url_round_trip", encode_b64url_round_trip},

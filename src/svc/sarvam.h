@@ -1,0 +1,110 @@
+/*
+ * sarvam.h - the only Sarvam AI client: speech-to-text and text-to-speech
+ * over libcurl (docs/external-apis.md section 2).
+ *
+ * Configuration (src/base/config.c): SARVAM_API_KEY (unset:
+ * SARVAM_NOT_CONFIGURED), SARVAM_BASE_URL (no /v1; default
+ * https://api.sarvam.ai), SARVAM_STT_MODEL (saarika:v2.5),
+ * SARVAM_TTS_MODEL (bulbul:v2 or bulbul:v3), SARVAM_TTS_SPEAKER (anushka;
+ * shubh for bulbul:v3), SARVAM_TTS_SAMPLE_RATE (22050),
+ * SARVAM_TIMEOUT_MS (per attempt, 30000).
+ *
+ * Requests carry the key in the api-subscription-key header.  Speech to
+ * text: the 16 kHz mono PCM is cut into WAVs of at most 30 s, each POSTed
+ * as multipart/form-data {file (chunk.wav, audio/wav), model,
+ * language_code} to base + "/speech-to-text", at most four at a time
+ * (libcurl multi); the transcripts are joined with one space in the order
+ * of the audio, whatever order the answers come in.  Text to speech: JSON
+ * {text, target_language_code, speaker, model, speech_sample_rate} to base
+ * + "/text-to-speech"; text over the model's limit (bulbul:v2 1500,
+ * bulbul:v3 2500 characters) is cut at sentence ends (. ? ! । ॥ and
+ * newlines; a longer sentence at spaces) into several requests, and every
+ * returned WAV is joined, in order, into one.
+ *
+ * Retries: 429 (but not insufficient_quota_error), 5xx and connection
+ * errors are retried at most twice, after Retry-After seconds when given
+ * and at most 10 s (a longer wait asked for means no retry), else 1 s then
+ * 2 s.  Everything, waits included, ends before JOBTUNE_REQUEST_TIMEOUT.
+ *
+ * Privacy: nothing here logs the key, audio, a transcript or a text; only
+ * HTTP statuses, curl codes, chunk counts and attempt counts.  Buffers of
+ * ours holding audio or transcripts are wiped before they are freed.
+ */
+#ifndef JT_SARVAM_H
+#define JT_SARVAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svc/audio.h"
+
+struct sarvam;
+
+enum sarvam_status {
+    SARVAM_OK = 0,
+    SARVAM_NOT_CONFIGURED = -1, /* SARVAM_API_KEY unset: 503 not_configured */
+    SARVAM_AUTH = -2,           /* 403 (or 401): the key was rejected: 503 */
+    SARVAM_TIMEOUT = -3,        /* no answer in time: 504 */
+    SARVAM_UPSTREAM = -4,       /* 429/5xx after retries, other statuses, no connection: 502 */
+    SARVAM_BAD_REQUEST = -5,    /* 400/422: Sarvam refused what we sent (logged) */
+    SARVAM_BAD_OUTPUT = -6,     /* 200 without the documented JSON, or audio we cannot read */
+    SARVAM_FAILED = -7,         /* our side: empty input or encoding failed (logged) */
+};
+
+/* Per process, after fork (holds the reused curl handles).  NULL only
+ * when libcurl cannot start. */
+struct sarvam *sarvam_new(void);
+void sarvam_free(struct sarvam *s);
+
+/* Is SARVAM_API_KEY set? */
+bool sarvam_is_configured(void);
+
+/*
+ * The transcript of pcm (borrowed, 16 kHz mono from audio_decode(); any
+ * length -- the caller bounds it) in language_code (BCP-47 such as
+ * "hi-IN", or "unknown" to detect).  SARVAM_OK: *out_text is a new
+ * NUL-terminated UTF-8 string, "" when nothing was said: sarvam_text_free().
+ * Otherwise *out_text is NULL.  started_ms (clock_mono_ms() when the HTTP
+ * request began, 0 = now) anchors the deadline.
+ */
+int sarvam_transcribe(struct sarvam *s, const struct audio_pcm *pcm, const char *language_code,
+                      uint64_t started_ms, char **out_text);
+
+/* Wipe and free a transcript.  NULL is fine. */
+void sarvam_text_free(char *text);
+
+/*
+ * text (borrowed, UTF-8, not empty) spoken in language_code ("en-IN",
+ * "hi-IN", ...) by SARVAM_TTS_SPEAKER as one WAV at
+ * SARVAM_TTS_SAMPLE_RATE in *out_wav: audio_buf_free().  On any other
+ * status *out_wav is empty.
+ */
+int sarvam_speak(struct sarvam *s, const char *text, const char *language_code,
+                 uint64_t started_ms, struct audio_buf *out_wav);
+
+/* ---- pure parts, public for the unit tests ---------------------------------- */
+
+/* Characters one text-to-speech request may carry for model (1500 for
+ * bulbul:v2 and unknown models, 2500 for bulbul:v3). */
+size_t sarvam_tts_char_limit(const char *model);
+
+/* Characters (not bytes) of UTF-8 s[0..n). */
+size_t sarvam_utf8_chars(const char *s, size_t n);
+
+/*
+ * text cut into pieces of at most limit (> 0) UTF-8 characters: at the last
+ * sentence end that fits, else the last space, else at a character
+ * boundary; pieces are trimmed of surrounding blanks and empty ones
+ * dropped.  Returns the count; *out_pieces is a new array of new strings
+ * (NULL for 0 pieces): sarvam_pieces_free().
+ */
+size_t sarvam_split_text(const char *text, size_t limit, char ***out_pieces);
+void sarvam_pieces_free(char **pieces, size_t n);
+
+/* The wait before retry number `retry` (1 or 2) in ms, or -1 for "do not
+ * retry": Retry-After in seconds (NULL when absent) when at most 10 s, else
+ * 1 s doubling. */
+long sarvam_retry_delay_ms(const char *retry_after, int retry);
+
+#endif
