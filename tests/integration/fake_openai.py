@@ -1,4 +1,5 @@
-"""A stand-in for OpenAI's Chat Completions API, for the tailoring tests, on a
+"""A stand-in for OpenAI's Chat Completions API, for the tailoring and
+interview tests (the answer follows the request's json_schema name), on a
 free loopback port, served from a background thread.
 
     ai = FakeOpenAI(api_key="sk-test-...", model="gpt-4o").start()
@@ -42,6 +43,7 @@ MODES = (
     "fabricate",           # 200, adds a year and a skill the resume does not have
     "bad-json",            # 200, content that is not JSON
     "bad-index",           # 200, a work index that does not exist
+    "bad-score",           # 200, an interview report scored out of range
 )
 
 REFUSAL = "I'm sorry, I can't help with that request."
@@ -178,6 +180,51 @@ class FakeOpenAI(FakeServer):
             "atsScore": {"score": 72, "reasons": ["Most required skills are present."]},
         }
 
+    @staticmethod
+    def schema_name(body):
+        return ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+
+    def question(self, body):
+        """The next interview question: it quotes the last answer, so a test
+        can see that the follow-up had the transcript in view."""
+        data = self.user_input(body)
+        n = data.get("questionNumber")
+        said = [t.get("answer") for t in data.get("transcript") or [] if t.get("answer")]
+        if said:
+            words = " ".join(said[-1].split()[:6])
+            text = f"Q{n} for {data.get('role')}: you said \"{words}\" - what was the result?"
+        else:
+            text = f"Q{n} for {data.get('role')}: tell me about a project you are proud of."
+        return {"question": text}
+
+    def report(self, body):
+        data = self.user_input(body)
+        questions = data.get("transcript") or []
+        return {
+            "overallScore": 68,
+            "rubric": {"communication": 7, "relevance": 6, "structure": 5, "depth": 6,
+                       "confidence": 8},
+            "questions": [{"n": q.get("n"),
+                           "wentWell": "Clear and concrete." if q.get("answer") else "",
+                           "toImprove": "Quantify the result." if q.get("answer")
+                           else "This question was not answered.",
+                           "strongerAnswer": ["Situation", "Task", "Action", "Result"]}
+                          for q in questions],
+            "strengths": ["Clarity", "Ownership", "Pace"],
+            "improvements": ["Use STAR", "Give numbers", "Close with the result"],
+        }
+
+    def output(self, body, fabricate=False, bad_index=False):
+        name = self.schema_name(body)
+        if name == "interview_question":
+            return self.question(body)
+        if name == "interview_feedback":
+            out = self.report(body)
+            if self.mode == "bad-score":
+                out["overallScore"] = 140
+            return out
+        return self.tailoring(body, fabricate=fabricate, bad_index=bad_index)
+
     def completion(self, content=None, refusal=None, finish="stop"):
         return {
             "id": "chatcmpl-" + secrets.token_hex(12),
@@ -224,12 +271,11 @@ class FakeOpenAI(FakeServer):
         if mode == "refusal":
             return 200, {}, self.completion(refusal=REFUSAL)
         if mode == "length":
-            text = json.dumps(self.tailoring(body))
+            text = json.dumps(self.output(body))
             return 200, {}, self.completion(content=text[: len(text) // 2], finish="length")
         if mode == "bad-json":
             return 200, {}, self.completion(content="Here is your tailored resume: {summary")
-        output = self.tailoring(body, fabricate=mode == "fabricate",
-                                bad_index=mode == "bad-index")
+        output = self.output(body, fabricate=mode == "fabricate", bad_index=mode == "bad-index")
         return 200, {}, self.completion(content=json.dumps(output))
 
 
