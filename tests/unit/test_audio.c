@@ -154,6 +154,27 @@ TEST(audio_resamples_and_mixes_down)
     free(s);
 }
 
+TEST(audio_reads_opus_and_mp3)
+{
+    int16_t *s = tone(48000, 1, 48000);
+    struct audio_buf wav;
+    struct audio_pcm pcm;
+
+    /* Ogg Opus, 1 s at 48 kHz */
+    make_audio(SF_FORMAT_OGG | SF_FORMAT_OPUS, 48000, 1, s, 48000, &wav);
+    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK(pcm.frames >= 16000 - 400 && pcm.frames <= 16000 + 400); /* codec padding */
+    audio_pcm_free(&pcm);
+    free(wav.p);
+    /* MP3 (Debian's libsndfile reads it with mpg123, writes it with LAME) */
+    make_audio(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III, 48000, 1, s, 48000, &wav);
+    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK(pcm.frames >= 16000 - 1200 && pcm.frames <= 16000 + 1200); /* encoder delay */
+    audio_pcm_free(&pcm);
+    free(wav.p);
+    free(s);
+}
+
 TEST(audio_70s_cuts_into_three_chunks)
 {
     size_t frames = 16000 * 70, total = 0, n = 0;
@@ -274,6 +295,7 @@ TEST(audio_join_wavs)
 const struct unit_test audio_tests[] = {
     {"audio_passthrough_is_sample_exact", audio_passthrough_is_sample_exact},
     {"audio_resamples_and_mixes_down", audio_resamples_and_mixes_down},
+    {"audio_reads_opus_and_mp3", audio_reads_opus_and_mp3},
     {"audio_70s_cuts_into_three_chunks", audio_70s_cuts_into_three_chunks},
     {"audio_limits_and_garbage", audio_limits_and_garbage},
     {"audio_join_wavs", audio_join_wavs},
