@@ -185,7 +185,7 @@ class FakeSarvam(FakeServer):
             name = part.get_param("name", header="content-disposition")
             data = part.get_payload(decode=True) or b""
             if name == "file":
-                wav = data
+                wav = record["wav"] = data
                 record["filename"] = part.get_filename()
                 record["file_type"] = part.get_content_type()
             elif name in fields:

@@ -235,7 +235,7 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
         self.assertEqual(iv["language"], "hi-IN")
         r = self.answer_audio(self.alice, iv["id"], tone_wav(2, first_samples={0: 9}))
         self.assertEqual(r.status, 201, r.text)
-        self.assertEqual(self.sv.requests[-1]["language_code"], "hi-IN")
+        self.assertEqual(self.sv.requests[-1]["fields"]["language_code"], "hi-IN")
 
     # ---- spoken answers --------------------------------------------------------------------
     def test_spoken_answers_in_wav_flac_ogg_and_multipart(self):
@@ -256,8 +256,7 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
         self.assertEqual([q for q in r.json()["questions"] if q["answer"]][-1]["answer"]["text"],
                          "5000ms:7")
         # a 16 kHz mono 16-bit WAV reaches Sarvam sample for sample
-        sent = self.sv.requests[-1]["file"]
-        self.assertEqual(sent[44:], wav[44:])
+        self.assertEqual(self.sv.requests[-1]["wav"][44:], wav[44:])
 
     def test_speech_made_by_espeak(self):
         iv = self.start_interview(self.alice)
@@ -338,7 +337,7 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
         with wave.open(io.BytesIO(r.body)) as w:
             self.assertEqual((w.getnchannels(), w.getframerate()), (1, 22050))
             self.assertGreater(w.getnframes(), 0)
-        tts = self.sv.requests[-1]
+        tts = self.sv.requests[-1]["json"]
         self.assertEqual((tts["target_language_code"], tts["text"]),
                          ("ta-IN", iv["questions"][0]["text"]))
         self.assertEqual(self.call("GET", f"{IV}/{iv['id']}/questions/2/audio",
