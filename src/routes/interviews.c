@@ -162,9 +162,8 @@ int interviews_ask(struct request *req, json_t *body, json_int_t n, const char *
     struct arena *a = req->arena;
     struct minimise_pii pii = {.n = 0};
     char refusal[REFUSAL_MAX];
-    json_t *transcript = json_array(), *q, *input, *messages, *schema, *out = NULL;
+    json_t *transcript = json_array(), *q, *input, *out = NULL;
     const char *jd = jsonx_string(body, "jobDescription"), *question;
-    char *user;
     size_t i;
     int rc;
 
@@ -187,14 +186,8 @@ int interviews_ask(struct request *req, json_t *body, json_int_t n, const char *
             said ? minimise_text(a, &pii, said) : NULL));
     }
     json_object_set_new(input, "transcript", transcript);
-    user = json_dumps(input, JSON_COMPACT);
-    json_decref(input);
-    messages = jsonx_own(a, json_pack("[{s:s, s:s}, {s:s, s:s}]", "role", "system", "content",
-                                      question_prompt, "role", "user", "content", user));
-    free(user);
-    schema = jsonx_own(a, json_loads(question_schema, 0, NULL));
-    rc = openai_chat_json(req->svc->openai, messages, "interview_question", schema, &out,
-                          refusal, sizeof(refusal), req->started_ms);
+    rc = openai_ask(req->svc->openai, question_prompt, jsonx_own(a, input), "interview_question",
+                    question_schema, &out, refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)
         return interviews_ai_failure(req, rc, refusal);
     jsonx_own(a, out);

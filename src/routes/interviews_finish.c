@@ -123,11 +123,10 @@ int interviews_finish_route(struct request *req)
     struct arena *a = req->arena;
     struct minimise_pii pii = {.n = 0};
     char refusal[REFUSAL_MAX];
-    json_t *body, *transcript = json_array(), *q, *input, *messages, *schema, *report = NULL;
+    json_t *body, *transcript = json_array(), *q, *input, *report = NULL;
     json_t *resume = NULL;
     const char *rid, *jd;
     int64_t gen, now;
-    char *user;
     size_t i;
     int rc;
 
@@ -165,14 +164,8 @@ int interviews_finish_route(struct request *req)
                       "level", json_object_get(body, "level"), "jobDescription",
                       jd ? minimise_text(a, &pii, jd) : NULL, "language",
                       json_object_get(body, "language"), "transcript", transcript);
-    user = json_dumps(input, JSON_COMPACT);
-    json_decref(input);
-    messages = jsonx_own(a, json_pack("[{s:s, s:s}, {s:s, s:s}]", "role", "system", "content",
-                                      report_prompt, "role", "user", "content", user));
-    free(user);
-    schema = jsonx_own(a, json_loads(report_schema, 0, NULL));
-    rc = openai_chat_json(req->svc->openai, messages, "interview_feedback", schema, &report,
-                          refusal, sizeof(refusal), req->started_ms);
+    rc = openai_ask(req->svc->openai, report_prompt, jsonx_own(a, input), "interview_feedback",
+                    report_schema, &report, refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)
         return interviews_ai_failure(req, rc, refusal);
     jsonx_own(a, report);

@@ -307,9 +307,8 @@ int tailor_create(struct request *req)
     struct arena *a = req->arena;
     struct minimise_pii pii = {.n = 0};
     char refusal[REFUSAL_MAX], id[25], iso[40];
-    json_t *doc, *resume, *copy, *input, *messages, *schema, *out = NULL, *flags, *tailoring;
+    json_t *doc, *resume, *copy, *input, *out = NULL, *flags, *tailoring;
     const char *jd;
-    char *text;
     int64_t now;
     int status = 0, rc;
 
@@ -323,20 +322,10 @@ int tailor_create(struct request *req)
     if ((copy = minimise_resume(a, resume, &pii)) == NULL)
         return 500;
     /* the user message is the JSON text of {jobDescription, resume} */
-    input = json_pack("{s:s, s:O}", "jobDescription", minimise_text(a, &pii, jd), "resume", copy);
-    text = input ? json_dumps(input, JSON_COMPACT) : NULL;
-    json_decref(input);
-    messages = jsonx_own(a, text ? json_pack("[{s:s, s:s}, {s:s, s:s}]", "role", "system",
-                                             "content", system_prompt, "role", "user",
-                                             "content", text)
-                                 : NULL);
-    free(text);
-    schema = jsonx_own(a, json_loads(output_schema, 0, NULL));
-    if (messages == NULL || schema == NULL)
-        return 500;
-
-    rc = openai_chat_json(req->svc->openai, messages, "resume_tailoring", schema, &out,
-                          refusal, sizeof(refusal), req->started_ms);
+    input = jsonx_own(a, json_pack("{s:s, s:O}", "jobDescription", minimise_text(a, &pii, jd),
+                                   "resume", copy));
+    rc = openai_ask(req->svc->openai, system_prompt, input, "resume_tailoring", output_schema,
+                    &out, refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)
         return routes_ai_failure(req, rc, refusal, "Resume tailoring");
     jsonx_own(a, out);

@@ -11,6 +11,7 @@
 #ifndef JT_HTTP_BODY_H
 #define JT_HTTP_BODY_H
 
+#include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -32,5 +33,9 @@ size_t http_body_collect(char *data, size_t size, size_t nmemb, void *userp);
 /* Free the buffer (wiped first when b->wipe) and empty b (max and wipe are
  * kept, so b can take another body). */
 void http_body_free(struct http_body *b);
+
+/* Worth another attempt: the connection failed before an answer came
+ * (no host, refused, reset, nothing or half an answer received). */
+bool http_body_connection_failed(CURLcode rc);
 
 #endif

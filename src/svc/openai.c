@@ -332,25 +332,6 @@ static CURLcode perform(struct openai *o, const char *url, const char *payload,
     return rc;
 }
 
-/* Worth another attempt: the connection failed before an answer came. */
-static bool is_connection_error(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Copy s into out (outlen > 0), cut at a UTF-8 character boundary. */
 static void copy_text(char *out, size_t outlen, const char *s)
 {
@@ -491,7 +472,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
         } else if (crc != CURLE_OK) {
             log_warn("OpenAI request failed (curl %d, attempt %d)", (int)crc, attempt);
             rc = OPENAI_UPSTREAM;
-            retry = is_connection_error(crc) && !r.body.too_big;
+            retry = http_body_connection_failed(crc) && !r.body.too_big;
         } else if (status == 200) {
             rc = read_completion(&r, schema, out_parsed, refusal, refusal_len);
             if (attempt > 1)
@@ -534,5 +515,29 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
     }
     free(payload);
     free(url);
+    return rc;
+}
+
+int openai_ask(struct openai *o, const char *system, json_t *data, const char *schema_name,
+               const char *schema_text, json_t **out_parsed, char *refusal, size_t refusal_len,
+               uint64_t started_ms)
+{
+    char *user = json_dumps(data, JSON_COMPACT);
+    json_t *messages = json_pack("[{s:s, s:s}, {s:s, s:s}]", "role", "system", "content",
+                                 system, "role", "user", "content", user);
+    json_t *schema = json_loads(schema_text, 0, NULL);
+    int rc = OPENAI_BAD_OUTPUT;
+
+    *out_parsed = NULL;
+    if (refusal_len > 0)
+        refusal[0] = '\0';
+    if (messages != NULL && schema != NULL)
+        rc = openai_chat_json(o, messages, schema_name, schema, out_parsed, refusal,
+                              refusal_len, started_ms);
+    else
+        log_error("openai: the %s prompt or its schema could not be built", schema_name);
+    free(user);
+    json_decref(messages);
+    json_decref(schema);
     return rc;
 }

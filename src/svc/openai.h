@@ -64,6 +64,17 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
                      json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len,
                      uint64_t started_ms);
 
+/*
+ * The common shape of every prompt of ours: a system message, and one
+ * user message that is the JSON text of `data` (borrowed: the data the
+ * model works on, declared as data in the system message), answered
+ * through the strict json_schema given as text.  Otherwise as
+ * openai_chat_json().
+ */
+int openai_ask(struct openai *o, const char *system, json_t *data, const char *schema_name,
+               const char *schema_text, json_t **out_parsed, char *refusal, size_t refusal_len,
+               uint64_t started_ms);
+
 /* Does value match schema?  The strict-mode subset: type (a name or an
  * array of names), properties, required, additionalProperties:false,
  * items, enum.  Both borrowed. */

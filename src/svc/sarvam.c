@@ -401,25 +401,6 @@ static void end_transfer(struct sarvam *s, struct job *j)
     j->slot = -1;
 }
 
-/* Worth another attempt: the connection failed before an answer came. */
-static bool is_connection_error(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* ---- answers ------------------------------------------------------------------------ */
 
 static int read_stt(struct job *j)
@@ -498,7 +479,7 @@ static int finish_attempt(struct sarvam *s, enum kind kind, struct job *j, CURLc
     } else if (crc != CURLE_OK) {
         log_warn("Sarvam %s request failed (curl %d, attempt %d)", what, (int)crc, j->attempts);
         rc = SARVAM_UPSTREAM;
-        retry = is_connection_error(crc) && !j->body.too_big;
+        retry = http_body_connection_failed(crc) && !j->body.too_big;
     } else if (status == 200) {
         rc = kind == KIND_STT ? read_stt(j) : read_tts(j);
         if (rc == SARVAM_OK)
