@@ -4,7 +4,8 @@
  * Wall time (milliseconds since the epoch) is what gets stored and shown:
  * createdAt, due dates, token expiry.  Monotonic time measures durations
  * and deadlines (timeouts, the scoreboard, health's cache), and never
- * jumps when the wall clock is set.
+ * jumps when the wall clock is set.  In development, JOBTUNE_CLOCK_FILE
+ * moves the wall clock for the tests (due dates, leases, retention).
  */
 #ifndef JT_CLOCK_H
 #define JT_CLOCK_H

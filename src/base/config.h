@@ -45,6 +45,7 @@ struct config {
     long sarvam_tts_sample_rate;          /* SARVAM_TTS_SAMPLE_RATE, Hz */
     long sarvam_timeout_ms;               /* SARVAM_TIMEOUT_MS: per attempt */
     const char *fault;                    /* JOBTUNE_FAULT: development only */
+    const char *clock_file;               /* JOBTUNE_CLOCK_FILE: development only */
 };
 
 extern struct config config;
