@@ -174,6 +174,9 @@ int config_load(char *err, size_t errlen)
     if (env_long("JOBTUNE_REQUEST_TIMEOUT", 60, 1, 86400, &n, err, errlen) < 0)
         return -1;
     config.request_timeout = (int)n;
+    if (env_long("JOBTUNE_SCHEDULER_PERIOD", 60, 1, 86400, &n, err, errlen) < 0)
+        return -1;
+    config.scheduler_period = (int)n;
     config.mongodb_uri = env_or("MONGODB_URI", "mongodb://127.0.0.1:27017");
     config.db_name = env_or("JOBTUNE_DB", "jobtune");
     config.schema_dir = env_or("JOBTUNE_SCHEMA_DIR", JT_SCHEMA_DIR);

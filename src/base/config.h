@@ -17,6 +17,7 @@ struct config {
     int workers;                /* JOBTUNE_WORKERS */
     long max_requests;          /* JOBTUNE_MAX_REQUESTS, 0 = never */
     int request_timeout;        /* JOBTUNE_REQUEST_TIMEOUT, seconds */
+    int scheduler_period;       /* JOBTUNE_SCHEDULER_PERIOD, seconds per job slot */
     const char *mongodb_uri;    /* MONGODB_URI */
     const char *db_name;        /* JOBTUNE_DB */
     const char *schema_dir;     /* JOBTUNE_SCHEMA_DIR: the sql/ files */

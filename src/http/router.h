@@ -20,6 +20,8 @@ enum route_auth {
     AUTH_PUBLIC, /* anyone */
     AUTH_USER,   /* a verified session */
     AUTH_STAFF,  /* a verified session of JOBTUNE_ADMIN_USER_IDS */
+    AUTH_ERASURE, /* a verified session, also of an account whose erasure is
+                     under way (so DELETE /api/me can be retried to finish) */
 };
 
 enum route_body {

@@ -22,6 +22,9 @@
  * The schema (sql/) is applied by a short-lived child before the first
  * workers start; if the database is not up yet the workers start anyway
  * (answering 503) and the master retries the migration every few seconds.
+ * Once it is applied, one scheduler child (proc/scheduler.c) runs the
+ * background jobs; it is restarted 1 s after it dies, stopped with the
+ * workers, and never holds the listening socket.
  */
 #include "proc/master.h"
 
@@ -45,6 +48,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "proc/migrate.h"
+#include "proc/scheduler.h"
 #include "proc/scoreboard.h"
 #include "proc/worker.h"
 
@@ -53,7 +57,7 @@
 #define STOP_GRACE_MS 2000
 #define TICK_MS 250 /* the loop's longest sleep: the timeout check's resolution */
 
-enum child_kind { CHILD_FREE, CHILD_WORKER, CHILD_MIGRATE };
+enum child_kind { CHILD_FREE, CHILD_WORKER, CHILD_MIGRATE, CHILD_SCHEDULER };
 
 struct child {
     enum child_kind kind;
@@ -78,6 +82,7 @@ static bool stop_escalated;
 static uint64_t crash_times[64];
 static size_t crash_next;
 static uint64_t respawn_not_before_ms;
+static uint64_t scheduler_not_before_ms;
 static uint64_t backoff_ms;
 static int init_failures; /* consecutive workers that could not initialise */
 
@@ -178,6 +183,13 @@ static void signal_workers(int sig, bool retiring_only)
             kill(children[i].pid, sig);
 }
 
+static void signal_scheduler(int sig)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_SCHEDULER)
+            kill(children[i].pid, sig);
+}
+
 static void signal_migration(int sig)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
@@ -259,6 +271,33 @@ static void spawn_migration(int listen_fd)
     migrate_started_ms = clock_mono_ms();
 }
 
+/* The scheduler: one per host, started once the schema is applied. */
+static void spawn_scheduler(int listen_fd)
+{
+    pid_t pid;
+    int slot = -1;
+
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_FREE) {
+            slot = i;
+            break;
+        }
+    if (slot < 0)
+        return;
+    pid = fork();
+    if (pid < 0) {
+        log_error("fork: %s", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        log_forked();
+        close(listen_fd);
+        unblock_in_child();
+        scheduler_main();
+    }
+    children[slot] = (struct child){.kind = CHILD_SCHEDULER, .pid = pid};
+}
+
 static bool crash_guard_trips(uint64_t now)
 {
     size_t n = 0, limit = (size_t)config.workers * 3;
@@ -278,6 +317,19 @@ static void on_exit_of(struct child *c, int index, int status)
     uint64_t now = clock_mono_ms();
     bool busy = scoreboard_busy_since(s) != 0;
 
+    if (c->kind == CHILD_SCHEDULER) {
+        if (state == RUNNING && WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT) {
+            log_error("the scheduler failed to initialise; retrying in 5 s");
+            scheduler_not_before_ms = now + 5000;
+        } else if (state == RUNNING) {
+            log_error("the scheduler %s %d; restarting it in 1 s",
+                      WIFSIGNALED(status) ? "died on signal" : "exited with status",
+                      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+            scheduler_not_before_ms = now + 1000;
+        }
+        c->kind = CHILD_FREE;
+        return;
+    }
     if (c->kind == CHILD_MIGRATE) {
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 
@@ -381,11 +433,13 @@ static void begin_stop(bool graceful)
         state = STOPPING_GRACEFUL;
         stop_deadline_ms = now + (uint64_t)config.request_timeout * 1000;
         signal_workers(SIGQUIT, false);
+        signal_scheduler(SIGQUIT);
     } else {
         log_info("fast stop");
         state = STOPPING_FAST;
         stop_deadline_ms = now + STOP_GRACE_MS;
         signal_workers(SIGTERM, false);
+        signal_scheduler(SIGTERM);
     }
     stop_escalated = false;
     signal_migration(SIGTERM);
@@ -400,12 +454,14 @@ static void check_stop_deadline(void)
     if (state == STOPPING_GRACEFUL && !stop_escalated) {
         log_warn("graceful stop timed out; terminating workers");
         signal_workers(SIGTERM, false);
+        signal_scheduler(SIGTERM);
         stop_deadline_ms = now + STOP_GRACE_MS;
         stop_escalated = true;
         return;
     }
     log_warn("children did not stop in time; killing them");
     signal_workers(SIGKILL, false);
+    signal_scheduler(SIGKILL);
     signal_migration(SIGKILL);
     stop_deadline_ms = now + STOP_GRACE_MS;
 }
@@ -430,6 +486,8 @@ static void maintain(int listen_fd)
 
     if (!migrated && count(CHILD_MIGRATE, false) == 0 && now >= next_migrate_ms)
         spawn_migration(listen_fd);
+    if (migrated && count(CHILD_SCHEDULER, false) == 0 && now >= scheduler_not_before_ms)
+        spawn_scheduler(listen_fd);
     if (init_failures >= config.workers || now < respawn_not_before_ms)
         return;
     for (; missing > 0; missing--)
@@ -511,7 +569,8 @@ int master_run(int listen_fd)
         }
         check_timeouts();
         if (state != RUNNING) {
-            if (count(CHILD_WORKER, false) == 0 && count(CHILD_MIGRATE, false) == 0)
+            if (count(CHILD_WORKER, false) == 0 && count(CHILD_MIGRATE, false) == 0 &&
+                count(CHILD_SCHEDULER, false) == 0)
                 break;
             check_stop_deadline();
         } else if (init_failures >= config.workers && count(CHILD_WORKER, false) == 0) {

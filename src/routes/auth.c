@@ -21,6 +21,9 @@
 #include "http/arena.h"
 #include "http/request.h"
 #include "store/store.h"
+#include "http/jsonx.h"
+#include "store/erasure_claims.h"
+#include "store/tombstones.h"
 #include "store/users.h"
 #include "svc/clerk.h"
 #include "svc/services.h"
@@ -65,6 +68,20 @@ static bool changes_state(const char *method)
            strcmp(method, "OPTIONS") != 0;
 }
 
+/* Is the erasure of s->user_id recorded as running (so the route that
+ * finishes it may still be called with the account's token)? */
+static bool erasure_running(struct request *req, struct auth_session *s)
+{
+    json_t *claim = NULL;
+    bool running;
+
+    if (erasure_claims_get(req->svc->db, s->user_id, &claim) != STORE_OK)
+        return false;
+    running = strcmp(jsonx_string(claim, "state") ?: "", "running") == 0;
+    json_decref(claim);
+    return running;
+}
+
 enum auth_status auth_session(struct request *req, enum route_auth level,
                               struct auth_session *s)
 {
@@ -91,16 +108,15 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
     if (level == AUTH_STAFF && !config_is_admin(s->user_id))
         return AUTH_NOT_STAFF;
 
-    /* A cached session may outlive an erasure done by another worker:
-     * every change asks again whether the account was erased, so nothing
-     * can be written for it afterwards.  A first sight of the token
-     * creates the users document (or finds the account erased). */
+    /* A cached session may outlive an erasure done by any worker of any
+     * host: every request asks again whether the account was erased (one
+     * _id lookup), so an erased account's token is refused everywhere at
+     * once.  A first sight of the token creates the users document. */
     first = cs.user_known == NULL || !*cs.user_known;
     gpc = request_env(req, "HTTP_SEC_GPC");
-    rc = users_signed_in(req->svc->db, s->user_id, first, changes_state(req->method),
-                         gpc != NULL && strcmp(gpc, "1") == 0);
+    rc = users_signed_in(req->svc->db, s->user_id, first, gpc != NULL && strcmp(gpc, "1") == 0);
     if (rc == USERS_ERASED)
-        return AUTH_ERASED;
+        return level == AUTH_ERASURE && erasure_running(req, s) ? AUTH_OK : AUTH_ERASED;
     if (rc != STORE_OK) {
         s->db_status = rc;
         return AUTH_DB;
@@ -113,7 +129,7 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
 const char *auth_optional(struct request *req)
 {
     struct clerk_session s;
-    bool from_cookie;
+    bool from_cookie, erased;
     const char *token;
 
     if (req->user_id != NULL)
@@ -125,6 +141,9 @@ const char *auth_optional(struct request *req)
         !clerk_origin_allowed(request_env(req, "HTTP_ORIGIN")))
         return NULL;
     if (clerk_verify(req->svc->clerk, token, clock_wall_ms() / 1000, &s) != CLERK_OK)
+        return NULL;
+    /* an erased account's still-valid token is nobody's */
+    if (tombstones_has(req->svc->db, s.user_id, &erased) != STORE_OK || erased)
         return NULL;
     req->user_id = arena_strdup(req->arena, s.user_id);
     return req->user_id;

@@ -63,6 +63,9 @@ json_t *privacy_region_of(struct request *req);
 int me_get(struct request *req);
 int me_patch(struct request *req);
 
+/* me_delete.c */
+int me_delete(struct request *req);
+
 /* resumes.c */
 int resumes_list(struct request *req);
 int resumes_create(struct request *req);

@@ -24,4 +24,23 @@ struct db;
  */
 int erasure_run(struct db *db, const char *user_id, json_t *counts_out);
 
+struct clerk;
+
+/* erasure_complete(): the Clerk account could not be deleted yet (the
+ * erasure stays recorded as running; a retry or the scheduler finishes). */
+#define ERASURE_CLERK_PENDING 141
+
+/*
+ * The whole erasure of user_id, for DELETE /api/me, a staff-executed
+ * deletion request and the scheduler: the claim is recorded first
+ * (erasure_claims.h), then erasure_run(), then the account at Clerk
+ * (skipped when the Backend API is not configured), then a pseudonymous
+ * receipt, and the claim is marked done.  Repeating it finishes an
+ * interrupted erasure; once done it answers the same receipt.
+ * *receipt: new reference to {receiptId, erasedAt, counts}.  DB_OK,
+ * ERASURE_CLERK_PENDING, or a DB_ status.
+ */
+int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
+                     json_t **receipt);
+
 #endif

@@ -50,3 +50,19 @@ int tickets_erase(struct db *db, const char *user_id, const char *email, int64_t
         rc = erase_where(db, "email", email, deleted);
     return rc;
 }
+
+int tickets_count_overdue(struct db *db, int64_t now_ms, int64_t *count)
+{
+    json_t *filter = json_pack("{s:{s:[s, s, s]}, s:{s:o}}", "privacyRequest.status", "$in",
+                               "open", "verified", "executing", "privacyRequest.dueAt", "$lt",
+                               db_date(now_ms));
+    json_t *opts = json_pack("{s:{s:i}}", "projection", "_id", 1);
+    json_t *found = NULL;
+    int rc = db_find(db, COLL, filter, opts, &found);
+
+    *count = rc == DB_OK ? (int64_t)json_array_size(found) : 0;
+    json_decref(found);
+    json_decref(filter);
+    json_decref(opts);
+    return rc;
+}

@@ -27,4 +27,9 @@ int tickets_insert(struct db *db, json_t *doc);
  */
 int tickets_erase(struct db *db, const char *user_id, const char *email, int64_t *deleted);
 
+/* How many deletion requests are still open (not completed or closed)
+ * past their due date at now_ms: a background query on
+ * privacyRequest.status and dueAt. */
+int tickets_count_overdue(struct db *db, int64_t now_ms, int64_t *count);
+
 #endif

@@ -64,17 +64,15 @@ static int record_gpc(struct db *db, const char *user_id)
     return rc;
 }
 
-int users_signed_in(struct db *db, const char *user_id, bool first, bool changes, bool gpc)
+int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc)
 {
     bool erased = false;
     int rc;
 
-    if (first || changes) {
-        if ((rc = tombstones_has(db, user_id, &erased)) != DB_OK)
-            return rc;
-        if (erased)
-            return USERS_ERASED;
-    }
+    if ((rc = tombstones_has(db, user_id, &erased)) != DB_OK)
+        return rc;
+    if (erased)
+        return USERS_ERASED;
     if (first) {
         json_t *update = json_pack("{s:o}", "$setOnInsert", on_insert(clock_wall_ms(), true));
 

@@ -20,15 +20,14 @@ struct db;
 #define USERS_ERASED 1
 
 /*
- * The side effects of a verified session of user_id.  `first`: the first
- * time this worker sees the token: make sure the users document exists
- * ({createdAt, updatedAt, consent: {analytics: "unset", history: []}}).
- * `changes`: the request changes state.  Either way the tombstone is
- * asked first, and USERS_ERASED answered for an erased account.  `gpc`:
- * the request carries Sec-GPC: 1, recorded as an analytics opt-out
- * (unless one is already stored).
+ * The side effects of a verified session of user_id.  The tombstone is
+ * asked first, every time, and USERS_ERASED answered for an erased
+ * account.  `first`: the first time this worker sees the token: make sure
+ * the users document exists ({createdAt, updatedAt, consent: {analytics:
+ * "unset", history: []}}).  `gpc`: the request carries Sec-GPC: 1,
+ * recorded as an analytics opt-out (unless one is already stored).
  */
-int users_signed_in(struct db *db, const char *user_id, bool first, bool changes, bool gpc);
+int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc);
 
 /* *out: new reference to the stored document, or NULL when there is none. */
 int users_get(struct db *db, const char *user_id, json_t **out);

@@ -1,0 +1,196 @@
+/*
+ * scheduler.c - the jobs that run on a clock rather than on a request.
+ *
+ * The master forks one scheduler per host and restarts it like a worker.
+ * Time is cut into slots of JOBTUNE_SCHEDULER_PERIOD seconds of wall
+ * clock; in each slot every job is run by exactly one host: the one whose
+ * lease insert for (job, slot) lands first (store/jobs.h), so several
+ * jobtuned hosts on one database never do the same work twice, and a host
+ * that dies mid-job has its lease expire with the slot: whoever takes the
+ * next one finishes the work, because every job is idempotent.
+ *
+ * Jobs:
+ *   erasures   finish erasures recorded as running and untouched for longer
+ *              than a request can take (a DELETE /api/me or a staff
+ *              execution that died, or whose Clerk call failed);
+ *   overdue    count deletion requests past their 30-day due date: logged,
+ *              and kept for /api/health's overduePrivacyRequests;
+ *   retention  webhook deliveries older than 7 days (erased accounts'
+ *              tombstones are a collection of their own and stay), done
+ *              erasure records older than a day (the receipts stay), and
+ *              old leases.
+ *
+ * Signals: SIGQUIT finishes the job under way and exits; SIGTERM keeps its
+ * default action.  Nothing personal is logged: counts only.
+ */
+#include "proc/scheduler.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/fault.h"
+#include "base/log.h"
+#include "http/jsonx.h"
+#include "proc/worker.h"
+#include "store/erasure.h"
+#include "store/erasure_claims.h"
+#include "store/jobs.h"
+#include "store/tickets.h"
+#include "store/webhook_events.h"
+#include "svc/clerk.h"
+#include "svc/db.h"
+#include "svc/services.h"
+
+#define DAY_MS (24LL * 3600 * 1000)
+#define STALLED_PAGE 20
+
+static volatile sig_atomic_t quit_requested;
+
+static void on_quit(int sig)
+{
+    (void)sig;
+    quit_requested = 1;
+}
+
+static int run_erasures(struct services *svc, int64_t now)
+{
+    int64_t stalled_before = now - ((int64_t)config.request_timeout + 5) * 1000;
+    json_t *claims = NULL, *claim;
+    size_t i, done = 0;
+    int rc = erasure_claims_stalled(svc->db, stalled_before, STALLED_PAGE, &claims);
+
+    json_array_foreach(rc == DB_OK ? claims : NULL, i, claim) {
+        const char *user_id = jsonx_string(claim, "userId");
+        json_t *receipt = NULL;
+
+        if (user_id == NULL)
+            continue;
+        fault_point("scheduler_erasure");
+        if (erasure_complete(svc->db, svc->clerk, user_id, &receipt) == DB_OK)
+            done++;
+        json_decref(receipt);
+    }
+    if (json_array_size(claims) > 0)
+        log_info("scheduler: finished %zu of %zu interrupted erasures", done,
+                 json_array_size(claims));
+    json_decref(claims);
+    return rc;
+}
+
+static int run_overdue(struct services *svc, int64_t now)
+{
+    int64_t n = 0;
+    json_t *value;
+    int rc = tickets_count_overdue(svc->db, now, &n);
+
+    if (rc != DB_OK)
+        return rc;
+    if (n > 0)
+        log_warn("scheduler: %lld deletion request(s) are past their 30-day due date",
+                 (long long)n);
+    value = json_integer(n);
+    rc = jobs_set_result(svc->db, "overdue", value);
+    json_decref(value);
+    return rc;
+}
+
+static int run_retention(struct services *svc, int64_t now)
+{
+    int64_t events = 0, claims = 0, leases = 0;
+    int rc = webhook_events_purge(svc->db, now - 7 * DAY_MS, &events);
+
+    if (rc == DB_OK)
+        rc = erasure_claims_purge_done(svc->db, now - DAY_MS, &claims);
+    if (rc == DB_OK)
+        rc = jobs_purge_leases(svc->db, now - DAY_MS, &leases);
+    if (events + claims + leases > 0)
+        log_info("scheduler: retention removed %lld webhook deliveries, %lld erasure records, "
+                 "%lld leases", (long long)events, (long long)claims, (long long)leases);
+    return rc;
+}
+
+static const struct job {
+    const char *name;
+    int (*run)(struct services *svc, int64_t now);
+} jobs[] = {
+    {"erasures", run_erasures},
+    {"overdue", run_overdue},
+    {"retention", run_retention},
+};
+
+/* Sleep until the wall clock reaches the next slot, or a signal. */
+static void wait_for_slot(int64_t period_ms)
+{
+    int64_t now = clock_wall_ms(), left = period_ms - now % period_ms;
+    struct timespec ts = {left / 1000, (left % 1000) * 1000000L};
+    sigset_t none;
+
+    sigemptyset(&none);
+    if (!quit_requested)
+        ppoll(NULL, 0, &ts, &none);
+}
+
+void scheduler_main(void)
+{
+    struct services svc = {0};
+    int64_t period_ms = (int64_t)config.scheduler_period * 1000;
+    struct sigaction sa;
+    sigset_t block;
+    char host[96], err[256];
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_quit;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGQUIT, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    prctl(PR_SET_NAME, "jobtuned-sched");
+    if (getppid() == 1)
+        _exit(0);
+    /* SIGQUIT only interrupts the wait between slots, never a job */
+    sigemptyset(&block);
+    sigaddset(&block, SIGQUIT);
+    sigprocmask(SIG_SETMASK, &block, NULL);
+
+    svc.db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
+    svc.clerk = clerk_new();
+    if (svc.db == NULL) {
+        log_error("scheduler cannot start: %s", err);
+        _exit(WORKER_EXIT_INIT);
+    }
+    if (gethostname(host, sizeof(host) - 16) != 0)
+        snprintf(host, sizeof(host), "host");
+    snprintf(host + strlen(host), 16, ":%d", (int)getpid());
+    log_info("scheduler started: jobs every %d s", config.scheduler_period);
+
+    while (!quit_requested) {
+        int64_t now = clock_wall_ms(), slot = now / period_ms;
+
+        for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]) && !quit_requested; i++) {
+            bool mine = false;
+
+            if (jobs_lease(svc.db, jobs[i].name, slot, host, &mine) != DB_OK || !mine)
+                continue;
+            if (jobs[i].run(&svc, now) != DB_OK)
+                log_warn("scheduler: job %s did not finish; the next slot retries it",
+                         jobs[i].name);
+        }
+        wait_for_slot(period_ms);
+    }
+    clerk_free(svc.clerk);
+    db_free(svc.db);
+    _exit(0);
+}

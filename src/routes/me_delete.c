@@ -1,0 +1,41 @@
+/*
+ * me_delete.c - the right to erasure, on request: DELETE /api/me.
+ *
+ * Everything the user has is erased (store/erasure.h erasure_complete():
+ * the progress is recorded first, then tickets, resumes, tailorings,
+ * interviews, consent and the profile, then the account at Clerk), and a
+ * pseudonymous receipt is the one record kept.  A failure midway leaves
+ * the erasure recorded as running: this route may be called again with
+ * the same token to finish it (its auth level lets an account under
+ * erasure through), and the scheduler finishes it too.  Once done, the
+ * token is refused everywhere (the tombstone is checked on every signed-in
+ * request of every worker).
+ */
+#include "routes/routes.h"
+
+#include "http/request.h"
+#include "store/erasure.h"
+#include "store/store.h"
+#include "svc/services.h"
+
+/* The browser's session cookie, cleared with the account. */
+#define CLEAR_SESSION "__session=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax"
+
+/* DELETE /api/me -> 200 {receiptId, erasedAt, counts} | 401 | 403 | 503 erasure_incomplete */
+int me_delete(struct request *req)
+{
+    json_t *receipt = NULL;
+    int rc = erasure_complete(req->svc->db, req->svc->clerk, req->user_id, &receipt);
+
+    if (rc == ERASURE_CLERK_PENDING) {
+        request_header(req, "Retry-After", "30");
+        return request_error(req, 503, "erasure_incomplete",
+                             "Your data is erased, but deleting your sign-in account has not "
+                             "finished; it is retried automatically, or send this request "
+                             "again.");
+    }
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    request_header(req, "Set-Cookie", CLEAR_SESSION);
+    return request_json(req, 200, receipt);
+}

@@ -1,0 +1,110 @@
+/*
+ * erasure_claims.c - the erasure_claims collection (see erasure_claims.h).
+ */
+#include "store/erasure_claims.h"
+
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/encode.h"
+#include "http/jsonx.h"
+#include "svc/db.h"
+
+#define COLL "erasure_claims"
+#define PAGE 200
+
+static void pseudonym(const char *user_id, char out[65])
+{
+    encode_hmac_hex(config.secret, user_id, out);
+}
+
+int erasure_claims_get(struct db *db, const char *user_id, json_t **claim)
+{
+    char id[65];
+
+    pseudonym(user_id, id);
+    return db_get(db, COLL, id, claim);
+}
+
+int erasure_claims_begin(struct db *db, const char *user_id, json_t **before)
+{
+    int64_t now = clock_wall_ms();
+    char id[65];
+    json_t *update;
+    int rc;
+
+    pseudonym(user_id, id);
+    if ((rc = db_get(db, COLL, id, before)) != DB_OK)
+        return rc;
+    if (*before != NULL && strcmp(jsonx_string(*before, "state") ?: "", "done") == 0)
+        return DB_OK; /* finished before: nothing to record */
+    update = json_pack("{s:{s:s, s:s, s:o}, s:{s:i}, s:{s:o}}",
+                       "$set", "userId", user_id, "state", "running", "updatedAt", db_date(now),
+                       "$inc", "attempts", 1, "$setOnInsert", "startedAt", db_date(now));
+    rc = db_upsert_id(db, COLL, id, update);
+    if (rc == DB_DUPLICATE) /* two first attempts racing: the document exists now */
+        rc = db_upsert_id(db, COLL, id, update);
+    json_decref(update);
+    return rc;
+}
+
+int erasure_claims_count(struct db *db, const char *user_id, json_t *counts)
+{
+    char id[65];
+    json_t *update = json_pack("{s:{s:O}}", "$set", "counts", counts);
+    int rc;
+
+    pseudonym(user_id, id);
+    rc = db_update_id(db, COLL, id, update, NULL);
+    json_decref(update);
+    return rc;
+}
+
+int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_id)
+{
+    char id[65];
+    json_t *update = json_pack("{s:{s:s, s:s, s:o}, s:{s:s}}", "$set", "state", "done",
+                               "receiptId", receipt_id, "updatedAt", db_date(clock_wall_ms()),
+                               "$unset", "userId", "");
+    int rc;
+
+    pseudonym(user_id, id);
+    rc = db_update_id(db, COLL, id, update, NULL);
+    json_decref(update);
+    return rc;
+}
+
+int erasure_claims_stalled(struct db *db, int64_t before_ms, int limit, json_t **claims)
+{
+    json_t *filter = json_pack("{s:s, s:{s:o}}", "state", "running", "updatedAt", "$lt",
+                               db_date(before_ms));
+    json_t *opts = json_pack("{s:i}", "limit", limit);
+    int rc = db_find(db, COLL, filter, opts, claims);
+
+    json_decref(filter);
+    json_decref(opts);
+    return rc;
+}
+
+int erasure_claims_purge_done(struct db *db, int64_t before_ms, int64_t *deleted)
+{
+    json_t *filter = json_pack("{s:s, s:{s:o}}", "state", "done", "updatedAt", "$lt",
+                               db_date(before_ms));
+    json_t *opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", PAGE);
+    json_t *page = NULL, *doc;
+    size_t i;
+    int rc = db_find(db, COLL, filter, opts, &page);
+
+    json_array_foreach(rc == DB_OK ? page : NULL, i, doc) {
+        int64_t n = 0;
+
+        if ((rc = db_delete_id(db, COLL, jsonx_string(doc, "_id"), &n)) != DB_OK)
+            break;
+        *deleted += n;
+    }
+    json_decref(page);
+    json_decref(filter);
+    json_decref(opts);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * erasure_claims.h - erasures under way: the progress of each recorded
+ * before the work, so a failure midway is finished by a retry or by the
+ * scheduler and never left half done.
+ *
+ * An erasure_claims document is
+ *   {_id: HMAC-SHA256(JOBTUNE_SECRET, user id), userId (only while running),
+ *    state: "running" | "done", startedAt, updatedAt, attempts,
+ *    receiptId (once done)}
+ * The user id is kept only while the erasure runs (it is needed to finish
+ * it); once done, only the pseudonymous _id and the receipt's id remain.
+ */
+#ifndef JT_ERASURE_CLAIMS_H
+#define JT_ERASURE_CLAIMS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+
+/* Record that user_id's erasure is running (creating the claim, or
+ * counting one more attempt).  *claim: new reference to the stored claim
+ * as it was before (NULL when new): a "done" one carries its receiptId. */
+int erasure_claims_begin(struct db *db, const char *user_id, json_t **before);
+
+/* The claim of user_id (new reference), or NULL. */
+int erasure_claims_get(struct db *db, const char *user_id, json_t **claim);
+
+/* Store the counts (borrowed) of documents deleted so far. */
+int erasure_claims_count(struct db *db, const char *user_id, json_t *counts);
+
+/* Mark user_id's erasure done with its receipt, forgetting the user id. */
+int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_id);
+
+/* Up to limit running claims last touched before before_ms (a background
+ * path: a query on state, in one bounded page): *claims a new reference
+ * to an array of claims with their userId. */
+int erasure_claims_stalled(struct db *db, int64_t before_ms, int limit, json_t **claims);
+
+/* Delete done claims last touched before before_ms (the receipts stay);
+ * adds to *deleted. */
+int erasure_claims_purge_done(struct db *db, int64_t before_ms, int64_t *deleted);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * receipts.c - the receipts collection (see receipts.h).
+ */
+#include "store/receipts.h"
+
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/encode.h"
+#include "base/text.h"
+#include "svc/db.h"
+
+#define COLL "receipts"
+
+static json_t *view(const char *id, int64_t at_ms, json_t *counts)
+{
+    char when[40];
+
+    return json_pack("{s:s, s:s, s:O}", "receiptId", id, "erasedAt",
+                     text_iso8601(at_ms, when, sizeof(when)), "counts", counts);
+}
+
+int receipts_issue(struct db *db, const char *user_id, json_t *counts, const char *clerk,
+                   json_t **out)
+{
+    int64_t now = clock_wall_ms();
+    char id[RECEIPTS_ID_LEN + 1], subject[65];
+    json_t *doc;
+    int rc;
+
+    *out = NULL;
+    if (encode_random_hex(RECEIPTS_ID_LEN / 2, id) != 0)
+        return DB_ERROR;
+    encode_hmac_hex(config.secret, user_id, subject);
+    doc = json_pack("{s:s, s:s, s:o, s:O, s:s}", "_id", id, "subject", subject, "erasedAt",
+                    db_date(now), "counts", counts, "clerk", clerk);
+    rc = db_insert(db, COLL, doc);
+    json_decref(doc);
+    if (rc == DB_OK)
+        *out = view(id, now, counts);
+    return rc;
+}
+
+int receipts_get(struct db *db, const char *id, json_t **out)
+{
+    json_t *doc = NULL;
+    int rc = db_get(db, COLL, id, &doc);
+
+    *out = NULL;
+    if (rc == DB_OK && doc != NULL)
+        *out = json_pack("{s:s, s:O, s:O}", "receiptId", id, "erasedAt",
+                         json_object_get(doc, "erasedAt"), "counts",
+                         json_object_get(doc, "counts"));
+    json_decref(doc);
+    return rc;
+}
