@@ -154,3 +154,54 @@ char *text_iso8601(long long ms, char *buf, size_t size)
     snprintf(buf, size, "%s.%03dZ", tmp, millis);
     return buf;
 }
+
+/* n decimal digits at s, as a number; -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool text_parse_iso8601(const char *s, long long *ms)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, maxd;
+    size_t n = s ? strlen(s) : 0;
+    struct tm tm;
+
+    if (n != 10 && n != 20 && n != 24)
+        return false;
+    y = digits(s, 4);
+    mo = digits(s + 5, 2);
+    d = digits(s + 8, 2);
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || s[4] != '-' || s[7] != '-')
+        return false;
+    maxd = mdays[mo - 1] + (mo == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+    if (d > maxd)
+        return false;
+    if (n > 10) {
+        h = digits(s + 11, 2);
+        mi = digits(s + 14, 2);
+        sec = digits(s + 17, 2);
+        if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || h < 0 || h > 23 || mi < 0 ||
+            mi > 59 || sec < 0 || sec > 59 || s[n - 1] != 'Z')
+            return false;
+        if (n == 24 && (s[19] != '.' || (frac = digits(s + 20, 3)) < 0))
+            return false;
+    }
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    *ms = (long long)timegm(&tm) * 1000 + frac;
+    return true;
+}

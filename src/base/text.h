@@ -51,4 +51,11 @@ bool text_is_email(const char *s);
 /* "2026-11-26T17:03:48.123Z" for ms since the epoch; buf >= 32 bytes. */
 char *text_iso8601(long long ms, char *buf, size_t size);
 
+/*
+ * The reverse: ms since the epoch of "YYYY-MM-DD" (midnight UTC) or
+ * "YYYY-MM-DDTHH:MM:SS[.fff]Z" (what text_iso8601() and the database
+ * layer write).  False for anything else, or a date that does not exist.
+ */
+bool text_parse_iso8601(const char *s, long long *ms);
+
 #endif

@@ -12,6 +12,12 @@
  * once a minute when an unknown kid appears).  Verified tokens are cached
  * per worker, keyed by a SHA-256 of the token, until their exp, so repeat
  * requests skip the RSA work.
+ *
+ * The Backend API (CLERK_API_URL, default https://api.clerk.com, with
+ * `Authorization: Bearer CLERK_SECRET_KEY`): find users by email and
+ * delete a user, for staff-handled deletion requests.  Neither logs the
+ * key, an email or a response body: only the route, curl's code and the
+ * HTTP status.
  */
 #ifndef JT_CLERK_H
 #define JT_CLERK_H
@@ -19,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 #define CLERK_LEEWAY_S 5
 #define CLERK_USER_ID_MAX 128
@@ -37,6 +45,10 @@ enum clerk_status {
     CLERK_OK = 0,
     CLERK_INVALID = -1,        /* 401 */
     CLERK_NOT_CONFIGURED = -2, /* 503 */
+    /* Backend API only: */
+    CLERK_UNAVAILABLE = -3,    /* 5xx, 429, timeout or no connection: retry later */
+    CLERK_REJECTED = -4,       /* 401/403: CLERK_SECRET_KEY was refused */
+    CLERK_FAILED = -5,         /* any other answer (4xx, unreadable body) */
 };
 
 /* Per process, after fork.  Never fails: a key that cannot be loaded is
@@ -53,6 +65,24 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now,
 
 /* Is origin one of CLERK_AUTHORIZED_PARTIES? */
 bool clerk_origin_allowed(const char *origin);
+
+/*
+ * DELETE /v1/users/{user_id}.  CLERK_OK when the user is gone: deleted now
+ * (200) or already (404), so a retry after a partial failure is safe.
+ * CLERK_NOT_CONFIGURED without CLERK_SECRET_KEY; CLERK_UNAVAILABLE for a
+ * 5xx, a 429 or no connection (worth retrying); CLERK_REJECTED or
+ * CLERK_FAILED otherwise.
+ */
+int clerk_delete_user(struct clerk *c, const char *user_id);
+
+/*
+ * GET /v1/users?email_address=<email, URL-encoded>: *ids = new reference
+ * to an array of the matching users' ids (strings; empty when none), NULL
+ * on failure.  Statuses as clerk_delete_user(); a 404 is a failure here.
+ * Clerk answers a bare array of User objects (a {"data": [...]} envelope
+ * is accepted too).
+ */
+int clerk_find_users_by_email(struct clerk *c, const char *email, json_t **ids);
 
 /* Empty the verified-token cache (benchmarks: the cost of a cold token). */
 void clerk_forget(struct clerk *c);

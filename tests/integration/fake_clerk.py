@@ -12,8 +12,15 @@ free loopback port, served from a background thread.
 Routes (shapes from Clerk's Backend API, docs/external-apis.md section 4):
   GET    /v1/jwks               the key set; needs `Authorization: Bearer <secret key>`
   GET    /.well-known/jwks.json the key set; no authorization (Frontend API)
+  GET    /v1/users?email_address=e  the Users whose email_addresses include e
+                                (case-insensitively; the parameter may repeat),
+                                as Clerk's bare JSON array
   GET    /v1/users/{id}         a User, or 404
   DELETE /v1/users/{id}         {"object":"user","id":...,"deleted":true}, or 404
+                                (the ids asked to be deleted are in clerk.deleted)
+Failures on demand: `clerk.fail_next = 500` makes the next /v1/ request
+answer that status (Clerk's error shape) without doing anything;
+`clerk.fail_next = (503, 2)` fails the next two.
 Anything else answers 404; every /v1/ route answers 401 without the secret
 key.  Errors use Clerk's shape:
   {"errors":[{"message","long_message","code","meta":{}}],"meta":{},"clerk_trace_id"}
@@ -38,7 +45,8 @@ class FakeClerk(FakeServer):
         self.lock = threading.Lock()
         self._keys = [k.jwk() for k in keys]
         self.users = {}
-        self.deleted = []
+        self.deleted = []                     # user ids DELETE was asked for, in order
+        self.fail_next = None                 # status, or (status, times)
         self.counts = collections.Counter()   # "METHOD /path" and "/path" -> requests
         self.requests = []                    # (method, path, headers dict), in order
 
@@ -124,6 +132,23 @@ class FakeClerk(FakeServer):
                     return method, p, headers
         return None
 
+    def take_failure(self):
+        """The status to fail this request with, or None (and count it down)."""
+        with self.lock:
+            f = self.fail_next
+            if f is None:
+                return None
+            status, times = (f, 1) if isinstance(f, int) else f
+            self.fail_next = (status, times - 1) if times > 1 else None
+            return status
+
+    def find_by_email(self, emails):
+        wanted = {e.lower() for e in emails}
+        with self.lock:
+            return [dict(u) for u in self.users.values()
+                    if any((a.get("email_address") or "").lower() in wanted
+                           for a in u.get("email_addresses", []))]
+
     def _record(self, method, path, headers):
         with self.lock:
             self.counts[path] += 1
@@ -158,7 +183,8 @@ class _Handler(JsonHandler):
         return False
 
     def handle_any(self):
-        path = urllib.parse.urlsplit(self.path).path
+        split = urllib.parse.urlsplit(self.path)
+        path = split.path
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
@@ -172,11 +198,24 @@ class _Handler(JsonHandler):
                 return None
             if path == "/v1/jwks" and method == "GET":
                 return self.send_json(200, self.clerk.jwks())
+            fail = self.clerk.take_failure()
+            if fail is not None:
+                return self.send_json(fail, clerk_error(
+                    "internal_clerk_error", "Oops, something went wrong",
+                    "There was an internal error on our servers."))
+            if path == "/v1/users" and method == "GET":
+                query = urllib.parse.parse_qs(split.query)
+                emails = query.get("email_address", [])
+                users = self.clerk.find_by_email(emails) if emails else \
+                    [dict(u) for u in self.clerk.users.values()]
+                return self.send_json(200, users)
             parts = path.split("/")
             if len(parts) == 4 and parts[2] == "users" and parts[3]:
                 user_id = urllib.parse.unquote(parts[3])
                 with self.clerk.lock:
                     user = self.clerk.users.get(user_id)
+                    if method == "DELETE":
+                        self.clerk.deleted.append(user_id)
                 if user is None:
                     return self.send_json(404, clerk_error(
                         "resource_not_found", "not found",
@@ -186,7 +225,6 @@ class _Handler(JsonHandler):
                 if method == "DELETE":
                     with self.clerk.lock:
                         self.clerk.users.pop(user_id, None)
-                        self.clerk.deleted.append(user_id)
                     return self.send_json(200, {"object": "user", "id": user_id, "deleted": True})
                 return self.send_json(405, clerk_error("method_not_allowed",
                                                        "method not allowed"))

@@ -67,6 +67,28 @@ TEST(text_iso8601_dates)
     CHECK_STR(text_iso8601(1764176628123LL, buf, sizeof(buf)), "2025-11-26T17:03:48.123Z");
 }
 
+TEST(text_iso8601_parse)
+{
+    char buf[40];
+    long long ms = 0;
+
+    CHECK(text_parse_iso8601("2025-11-26T17:03:48.123Z", &ms));
+    CHECK(ms == 1764176628123LL);
+    CHECK(text_parse_iso8601("2025-11-26T17:03:48Z", &ms));
+    CHECK(ms == 1764176628000LL);
+    CHECK(text_parse_iso8601("2024-02-29", &ms));
+    CHECK_STR(text_iso8601(ms, buf, sizeof(buf)), "2024-02-29T00:00:00.000Z");
+    CHECK(text_parse_iso8601(text_iso8601(1700000000456LL, buf, sizeof(buf)), &ms));
+    CHECK(ms == 1700000000456LL);
+    CHECK(!text_parse_iso8601("2023-02-29", &ms));
+    CHECK(!text_parse_iso8601("2025-13-01", &ms));
+    CHECK(!text_parse_iso8601("2025-1-01", &ms));
+    CHECK(!text_parse_iso8601("2025-11-26T24:00:00Z", &ms));
+    CHECK(!text_parse_iso8601("2025-11-26T17:03:48+01", &ms));
+    CHECK(!text_parse_iso8601("", &ms));
+    CHECK(!text_parse_iso8601(NULL, &ms));
+}
+
 const struct unit_test text_tests[] = {
     {"text_utf8", text_utf8},
     {"text_trim_and_case", text_trim_and_case},
@@ -74,5 +96,6 @@ const struct unit_test text_tests[] = {
     {"text_lengths", text_lengths},
     {"text_email", text_email},
     {"text_iso8601_dates", text_iso8601_dates},
+    {"text_iso8601_parse", text_iso8601_parse},
     {NULL, NULL},
 };
