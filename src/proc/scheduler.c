@@ -25,7 +25,7 @@
  */
 #include "proc/scheduler.h"
 
-#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
