@@ -181,6 +181,7 @@ int config_load(char *err, size_t errlen)
     config.db_name = env_or("JOBTUNE_DB", "jobtune");
     config.schema_dir = env_or("JOBTUNE_SCHEMA_DIR", JT_SCHEMA_DIR);
     config.secret = env_or("JOBTUNE_SECRET", NULL);
+    config.ferretdb_sqlite_dir = env_or("FERRETDB_SQLITE_DIR", NULL);
     config.fault = env_or("JOBTUNE_FAULT", NULL);
     config.clock_file = env_or("JOBTUNE_CLOCK_FILE", NULL);
     config.geoip_db = env_or("GEOIP_DB", NULL);

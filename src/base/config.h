@@ -21,6 +21,7 @@ struct config {
     const char *mongodb_uri;    /* MONGODB_URI */
     const char *db_name;        /* JOBTUNE_DB */
     const char *schema_dir;     /* JOBTUNE_SCHEMA_DIR: the sql/ files */
+    const char *ferretdb_sqlite_dir; /* FERRETDB_SQLITE_DIR: embedded FerretDB's files */
     const char *secret;         /* JOBTUNE_SECRET */
     const char *geoip_db;       /* GEOIP_DB: a MaxMind DB file, NULL = none */
     /* sign-in (Clerk); NULL = unset */

@@ -39,6 +39,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "svc/db.h"
+#include "svc/ferret_sqlite.h"
 
 #define NAMESPACE_NOT_FOUND 26
 #define INDEX_NOT_FOUND 27
@@ -345,6 +346,14 @@ int migrate_run(const char *dir)
             if ((rc = apply_collection(db, coll, indexes)) != MIGRATE_OK)
                 break;
         }
+    }
+    /* the embedded default: FerretDB's own _id index never serves its
+     * {_id: value} queries (svc/ferret_sqlite.h) */
+    if (rc == MIGRATE_OK && config.ferretdb_sqlite_dir != NULL) {
+        int created;
+
+        if (ferret_sqlite_index_ids(config.ferretdb_sqlite_dir, config.db_name, &created) != 0)
+            rc = MIGRATE_RETRY;
     }
     for (size_t i = 0; i < n; i++) {
         if (rc == MIGRATE_OK)

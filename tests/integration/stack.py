@@ -124,6 +124,7 @@ class Stack:
             "MONGODB_URI": f"mongodb://127.0.0.1:{self.db_port}/",
             "JOBTUNE_DB": self.db_name,
             "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
+            "FERRETDB_SQLITE_DIR": self.data,
         })
         e.update(self.extra_env)
         return e
