@@ -193,6 +193,26 @@ class DataLayerTest(ResumeClient, unittest.TestCase):
             self.restart_jobtuned()
         self.assertEqual(self.call("GET", f"{RESUMES}/{kept}", self.alice).status, 200)
 
+    # ---- the embedded database's _id index ----------------------------------------
+    def test_every_collection_has_an_id_index_ferretdb_queries_use(self):
+        """FerretDB answers {_id: value} with WHERE _ferretdb_sjson->'$._id' = ?; the
+        schema step gives every table an index on that very expression, so SQLite
+        searches instead of scanning (its own _id index is on another expression)."""
+        import sqlite3
+        self.create(self.alice, {})
+        con = sqlite3.connect(os.path.join(self.stack.data, f"{self.stack.db_name}.sqlite"))
+        try:
+            tables = [t for (t,) in con.execute("SELECT table_name FROM _ferretdb_collections")]
+            self.assertIn("resumes", {n for (n,) in con.execute(
+                "SELECT name FROM _ferretdb_collections")})
+            for table in tables:
+                plan = " ".join(str(r) for r in con.execute(
+                    f"EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM \"{table}\" "
+                    "WHERE _ferretdb_sjson->'$._id' = ?", ('"x"',)))
+                self.assertIn(f"USING INDEX {table}_jt_id", plan, table)
+        finally:
+            con.close()
+
     # ---- ownership ---------------------------------------------------------------------
     def test_another_users_id_is_404_on_every_object_route(self):
         rid = self.create(self.alice, {"basics": {"name": "mine"}})["id"]
