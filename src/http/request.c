@@ -213,19 +213,28 @@ const char *request_reason(int status)
     }
 }
 
-void request_write(struct request *req, FCGX_Stream *out)
+bool request_is_head(const struct request *req)
 {
-    bool head = req->method != NULL && strcmp(req->method, "HEAD") == 0;
+    return req->method != NULL && strcmp(req->method, "HEAD") == 0;
+}
+
+/* Status line, the fixed headers, a Content-Length when len >= 0, and the
+ * handler's headers. */
+static void write_head(struct request *req, FCGX_Stream *out, long long len)
+{
     char buf[1024];
     int n;
 
     /* libfcgi's own printf knows no %zu: format here, write raw bytes. */
-    n = snprintf(buf, sizeof(buf),
-                 "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+    n = snprintf(buf, sizeof(buf), "Status: %d %s\r\nContent-Type: %s\r\n"
                  "Cache-Control: no-store\r\n",
                  req->status, request_reason(req->status),
-                 req->resp_type ? req->resp_type : "application/json", req->resp_len);
+                 req->resp_type ? req->resp_type : "application/json");
     FCGX_PutStr(buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1, out);
+    if (len >= 0) {
+        n = snprintf(buf, sizeof(buf), "Content-Length: %lld\r\n", len);
+        FCGX_PutStr(buf, n, out);
+    }
     for (size_t i = 0; i < req->nheaders; i++) {
         if (req->headers[i].value == NULL)
             continue;
@@ -235,8 +244,47 @@ void request_write(struct request *req, FCGX_Stream *out)
         FCGX_PutStr("\r\n", 2, out);
     }
     FCGX_PutStr("\r\n", 2, out);
-    if (!head && req->resp_len > 0)
+}
+
+void request_write(struct request *req, FCGX_Stream *out)
+{
+    if (req->streaming)
+        return;
+    write_head(req, out, (long long)req->resp_len);
+    if (!request_is_head(req) && req->resp_len > 0)
         FCGX_PutStr(req->resp_body, (int)req->resp_len, out);
+}
+
+int request_stream_begin(struct request *req, int status, const char *content_type)
+{
+    if (req->out == NULL || req->streaming)
+        return -1;
+    req->status = req->streamed_status = status;
+    req->resp_type = content_type;
+    req->resp_body = "";
+    req->resp_len = 0;
+    req->streaming = true;
+    write_head(req, req->out, -1);
+    return FCGX_GetError(req->out) == 0 ? 0 : -1;
+}
+
+int request_stream_write(struct request *req, const void *data, size_t len)
+{
+    const char *p = data;
+
+    if (!req->streaming)
+        return -1;
+    if (request_is_head(req))
+        return 0;
+    while (len > 0) {
+        int piece = len > (1 << 20) ? (1 << 20) : (int)len;
+
+        if (FCGX_PutStr(p, piece, req->out) != piece)
+            return -1;
+        p += piece;
+        len -= (size_t)piece;
+    }
+    return 0;
 }
 
 /* ---- dispatch ---------------------------------------------------------- */

@@ -29,6 +29,7 @@ struct request {
     /* inputs, borrowed from the FastCGI environment */
     char **envp;
     FCGX_Stream *in;
+    FCGX_Stream *out;          /* where the response goes (streaming writes it early) */
     const char *method;
     const char *path;          /* decoded path, no query */
     const char *query;         /* raw query string, "" when none */
@@ -38,6 +39,11 @@ struct request {
     struct route_match match;
     const char *user_id;       /* the session's Clerk user id, or NULL */
     uint64_t started_ms;       /* clock_mono_ms() when the request was accepted */
+    /* What this request sent to sub-processors for its user: an array of
+     * processing-record entries that handlers append to (routes/
+     * processing.c) and the dispatcher stores once, after the handler.
+     * NULL until the first entry; owned by the arena. */
+    json_t *processing;
 
     /* body */
     char *body;                /* NUL-terminated, arena memory */
@@ -52,6 +58,8 @@ struct request {
     size_t resp_len;
     struct { const char *name, *value; } headers[REQUEST_MAX_HEADERS];
     size_t nheaders;
+    bool streaming;            /* request_stream_begin() wrote status and headers */
+    int streamed_status;
 };
 
 /* Borrowed CGI variable (e.g. "HTTP_ACCEPT"), or NULL. */
@@ -99,8 +107,26 @@ int request_bytes(struct request *req, int status, const char *content_type,
                   const void *body, size_t len);
 int request_redirect(struct request *req, int status, const char *location);
 
-/* Write status line, headers and body to out (HEAD: no body). */
+/* Write status line, headers and body to out (HEAD: no body); nothing
+ * when the response was streamed. */
 void request_write(struct request *req, FCGX_Stream *out);
+
+/*
+ * A streamed response, for a body too large to hold in memory (the data
+ * export).  request_stream_begin() writes the status line, Content-Type
+ * and the headers set so far to req->out at once, with no Content-Length:
+ * nginx passes the body on as it comes, in chunked transfer coding.
+ * request_stream_write() then writes body pieces through libfcgi's
+ * buffer (nothing for HEAD), so the worker holds one buffer of it at a
+ * time.  Once begun, the response is the handler's: the dispatcher and
+ * request_write() add nothing, and a failure part-way can only end the
+ * body early (the handler logs it; the client sees a truncated document).
+ * Both return 0, or -1 when the stream failed (the client went away).
+ */
+int request_stream_begin(struct request *req, int status, const char *content_type);
+int request_stream_write(struct request *req, const void *data, size_t len);
+/* Is this a HEAD request (headers only)? */
+bool request_is_head(const struct request *req);
 
 /* Fill req->content_type from CONTENT_TYPE (call once, before anything
  * reads it). */

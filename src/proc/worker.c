@@ -86,6 +86,7 @@ static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
     req->svc = svc;
     req->envp = fcgx->envp;
     req->in = fcgx->in;
+    req->out = fcgx->out;
     req->method = request_env(req, "REQUEST_METHOD");
     if (req->method == NULL)
         req->method = "GET";

@@ -129,6 +129,12 @@ int routes_run(struct request *req)
         return status;
 
     status = route->handler(req);
+    routes_processing_flush(req);
+    if (req->streaming) {
+        /* the status line and part of the body are gone: nothing to add */
+        req->status = req->streamed_status;
+        return req->status;
+    }
     if (status < 100 || status > 599) {
         log_error("handler for %s returned %d", route->pattern, status);
         status = 500;

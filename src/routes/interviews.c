@@ -186,6 +186,11 @@ int interviews_ask(struct request *req, json_t *body, json_int_t n, const char *
             said ? minimise_text(a, &pii, said) : NULL));
     }
     json_object_set_new(input, "transcript", transcript);
+    routes_processed(req, "openai", "interview questions", "interview settings",
+                     json_is_null(json_object_get(input, "resume"))
+                         ? "" : "resume content without contact details",
+                     jd != NULL ? "job description" : "",
+                     json_array_size(transcript) > 0 ? "interview transcript" : "", NULL);
     rc = openai_ask(req->svc->openai, question_prompt, jsonx_own(a, input), "interview_question",
                     question_schema, &out, refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)

@@ -124,6 +124,7 @@ static int transcribe(struct request *req, const char *language, const char **te
                                     json_pack("{s:s}", "audio", "The recording is empty."));
     if (rc != AUDIO_OK)
         return 500;
+    routes_processed(req, "sarvam", "speech to text", "voice recording", NULL);
     rc = sarvam_transcribe(req->svc->sarvam, &pcm, language, req->started_ms, &said);
     audio_pcm_free(&pcm);
     if (rc != SARVAM_OK)

@@ -164,6 +164,8 @@ int interviews_finish_route(struct request *req)
                       "level", json_object_get(body, "level"), "jobDescription",
                       jd ? minimise_text(a, &pii, jd) : NULL, "language",
                       json_object_get(body, "language"), "transcript", transcript);
+    routes_processed(req, "openai", "interview feedback", "interview settings",
+                     "interview transcript", jd != NULL ? "job description" : "", NULL);
     rc = openai_ask(req->svc->openai, report_prompt, jsonx_own(a, input), "interview_feedback",
                     report_schema, &report, refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)

@@ -46,6 +46,7 @@ int interviews_question_audio_route(struct request *req)
                              "(SARVAM_API_KEY is not set).");
     wav = arena_calloc(req->arena, 1, sizeof(*wav));
     arena_add_cleanup(req->arena, free_wav, wav);
+    routes_processed(req, "sarvam", "text to speech", "question text", NULL);
     rc = sarvam_speak(req->svc->sarvam, text, jsonx_string(body, "language"), req->started_ms,
                       wav);
     switch (rc) {

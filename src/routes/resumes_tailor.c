@@ -324,6 +324,8 @@ int tailor_create(struct request *req)
     /* the user message is the JSON text of {jobDescription, resume} */
     input = jsonx_own(a, json_pack("{s:s, s:O}", "jobDescription", minimise_text(a, &pii, jd),
                                    "resume", copy));
+    routes_processed(req, "openai", "resume tailoring",
+                     "resume content without contact details", "job description", NULL);
     rc = openai_ask(req->svc->openai, system_prompt, input, "resume_tailoring", output_schema,
                     &out, refusal, sizeof(refusal), req->started_ms);
     if (rc != OPENAI_OK)

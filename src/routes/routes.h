@@ -30,6 +30,17 @@ int routes_db_failure(struct request *req, int db_status);
  * ("Resume tailoring", ...): the same mapping for every AI route. */
 int routes_ai_failure(struct request *req, int rc, const char *refusal, const char *feature);
 
+/* processing.c: note that this request sends its user's data to
+ * `processor` ("openai", "sarvam", "clerk", "posthog") for `purpose`;
+ * then the kinds of data sent (strings; "" is skipped, for a kind sent only
+ * sometimes), ending with NULL.  Call it just before the outside call. */
+void routes_processed(struct request *req, const char *processor, const char *purpose, ...)
+    __attribute__((sentinel));
+/* The dispatcher's step after the handler: store the noted entries as one
+ * slot of the signed-in user's record (nothing without entries or user).
+ * A failure is logged: the response is already decided. */
+void routes_processing_flush(struct request *req);
+
 /* paging.c: ?limit=1..100 (default 20) and ?cursor= of a list. */
 struct routes_page {
     size_t limit;
@@ -65,6 +76,8 @@ int me_patch(struct request *req);
 
 /* me_delete.c */
 int me_delete(struct request *req);
+/* me_export.c */
+int me_export_get(struct request *req);
 
 /* resumes.c */
 int resumes_list(struct request *req);

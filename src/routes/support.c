@@ -10,7 +10,10 @@
  *
  * Each ticket records the privacy regime in force when it was opened
  * (from the declared residence of a signed-in user, else the address) and,
- * when the sender is signed in, their user id, so an erasure finds it.
+ * when the sender is signed in, their user id.  Before the ticket, refs
+ * under pseudonyms of the user id and of the email are appended
+ * (store/tickets.h), so an export or an erasure finds the user's tickets
+ * by _id lookups alone.
  *
  * Bots: the form has a hidden "website" field.  A post that fills it gets
  * the same answer as a real one, with a ticket number, and nothing stored.
@@ -192,7 +195,10 @@ int support_create(struct request *req)
                                           "status", "open", "openedAt", store_date(now),
                                           "dueAt", store_date(now + DELETION_DAYS * DAY_MS),
                                           "regime", regime));
-        rc = tickets_insert(req->svc->db, doc);
+        /* refs first: one to a ticket that never came is skipped by readers */
+        rc = tickets_refs_add(req->svc->db, number, req->user_id, email);
+        if (rc == STORE_OK)
+            rc = tickets_insert(req->svc->db, doc);
         json_decref(doc);
         if (rc != STORE_DUPLICATE)
             break;

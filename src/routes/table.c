@@ -24,6 +24,7 @@ static const struct route routes[] = {
     {"GET",  "/api/me",              me_get,             AUTH_USER,   BODY_NONE,         0},
     {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB},
     {"DELETE", "/api/me",            me_delete,          AUTH_ERASURE, BODY_NONE,        0},
+    {"GET",  "/api/me/export",       me_export_get,      AUTH_USER,   BODY_NONE,         0},
     {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0},
     {"GET",  "/api/resumes",         resumes_list,       AUTH_USER,   BODY_NONE,         0},
     {"POST", "/api/resumes",         resumes_create,     AUTH_USER,   BODY_JSON,         256 * KiB},

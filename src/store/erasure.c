@@ -12,6 +12,7 @@
 #include "store/erasure_claims.h"
 #include "store/interviews.h"
 #include "store/receipts.h"
+#include "store/processing.h"
 #include "store/resumes.h"
 #include "store/tickets.h"
 #include "store/tombstones.h"
@@ -21,7 +22,7 @@
 
 int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
 {
-    int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0, interviews = 0;
+    int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0, interviews = 0, processing = 0;
     json_t *user = NULL;
     int rc;
 
@@ -34,6 +35,8 @@ int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
         rc = resumes_erase_user(db, user_id, &resumes, &tailorings);
     if (rc == DB_OK)
         rc = interviews_erase_user(db, user_id, &interviews);
+    if (rc == DB_OK)
+        rc = processing_erase_user(db, user_id, &processing);
     /* a later feature that stores personal data adds its store here */
     if (rc == DB_OK)
         rc = directory_remove(db, user_id);
@@ -46,6 +49,7 @@ int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
         json_object_set_new(counts_out, "resumes", json_integer(resumes));
         json_object_set_new(counts_out, "tailorings", json_integer(tailorings));
         json_object_set_new(counts_out, "interviews", json_integer(interviews));
+        json_object_set_new(counts_out, "processing", json_integer(processing));
     }
     return rc;
 }

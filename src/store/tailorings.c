@@ -117,6 +117,18 @@ int tailorings_list(struct db *db, const char *user_id, const char *resume_id, s
     return DB_OK;
 }
 
+int tailorings_get(struct db *db, const char *user_id, const char *id, json_t **doc)
+{
+    int rc = db_get(db, COLL, id, doc);
+
+    if (rc == DB_OK && *doc != NULL &&
+        strcmp(jsonx_string(*doc, "userId") ?: "", user_id) != 0) {
+        json_decref(*doc);
+        *doc = NULL;
+    }
+    return rc;
+}
+
 int tailorings_delete_listed(struct db *db, json_t *entries, int64_t *deleted)
 {
     json_t *e;

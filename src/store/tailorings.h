@@ -35,6 +35,10 @@ int tailorings_insert(struct db *db, const char *user_id, const char *resume_id,
 int tailorings_list(struct db *db, const char *user_id, const char *resume_id, size_t limit,
                     json_t **items);
 
+/* user_id's stored tailoring id (read-only): *doc a new reference, or
+ * NULL when there is none or it is someone else's. */
+int tailorings_get(struct db *db, const char *user_id, const char *id, json_t **doc);
+
 /* Delete the tailorings a directory lists under one resume (entries:
  * borrowed array of {"id", ...}); adds the count to *deleted. */
 int tailorings_delete_listed(struct db *db, json_t *entries, int64_t *deleted);

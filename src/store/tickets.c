@@ -1,53 +1,199 @@
 /*
- * tickets.c - the tickets collection.
+ * tickets.c - the tickets collection, and its refs (see tickets.h).
  */
 #include "store/tickets.h"
 
+#include <string.h>
+
+#include "base/config.h"
+#include "base/encode.h"
 #include "http/jsonx.h"
+#include "store/slots.h"
 #include "svc/db.h"
 
 #define COLL "tickets"
-#define PAGE 200
+#define REFS "ticket_refs"
+#define EMAIL_MAX 254
+#define KEY_SIZE (2 + 64 + 1)
+
+/* "u:" + HMAC(user id) */
+static void user_key(const char *user_id, char out[KEY_SIZE])
+{
+    memcpy(out, "u:", 2);
+    encode_hmac_hex(config.secret, user_id, out + 2);
+}
+
+/* The email as compared: ASCII lower case, surrounding blanks dropped.
+ * False when it is too long to be one. */
+static bool email_norm(const char *email, char out[EMAIL_MAX + 1])
+{
+    size_t n;
+
+    while (*email == ' ' || *email == '\t')
+        email++;
+    n = strlen(email);
+    while (n > 0 && (email[n - 1] == ' ' || email[n - 1] == '\t'))
+        n--;
+    if (n > EMAIL_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (email[i] >= 'A' && email[i] <= 'Z') ? (char)(email[i] - 'A' + 'a') : email[i];
+    out[n] = '\0';
+    return true;
+}
+
+/* "e:" + HMAC(normalized email) */
+static bool email_key(const char *email, char out[KEY_SIZE])
+{
+    char norm[EMAIL_MAX + 1];
+
+    if (!email_norm(email, norm))
+        return false;
+    memcpy(out, "e:", 2);
+    encode_hmac_hex(config.secret, norm, out + 2);
+    return true;
+}
+
+int tickets_refs_add(struct db *db, const char *number, const char *user_id, const char *email)
+{
+    json_t *ref = json_pack("{s:s}", "ticket", number);
+    char key[KEY_SIZE];
+    int rc = DB_OK;
+
+    if (ref == NULL)
+        return DB_ERROR;
+    if (user_id != NULL) {
+        user_key(user_id, key);
+        rc = slots_append(db, REFS, key, ref, NULL);
+    }
+    if (rc == DB_OK && email != NULL) {
+        rc = email_key(email, key) ? slots_append(db, REFS, key, ref, NULL) : DB_ERROR;
+    }
+    json_decref(ref);
+    return rc;
+}
 
 int tickets_insert(struct db *db, json_t *doc)
 {
     return db_insert(db, COLL, doc);
 }
 
-/* Delete every ticket whose `key` is value, a page of ids at a time. */
-static int erase_where(struct db *db, const char *key, const char *value, int64_t *deleted)
+/* ---- reading through the refs ------------------------------------------ */
+
+/* The ticket numbers the refs of key name, into the set `seen`. */
+static int collect(json_t *slot, int64_t n, void *arg)
 {
-    json_t *filter = json_pack("{s:s}", key, value);
-    json_t *opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", PAGE);
-    json_t *page = NULL, *doc;
-    size_t i, got;
+    const char *number = jsonx_string(slot, "ticket");
+
+    (void)n;
+    if (number != NULL)
+        json_object_set_new(arg, number, json_true());
+    return 0;
+}
+
+static bool is_theirs(json_t *ticket, const char *user_id, const char *email)
+{
+    const char *owner = jsonx_string(ticket, "userId"), *from = jsonx_string(ticket, "email");
+    char a[EMAIL_MAX + 1], b[EMAIL_MAX + 1];
+
+    if (user_id != NULL && owner != NULL && strcmp(owner, user_id) == 0)
+        return true;
+    return email != NULL && from != NULL && email_norm(email, a) && email_norm(from, b) &&
+           strcmp(a, b) == 0;
+}
+
+/* The set of ticket numbers referenced for the user (new reference). */
+static int referenced(struct db *db, const char *user_id, const char *email, json_t **set)
+{
+    char key[KEY_SIZE];
+    int rc = DB_OK;
+
+    *set = json_object();
+    if (user_id != NULL) {
+        user_key(user_id, key);
+        rc = slots_each(db, REFS, key, collect, *set);
+    }
+    if (rc == DB_OK && email != NULL && *email != '\0' && email_key(email, key))
+        rc = slots_each(db, REFS, key, collect, *set);
+    if (rc != DB_OK) {
+        json_decref(*set);
+        *set = NULL;
+    }
+    return rc;
+}
+
+int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
+                         tickets_visit_fn visit, void *arg)
+{
+    json_t *set = NULL, *v;
+    const char *number;
     int rc;
 
-    do {
-        if ((rc = db_find(db, COLL, filter, opts, &page)) != DB_OK)
-            break;
-        got = json_array_size(page);
-        json_array_foreach(page, i, doc) {
-            int64_t n = 0;
+    if ((rc = referenced(db, user_id, email, &set)) != DB_OK)
+        return rc;
+    json_object_foreach(set, number, v) {
+        json_t *ticket = NULL;
 
-            if ((rc = db_delete_id(db, COLL, jsonx_string(doc, "_id"), &n)) != DB_OK)
-                break;
-            *deleted += n;
-        }
-        json_decref(page);
-        page = NULL;
-    } while (rc == DB_OK && got == PAGE);
-    json_decref(filter);
-    json_decref(opts);
+        if ((rc = db_get(db, COLL, number, &ticket)) != DB_OK)
+            break;
+        if (ticket != NULL && is_theirs(ticket, user_id, email))
+            rc = visit(ticket, arg);
+        json_decref(ticket);
+        if (rc != 0)
+            break;
+    }
+    json_decref(set);
+    return rc;
+}
+
+static int append(json_t *ticket, void *arg)
+{
+    return json_array_append(arg, ticket) == 0 ? 0 : DB_ERROR;
+}
+
+int tickets_of_user(struct db *db, const char *user_id, const char *email, json_t **tickets)
+{
+    json_t *out = json_array();
+    int rc = tickets_each_of_user(db, user_id, email, append, out);
+
+    if (rc != DB_OK) {
+        json_decref(out);
+        out = NULL;
+    }
+    *tickets = out;
+    return rc;
+}
+
+/* ---- erasure ------------------------------------------------------------ */
+
+struct erase {
+    struct db *db;
+    int64_t *deleted;
+};
+
+static int erase_one(json_t *ticket, void *arg)
+{
+    const struct erase *e = arg;
+    int64_t n = 0;
+    int rc = db_delete_id(e->db, COLL, jsonx_string(ticket, "_id"), &n);
+
+    *e->deleted += n;
     return rc;
 }
 
 int tickets_erase(struct db *db, const char *user_id, const char *email, int64_t *deleted)
 {
-    int rc = erase_where(db, "userId", user_id, deleted);
+    struct erase e = {.db = db, .deleted = deleted};
+    char key[KEY_SIZE];
+    int rc = tickets_each_of_user(db, user_id, email, erase_one, &e);
 
-    if (rc == DB_OK && email != NULL && *email != '\0')
-        rc = erase_where(db, "email", email, deleted);
+    /* the refs last: an erasure cut short is found again by its retry */
+    if (rc == DB_OK && user_id != NULL) {
+        user_key(user_id, key);
+        rc = slots_remove(db, REFS, key, NULL);
+    }
+    if (rc == DB_OK && email != NULL && *email != '\0' && email_key(email, key))
+        rc = slots_remove(db, REFS, key, NULL);
     return rc;
 }
 

@@ -1,10 +1,24 @@
 /*
- * tickets.h - the tickets collection: support requests.
+ * tickets.h - the tickets collection: support requests, and the
+ * references that find a user's tickets by _id.
  *
  * A tickets document is {_id: the ticket number (JT-XXXX-XXXX), number,
  * email, name?, subject, message, status, createdAt, channel, regime?,
  * userId?, privacyRequest?}.  A Data Deletion Request embeds its
  * privacyRequest, so the ticket and its request are one atomic insert.
+ *
+ * The support form does not know who will ask for their tickets later, and
+ * FerretDB finds nothing but an _id without reading the whole collection,
+ * so each ticket is also referenced from slots (slots.h) of the
+ * collection ticket_refs, {_id: "<key>:<n>", ticket: "<number>"}, under
+ *   "u:" + HMAC(JOBTUNE_SECRET, user id)             filed while signed in
+ *   "e:" + HMAC(JOBTUNE_SECRET, lower(trim(email)))  every ticket
+ * Keys are pseudonyms: the collection's _ids name no one.  The refs are
+ * written before the ticket: a crash between leaves a ref to a missing
+ * ticket, which readers skip, never a ticket that no ref reaches.  A ref
+ * is only a hint: a reader takes a ticket only when its userId (for "u:")
+ * or its email, compared case-insensitively (for "e:"), is the user's, so
+ * a ref left by a ticket number that turned out to be taken is harmless.
  */
 #ifndef JT_TICKETS_H
 #define JT_TICKETS_H
@@ -14,16 +28,30 @@
 
 struct db;
 
+/* Reference ticket `number` under user_id (NULL: not signed in) and under
+ * email.  Call before tickets_insert(). */
+int tickets_refs_add(struct db *db, const char *number, const char *user_id, const char *email);
+
 /* Insert doc (borrowed; its _id is the number).  DB_DUPLICATE when the
  * number is taken. */
 int tickets_insert(struct db *db, json_t *doc);
 
 /*
- * Erase the tickets of a user: those filed while signed in (userId) and
- * those sent from the account's email (may be NULL).  A background path:
- * the support form does not know who is signed in, so this is a query on
- * userId and on email (indexed on MongoDB, a scan on FerretDB), taken in
- * bounded pages of ids deleted one by one.  Adds the count to *deleted.
+ * Visit the tickets of a user, through the refs: those filed while signed
+ * in as user_id, and those sent from email (may be NULL; any case), each
+ * once, fetched by _id one at a time (borrowed by visit).  A nonzero
+ * return from visit stops the walk and is returned.
+ */
+typedef int (*tickets_visit_fn)(json_t *ticket, void *arg);
+int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
+                         tickets_visit_fn visit, void *arg);
+
+/* The same tickets as a new array (*tickets, new reference). */
+int tickets_of_user(struct db *db, const char *user_id, const char *email, json_t **tickets);
+
+/*
+ * Erase the tickets of a user (as tickets_each_of_user() finds them), each
+ * by _id, then the refs.  Adds the tickets deleted to *deleted.
  */
 int tickets_erase(struct db *db, const char *user_id, const char *email, int64_t *deleted);
 

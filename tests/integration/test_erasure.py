@@ -1,6 +1,8 @@
 """Erasure holds across workers and sessions: once Clerk says a user was
 deleted, nothing more is stored for them, even with a session token that a
 worker still has cached; cross-site posts never borrow a cookie session."""
+import hashlib
+import hmac
 import json
 import time
 import unittest
@@ -8,6 +10,10 @@ import unittest
 import tokens
 from stack import Stack
 from test_webhooks import SECRET, new_id, sign, user_event
+
+# JOBTUNE_SECRET's development default (src/base/config.h): the key of the
+# ticket refs' pseudonyms
+DEV_SECRET = b"jobtune-development-secret-not-for-production"
 
 RESUME = {"basics": {"name": "Erased Person"}, "work": [{"name": "Acme", "position": "Engineer"}]}
 
@@ -51,8 +57,12 @@ class ErasureTest(unittest.TestCase):
         event = user_event("user.deleted", user)
         self.assertEqual(self.deliver(event).status, 200)
         # data that appeared in between (written before the erasure reached
-        # it, say) goes with the retried delivery of the same message too
-        self.stack.db()["tickets"].insert_one({"_id": "JT-TEST-" + user[-4:].upper(), "userId": user,
+        # it, say) goes with the retried delivery of the same message too:
+        # a ticket as the support route stores one, its ref first
+        number = "JT-TEST-" + user[-4:].upper()
+        key = "u:" + hmac.new(DEV_SECRET, user.encode(), hashlib.sha256).hexdigest()
+        self.stack.db()["ticket_refs"].insert_one({"_id": key + ":1", "ticket": number})
+        self.stack.db()["tickets"].insert_one({"_id": number, "userId": user,
                                                "email": "x@example.in", "subject": "s",
                                                "message": "m", "status": "open"})
         body = json.dumps(event).encode()
@@ -63,6 +73,7 @@ class ErasureTest(unittest.TestCase):
         r = self.stack.request("POST", "/api/webhooks/clerk", body=body, headers=headers)
         self.assertEqual(r.json()["status"], "duplicate")
         self.assertEqual(self.stack.db()["tickets"].count_documents({"userId": user}), 0)
+        self.assertIsNone(self.stack.db()["ticket_refs"].find_one({"_id": key + ":1"}))
 
     def test_cross_site_support_post_does_not_borrow_the_cookie_session(self):
         user = tokens.new_user_id()

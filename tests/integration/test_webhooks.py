@@ -248,6 +248,10 @@ class WebhookTest(unittest.TestCase):
             "email": other, "subject": "Other person", "message": "Not theirs."})
         kept = r.json()["ticket"]
         signed_in = "JT-TEST-" + uuid.uuid4().hex[:4].upper()
+        # as the support route files a signed-in ticket: its ref first
+        key = "u:" + hmac.new(b"jobtune-development-secret-not-for-production",
+                              user_id.encode(), hashlib.sha256).hexdigest()
+        self.stack.db()["ticket_refs"].insert_one({"_id": key + ":1", "ticket": signed_in})
         self.tickets.insert_one({"_id": signed_in, "number": signed_in, "userId": user_id,
                                  "email": f"alias-{uuid.uuid4().hex[:6]}@example.in",
                                  "subject": "From the app", "message": "Signed in.",

@@ -1,0 +1,173 @@
+/*
+ * slots.c - append-only numbered documents under a key (see slots.h).
+ */
+#include "store/slots.h"
+
+#include <stdio.h>
+
+#include "svc/db.h"
+
+#define ID_MAX_LEN 200
+/* Concurrent appends that may take the number we probed before we give
+ * up and search again. */
+#define APPEND_ATTEMPTS 8
+#define SEARCH_ROUNDS 4
+
+static bool slot_id(const char *key, int64_t n, char out[ID_MAX_LEN])
+{
+    int len = snprintf(out, ID_MAX_LEN, "%s:%lld", key, (long long)n);
+
+    return len > 0 && len < ID_MAX_LEN;
+}
+
+int slots_search(slots_probe_fn probe, void *arg, int64_t *free_n, int *probes)
+{
+    int64_t lo = 0, hi = 1; /* lo: known taken (0 = none), hi: to probe */
+    bool taken = false;
+    int rc, count = 0;
+
+    /* gallop: 1, 2, 4, 8, ... until a miss; then lo < first free <= hi */
+    for (;;) {
+        count++;
+        if ((rc = probe(hi, arg, &taken)) != DB_OK)
+            goto out;
+        if (!taken)
+            break;
+        lo = hi;
+        if (hi > INT64_MAX / 2) {
+            rc = DB_ERROR;
+            goto out;
+        }
+        hi *= 2;
+    }
+    /* binary search in (lo, hi]: the answer is the smallest free n */
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+
+        count++;
+        if ((rc = probe(mid, arg, &taken)) != DB_OK)
+            goto out;
+        if (taken)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *free_n = hi;
+    rc = DB_OK;
+out:
+    if (probes != NULL)
+        *probes = count;
+    return rc;
+}
+
+struct db_probe {
+    struct db *db;
+    const char *coll, *key;
+};
+
+static int db_probe(int64_t n, void *arg, bool *taken)
+{
+    const struct db_probe *p = arg;
+    char id[ID_MAX_LEN];
+    json_t *doc = NULL;
+    int rc;
+
+    if (!slot_id(p->key, n, id))
+        return DB_ERROR;
+    rc = db_get(p->db, p->coll, id, &doc);
+    *taken = doc != NULL;
+    json_decref(doc);
+    return rc;
+}
+
+int slots_next(struct db *db, const char *coll, const char *key, int64_t *free_n)
+{
+    struct db_probe p = {.db = db, .coll = coll, .key = key};
+
+    return slots_search(db_probe, &p, free_n, NULL);
+}
+
+int slots_append(struct db *db, const char *coll, const char *key, json_t *doc,
+                 int64_t *n_out)
+{
+    json_t *stored = json_copy(doc); /* shallow: only _id is added */
+    char id[ID_MAX_LEN];
+    int64_t n = 0;
+    int rc = DB_ERROR;
+
+    if (stored == NULL)
+        return DB_ERROR;
+    for (int round = 0; round < SEARCH_ROUNDS; round++) {
+        if ((rc = slots_next(db, coll, key, &n)) != DB_OK)
+            break;
+        for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++, n++) {
+            if (!slot_id(key, n, id)) {
+                rc = DB_ERROR;
+                goto out;
+            }
+            json_object_set_new(stored, "_id", json_string(id));
+            rc = db_insert(db, coll, stored);
+            if (rc != DB_DUPLICATE)
+                goto out;
+        }
+    }
+out:
+    json_decref(stored);
+    if (rc == DB_OK && n_out != NULL)
+        *n_out = n;
+    return rc;
+}
+
+int slots_each(struct db *db, const char *coll, const char *key, slots_visit_fn visit,
+               void *arg)
+{
+    char id[ID_MAX_LEN];
+    int rc;
+
+    for (int64_t n = 1;; n++) {
+        json_t *doc = NULL;
+
+        if (!slot_id(key, n, id))
+            return DB_ERROR;
+        if ((rc = db_get(db, coll, id, &doc)) != DB_OK || doc == NULL)
+            return rc;
+        rc = visit(doc, n, arg);
+        json_decref(doc);
+        if (rc != 0)
+            return rc;
+    }
+}
+
+int slots_remove(struct db *db, const char *coll, const char *key, int64_t *deleted)
+{
+    char id[ID_MAX_LEN];
+    int64_t end = 0, count = 0, n;
+    int rc;
+
+    if ((rc = slots_next(db, coll, key, &end)) != DB_OK)
+        return rc;
+    for (n = end - 1; n >= 1; n--) {
+        int64_t got = 0;
+
+        if (!slot_id(key, n, id))
+            return DB_ERROR;
+        if ((rc = db_delete_id(db, coll, id, &got)) != DB_OK)
+            return rc;
+        count += got;
+    }
+    /* an append that raced the removal took `end` or later */
+    for (n = end;; n++) {
+        int64_t got = 0;
+
+        if (!slot_id(key, n, id))
+            return DB_ERROR;
+        if ((rc = db_delete_id(db, coll, id, &got)) != DB_OK)
+            return rc;
+        if (got == 0)
+            break;
+        count += got;
+    }
+    if (deleted != NULL)
+        *deleted += count;
+    return DB_OK;
+}

@@ -1,0 +1,283 @@
+"""GET /api/me/export through nginx: every record of the signed-in user,
+streamed (chunked), as JSON or as a ZIP with each resume as a PDF; nothing
+of anyone else; the processing record (which sub-processor got what kind
+of data, never the data) written once per request; tickets found through
+their refs, by user id and by the account's email in any case; and an
+erasure that takes the refs and the processing record with it."""
+import io
+import json
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+import zipfile
+
+import tokens
+from fake_openai import FakeOpenAI
+from test_auth import AuthStack
+from test_resumes import WEBHOOK_SECRET
+from test_tailor import JD, RESUME
+from test_webhooks import new_id, sign, user_event
+from tokens import ISSUER, ORIGIN
+
+EXPORT = "/api/me/export"
+A_EMAIL = "Alice.Export@Example.com"
+B_EMAIL = "bob.private@example.org"
+B_TEXT = "Bobsecretword Quuxington"
+A_OTHER_TEXT = "Zanzibar logistics overhaul"
+
+
+class ExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key(kid="ins_test_export")
+        cls.ai = FakeOpenAI().start()
+        cls.stack = AuthStack(workers=2, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "CLERK_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
+            "OPENAI_MODEL": cls.ai.model})
+        try:
+            cls.stack.start()
+            cls.db = cls.stack.db()
+            cls.seed()
+        except BaseException:
+            cls.stack.stop()
+            cls.ai.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+        cls.ai.stop()
+
+    # ---- helpers --------------------------------------------------------------
+    @classmethod
+    def call(cls, method, path, user, body=None, headers=None):
+        h = dict(headers or {})
+        if user is not None:
+            h["Authorization"] = "Bearer " + tokens.rs256(cls.key, tokens.claims(user))
+        return cls.stack.request(method, path, body=body, headers=h)
+
+    @classmethod
+    def ok(cls, r, status=201):
+        if r.status != status:
+            raise AssertionError(f"{r.status}: {r.text}")
+        return r.json() if r.body else None
+
+    @classmethod
+    def deliver(cls, event):
+        body = json.dumps(event).encode()
+        msg, ts = new_id("msg"), str(int(time.time()))
+        r = cls.stack.request("POST", "/api/webhooks/clerk", body=body, headers={
+            "Content-Type": "application/json", "svix-id": msg, "svix-timestamp": ts,
+            "svix-signature": sign(WEBHOOK_SECRET, msg, ts, body)})
+        if r.status != 200:
+            raise AssertionError(r.text)
+
+    @classmethod
+    def ticket(cls, user, email, subject="Question", message="Hello", form=False):
+        fields = {"email": email, "subject": subject, "message": message}
+        h = {"Accept": "application/json"}
+        if user is not None:
+            h["Authorization"] = "Bearer " + tokens.rs256(cls.key, tokens.claims(user))
+        if form:
+            r = cls.stack.post_form("/api/support", fields, headers=h)
+        else:
+            r = cls.stack.request("POST", "/api/support", body=fields, headers=h)
+        return cls.ok(r)["ticket"]
+
+    @classmethod
+    def processing_slots(cls, user):
+        return [d for d in cls.db["processing"].find({}) if d["_id"].startswith(user + ":")]
+
+    @classmethod
+    def seed(cls):
+        cls.alice, cls.bob = tokens.new_user_id(), tokens.new_user_id()
+        cls.deliver(user_event("user.created", cls.alice, email=A_EMAIL, first="Alice"))
+        cls.deliver(user_event("user.created", cls.bob, email=B_EMAIL, first="Bob"))
+        # alice: two resumes, a tailoring, an interview with a typed answer and a report
+        cls.a_resumes = [cls.ok(cls.call("POST", "/api/resumes", cls.alice, RESUME))["id"]]
+        other = json.loads(json.dumps(RESUME))
+        other["basics"]["summary"] = A_OTHER_TEXT
+        cls.a_resumes.append(cls.ok(cls.call("POST", "/api/resumes", cls.alice, other))["id"])
+        cls.slots_before_tailor = len(cls.processing_slots(cls.alice))
+        cls.a_tailoring = cls.ok(cls.call("POST", f"/api/resumes/{cls.a_resumes[0]}/tailor",
+                                          cls.alice, {"jobDescription": JD}))["id"]
+        cls.slots_after_tailor = cls.processing_slots(cls.alice)
+        iv = cls.ok(cls.call("POST", "/api/interviews", cls.alice,
+                             {"role": "Backend engineer", "questionCount": 3}))
+        cls.a_interview = iv["id"]
+        cls.ok(cls.call("POST", f"/api/interviews/{iv['id']}/answers", cls.alice,
+                        {"text": "I shipped the Kestrel migration."}))
+        cls.ok(cls.call("POST", f"/api/interviews/{iv['id']}/finish", cls.alice), 200)
+        cls.ai_requests_of_alice = 4  # tailor, question 1, question 2 (after the answer), report
+        # alice's tickets: signed in with another address, signed out from her
+        # address in another case (form and JSON), and a deletion request
+        cls.a_tickets = {
+            cls.ticket(cls.alice, "alice.elsewhere@example.net", message="Signed in"),
+            cls.ticket(None, A_EMAIL.upper(), message="Form, shouting", form=True),
+            cls.ticket(None, A_EMAIL.lower(), subject="Data Deletion Request",
+                       message="Please delete"),
+        }
+        # bob: a resume, a tailoring, a ticket
+        b_resume = json.loads(json.dumps(RESUME))
+        b_resume["basics"]["name"] = "Bob Quuxington"
+        b_resume["basics"]["email"] = B_EMAIL
+        b_resume["basics"]["summary"] = B_TEXT
+        cls.b_resume = cls.ok(cls.call("POST", "/api/resumes", cls.bob, b_resume))["id"]
+        cls.b_tailoring = cls.ok(cls.call("POST", f"/api/resumes/{cls.b_resume}/tailor",
+                                          cls.bob, {"jobDescription": JD}))["id"]
+        cls.b_ticket = cls.ticket(cls.bob, B_EMAIL, message=B_TEXT)
+
+    def export(self, user, query=""):
+        r = self.call("GET", EXPORT + query, user)
+        self.assertEqual(r.status, 200, r.text)
+        return r
+
+    # ---- the JSON export -----------------------------------------------------------
+    def test_export_has_every_record_of_the_user(self):
+        r = self.export(self.alice)
+        self.assertEqual(r.header("transfer-encoding"), "chunked")
+        self.assertIsNone(r.header("content-length"))
+        self.assertRegex(r.header("content-disposition"),
+                         r'^attachment; filename="jobtune-export-\d{4}-\d{2}-\d{2}\.json"$')
+        doc = r.json()
+        self.assertEqual(doc["userId"], self.alice)
+        self.assertEqual(doc["account"]["_id"], self.alice)
+        self.assertEqual(doc["account"]["email"], A_EMAIL)
+        self.assertIn("history", doc["account"]["consent"])
+        self.assertEqual({x["id"] for x in doc["resumes"]}, set(self.a_resumes))
+        for x in doc["resumes"]:
+            self.assertEqual(x["userId"], self.alice)
+            self.assertEqual(x["resume"]["basics"]["name"], RESUME["basics"]["name"])
+            json_resume = dict(x["jsonResume"])
+            meta = json_resume.pop("meta")
+            self.assertEqual(json_resume, x["resume"])
+            self.assertEqual(meta["version"], x["version"])
+        self.assertIn(A_OTHER_TEXT, r.text)
+        self.assertEqual([t["_id"] for t in doc["tailorings"]], [self.a_tailoring])
+        self.assertEqual(doc["tailorings"][0]["jobDescription"], JD)
+        self.assertEqual(len(doc["interviews"]), 1)
+        iv = doc["interviews"][0]
+        self.assertEqual(iv["id"], self.a_interview)
+        self.assertEqual(iv["status"], "completed")
+        self.assertEqual(iv["questions"][0]["answer"]["text"], "I shipped the Kestrel migration.")
+        self.assertIn("overallScore", iv["report"])
+        self.assertEqual({t["_id"] for t in doc["tickets"]}, self.a_tickets)
+        self.assertEqual(len(doc["privacyRequests"]), 1)
+        pr = doc["privacyRequests"][0]
+        self.assertIn(pr["ticket"], self.a_tickets)
+        self.assertEqual((pr["type"], pr["status"]), ("deletion", "open"))
+        entries = [e for slot in doc["processing"] for e in slot["entries"]]
+        self.assertEqual([(e["processor"], e["purpose"]) for e in entries],
+                         [("openai", "resume tailoring"), ("openai", "interview questions"),
+                          ("openai", "interview questions"), ("openai", "interview feedback")])
+
+    def test_export_has_nothing_of_another_user(self):
+        raw = self.export(self.alice).body
+        for secret in (self.bob, B_EMAIL, B_TEXT, "Quuxington", self.b_resume,
+                       self.b_tailoring, self.b_ticket):
+            self.assertNotIn(secret.encode(), raw, secret)
+        # and bob's export has none of alice's
+        raw = self.export(self.bob).body
+        for secret in [self.alice, A_EMAIL, A_EMAIL.lower(), A_OTHER_TEXT, self.a_tailoring,
+                       self.a_interview] + self.a_resumes + sorted(self.a_tickets):
+            self.assertNotIn(secret.encode(), raw, secret)
+
+    def test_head_unknown_format_and_no_session(self):
+        r = self.call("HEAD", EXPORT, self.alice)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, b"")
+        r = self.call("GET", EXPORT + "?format=csv", self.alice)
+        self.assertEqual(r.status, 422, r.text)
+        self.assertEqual(r.json()["error"]["code"], "validation_failed")
+        self.assertIn("format", r.json()["error"]["fields"])
+        self.assertEqual(self.call("GET", EXPORT, None).status, 401)
+
+    # ---- the ZIP ---------------------------------------------------------------------
+    def test_zip_holds_the_json_and_a_pdf_per_resume(self):
+        r = self.export(self.alice, "?format=zip")
+        self.assertEqual(r.header("transfer-encoding"), "chunked")
+        self.assertEqual(r.header("content-type"), "application/zip")
+        self.assertRegex(r.header("content-disposition"),
+                         r'^attachment; filename="jobtune-export-\d{4}-\d{2}-\d{2}\.zip"$')
+        z = zipfile.ZipFile(io.BytesIO(r.body))
+        self.assertIsNone(z.testzip())
+        names = set(z.namelist())
+        self.assertEqual(names, {"export.json"} | {f"resume-{i}.pdf" for i in self.a_resumes})
+        inside = json.loads(z.read("export.json"))
+        plain = self.export(self.alice).json()
+        inside.pop("exportedAt")
+        plain.pop("exportedAt")
+        self.assertEqual(inside, plain)
+        with tempfile.TemporaryDirectory() as d:
+            for rid in self.a_resumes:
+                path = os.path.join(d, rid + ".pdf")
+                with open(path, "wb") as f:
+                    f.write(z.read(f"resume-{rid}.pdf"))
+                text = subprocess.run(["pdftotext", path, "-"], check=True,
+                                      capture_output=True, text=True).stdout
+                self.assertIn("Acme Logistics", text)
+        # nothing left behind in the temporary directory
+        self.assertEqual([n for n in os.listdir(tempfile.gettempdir())
+                          if n.startswith("jobtune-export-")], [])
+
+    # ---- the processing record ---------------------------------------------------------
+    def test_processing_entry_after_a_tailoring_has_no_content(self):
+        self.assertEqual(len(self.slots_after_tailor), self.slots_before_tailor + 1)
+        slot = self.slots_after_tailor[-1]
+        self.assertEqual(slot["_id"], f"{self.alice}:{self.slots_before_tailor + 1}")
+        self.assertEqual(len(slot["entries"]), 1)
+        entry = slot["entries"][0]
+        self.assertEqual(entry["processor"], "openai")
+        self.assertEqual(entry["purpose"], "resume tailoring")
+        self.assertEqual(entry["dataCategories"],
+                         ["resume content without contact details", "job description"])
+        text = json.dumps(slot, default=str)
+        for content in (JD[:30], "Acme", RESUME["basics"]["name"], A_EMAIL, "Kestrel"):
+            self.assertNotIn(content, text)
+
+    def test_at_most_one_slot_per_request(self):
+        slots = self.processing_slots(self.alice)
+        self.assertEqual(len(slots), self.ai_requests_of_alice)
+        self.assertEqual(sorted(d["_id"] for d in slots),
+                         sorted(f"{self.alice}:{n}" for n in range(1, len(slots) + 1)))
+        for d in slots:
+            self.assertEqual(len(d["entries"]), 1)
+        # requests that call no outside service write nothing
+        self.export(self.alice)
+        self.call("GET", "/api/resumes", self.alice)
+        self.assertEqual(len(self.processing_slots(self.alice)), len(slots))
+
+    # ---- refs and erasure -------------------------------------------------------------
+    def test_refs_name_no_one_and_erasure_takes_them(self):
+        carol = tokens.new_user_id()
+        email = "carol.erase@example.com"
+        self.deliver(user_event("user.created", carol, email=email))
+        t1 = self.ticket(carol, "carol.other@example.com")
+        t2 = self.ticket(None, email.upper())
+        rid = self.ok(self.call("POST", "/api/resumes", carol, RESUME))["id"]
+        self.ok(self.call("POST", f"/api/resumes/{rid}/tailor", carol, {"jobDescription": JD}))
+        self.assertEqual(len(self.processing_slots(carol)), 1)
+        refs = list(self.db["ticket_refs"].find({}))
+        self.assertTrue(refs)
+        raw = json.dumps(refs, default=str)
+        for who in (carol, email, email.upper(), self.alice, A_EMAIL.lower()):
+            self.assertNotIn(who, raw)
+        before = self.db["ticket_refs"].count_documents({})
+        self.deliver(user_event("user.deleted", carol))
+        self.assertIsNone(self.db["tickets"].find_one({"_id": t1}))
+        self.assertIsNone(self.db["tickets"].find_one({"_id": t2}))
+        self.assertEqual(self.processing_slots(carol), [])
+        # carol's refs: one under her id, two under her address (the signed-in
+        # ticket's other address keeps its ref, which now leads nowhere)
+        self.assertEqual(self.db["ticket_refs"].count_documents({}), before - 2)
+        # alice's tickets are untouched
+        for t in self.a_tickets:
+            self.assertIsNotNone(self.db["tickets"].find_one({"_id": t}))
+
+
+if __name__ == "__main__":
+    unittest.main()
