@@ -265,7 +265,7 @@ class TwoHostsTest(ErasureClient, unittest.TestCase):
     def host(self, **extra):
         """Another jobtuned on the first stack's database (no nginx)."""
         h = AuthStack(workers=1, request_timeout=5)
-        h.db_port, h.db_name = self.stack.db_port, self.stack.db_name
+        h.db_port, h.db_name, h.data = self.stack.db_port, self.stack.db_name, self.stack.data
         h.extra_env = erasure_env(self.key, self.clerk, self.clock, **extra)
         h.start_jobtuned()
         return h
