@@ -29,7 +29,10 @@
  * each resume's PDF is rendered to a file there one at a time, libzip
  * reads those files a buffer at a time while it writes the archive file,
  * and the archive is then streamed out in pieces; the directory is
- * removed when the request ends, whatever happened.
+ * removed when the request ends, whatever happened.  It lives in
+ * memory-backed /dev/shm where the host has it (so an export never reaches
+ * a disk), is readable by this user only, and a directory left by a worker
+ * killed mid-export is swept by the next export of the host.
  */
 #include "routes/routes.h"
 
@@ -39,9 +42,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "http/arena.h"
@@ -323,13 +328,49 @@ static void close_file(void *f)
     fclose(f);
 }
 
-/* A private directory for this request, removed when it ends. */
-static const char *temp_dir(struct request *req)
+/* Where the ZIP's members are made: memory-backed /dev/shm when the host
+ * has it, so an export never reaches a disk; TMPDIR or /tmp otherwise. */
+static const char *temp_base(void)
 {
     const char *base = getenv("TMPDIR");
-    char *path = arena_printf(req->arena, "%s/jobtune-export-XXXXXX",
-                              base != NULL && *base != '\0' ? base : "/tmp");
+    struct stat st;
 
+    if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
+        return "/dev/shm";
+    return base != NULL && *base != '\0' ? base : "/tmp";
+}
+
+/* Remove what an export killed mid-way left (its request cleanup never
+ * ran): directories of ours older than any request can run. */
+static void sweep_leftovers(const char *base)
+{
+    time_t cutoff = time(NULL) - (time_t)config.request_timeout - 60;
+    DIR *d = opendir(base);
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat st;
+
+        if (strncmp(e->d_name, "jobtune-export-", 15) != 0 ||
+            snprintf(path, sizeof(path), "%s/%s", base, e->d_name) >= (int)sizeof(path) ||
+            lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_mtime > cutoff)
+            continue;
+        remove_dir(path);
+        log_warn("export: removed a stale export directory (a request that died)");
+    }
+    closedir(d);
+}
+
+/* A private directory (0700) for this request, removed when it ends. */
+static const char *temp_dir(struct request *req)
+{
+    const char *base = temp_base();
+    char *path = arena_printf(req->arena, "%s/jobtune-export-XXXXXX", base);
+
+    sweep_leftovers(base);
     if (path == NULL || mkdtemp(path) == NULL) {
         log_error("export: cannot create a temporary directory: %s", strerror(errno));
         return NULL;
