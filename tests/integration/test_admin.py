@@ -412,5 +412,43 @@ class AdminTest(unittest.TestCase):
         self.assert_nothing_names(user, email)
 
 
+class AdminWithoutClerkApiTest(unittest.TestCase):
+    """Without CLERK_SECRET_KEY, execute answers 503 not_configured and
+    changes nothing; the rest of the queue still works."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key()
+        cls.staff = tokens.new_user_id()
+        cls.stack = AuthStack(workers=1, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "JOBTUNE_ADMIN_USER_IDS": cls.staff})
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def test_execute_names_the_missing_variable(self):
+        r = self.stack.request("POST", "/api/support", body={
+            "email": "wait@example.in", "subject": "Data Deletion Request", "message": "m"})
+        number = r.json()["ticket"]
+        auth = {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(self.staff))}
+        path = f"/api/admin/privacy-requests/{number}"
+        r = self.stack.request("POST", path + "/verify", body={"method": "m"}, headers=auth)
+        self.assertEqual(r.status, 200, r.text)
+        r = self.stack.request("POST", path + "/execute", headers=auth)
+        self.assertEqual(r.status, 503, r.text)
+        self.assertEqual(r.json()["error"]["code"], "not_configured")
+        self.assertIn("CLERK_SECRET_KEY", r.json()["error"]["message"])
+        doc = self.stack.db()["tickets"].find_one({"_id": number})
+        self.assertEqual(doc["privacyRequest"]["status"], "verified")
+        self.assertEqual(doc["email"], "wait@example.in")
+
+
 if __name__ == "__main__":
     unittest.main()
