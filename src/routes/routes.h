@@ -62,6 +62,20 @@ int interviews_answer_route(struct request *req);
 int interviews_finish_route(struct request *req);
 int interviews_question_audio_route(struct request *req);
 
+/* admin_tickets.c (staff) */
+int admin_tickets_list(struct request *req);
+int admin_tickets_patch(struct request *req);
+/* Is s a ticket number (JT-XXXX-XXXX, Crockford base32)? */
+bool admin_is_ticket_number(const char *s);
+/* The staff's view of a stored ticket (borrowed): new reference. */
+json_t *admin_ticket_view(json_t *doc);
+
+/* admin_privacy_requests.c (staff) */
+int admin_privacy_list(struct request *req);
+int admin_privacy_verify(struct request *req);
+int admin_privacy_execute(struct request *req);
+int admin_privacy_close(struct request *req);
+
 /* health.c */
 int health_get(struct request *req);
 

@@ -12,6 +12,12 @@
 
 static const struct route routes[] = {
     /* method  pattern                 handler             auth         body               limit */
+    {"GET",  "/api/admin/privacy-requests", admin_privacy_list, AUTH_STAFF, BODY_NONE,   0},
+    {"POST", "/api/admin/privacy-requests/{id}/close", admin_privacy_close, AUTH_STAFF, BODY_JSON, 16 * KiB},
+    {"POST", "/api/admin/privacy-requests/{id}/execute", admin_privacy_execute, AUTH_STAFF, BODY_NONE, 0},
+    {"POST", "/api/admin/privacy-requests/{id}/verify", admin_privacy_verify, AUTH_STAFF, BODY_JSON, 16 * KiB},
+    {"GET",  "/api/admin/tickets",   admin_tickets_list, AUTH_STAFF,  BODY_NONE,         0},
+    {"PATCH", "/api/admin/tickets/{ticket}", admin_tickets_patch, AUTH_STAFF, BODY_JSON, 16 * KiB},
     {"GET",  "/api/health",          health_get,         AUTH_PUBLIC, BODY_NONE,         0},
     {"GET",  "/api/interviews",      interviews_list_route, AUTH_USER, BODY_NONE,      0},
     {"POST", "/api/interviews",      interviews_create_route, AUTH_USER, BODY_JSON,    64 * KiB},

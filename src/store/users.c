@@ -9,9 +9,11 @@
  */
 #include "store/users.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/mem.h"
 #include "http/jsonx.h"
 #include "store/tombstones.h"
 #include "svc/db.h"
@@ -137,4 +139,31 @@ int users_upsert_profile(struct db *db, const char *user_id, const char *email_o
 int users_delete(struct db *db, const char *user_id, int64_t *deleted)
 {
     return db_delete_id(db, COLL, user_id, deleted);
+}
+
+int users_find_by_email(struct db *db, const char *email, json_t **ids)
+{
+    json_t *filter, *opts, *found = NULL, *doc;
+    char *lower = mem_strdup(email);
+    size_t i;
+    int rc;
+
+    *ids = NULL;
+    for (char *p = lower; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    filter = json_pack("{s:{s:[ss]}}", "email", "$in", email, lower);
+    opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", 100);
+    free(lower);
+    rc = db_find(db, COLL, filter, opts, &found);
+    json_decref(filter);
+    json_decref(opts);
+    if (rc != DB_OK)
+        return rc;
+    *ids = json_array();
+    json_array_foreach(found, i, doc)
+        if (jsonx_string(doc, "_id") != NULL)
+            json_array_append_new(*ids, json_string(jsonx_string(doc, "_id")));
+    json_decref(found);
+    return DB_OK;
 }

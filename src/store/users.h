@@ -49,4 +49,12 @@ int users_upsert_profile(struct db *db, const char *user_id, const char *email_o
 /* Delete the users document; *deleted = 0 or 1. */
 int users_delete(struct db *db, const char *user_id, int64_t *deleted);
 
+/*
+ * Staff only (a deletion request names an email, not an account): the ids
+ * of the users whose stored email is `email` as given or in lower case (at
+ * most 100).  A query on email (index users {email} on MongoDB, a scan on
+ * FerretDB).  *ids: new reference to an array of strings.
+ */
+int users_find_by_email(struct db *db, const char *email, json_t **ids);
+
 #endif

@@ -20,7 +20,8 @@ Routes (shapes from Clerk's Backend API, docs/external-apis.md section 4):
                                 (the ids asked to be deleted are in clerk.deleted)
 Failures on demand: `clerk.fail_next = 500` makes the next /v1/ request
 answer that status (Clerk's error shape) without doing anything;
-`clerk.fail_next = (503, 2)` fails the next two.
+`clerk.fail_next = (503, 2)` fails the next two; `(500, 1, "DELETE")` the next
+DELETE only (requests with other methods pass).
 Anything else answers 404; every /v1/ route answers 401 without the secret
 key.  Errors use Clerk's shape:
   {"errors":[{"message","long_message","code","meta":{}}],"meta":{},"clerk_trace_id"}
@@ -132,14 +133,16 @@ class FakeClerk(FakeServer):
                     return method, p, headers
         return None
 
-    def take_failure(self):
+    def take_failure(self, method):
         """The status to fail this request with, or None (and count it down)."""
         with self.lock:
             f = self.fail_next
             if f is None:
                 return None
-            status, times = (f, 1) if isinstance(f, int) else f
-            self.fail_next = (status, times - 1) if times > 1 else None
+            status, times, only = (f, 1, None) if isinstance(f, int) else (tuple(f) + (None,))[:3]
+            if only is not None and only != method:
+                return None
+            self.fail_next = (status, times - 1, only) if times > 1 else None
             return status
 
     def find_by_email(self, emails):
@@ -198,7 +201,7 @@ class _Handler(JsonHandler):
                 return None
             if path == "/v1/jwks" and method == "GET":
                 return self.send_json(200, self.clerk.jwks())
-            fail = self.clerk.take_failure()
+            fail = self.clerk.take_failure(method)
             if fail is not None:
                 return self.send_json(fail, clerk_error(
                     "internal_clerk_error", "Oops, something went wrong",

@@ -1,0 +1,309 @@
+/*
+ * admin_tickets.c - the staff's view of support tickets: a filtered,
+ * keyset-paginated list and changes of status with notes.
+ *
+ * Staff routes only (AUTH_STAFF: JOBTUNE_ADMIN_USER_IDS; others get 403
+ * before a handler runs).  The list is a staff path and may query the
+ * tickets collection by status and createdAt, one bounded page at a time
+ * (the page size caps the query); everything else is by _id (the ticket
+ * number).  Every read and change is logged with the staff id and the
+ * ticket number (or a count) and nothing else: no email, subject or text.
+ *
+ * A note is appended to ticket.notes [{staffId, at, text}] and a status
+ * change to ticket.history [{staffId, at, from, to}]; both are $push'ed,
+ * so two staff writing at once lose neither entry.
+ */
+#include "routes/routes.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/encode.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "http/arena.h"
+#include "http/jsonx.h"
+#include "http/request.h"
+#include "store/store.h"
+#include "store/tickets.h"
+#include "svc/services.h"
+
+#define LIST_DEFAULT 20
+#define LIST_MAX 100
+#define NOTE_MAX 2000
+#define DAY_MS (24LL * 3600 * 1000)
+#define CURSOR_MAX 64
+
+/* ---- shared with admin_privacy_requests.c ------------------------------------- */
+
+bool admin_is_ticket_number(const char *s)
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    if (s == NULL || strlen(s) != 12 || strncmp(s, "JT-", 3) != 0 || s[7] != '-')
+        return false;
+    for (int i = 3; i < 12; i++)
+        if (i != 7 && strchr(alphabet, s[i]) == NULL)
+            return false;
+    return true;
+}
+
+json_t *admin_ticket_view(json_t *doc)
+{
+    static const char *const fields[] = {"status", "subject", "message", "email", "name",
+                                         "channel", "regime", "createdAt", "updatedAt",
+                                         "userId", "emailHmac", "privacyRequest"};
+    json_t *view = json_pack("{s:O?}", "ticket", json_object_get(doc, "_id"));
+
+    for (size_t i = 0; view != NULL && i < sizeof(fields) / sizeof(fields[0]); i++) {
+        json_t *v = json_object_get(doc, fields[i]);
+
+        if (v != NULL)
+            json_object_set(view, fields[i], v);
+    }
+    if (view != NULL) {
+        json_object_set_new(view, "notes", json_deep_copy(json_object_get(doc, "notes")) ?: json_array());
+        json_object_set_new(view, "history", json_deep_copy(json_object_get(doc, "history")) ?: json_array());
+    }
+    return view;
+}
+
+/* ---- list ------------------------------------------------------------------------ */
+
+static int invalid(struct request *req, const char *field, const char *problem)
+{
+    return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                json_pack("{s:s}", field, problem));
+}
+
+static bool parse_limit(const char *s, size_t *out)
+{
+    size_t v = 0;
+
+    if (s == NULL || *s == '\0' || strlen(s) > 3)
+        return false;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (size_t)(*p - '0');
+    }
+    if (v < 1 || v > LIST_MAX)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* The cursor is base64url("<createdAt ms>|<ticket number>"), opaque to clients. */
+static bool cursor_encode(int64_t ms, const char *id, char *out, size_t size)
+{
+    char plain[CURSOR_MAX];
+    int n = snprintf(plain, sizeof(plain), "%lld|%s", (long long)ms, id);
+
+    return n > 0 && (size_t)n < sizeof(plain) &&
+           encode_b64url((const unsigned char *)plain, (size_t)n, out, size);
+}
+
+static bool cursor_decode(struct arena *a, const char *text, int64_t *ms, const char **id)
+{
+    unsigned char plain[CURSOR_MAX];
+    size_t len;
+    long long v = 0;
+    char *bar;
+
+    if (strlen(text) >= CURSOR_MAX || strchr(text, '=') != NULL ||
+        !encode_b64url_decode(text, plain, sizeof(plain) - 1, &len))
+        return false;
+    plain[len] = '\0';
+    bar = memchr(plain, '|', len);
+    if (bar == NULL || bar == (char *)plain || bar - (char *)plain > 15 ||
+        !admin_is_ticket_number(bar + 1))
+        return false;
+    for (char *p = (char *)plain; p < bar; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    *ms = v;
+    *id = arena_strdup(a, bar + 1);
+    return *id != NULL;
+}
+
+/* A list item: the ticket's fields that triage needs, and its request's summary. */
+static json_t *list_item(json_t *doc)
+{
+    json_t *pr = json_object_get(doc, "privacyRequest");
+    json_t *item = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
+                             "ticket", json_object_get(doc, "_id"),
+                             "status", json_object_get(doc, "status"),
+                             "subject", json_object_get(doc, "subject"),
+                             "email", json_object_get(doc, "email"),
+                             "name", json_object_get(doc, "name"),
+                             "createdAt", json_object_get(doc, "createdAt"),
+                             "regime", json_object_get(doc, "regime"));
+
+    if (item != NULL)
+        json_object_set_new(item, "privacyRequest",
+                            pr == NULL ? json_null()
+                                       : json_pack("{s:O?, s:O?, s:O?}",
+                                                   "type", json_object_get(pr, "type"),
+                                                   "status", json_object_get(pr, "status"),
+                                                   "dueAt", json_object_get(pr, "dueAt")));
+    return item;
+}
+
+/* A ?from= or ?to= day (YYYY-MM-DD) as ms of its midnight UTC, or -1 when absent;
+ * false (422 written) when malformed. */
+static bool day_param(struct request *req, const char *name, int64_t *ms, int *status)
+{
+    const char *s = request_query(req, name);
+    long long v;
+
+    *ms = -1;
+    if (s == NULL)
+        return true;
+    if (strlen(s) != 10 || !text_parse_iso8601(s, &v)) {
+        *status = invalid(req, name, "Give a date as YYYY-MM-DD.");
+        return false;
+    }
+    *ms = v;
+    return true;
+}
+
+/* GET /api/admin/tickets?status=&from=&to=&limit=&cursor= -> 200 {"items","next"} | 422 */
+int admin_tickets_list(struct request *req)
+{
+    struct tickets_query q = {.limit = LIST_DEFAULT};
+    const char *status = request_query(req, "status"), *limit = request_query(req, "limit");
+    const char *cursor = request_query(req, "cursor");
+    json_t *docs = NULL, *items, *doc;
+    char next[CURSOR_MAX * 2];
+    bool more = false;
+    size_t i;
+    int rc = 0;
+
+    if (status != NULL) {
+        if (strcmp(status, "open") != 0 && strcmp(status, "pending") != 0 &&
+            strcmp(status, "closed") != 0)
+            return invalid(req, "status", "Give open, pending or closed.");
+        q.status = status;
+    }
+    if (!day_param(req, "from", &q.from_ms, &rc) || !day_param(req, "to", &q.to_ms, &rc))
+        return rc;
+    if (q.to_ms >= 0)
+        q.to_ms += DAY_MS; /* to= is inclusive: up to the end of that day */
+    if (q.from_ms >= 0 && q.to_ms >= 0 && q.from_ms >= q.to_ms)
+        return invalid(req, "to", "Give a day on or after from.");
+    if (limit != NULL && !parse_limit(limit, &q.limit))
+        return invalid(req, "limit", "Give a whole number from 1 to 100.");
+    if (cursor != NULL) {
+        if (!cursor_decode(req->arena, cursor, &q.after_ms, &q.after_id))
+            return invalid(req, "cursor", "Use the \"next\" value of the previous page, "
+                                          "unchanged.");
+        q.after = true;
+    }
+
+    rc = tickets_page(req->svc->db, &q, &docs, &more);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    jsonx_own(req->arena, docs);
+    items = json_array();
+    json_array_foreach(docs, i, doc)
+        json_array_append_new(items, list_item(doc));
+    if (more) {
+        json_t *last = json_array_get(docs, json_array_size(docs) - 1);
+        long long ms;
+
+        if (!text_parse_iso8601(jsonx_string(last, "createdAt"), &ms) ||
+            !cursor_encode(ms, jsonx_string(last, "_id"), next, sizeof(next))) {
+            json_decref(items);
+            return 500;
+        }
+    }
+    log_info("staff %s listed %zu tickets", req->user_id, json_array_size(items));
+    return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
+                                            more ? next : NULL));
+}
+
+/* ---- change -------------------------------------------------------------------------- */
+
+/* PATCH /api/admin/tickets/{ticket} {"status"?, "note"?} -> 200 ticket | 404 | 422 */
+int admin_tickets_patch(struct request *req)
+{
+    const char *number = request_param(req, "ticket"), *status = NULL, *key;
+    json_t *fields = json_object(), *v, *doc = NULL, *update, *push, *at;
+    const char *current;
+    char *note = NULL;
+    bool found;
+    int rc;
+
+    json_object_foreach(req->input, key, v) {
+        if (strcmp(key, "status") == 0) {
+            status = json_string_value(v);
+            if (status == NULL || (strcmp(status, "open") != 0 &&
+                                   strcmp(status, "pending") != 0 &&
+                                   strcmp(status, "closed") != 0))
+                json_object_set_new(fields, key, json_string("Give open, pending or closed."));
+        } else if (strcmp(key, "note") == 0) {
+            note = json_is_string(v) ? arena_strdup(req->arena, json_string_value(v)) : NULL;
+            if (note == NULL)
+                json_object_set_new(fields, key, json_string("This field must be text."));
+            else if (strlen(note) != json_string_length(v))
+                json_object_set_new(fields, key, json_string("This field must not contain NUL."));
+            else if (text_check_len(note, NOTE_MAX) != TEXT_OK)
+                json_object_set_new(fields, key, json_sprintf("Write 1 to %d characters.",
+                                                              NOTE_MAX));
+        } else {
+            json_object_set_new(fields, key, json_string("This field is not known."));
+        }
+    }
+    if (json_object_size(fields) == 0 && status == NULL && note == NULL)
+        json_object_set_new(fields, "status", json_string("Give a status, a note or both."));
+    if (json_object_size(fields) > 0)
+        return request_error_fields(req, 422, "validation_failed",
+                                    "Some fields need attention.", fields);
+    json_decref(fields);
+
+    if (!admin_is_ticket_number(number))
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    rc = tickets_get(req->svc->db, number, &doc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (doc == NULL)
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    current = jsonx_string(jsonx_own(req->arena, doc), "status");
+
+    at = store_date(clock_wall_ms());
+    update = json_pack("{s:{s:O}}", "$set", "updatedAt", at);
+    push = json_object();
+    if (status != NULL && strcmp(status, current ?: "") != 0) {
+        json_object_set_new(json_object_get(update, "$set"), "status", json_string(status));
+        json_object_set_new(push, "history", json_pack("{s:s, s:O, s:s?, s:s}", "staffId",
+                                                       req->user_id, "at", at, "from", current,
+                                                       "to", status));
+    }
+    if (note != NULL)
+        json_object_set_new(push, "notes", json_pack("{s:s, s:O, s:s}", "staffId",
+                                                     req->user_id, "at", at, "text", note));
+    if (json_object_size(push) > 0)
+        json_object_set(update, "$push", push);
+    json_decref(push);
+    json_decref(at);
+    rc = tickets_update(req->svc->db, number, update, &found);
+    json_decref(update);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (!found)
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    log_info("staff %s changed ticket %s", req->user_id, number);
+
+    rc = tickets_get(req->svc->db, number, &doc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (doc == NULL)
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    v = admin_ticket_view(doc);
+    json_decref(doc);
+    return request_json(req, 200, v);
+}
