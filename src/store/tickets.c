@@ -12,6 +12,7 @@
 #include "svc/db.h"
 
 #define COLL "tickets"
+#define PAGE 200 /* ids per page of a staff scan */
 #define REFS "ticket_refs"
 #define EMAIL_MAX 254
 #define KEY_SIZE (2 + 64 + 1)
