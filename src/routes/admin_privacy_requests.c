@@ -20,8 +20,9 @@
  *      lower-cased email under JOBTUNE_SECRET) and name, message and userId
  *      are removed, so the record of the request stays as the 30-day proof
  *      without the identity;
- *   3. each account: erasure_run() (idempotent), then clerk_delete_user()
- *      (a 404 is success);
+ *   3. each account: erasure_complete() (store/erasure.h: recorded before
+ *      it runs, then our data, then Clerk's account, then a pseudonymous
+ *      receipt; a repeat finishes an interrupted one);
  *   4. completed: the outcome (counts, never ids) recorded, the account ids
  *      dropped, the ticket closed.
  * A retry after a failure in 2 starts over at 2 (the email is still
@@ -427,7 +428,7 @@ int admin_privacy_execute(struct request *req)
     int64_t tickets = 0;
     size_t i;
     char *note;
-    int rc, crc;
+    int rc;
 
     if ((rc = load(req, &doc, &state)) != 0)
         return rc;
@@ -468,15 +469,18 @@ int admin_privacy_execute(struct request *req)
     /* 3. each account: our data, then Clerk's */
     erased = jsonx_own(req->arena, json_pack("{s:I}", "tickets", (json_int_t)tickets));
     json_array_foreach(accounts, i, id) {
-        json_t *counts = jsonx_own(req->arena, json_object());
+        json_t *receipt = NULL;
 
-        if ((rc = erasure_run(req->svc->db, json_string_value(id), counts)) != STORE_OK) {
+        /* the same erasure as DELETE /api/me: recorded first, finished by a
+         * retry or the scheduler, and proven by a pseudonymous receipt */
+        rc = erasure_complete(req->svc->db, req->svc->clerk, json_string_value(id), &receipt);
+        if (rc == ERASURE_CLERK_PENDING)
+            return clerk_failed(req, doc, CLERK_UNAVAILABLE, "Deleting the account");
+        if (rc != STORE_OK) {
             log_warn("staff %s: deletion request %s stopped in erasure", req->user_id, number);
             return routes_db_failure(req, rc);
         }
-        add_counts(erased, counts);
-        if ((crc = clerk_delete_user(req->svc->clerk, json_string_value(id))) != CLERK_OK)
-            return clerk_failed(req, doc, crc, "Deleting the account");
+        add_counts(erased, json_object_get(jsonx_own(req->arena, receipt), "counts"));
     }
 
     /* 4. completed */
