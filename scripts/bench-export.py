@@ -150,7 +150,7 @@ peak RSS is the worker's VmHWM over those exports, reset
 
 The JSON is streamed record by record (chunked through nginx), so the
 worker's peak does not follow the data. The ZIP writes export.json and each
-resume's PDF to files in a private temporary directory, lets libzip build
+resume's PDF to files in a private directory in memory-backed /dev/shm, lets libzip build
 the archive file from them, and streams the archive out in 64 KiB pieces.
 <!-- /export -->
 """
