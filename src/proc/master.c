@@ -205,16 +205,20 @@ static void unblock_in_child(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* The first free slot of the children table, or -1. */
+static int free_slot(void)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_FREE)
+            return i;
+    return -1;
+}
+
 static int spawn_worker(int listen_fd)
 {
-    int slot = -1;
+    int slot = free_slot();
     pid_t pid;
 
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i].kind == CHILD_FREE) {
-            slot = i;
-            break;
-        }
     if (slot < 0) {
         log_error("no free worker slot");
         return -1;
@@ -236,37 +240,38 @@ static int spawn_worker(int listen_fd)
     return 0;
 }
 
+/* Fork a child that serves no request (the migration, the scheduler): it
+ * drops the listening socket and the master's flag-setting handlers.
+ * Returns as fork() does, after logging a failure. */
+static pid_t fork_helper(int listen_fd)
+{
+    struct sigaction sa = {.sa_handler = SIG_DFL};
+    pid_t pid = fork();
+
+    if (pid < 0)
+        log_error("fork: %s", strerror(errno));
+    if (pid != 0)
+        return pid;
+    log_forked();
+    close(listen_fd);
+    sigaction(SIGCHLD, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    unblock_in_child();
+    return 0;
+}
+
 static void spawn_migration(int listen_fd)
 {
+    int slot = free_slot();
     pid_t pid;
-    int slot = -1;
 
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i].kind == CHILD_FREE) {
-            slot = i;
-            break;
-        }
-    if (slot < 0)
+    if (slot < 0 || (pid = fork_helper(listen_fd)) < 0)
         return;
-    pid = fork();
-    if (pid < 0) {
-        log_error("fork: %s", strerror(errno));
-        return;
-    }
-    if (pid == 0) {
-        struct sigaction sa = {.sa_handler = SIG_DFL};
-
-        log_forked();
-        close(listen_fd);
-        /* the master's flag-setting handlers must not survive here */
-        sigaction(SIGCHLD, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGQUIT, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
-        unblock_in_child();
+    if (pid == 0)
         _exit(migrate_run(config.schema_dir));
-    }
     children[slot] = (struct child){.kind = CHILD_MIGRATE, .pid = pid};
     migrate_started_ms = clock_mono_ms();
 }
@@ -274,27 +279,13 @@ static void spawn_migration(int listen_fd)
 /* The scheduler: one per host, started once the schema is applied. */
 static void spawn_scheduler(int listen_fd)
 {
+    int slot = free_slot();
     pid_t pid;
-    int slot = -1;
 
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i].kind == CHILD_FREE) {
-            slot = i;
-            break;
-        }
-    if (slot < 0)
+    if (slot < 0 || (pid = fork_helper(listen_fd)) < 0)
         return;
-    pid = fork();
-    if (pid < 0) {
-        log_error("fork: %s", strerror(errno));
-        return;
-    }
-    if (pid == 0) {
-        log_forked();
-        close(listen_fd);
-        unblock_in_child();
+    if (pid == 0)
         scheduler_main();
-    }
     children[slot] = (struct child){.kind = CHILD_SCHEDULER, .pid = pid};
 }
 

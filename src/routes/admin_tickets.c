@@ -31,7 +31,6 @@
 #include "svc/services.h"
 
 #define LIST_DEFAULT 20
-#define LIST_MAX 100
 #define NOTE_MAX 2000
 #define DAY_MS (24LL * 3600 * 1000)
 #define CURSOR_MAX 64
@@ -76,23 +75,6 @@ static int invalid(struct request *req, const char *field, const char *problem)
 {
     return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
                                 json_pack("{s:s}", field, problem));
-}
-
-static bool parse_limit(const char *s, size_t *out)
-{
-    size_t v = 0;
-
-    if (s == NULL || *s == '\0' || strlen(s) > 3)
-        return false;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (size_t)(*p - '0');
-    }
-    if (v < 1 || v > LIST_MAX)
-        return false;
-    *out = v;
-    return true;
 }
 
 /* The cursor is base64url("<createdAt ms>|<ticket number>"), opaque to clients. */
@@ -195,7 +177,7 @@ int admin_tickets_list(struct request *req)
         q.to_ms += DAY_MS; /* to= is inclusive: up to the end of that day */
     if (q.from_ms >= 0 && q.to_ms >= 0 && q.from_ms >= q.to_ms)
         return invalid(req, "to", "Give a day on or after from.");
-    if (limit != NULL && !parse_limit(limit, &q.limit))
+    if (limit != NULL && !routes_parse_limit(limit, &q.limit))
         return invalid(req, "limit", "Give a whole number from 1 to 100.");
     if (cursor != NULL) {
         if (!cursor_decode(req->arena, cursor, &q.after_ms, &q.after_id))

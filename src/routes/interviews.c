@@ -24,6 +24,7 @@
 #include "store/resumes.h"
 #include "store/store.h"
 #include "svc/openai.h"
+#include "svc/sarvam.h"
 #include "svc/services.h"
 
 #define ROLE_MAX 200
@@ -67,6 +68,30 @@ static const char question_schema[] =
 int interviews_ai_failure(struct request *req, int rc, const char *refusal)
 {
     return routes_ai_failure(req, rc, refusal, "Mock interviews");
+}
+
+int interviews_speech_failure(struct request *req, int rc, bool answering)
+{
+    switch (rc) {
+    case SARVAM_NOT_CONFIGURED:
+        return request_error(req, 503, "not_configured",
+                             answering ? "Spoken answers are not configured on this server "
+                                         "(SARVAM_API_KEY is not set); type the answer instead."
+                                       : "Spoken questions are not configured on this server "
+                                         "(SARVAM_API_KEY is not set).");
+    case SARVAM_AUTH:
+        return request_error(req, 503, "speech_unavailable",
+                             "The speech service is unavailable right now; please try later.");
+    case SARVAM_TIMEOUT:
+        return request_error(req, 504, "speech_timeout",
+                             "The speech service did not answer in time; please try again.");
+    default:
+        return request_error(req, 502, "speech_upstream_error",
+                             answering ? "The speech service failed to transcribe the answer; "
+                                         "please try again."
+                                       : "The speech service failed to speak the question; "
+                                         "please try again.");
+    }
 }
 
 int interviews_load(struct request *req, json_t **body, int64_t *gen)

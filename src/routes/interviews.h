@@ -7,6 +7,7 @@
 #define JT_ROUTES_INTERVIEWS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct request;
@@ -32,6 +33,10 @@ int interviews_ask(struct request *req, json_t *body, json_int_t n, const char *
 
 /* Append question n with text to body's questions. */
 void interviews_add_question(json_t *body, json_int_t n, const char *text, int64_t now);
+
+/* The answer to a failed Sarvam call (a SARVAM_ status): for a spoken
+ * answer (answering true) or a spoken question. */
+int interviews_speech_failure(struct request *req, int rc, bool answering);
 
 /* The answer of an OpenAI call made for interviews. */
 int interviews_ai_failure(struct request *req, int rc, const char *refusal);

@@ -51,28 +51,6 @@ static int conflict(struct request *req, const char *message)
     return request_error(req, 409, "conflict", message);
 }
 
-/* The answer to a failed Sarvam call. */
-static int speech_failure(struct request *req, int rc)
-{
-    switch (rc) {
-    case SARVAM_NOT_CONFIGURED:
-        return request_error(req, 503, "not_configured",
-                             "Spoken answers are not configured on this server "
-                             "(SARVAM_API_KEY is not set); type the answer instead.");
-    case SARVAM_AUTH:
-        return request_error(req, 503, "speech_unavailable",
-                             "The speech service is unavailable right now; please try later "
-                             "or type the answer.");
-    case SARVAM_TIMEOUT:
-        return request_error(req, 504, "speech_timeout",
-                             "The speech service did not answer in time; please try again.");
-    default:
-        return request_error(req, 502, "speech_upstream_error",
-                             "The speech service failed to transcribe the answer; please "
-                             "try again.");
-    }
-}
-
 /* The audio bytes of the body: the body itself, or its multipart field
  * "audio".  0, or the status of the error written. */
 static int audio_bytes(struct request *req, const char **data, size_t *len)
@@ -108,7 +86,7 @@ static int transcribe(struct request *req, const char *language, const char **te
     int rc;
 
     if (!sarvam_is_configured())
-        return speech_failure(req, SARVAM_NOT_CONFIGURED);
+        return interviews_speech_failure(req, SARVAM_NOT_CONFIGURED, true);
     if ((rc = audio_bytes(req, &data, &len)) != 0)
         return rc;
     rc = audio_decode(data, len, AUDIO_MAX_SECONDS, &pcm);
@@ -128,7 +106,7 @@ static int transcribe(struct request *req, const char *language, const char **te
     rc = sarvam_transcribe(req->svc->sarvam, &pcm, language, req->started_ms, &said);
     audio_pcm_free(&pcm);
     if (rc != SARVAM_OK)
-        return speech_failure(req, rc);
+        return interviews_speech_failure(req, rc, true);
     *text = arena_strdup(req->arena, said);
     sarvam_text_free(said);
     if (text_check_len((char *)*text, TEXT_MAX * 4) != TEXT_OK)

@@ -41,26 +41,13 @@ int interviews_question_audio_route(struct request *req)
     if (text == NULL)
         return request_error(req, 404, "not_found", "This interview has no such question yet.");
     if (!sarvam_is_configured())
-        return request_error(req, 503, "not_configured",
-                             "Spoken questions are not configured on this server "
-                             "(SARVAM_API_KEY is not set).");
+        return interviews_speech_failure(req, SARVAM_NOT_CONFIGURED, false);
     wav = arena_calloc(req->arena, 1, sizeof(*wav));
     arena_add_cleanup(req->arena, free_wav, wav);
     routes_processed(req, "sarvam", "text to speech", "question text", NULL);
     rc = sarvam_speak(req->svc->sarvam, text, jsonx_string(body, "language"), req->started_ms,
                       wav);
-    switch (rc) {
-    case SARVAM_OK:
-        return request_bytes(req, 200, "audio/wav", wav->p, wav->len);
-    case SARVAM_AUTH:
-        return request_error(req, 503, "speech_unavailable",
-                             "The speech service is unavailable right now; please try later.");
-    case SARVAM_TIMEOUT:
-        return request_error(req, 504, "speech_timeout",
-                             "The speech service did not answer in time; please try again.");
-    default:
-        return request_error(req, 502, "speech_upstream_error",
-                             "The speech service failed to speak the question; please try "
-                             "again.");
-    }
+    if (rc != SARVAM_OK)
+        return interviews_speech_failure(req, rc, false);
+    return request_bytes(req, 200, "audio/wav", wav->p, wav->len);
 }

@@ -11,8 +11,7 @@
 #define LIST_DEFAULT 20
 #define LIST_MAX 100
 
-/* A decimal 1..LIST_MAX, nothing else. */
-static bool parse_limit(const char *s, size_t *out)
+bool routes_parse_limit(const char *s, size_t *out)
 {
     size_t v = 0;
 
@@ -35,7 +34,7 @@ int routes_page_query(struct request *req, struct routes_page *page)
 
     page->limit = LIST_DEFAULT;
     page->after = NULL;
-    if (limit_s != NULL && !parse_limit(limit_s, &page->limit))
+    if (limit_s != NULL && !routes_parse_limit(limit_s, &page->limit))
         return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
                                     json_pack("{s:s}", "limit",
                                               "Give a whole number from 1 to 100."));

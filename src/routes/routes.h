@@ -47,6 +47,8 @@ struct routes_page {
     const struct listed_cursor *after; /* NULL: from the top; else &cursor */
     struct listed_cursor cursor;
 };
+/* A ?limit= value: a decimal 1..100, nothing else. */
+bool routes_parse_limit(const char *s, size_t *out);
 /* 0 with page filled, or the status of the 422 written. */
 int routes_page_query(struct request *req, struct routes_page *page);
 /* 200 {"items": items (stolen), "next": cursor text or null}. */

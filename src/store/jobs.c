@@ -64,20 +64,8 @@ int jobs_purge_leases(struct db *db, int64_t before_ms, int64_t *deleted)
 {
     json_t *filter = json_pack("{s:s, s:{s:o}}", "kind", "lease", "at", "$lt",
                                db_date(before_ms));
-    json_t *opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", PAGE);
-    json_t *page = NULL, *doc;
-    size_t i;
-    int rc = db_find(db, COLL, filter, opts, &page);
+    int rc = db_delete_page(db, COLL, filter, PAGE, deleted, NULL);
 
-    json_array_foreach(rc == DB_OK ? page : NULL, i, doc) {
-        int64_t n = 0;
-
-        if ((rc = db_delete_id(db, COLL, jsonx_string(doc, "_id"), &n)) != DB_OK)
-            break;
-        *deleted += n;
-    }
-    json_decref(page);
     json_decref(filter);
-    json_decref(opts);
     return rc;
 }

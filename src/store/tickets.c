@@ -287,31 +287,17 @@ int tickets_privacy_requests(struct db *db, size_t limit, json_t **out)
 
 int tickets_erase_email(struct db *db, const char *email, const char *keep, int64_t *deleted)
 {
-    json_t *filter, *opts, *page = NULL, *doc;
-    size_t i, got;
-    int rc;
+    json_t *filter;
+    bool more = true;
+    int rc = DB_OK;
 
     if (email == NULL || *email == '\0')
         return DB_OK;
     filter = json_pack("{s:s}", "email", email);
-    if (filter != NULL && keep != NULL)
+    if (keep != NULL)
         json_object_set_new(filter, "_id", json_pack("{s:s}", "$ne", keep));
-    opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", PAGE);
-    do {
-        if ((rc = db_find(db, COLL, filter, opts, &page)) != DB_OK)
-            break;
-        got = json_array_size(page);
-        json_array_foreach(page, i, doc) {
-            int64_t n = 0;
-
-            if ((rc = db_delete_id(db, COLL, jsonx_string(doc, "_id"), &n)) != DB_OK)
-                break;
-            *deleted += n;
-        }
-        json_decref(page);
-        page = NULL;
-    } while (rc == DB_OK && got == PAGE);
+    while (rc == DB_OK && more)
+        rc = db_delete_page(db, COLL, filter, PAGE, deleted, &more);
     json_decref(filter);
-    json_decref(opts);
     return rc;
 }

@@ -597,3 +597,27 @@ int db_delete_id(struct db *db, const char *coll, const char *id, int64_t *delet
     json_decref(f);
     return rc;
 }
+
+int db_delete_page(struct db *db, const char *coll, json_t *filter, int limit, int64_t *deleted,
+                   bool *more)
+{
+    json_t *opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", limit);
+    json_t *page = NULL, *doc;
+    size_t i;
+    int rc = opts ? db_find(db, coll, filter, opts, &page) : DB_ERROR;
+
+    if (more != NULL)
+        *more = rc == DB_OK && json_array_size(page) == (size_t)limit;
+    json_array_foreach(rc == DB_OK ? page : NULL, i, doc) {
+        int64_t n = 0;
+
+        if ((rc = db_delete_id(db, coll, json_string_value(json_object_get(doc, "_id")), &n)) !=
+            DB_OK)
+            break;
+        if (deleted != NULL)
+            *deleted += n;
+    }
+    json_decref(page);
+    json_decref(opts);
+    return rc;
+}

@@ -101,6 +101,15 @@ int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
                   int64_t *matched);
 int db_delete_id(struct db *db, const char *coll, const char *id, int64_t *deleted);
 
+/*
+ * A background path's bounded delete: find at most `limit` documents
+ * matching filter (their _id only), then delete each by _id.  *deleted
+ * (may be NULL) += the count; *more (may be NULL) is set when the page was
+ * full, so a caller wanting everything calls again.
+ */
+int db_delete_page(struct db *db, const char *coll, json_t *filter, int limit, int64_t *deleted,
+                   bool *more);
+
 /* {"$date": ms} for a wall-clock time in milliseconds (new reference). */
 json_t *db_date(int64_t ms);
 
