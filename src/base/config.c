@@ -141,6 +141,44 @@ static int load_sarvam(char *err, size_t errlen)
                     err, errlen);
 }
 
+/* PostHog: analytics are on only in production with a key; otherwise
+ * the reason is kept for the master's one line at start. */
+static int load_posthog(char *err, size_t errlen)
+{
+    static char host[512];
+    const char *h = env_or("POSTHOG_HOST", "https://us.i.posthog.com");
+    size_t n = strlen(h);
+
+    config.posthog_api_key = env_or("POSTHOG_API_KEY", NULL);
+    if (strncmp(h, "https://", 8) != 0 && strncmp(h, "http://", 7) != 0) {
+        snprintf(err, errlen, "POSTHOG_HOST must start with https:// (or http://)");
+        return -1;
+    }
+    while (n > 0 && h[n - 1] == '/')
+        n--;
+    if (n >= sizeof(host)) {
+        snprintf(err, errlen, "POSTHOG_HOST is too long");
+        return -1;
+    }
+    memcpy(host, h, n);
+    host[n] = '\0';
+    config.posthog_host = host;
+    if (env_long("POSTHOG_TIMEOUT_MS", 5000, 100, 60000, &config.posthog_timeout_ms,
+                 err, errlen) < 0)
+        return -1;
+    if (env_long("POSTHOG_REPORT_SECONDS", 60, 1, 3600, &config.posthog_report_s,
+                 err, errlen) < 0)
+        return -1;
+    config.analytics = false;
+    if (!config.production)
+        config.analytics_off_reason = "JOBTUNE_ENV is not production";
+    else if (config.posthog_api_key == NULL)
+        config.analytics_off_reason = "POSTHOG_API_KEY is not set";
+    else
+        config.analytics = true;
+    return 0;
+}
+
 int config_load(char *err, size_t errlen)
 {
     const char *env = env_or("JOBTUNE_ENV", "development");
@@ -200,6 +238,8 @@ int config_load(char *err, size_t errlen)
                  err, errlen) < 0)
         return -1;
     if (load_sarvam(err, errlen) < 0)
+        return -1;
+    if (load_posthog(err, errlen) < 0)
         return -1;
     if (config.production && config.clerk_issuer != NULL &&
         strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0) {

@@ -46,6 +46,13 @@ struct config {
     const char *sarvam_tts_speaker;       /* SARVAM_TTS_SPEAKER */
     long sarvam_tts_sample_rate;          /* SARVAM_TTS_SAMPLE_RATE, Hz */
     long sarvam_timeout_ms;               /* SARVAM_TIMEOUT_MS: per attempt */
+    /* product analytics (PostHog): sent only when `analytics` */
+    const char *posthog_api_key;          /* POSTHOG_API_KEY, NULL = unset */
+    const char *posthog_host;             /* POSTHOG_HOST, no trailing slash */
+    long posthog_timeout_ms;              /* POSTHOG_TIMEOUT_MS: per batch attempt */
+    long posthog_report_s;                /* POSTHOG_REPORT_SECONDS: the counts' log period */
+    bool analytics;                       /* production and POSTHOG_API_KEY set */
+    const char *analytics_off_reason;     /* why not, for the start-up log (static) */
     const char *fault;                    /* JOBTUNE_FAULT: development only */
     const char *clock_file;               /* JOBTUNE_CLOCK_FILE: development only */
 };

@@ -44,6 +44,13 @@ struct request {
      * processing.c) and the dispatcher stores once, after the handler.
      * NULL until the first entry; owned by the arena. */
     json_t *processing;
+    /* Analytics events for the worker to hand over after the response
+     * (routes/analytics.c): an array of {"user"?, "event"}, NULL until the
+     * first; owned by the arena.  analytics_allowed: 0 not decided yet, 1
+     * on, -1 off, with analytics_regime (static) once decided. */
+    json_t *analytics;
+    int analytics_allowed;
+    const char *analytics_regime;
 
     /* body */
     char *body;                /* NUL-terminated, arena memory */

@@ -25,6 +25,14 @@
  * Once it is applied, one scheduler child (proc/scheduler.c) runs the
  * background jobs; it is restarted 1 s after it dies, stopped with the
  * workers, and never holds the listening socket.
+ *
+ * When analytics are on (production with POSTHOG_API_KEY), one analytics
+ * child (proc/analytics.c) reads the events the workers hand over on a
+ * datagram socketpair opened here before any fork, and sends them to
+ * PostHog.  It is supervised like the scheduler (restarted 1 s after it
+ * dies), and on a graceful stop it is told to flush (SIGQUIT) only once
+ * the workers are gone, so that the events of their last requests are in
+ * the socket; a fast stop terminates it with the rest.
  */
 #include "proc/master.h"
 
@@ -47,6 +55,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "proc/analytics.h"
 #include "proc/migrate.h"
 #include "proc/scheduler.h"
 #include "proc/scoreboard.h"
@@ -57,7 +66,7 @@
 #define STOP_GRACE_MS 2000
 #define TICK_MS 250 /* the loop's longest sleep: the timeout check's resolution */
 
-enum child_kind { CHILD_FREE, CHILD_WORKER, CHILD_MIGRATE, CHILD_SCHEDULER };
+enum child_kind { CHILD_FREE, CHILD_WORKER, CHILD_MIGRATE, CHILD_SCHEDULER, CHILD_ANALYTICS };
 
 struct child {
     enum child_kind kind;
@@ -83,6 +92,8 @@ static uint64_t crash_times[64];
 static size_t crash_next;
 static uint64_t respawn_not_before_ms;
 static uint64_t scheduler_not_before_ms;
+static uint64_t analytics_not_before_ms;
+static bool analytics_told; /* sent its SIGQUIT in a graceful stop */
 static uint64_t backoff_ms;
 static int init_failures; /* consecutive workers that could not initialise */
 
@@ -183,11 +194,16 @@ static void signal_workers(int sig, bool retiring_only)
             kill(children[i].pid, sig);
 }
 
-static void signal_scheduler(int sig)
+static void signal_kind(enum child_kind kind, int sig)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i].kind == CHILD_SCHEDULER)
+        if (children[i].kind == kind)
             kill(children[i].pid, sig);
+}
+
+static void signal_scheduler(int sig)
+{
+    signal_kind(CHILD_SCHEDULER, sig);
 }
 
 static void signal_migration(int sig)
@@ -289,6 +305,32 @@ static void spawn_scheduler(int listen_fd)
     children[slot] = (struct child){.kind = CHILD_SCHEDULER, .pid = pid};
 }
 
+/* The analytics child: one per host while analytics are on. */
+static void spawn_analytics(int listen_fd)
+{
+    pid_t pid;
+    int slot = -1;
+
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_FREE) {
+            slot = i;
+            break;
+        }
+    if (slot < 0)
+        return;
+    pid = fork();
+    if (pid < 0) {
+        log_error("fork: %s", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        log_forked();
+        close(listen_fd);
+        analytics_main();
+    }
+    children[slot] = (struct child){.kind = CHILD_ANALYTICS, .pid = pid};
+}
+
 static bool crash_guard_trips(uint64_t now)
 {
     size_t n = 0, limit = (size_t)config.workers * 3;
@@ -308,15 +350,19 @@ static void on_exit_of(struct child *c, int index, int status)
     uint64_t now = clock_mono_ms();
     bool busy = scoreboard_busy_since(s) != 0;
 
-    if (c->kind == CHILD_SCHEDULER) {
+    if (c->kind == CHILD_SCHEDULER || c->kind == CHILD_ANALYTICS) {
+        const char *what = c->kind == CHILD_SCHEDULER ? "scheduler" : "analytics child";
+        uint64_t *not_before = c->kind == CHILD_SCHEDULER ? &scheduler_not_before_ms
+                                                          : &analytics_not_before_ms;
+
         if (state == RUNNING && WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT) {
-            log_error("the scheduler failed to initialise; retrying in 5 s");
-            scheduler_not_before_ms = now + 5000;
+            log_error("the %s failed to initialise; retrying in 5 s", what);
+            *not_before = now + 5000;
         } else if (state == RUNNING) {
-            log_error("the scheduler %s %d; restarting it in 1 s",
+            log_error("the %s %s %d; restarting it in 1 s", what,
                       WIFSIGNALED(status) ? "died on signal" : "exited with status",
                       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-            scheduler_not_before_ms = now + 1000;
+            *not_before = now + 1000;
         }
         c->kind = CHILD_FREE;
         return;
@@ -431,7 +477,9 @@ static void begin_stop(bool graceful)
         stop_deadline_ms = now + STOP_GRACE_MS;
         signal_workers(SIGTERM, false);
         signal_scheduler(SIGTERM);
+        signal_kind(CHILD_ANALYTICS, SIGTERM);
     }
+    analytics_told = !graceful;
     stop_escalated = false;
     signal_migration(SIGTERM);
 }
@@ -446,6 +494,7 @@ static void check_stop_deadline(void)
         log_warn("graceful stop timed out; terminating workers");
         signal_workers(SIGTERM, false);
         signal_scheduler(SIGTERM);
+        signal_kind(CHILD_ANALYTICS, SIGTERM);
         stop_deadline_ms = now + STOP_GRACE_MS;
         stop_escalated = true;
         return;
@@ -453,6 +502,7 @@ static void check_stop_deadline(void)
     log_warn("children did not stop in time; killing them");
     signal_workers(SIGKILL, false);
     signal_scheduler(SIGKILL);
+    signal_kind(CHILD_ANALYTICS, SIGKILL);
     signal_migration(SIGKILL);
     stop_deadline_ms = now + STOP_GRACE_MS;
 }
@@ -479,6 +529,9 @@ static void maintain(int listen_fd)
         spawn_migration(listen_fd);
     if (migrated && count(CHILD_SCHEDULER, false) == 0 && now >= scheduler_not_before_ms)
         spawn_scheduler(listen_fd);
+    if (config.analytics && count(CHILD_ANALYTICS, false) == 0 &&
+        now >= analytics_not_before_ms)
+        spawn_analytics(listen_fd);
     if (init_failures >= config.workers || now < respawn_not_before_ms)
         return;
     for (; missing > 0; missing--)
@@ -531,6 +584,12 @@ int master_run(int listen_fd)
 
     log_info("jobtuned starting: %d workers on %s (%s)", config.workers, config.listen,
              config.production ? "production" : "development");
+    if (config.analytics)
+        log_info("analytics are on: events go to %s/batch/ after each response",
+                 config.posthog_host);
+    else
+        log_info("analytics are off: %s", config.analytics_off_reason);
+    analytics_channel_open();
     wait_first_migration(listen_fd, 10000);
 
     for (;;) {
@@ -560,8 +619,13 @@ int master_run(int listen_fd)
         }
         check_timeouts();
         if (state != RUNNING) {
+            /* every event of the last requests is in the socket now */
+            if (!analytics_told && count(CHILD_WORKER, false) == 0) {
+                signal_kind(CHILD_ANALYTICS, SIGQUIT);
+                analytics_told = true;
+            }
             if (count(CHILD_WORKER, false) == 0 && count(CHILD_MIGRATE, false) == 0 &&
-                count(CHILD_SCHEDULER, false) == 0)
+                count(CHILD_SCHEDULER, false) == 0 && count(CHILD_ANALYTICS, false) == 0)
                 break;
             check_stop_deadline();
         } else if (init_failures >= config.workers && count(CHILD_WORKER, false) == 0) {

@@ -29,6 +29,7 @@
 #include "base/log.h"
 #include "http/arena.h"
 #include "http/request.h"
+#include "proc/analytics.h"
 #include "proc/scoreboard.h"
 #include "routes/routes.h"
 #include "svc/clerk.h"
@@ -69,8 +70,10 @@ static const char *request_path(struct request *req)
     return arena_strndup(req->arena, uri, strcspn(uri, "?"));
 }
 
-static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
-                  struct scoreboard_slot *slot)
+/* Serve one request; returns it (arena memory) for the steps after the
+ * response, or NULL when it could not even be allocated. */
+static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
+                             struct scoreboard_slot *slot)
 {
     uint64_t t0 = clock_mono_us();
     struct request *req = arena_calloc(arena, 1, sizeof(*req));
@@ -80,7 +83,7 @@ static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
         FCGX_PutS("Status: 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
                   "{\"error\":{\"code\":\"internal_error\",\"message\":\"Out of memory.\"}}",
                   fcgx->out);
-        return;
+        return NULL;
     }
     req->arena = arena;
     req->started_ms = clock_mono_ms();
@@ -114,6 +117,7 @@ static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
     line.status = req->status;
     line.duration_ms = (double)(clock_mono_us() - t0) / 1000.0;
     log_access(&line);
+    return req;
 }
 
 /*
@@ -164,6 +168,7 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
     sigset_t block, waitmask;
     FCGX_Request fcgx;
     struct arena *arena;
+    struct request *req;
     long served = 0;
     char err[256];
 
@@ -227,8 +232,11 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
                 log_warn("accept failed: %s", strerror(-rc));
             continue;
         }
-        serve(&svc, &fcgx, arena, slot);
+        req = serve(&svc, &fcgx, arena, slot);
         finish(&fcgx);
+        /* the response is delivered: analytics cost the user nothing */
+        if (req != NULL)
+            analytics_handoff(req->analytics);
         arena_reset(arena);
         scoreboard_end(slot);
         served++;

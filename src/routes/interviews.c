@@ -327,6 +327,8 @@ int interviews_create_route(struct request *req)
     if ((rc = interviews_create(req->svc->db, req->user_id, body, id)) != STORE_OK)
         return routes_db_failure(req, rc);
     request_header(req, "Location", arena_printf(req->arena, "/api/interviews/%s", id));
+    routes_track(req, "interview_started", json_pack("{s:s, s:I}", "language", language,
+                                                     "question_count", (json_int_t)count));
     return request_json(req, 201, interviews_view(id, 1, body));
 }
 

@@ -117,6 +117,23 @@ static json_t *unanswered(json_t *body)
     return out;
 }
 
+/* The interview_completed event: its language, the questions answered,
+ * and the time from its start to now. */
+static void track_completed(struct request *req, json_t *body, int64_t now)
+{
+    json_int_t answered = 0, started = json_integer_value(json_object_get(body, "createdAt"));
+    json_t *q;
+    size_t i;
+
+    json_array_foreach(json_object_get(body, "questions"), i, q)
+        if (json_object_get(q, "answer") != NULL && !json_is_null(json_object_get(q, "answer")))
+            answered++;
+    routes_track(req, "interview_completed",
+                 json_pack("{s:s?, s:I, s:I}", "language", jsonx_string(body, "language"),
+                           "answered_count", answered, "duration_ms",
+                           (json_int_t)(started > 0 && now > started ? now - started : 0)));
+}
+
 /* POST /api/interviews/{id}/finish -> 200 interview with its report | 404 | 409 | 502 | 503 | 504 */
 int interviews_finish_route(struct request *req)
 {
@@ -189,5 +206,6 @@ int interviews_finish_route(struct request *req)
                                                    "meanwhile.");
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
+    track_completed(req, body, now);
     return request_json(req, 200, interviews_view(request_param(req, "id"), gen + 1, body));
 }

@@ -30,15 +30,16 @@ static json_t *string_or_null(json_t *doc, const char *key)
     return json_is_string(v) ? json_incref(v) : json_null();
 }
 
-/* The public shape of a users document (new reference). */
-static json_t *me_view(json_t *doc)
+/* The public shape of a users document (new reference), with the
+ * effective analytics state of this request. */
+static json_t *me_view(struct request *req, json_t *doc)
 {
     json_t *consent = json_object_get(doc, "consent");
     json_t *residence = json_object_get(doc, "residence");
     json_t *history = json_object_get(consent, "history");
     const char *analytics = jsonx_string(consent, "analytics");
 
-    return json_pack("{s:O, s:o, s:o, s:o, s:{s:s, s:o}, s:o}",
+    return json_pack("{s:O, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:o}",
                      "id", json_object_get(doc, "_id"),
                      "email", string_or_null(doc, "email"),
                      "name", string_or_null(doc, "name"),
@@ -48,7 +49,8 @@ static json_t *me_view(json_t *doc)
                          : json_null(),
                      "consent", "analytics", analytics ? analytics : "unset",
                      "history", json_is_array(history) ? json_incref(history) : json_array(),
-                     "createdAt", string_or_null(doc, "createdAt"));
+                     "createdAt", string_or_null(doc, "createdAt"),
+                     "analytics", routes_analytics_state(req, doc));
 }
 
 static int load_and_show(struct request *req)
@@ -60,7 +62,7 @@ static int load_and_show(struct request *req)
         return routes_db_failure(req, rc);
     if (doc == NULL) /* erased between authentication and now */
         return request_error(req, 404, "not_found", "This account no longer exists.");
-    rc = request_json(req, 200, me_view(doc));
+    rc = request_json(req, 200, me_view(req, doc));
     json_decref(doc);
     return rc;
 }

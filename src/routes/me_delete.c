@@ -25,7 +25,10 @@
 int me_delete(struct request *req)
 {
     json_t *receipt = NULL;
-    int rc = erasure_complete(req->svc->db, req->svc->clerk, req->user_id, &receipt);
+    int rc;
+
+    routes_analytics_prepare(req); /* the consent goes with the account */
+    rc = erasure_complete(req->svc->db, req->svc->clerk, req->user_id, &receipt);
 
     if (rc == ERASURE_CLERK_PENDING) {
         request_header(req, "Retry-After", "30");
@@ -37,5 +40,6 @@ int me_delete(struct request *req)
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
     request_header(req, "Set-Cookie", CLEAR_SESSION);
+    routes_track(req, "account_deleted", NULL);
     return request_json(req, 200, receipt);
 }

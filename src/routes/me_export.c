@@ -457,8 +457,12 @@ int me_export_get(struct request *req)
     day[10] = '\0'; /* YYYY-MM-DD */
     filename = arena_printf(req->arena, "jobtune-export-%s", day);
 
-    if (format != NULL && strcmp(format, "zip") == 0)
-        return zip_export(req, &s, user, dir, filename);
+    if (format != NULL && strcmp(format, "zip") == 0) {
+        rc = zip_export(req, &s, user, dir, filename);
+        if (rc == 200)
+            routes_track(req, "data_exported", json_pack("{s:s}", "format", "zip"));
+        return rc;
+    }
 
     request_header(req, "Content-Disposition",
                    arena_printf(req->arena, "attachment; filename=\"%s.json\"", filename));
@@ -466,5 +470,7 @@ int me_export_get(struct request *req)
         return 200;
     if ((rc = write_export(&s, user, dir)) != STORE_OK)
         log_error("export of a user cut short (%d): the client got a truncated document", rc);
+    else
+        routes_track(req, "data_exported", json_pack("{s:s}", "format", "json"));
     return 200;
 }

@@ -26,28 +26,23 @@
 #include "svc/geo.h"
 #include "svc/services.h"
 
-/* The declared residence of the signed-in user, if any (new reference). */
-static json_t *profile_region(struct request *req)
+/* The region of a declared residence in a users document (borrowed, may
+ * be NULL): new reference, or NULL when none is declared. */
+static json_t *declared_region(json_t *user_doc)
 {
-    json_t *doc = NULL, *res, *answer = NULL;
+    json_t *res = json_object_get(user_doc, "residence");
 
-    if (auth_optional(req) == NULL)
+    if (jsonx_string(res, "country") == NULL)
         return NULL;
-    if (users_get(req->svc->db, req->user_id, &doc) == STORE_OK && doc != NULL) {
-        res = json_object_get(doc, "residence");
-        if (jsonx_string(res, "country") != NULL)
-            answer = region_describe(jsonx_string(res, "country"),
-                                     jsonx_string(res, "subdivision"), "profile");
-    }
-    json_decref(doc);
-    return answer;
+    return region_describe(jsonx_string(res, "country"), jsonx_string(res, "subdivision"),
+                           "profile");
 }
 
-json_t *privacy_region_of(struct request *req)
+json_t *privacy_region_for(struct request *req, json_t *user_doc)
 {
     char country[3], part[4], subdivision[REGION_SUBDIVISION_SIZE];
     const char *gpc = request_env(req, "HTTP_SEC_GPC");
-    json_t *answer = profile_region(req);
+    json_t *answer = declared_region(user_doc);
 
     if (answer == NULL) {
         if (geo_lookup(req->svc->geo, req->remote_addr, country, part) != GEO_OK) {
@@ -59,6 +54,20 @@ json_t *privacy_region_of(struct request *req)
     }
     if (answer != NULL)
         json_object_set_new(answer, "gpc", json_boolean(gpc != NULL && strcmp(gpc, "1") == 0));
+    return answer;
+}
+
+json_t *privacy_region_of(struct request *req)
+{
+    json_t *doc = NULL, *answer;
+
+    if (auth_optional(req) != NULL &&
+        users_get(req->svc->db, req->user_id, &doc) != STORE_OK) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    answer = privacy_region_for(req, doc);
+    json_decref(doc);
     return answer;
 }
 

@@ -88,6 +88,7 @@ int resumes_create(struct request *req)
         return routes_db_failure(req, rc);
     request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
                                                  jsonx_string(stored, "id")));
+    routes_track(req, "resume_created", NULL);
     return respond_resume(req, 201, stored);
 }
 

@@ -54,5 +54,7 @@ int resume_pdf_get(struct request *req)
     if (arena_add_cleanup(req->arena, free, pdf) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");
     request_header(req, "Content-Disposition", "attachment; filename=\"resume.pdf\"");
+    routes_track(req, "pdf_exported",
+                 json_pack("{s:s}", "paper", paper == PDF_LETTER ? "letter" : "a4"));
     return request_bytes(req, 200, "application/pdf", pdf, len);
 }

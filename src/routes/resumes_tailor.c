@@ -36,6 +36,7 @@
 #include "http/arena.h"
 #include "http/jsonx.h"
 #include "http/request.h"
+#include "model/analytics.h"
 #include "model/ats.h"
 #include "model/minimise.h"
 #include "store/resumes.h"
@@ -357,6 +358,11 @@ int tailor_create(struct request *req)
         return routes_db_failure(req, rc);
     json_object_set_new(tailoring, "_id", json_string(id));
     json_object_set_new(tailoring, "createdAt", json_string(text_iso8601(now, iso, sizeof(iso))));
+    routes_track(req, "resume_tailored", json_pack(
+        "{s:s, s:I}", "ats_score_bucket",
+        analytics_score_bucket(json_integer_value(json_object_get(
+            json_object_get(json_object_get(tailoring, "ats"), "local"), "score"))),
+        "duration_ms", (json_int_t)(clock_mono_ms() - req->started_ms)));
     return request_json(req, 201, tailoring_view(tailoring));
 }
 

@@ -85,6 +85,22 @@ int health_get(struct request *req);
 int privacy_region_get(struct request *req);
 /* The region answer for this request (profile, else address): new reference. */
 json_t *privacy_region_of(struct request *req);
+/* The same for a users document already read (borrowed; NULL: not signed
+ * in): its declared residence, else the address.  New reference. */
+json_t *privacy_region_for(struct request *req, json_t *user_doc);
+
+/* analytics.c: product analytics (model/analytics.h for the events).
+ * Note `event` with its properties (stolen, NULL: none) for this request,
+ * when analytics are on and the user's consent in their regime allows it;
+ * the worker hands the events over after the response.  Call it once the
+ * handler has succeeded. */
+void routes_track(struct request *req, const char *event, json_t *props);
+/* Decide consent now, while the account still exists (DELETE /api/me
+ * calls it before erasing); routes_track() then uses the decision. */
+void routes_analytics_prepare(struct request *req);
+/* The effective analytics state for GET /api/me, given the users document
+ * (borrowed): new reference {"state": "on"|"off", "reason"}. */
+json_t *routes_analytics_state(struct request *req, json_t *user_doc);
 
 /* me.c */
 int me_get(struct request *req);

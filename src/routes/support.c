@@ -213,5 +213,8 @@ int support_create(struct request *req)
         json_decref(privacy);
         return 500;
     }
+    routes_track(req, "ticket_submitted",
+                 json_pack("{s:s, s:b}", "channel", req->input_is_form ? "form" : "api",
+                           "deletion_request", privacy != NULL));
     return respond(req, number, privacy);
 }

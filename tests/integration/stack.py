@@ -188,8 +188,8 @@ class Stack:
                     fields = f.read().rsplit(")", 1)[1].split()
                 if int(fields[1]) == master and fields[0] != "Z":
                     with open(f"/proc/{entry}/comm") as f:
-                        if f.read().strip() == "jobtuned-sched":
-                            continue  # the scheduler, not a worker
+                        if f.read().strip() in ("jobtuned-sched", "jobtuned-analyt"):
+                            continue  # the scheduler or the analytics child, not a worker
                     with open(f"/proc/{entry}/cmdline", "rb") as f:
                         if f.read().startswith(JOBTUNED.encode()):
                             pids.append(int(entry))
@@ -210,6 +210,25 @@ class Stack:
                 with open(f"/proc/{entry}/comm") as f:
                     comm = f.read().strip()
                 if int(fields[1]) == self.jobtuned.pid and comm == "jobtuned-sched" \
+                        and fields[0] != "Z":
+                    return int(entry)
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+        return None
+
+    def analytics_pid(self):
+        """The master's analytics child, or None."""
+        if not self.jobtuned:
+            return None
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/comm") as f:
+                    comm = f.read().strip()
+                if int(fields[1]) == self.jobtuned.pid and comm == "jobtuned-analyt" \
                         and fields[0] != "Z":
                     return int(entry)
             except (FileNotFoundError, ProcessLookupError, IndexError):
