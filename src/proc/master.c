@@ -308,26 +308,13 @@ static void spawn_scheduler(int listen_fd)
 /* The analytics child: one per host while analytics are on. */
 static void spawn_analytics(int listen_fd)
 {
+    int slot = free_slot();
     pid_t pid;
-    int slot = -1;
 
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i].kind == CHILD_FREE) {
-            slot = i;
-            break;
-        }
-    if (slot < 0)
+    if (slot < 0 || (pid = fork_helper(listen_fd)) < 0)
         return;
-    pid = fork();
-    if (pid < 0) {
-        log_error("fork: %s", strerror(errno));
-        return;
-    }
-    if (pid == 0) {
-        log_forked();
-        close(listen_fd);
+    if (pid == 0)
         analytics_main();
-    }
     children[slot] = (struct child){.kind = CHILD_ANALYTICS, .pid = pid};
 }
 
