@@ -23,6 +23,27 @@ def socket_fds(pid):
     return n
 
 
+def db_connections(pid, port):
+    """Established TCP connections of process pid to 127.0.0.1:port (other
+    sockets, such as libcurl's internal socketpairs, do not count)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            link = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    n = 0
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            remote_port = int(fields[2].split(":")[1], 16)
+            if remote_port == port and fields[3] == "01" and fields[9] in inodes:
+                n += 1
+    return n
+
+
 class Load:
     """Background GETs of /api/health until stopped; records every status."""
 
@@ -130,7 +151,8 @@ class WorkerLifecycleTest(unittest.TestCase):
         # every worker holds a database connection (a fresh one would fail
         # its handshake fast with 503 instead of hanging)
         wait_until(lambda: self.stack.get("/api/health").status == 200
-                   and all(socket_fds(p) >= 2 for p in before), what="warm workers")
+                   and all(db_connections(p, self.stack.db_port) >= 1 for p in before),
+                   what="warm workers")
         os.kill(self.stack.ferret.pid, signal.SIGSTOP)  # the database hangs
         result = {}
         t = threading.Thread(target=lambda: result.update(
