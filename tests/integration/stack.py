@@ -197,8 +197,8 @@ class Stack:
                 continue
         return sorted(pids)
 
-    def scheduler_pid(self):
-        """The master's scheduler child, or None."""
+    def child_pid(self, comm):
+        """The master's child whose process name is comm, or None."""
         if not self.jobtuned:
             return None
         for entry in os.listdir("/proc"):
@@ -208,32 +208,20 @@ class Stack:
                 with open(f"/proc/{entry}/stat") as f:
                     fields = f.read().rsplit(")", 1)[1].split()
                 with open(f"/proc/{entry}/comm") as f:
-                    comm = f.read().strip()
-                if int(fields[1]) == self.jobtuned.pid and comm == "jobtuned-sched" \
-                        and fields[0] != "Z":
+                    name = f.read().strip()
+                if int(fields[1]) == self.jobtuned.pid and name == comm and fields[0] != "Z":
                     return int(entry)
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
         return None
 
+    def scheduler_pid(self):
+        """The master's scheduler child, or None."""
+        return self.child_pid("jobtuned-sched")
+
     def analytics_pid(self):
         """The master's analytics child, or None."""
-        if not self.jobtuned:
-            return None
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                with open(f"/proc/{entry}/comm") as f:
-                    comm = f.read().strip()
-                if int(fields[1]) == self.jobtuned.pid and comm == "jobtuned-analyt" \
-                        and fields[0] != "Z":
-                    return int(entry)
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                continue
-        return None
+        return self.child_pid("jobtuned-analyt")
 
     def signal_master(self, sig):
         os.kill(self.jobtuned.pid, sig)

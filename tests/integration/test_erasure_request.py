@@ -35,6 +35,21 @@ def pseudonym(user):
 
 
 class ErasureClient(ResumeClient):
+    @classmethod
+    def start_stack(cls, kid, workers):
+        """A stack with a fake Clerk, the moved clock and a fast scheduler."""
+        cls.key = tokens.Key(kid=kid)
+        cls.clerk = FakeClerk(keys=[cls.key]).start()
+        cls.stack = AuthStack(workers=workers, request_timeout=5)
+        cls.clock = os.path.join(cls.stack.dir, "clock-offset")
+        cls.stack.extra_env = erasure_env(cls.key, cls.clerk, cls.clock)
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            cls.clerk.stop()
+            raise
+
     def webhook(self, event):
         body = json.dumps(event).encode()
         msg_id, ts = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
@@ -85,17 +100,7 @@ def erasure_env(key, clerk, clock, **extra):
 class ErasureRequestTest(ErasureClient, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_erasure_request")
-        cls.clerk = FakeClerk(keys=[cls.key]).start()
-        cls.stack = AuthStack(workers=2, request_timeout=5)
-        cls.clock = os.path.join(cls.stack.dir, "clock-offset")
-        cls.stack.extra_env = erasure_env(cls.key, cls.clerk, cls.clock)
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            cls.clerk.stop()
-            raise
+        cls.start_stack("ins_test_erasure_request", 2)
 
     @classmethod
     def tearDownClass(cls):
@@ -242,18 +247,8 @@ class TwoHostsTest(ErasureClient, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_two_hosts")
-        cls.clerk = FakeClerk(keys=[cls.key]).start()
-        cls.stack = AuthStack(workers=1, request_timeout=5)
-        cls.clock = os.path.join(cls.stack.dir, "clock-offset")
-        cls.stack.extra_env = erasure_env(cls.key, cls.clerk, cls.clock)
         cls.second = None
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            cls.clerk.stop()
-            raise
+        cls.start_stack("ins_test_two_hosts", 1)
 
     @classmethod
     def tearDownClass(cls):
