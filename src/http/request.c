@@ -129,6 +129,39 @@ int request_error(struct request *req, int status, const char *code, const char 
     return request_error_fields(req, status, code, message, NULL);
 }
 
+#define NOT_CONFIGURED_LOGGED_MAX 16
+
+/* Has "problem variable" been logged by this process yet?  Remembers it. */
+static bool not_configured_first_time(const char *problem, const char *variable)
+{
+    static struct { const char *problem, *variable; } logged[NOT_CONFIGURED_LOGGED_MAX];
+    static size_t n;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(logged[i].variable, variable) == 0 && strcmp(logged[i].problem, problem) == 0)
+            return false;
+    if (n < NOT_CONFIGURED_LOGGED_MAX) {
+        logged[n].problem = problem;
+        logged[n].variable = variable;
+        n++;
+    }
+    return true;
+}
+
+int request_not_configured(struct request *req, const char *message, const char *problem,
+                           const char *variable)
+{
+    json_t *err;
+
+    if (not_configured_first_time(problem, variable))
+        log_warn("not configured: %s is %s; the routes that need it answer 503 "
+                 "(logged once per worker)", variable,
+                 strcmp(problem, "missing") == 0 ? "not set" : "invalid");
+    err = json_pack("{s:s, s:s, s:{s:s}}", "code", "not_configured", "message", message,
+                    "operator", problem, variable);
+    return request_json(req, 503, err ? json_pack("{s:o}", "error", err) : NULL);
+}
+
 int request_html(struct request *req, int status, const char *html)
 {
     req->status = status;

@@ -106,6 +106,16 @@ int request_error_fields(struct request *req, int status, const char *code,
  * does not ask for JSON) gets a small HTML page listing the problems. */
 int request_fail(struct request *req, int status, const char *code,
                  const char *message, json_t *fields);
+/*
+ * 503 not_configured: a feature the operator has not set up.  The person
+ * gets `message` (a plain sentence: the feature is not available right
+ * now); the operator's detail goes in a separate field,
+ * error.operator = {problem: variable} (problem "missing" or "invalid"),
+ * and in the log, once per worker and variable, not on every call.
+ * message, problem and variable are static strings.
+ */
+int request_not_configured(struct request *req, const char *message,
+                           const char *problem, const char *variable);
 int request_html(struct request *req, int status, const char *html);
 /* A binary body (a PDF, ...): body is borrowed and must live in the
  * request's arena, or be handed to it as a cleanup, until the response is

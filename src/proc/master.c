@@ -60,6 +60,7 @@
 #include "proc/scheduler.h"
 #include "proc/scoreboard.h"
 #include "proc/worker.h"
+#include "svc/systemd.h"
 
 #define MAX_CHILDREN 512
 #define CRASH_WINDOW_MS 10000
@@ -102,6 +103,10 @@ static int init_failures; /* consecutive workers that could not initialise */
 static bool migrated;
 static uint64_t next_migrate_ms;
 static uint64_t migrate_started_ms;
+
+/* systemd (svc/systemd.h): READY=1 is owed at start and after a reload */
+static bool ready_owed = true;
+static int reported_accepting = -1;
 
 static void on_signal(int sig)
 {
@@ -452,6 +457,8 @@ static void begin_stop(bool graceful)
 {
     uint64_t now = clock_mono_ms();
 
+    systemd_stopping(graceful ? "graceful stop" : "fast stop");
+
     if (graceful) {
         log_info("graceful stop: workers finish their requests");
         state = STOPPING_GRACEFUL;
@@ -497,6 +504,9 @@ static void check_stop_deadline(void)
 static void reload(int listen_fd)
 {
     log_info("rolling restart of %d workers", config.workers);
+    systemd_reloading("rolling restart");
+    ready_owed = true;
+    reported_accepting = -1;
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i].kind == CHILD_WORKER)
             children[i].retiring = true;
@@ -524,6 +534,37 @@ static void maintain(int listen_fd)
     for (; missing > 0; missing--)
         if (spawn_worker(listen_fd) < 0)
             break;
+}
+
+/* Workers of the current generation whose accept loop runs. */
+static int count_accepting(void)
+{
+    int n = 0;
+
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].kind == CHILD_WORKER && !children[i].retiring &&
+            children[i].generation == generation && scoreboard_is_accepting(&scoreboard[i]))
+            n++;
+    return n;
+}
+
+/* READY=1 once the first worker of the current generation accepts (at
+ * start, and to end a reload); STATUS= whenever the count changes. */
+static void report_to_systemd(void)
+{
+    int n = count_accepting();
+    char status[128];
+
+    if (state != RUNNING || n == reported_accepting || (ready_owed && n == 0))
+        return;
+    snprintf(status, sizeof(status), "%d of %d workers accepting (generation %d)", n,
+             config.workers, generation);
+    if (ready_owed)
+        systemd_ready(status);
+    else
+        systemd_status(status);
+    ready_owed = false;
+    reported_accepting = n;
 }
 
 /* Wait for the first migration for at most `ms`, reaping as we go. */
@@ -571,6 +612,7 @@ int master_run(int listen_fd)
 
     log_info("jobtuned starting: %d workers on %s (%s)", config.workers, config.listen,
              config.production ? "production" : "development");
+    systemd_status("applying the schema"); /* also keeps NOTIFY_SOCKET from the children */
     if (config.analytics)
         log_info("analytics are on: events go to %s/batch/ after each response",
                  config.posthog_host);
@@ -605,6 +647,7 @@ int master_run(int listen_fd)
                 reload(listen_fd);
         }
         check_timeouts();
+        report_to_systemd();
         if (state != RUNNING) {
             /* every event of the last requests is in the socket now */
             if (!analytics_told && count(CHILD_WORKER, false) == 0) {

@@ -44,3 +44,13 @@ uint64_t scoreboard_busy_since(const struct scoreboard_slot *s)
 {
     return __atomic_load_n(&s->busy_since_ms, __ATOMIC_ACQUIRE);
 }
+
+void scoreboard_accepting(struct scoreboard_slot *s)
+{
+    __atomic_store_n(&s->accepting, 1, __ATOMIC_RELEASE);
+}
+
+bool scoreboard_is_accepting(const struct scoreboard_slot *s)
+{
+    return __atomic_load_n(&s->accepting, __ATOMIC_ACQUIRE) != 0;
+}

@@ -11,6 +11,7 @@
 #ifndef JT_SCOREBOARD_H
 #define JT_SCOREBOARD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -18,6 +19,7 @@ struct scoreboard_slot {
     pid_t pid;
     uint64_t busy_since_ms; /* 0 = idle; monotonic ms otherwise */
     uint64_t requests;
+    int accepting;          /* set once the worker's accept loop runs */
     char method[8];
     char route[80];
     char request_id[48];
@@ -32,8 +34,11 @@ void scoreboard_begin(struct scoreboard_slot *s, const char *method,
 /* Once routing is done: the pattern replaces the placeholder route. */
 void scoreboard_set_route(struct scoreboard_slot *s, const char *route);
 void scoreboard_end(struct scoreboard_slot *s);
+/* The worker is initialised and about to accept its first request. */
+void scoreboard_accepting(struct scoreboard_slot *s);
 
 /* Master side: 0 when idle. */
 uint64_t scoreboard_busy_since(const struct scoreboard_slot *s);
+bool scoreboard_is_accepting(const struct scoreboard_slot *s);
 
 #endif

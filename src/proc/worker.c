@@ -214,6 +214,7 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
      * them, which would make the fast stop and PR_SET_PDEATHSIG wait): the
      * dispositions are ours. */
     install_signals();
+    scoreboard_accepting(slot); /* the master's readiness signal to systemd */
 
     while (!quit_requested &&
            (config.max_requests == 0 || served < config.max_requests)) {

@@ -330,8 +330,8 @@ static int clerk_failed(struct request *req, json_t *doc, int crc, const char *w
     log_warn("staff %s: deletion request %s stopped at Clerk (%d)", req->user_id,
              jsonx_string(doc, "_id"), crc);
     if (crc == CLERK_NOT_CONFIGURED)
-        return request_error(req, 503, "not_configured", "Deleting accounts at Clerk is not "
-                                                         "configured (CLERK_SECRET_KEY).");
+        return request_not_configured(req, "Deleting accounts at Clerk is not available right "
+                                      "now.", "missing", "CLERK_SECRET_KEY");
     return request_error(req, 502, "clerk_unavailable",
                          "Clerk did not complete the request; the deletion request stays "
                          "executing: run execute again.");
@@ -438,8 +438,8 @@ int admin_privacy_execute(struct request *req)
                                            ? "verify the requester's identity first"
                                            : "it is finished already");
     if (config.clerk_secret_key == NULL)
-        return request_error(req, 503, "not_configured", "Deleting accounts at Clerk is not "
-                                                         "configured (CLERK_SECRET_KEY).");
+        return request_not_configured(req, "Deleting accounts at Clerk is not available right "
+                                      "now.", "missing", "CLERK_SECRET_KEY");
     log_info("staff %s executes deletion request %s", req->user_id, number);
 
     /* 1. executing */

@@ -62,6 +62,15 @@ const char *auth_token(struct request *req, bool *from_cookie)
     return NULL;
 }
 
+/* One line per refused token: the reason only (a fixed word from
+ * CLERK_REASONS), never the token or a claim value, which are the user's. */
+static void log_refusal(struct request *req, const struct clerk_session *cs, bool from_cookie)
+{
+    log_info("%s: session token refused (%s) from the %s", req->request_id,
+             cs->reason ? cs->reason : "malformed",
+             from_cookie ? "__session cookie" : "Authorization header");
+}
+
 static bool changes_state(const char *method)
 {
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
@@ -99,8 +108,10 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
     rc = clerk_verify(req->svc->clerk, token, clock_wall_ms() / 1000, &cs);
     if (rc == CLERK_NOT_CONFIGURED)
         return AUTH_NOT_CONFIGURED;
-    if (rc != CLERK_OK)
+    if (rc != CLERK_OK) {
+        log_refusal(req, &cs, from_cookie);
         return AUTH_INVALID;
+    }
     if (from_cookie && changes_state(req->method) &&
         !clerk_origin_allowed(request_env(req, "HTTP_ORIGIN")))
         return AUTH_BAD_ORIGIN;
@@ -140,8 +151,10 @@ const char *auth_optional(struct request *req)
     if (from_cookie && changes_state(req->method) &&
         !clerk_origin_allowed(request_env(req, "HTTP_ORIGIN")))
         return NULL;
-    if (clerk_verify(req->svc->clerk, token, clock_wall_ms() / 1000, &s) != CLERK_OK)
+    if (clerk_verify(req->svc->clerk, token, clock_wall_ms() / 1000, &s) != CLERK_OK) {
+        log_refusal(req, &s, from_cookie);
         return NULL;
+    }
     /* an erased account's still-valid token is nobody's */
     if (tombstones_has(req->svc->db, s.user_id, &erased) != STORE_OK || erased)
         return NULL;

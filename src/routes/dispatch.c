@@ -47,9 +47,9 @@ int routes_ai_failure(struct request *req, int rc, const char *refusal, const ch
 {
     switch (rc) {
     case OPENAI_NOT_CONFIGURED:
-        return request_error(req, 503, "not_configured",
-                             arena_printf(req->arena, "%s is not configured on this server "
-                                          "(OPENAI_API_KEY is not set).", feature));
+        return request_not_configured(req, arena_printf(req->arena, "%s is not available "
+                                                        "right now.", feature),
+                                      "missing", "OPENAI_API_KEY");
     case OPENAI_REFUSED:
         return request_error(req, 422, "ai_refused",
                              refusal && *refusal ? refusal : "The AI declined this request.");
@@ -77,10 +77,8 @@ static int refuse(struct request *req, enum auth_status st, const struct auth_se
 {
     switch (st) {
     case AUTH_NOT_CONFIGURED:
-        return request_error(req, 503, "not_configured",
-                             s->missing ? arena_printf(req->arena, "Sign-in is not configured: "
-                                                       "set %s.", s->missing)
-                                        : "Sign-in is not configured.");
+        return request_not_configured(req, "Signing in is not available right now.", "missing",
+                                      s->missing ? s->missing : "CLERK_JWT_KEY");
     case AUTH_NO_TOKEN:
         return request_error(req, 401, "unauthenticated", "Sign in to use this address.");
     case AUTH_INVALID:

@@ -67,18 +67,18 @@ static const char question_schema[] =
 
 int interviews_ai_failure(struct request *req, int rc, const char *refusal)
 {
-    return routes_ai_failure(req, rc, refusal, "Mock interviews");
+    return routes_ai_failure(req, rc, refusal, "Practice with mock interviews");
 }
 
 int interviews_speech_failure(struct request *req, int rc, bool answering)
 {
     switch (rc) {
     case SARVAM_NOT_CONFIGURED:
-        return request_error(req, 503, "not_configured",
-                             answering ? "Spoken answers are not configured on this server "
-                                         "(SARVAM_API_KEY is not set); type the answer instead."
-                                       : "Spoken questions are not configured on this server "
-                                         "(SARVAM_API_KEY is not set).");
+        return request_not_configured(req, answering ? "Spoken answers are not available right "
+                                                       "now; type the answer instead."
+                                                     : "Spoken questions are not available "
+                                                       "right now; read the question instead.",
+                                      "missing", "SARVAM_API_KEY");
     case SARVAM_AUTH:
         return request_error(req, 503, "speech_unavailable",
                              "The speech service is unavailable right now; please try later.");

@@ -190,8 +190,8 @@ int webhooks_clerk(struct request *req)
     int rc;
 
     if (config.clerk_webhook_secret == NULL)
-        return request_error(req, 503, "not_configured",
-                             "Clerk webhooks are not configured: set CLERK_WEBHOOK_SECRET.");
+        return request_not_configured(req, "Account updates from Clerk are not available right "
+                                      "now.", "missing", "CLERK_WEBHOOK_SECRET");
     delivery_headers(req, &d);
     if (!present(d.id) || !present(d.timestamp) || !present(d.signature))
         return request_error(req, 400, "bad_request",
@@ -213,10 +213,8 @@ int webhooks_clerk(struct request *req)
         return request_error(req, 401, "unauthenticated",
                              "The webhook signature could not be verified.");
     case SVIX_BAD_SECRET:
-        log_error("clerk webhook: %s", svix_strerror(rc));
-        return request_error(req, 503, "not_configured",
-                             "Clerk webhooks are not configured: CLERK_WEBHOOK_SECRET is "
-                             "not a valid whsec_ secret.");
+        return request_not_configured(req, "Account updates from Clerk are not available right "
+                                      "now.", "invalid", "CLERK_WEBHOOK_SECRET");
     default:
         log_error("clerk webhook: %s", svix_strerror(rc));
         return 500;

@@ -317,8 +317,9 @@ static const char *select_key(struct clerk *c, const char *kid, int64_t now)
 
 /* ---- verification ---------------------------------------------------------- */
 
-/* The header must be {"alg":"RS256","kid":"...", "typ":"JWT"?}. */
-static bool header_ok(const char *token, size_t len, char kid[KID_MAX])
+/* The header must be {"alg":"RS256","kid":"...", "typ":"JWT"?}: NULL when
+ * it is, else the reason ("malformed": not base64url JSON at all). */
+static const char *header_check(const char *token, size_t len, char kid[KID_MAX])
 {
     size_t n = 0;
     unsigned char *raw = b64url_decode(token, len, &n);
@@ -335,6 +336,20 @@ static bool header_ok(const char *token, size_t len, char kid[KID_MAX])
         snprintf(kid, KID_MAX, "%s", k);
     json_decref(h);
     free(raw);
+    return ok ? NULL : h == NULL ? "malformed" : "bad_header";
+}
+
+/* Is the payload segment base64url JSON (an object)?  Checked before
+ * jwt_decode(), whose one failure code would call it a bad signature. */
+static bool payload_is_json(const char *text, size_t len)
+{
+    size_t n = 0;
+    unsigned char *raw = b64url_decode(text, len, &n);
+    json_t *p = raw ? json_loadb((const char *)raw, n, 0, NULL) : NULL;
+    bool ok = json_is_object(p);
+
+    json_decref(p);
+    free(raw);
     return ok;
 }
 
@@ -350,30 +365,38 @@ static bool number_claim(json_t *claims, const char *name, bool required, int64_
     return true;
 }
 
-static bool claims_ok(json_t *claims, int64_t now, struct clerk_session *out)
+/* NULL when the claims are acceptable (out is filled), else the reason. */
+static const char *claims_check(json_t *claims, int64_t now, struct clerk_session *out)
 {
     const char *iss = json_string_value(json_object_get(claims, "iss"));
     const char *sub = json_string_value(json_object_get(claims, "sub"));
     json_t *azp = json_object_get(claims, "azp");
     int64_t exp = 0, nbf = 0, iat = 0;
 
-    if (!number_claim(claims, "exp", true, &exp) || now > exp + CLERK_LEEWAY_S)
-        return false;
-    if (json_object_get(claims, "nbf") != NULL &&
-        (!number_claim(claims, "nbf", true, &nbf) || nbf > now + CLERK_LEEWAY_S))
-        return false;
-    if (json_object_get(claims, "iat") != NULL &&
-        (!number_claim(claims, "iat", true, &iat) || iat > now + CLERK_LEEWAY_S))
-        return false;
+    if (!number_claim(claims, "exp", true, &exp))
+        return "malformed";
+    if (now > exp + CLERK_LEEWAY_S)
+        return "expired";
+    if (!number_claim(claims, "nbf", false, &nbf) || !number_claim(claims, "iat", false, &iat))
+        return "malformed";
+    if ((json_object_get(claims, "nbf") != NULL && nbf > now + CLERK_LEEWAY_S) ||
+        (json_object_get(claims, "iat") != NULL && iat > now + CLERK_LEEWAY_S))
+        return "not_yet_valid";
     if (iss == NULL || strcmp(iss, config.clerk_issuer) != 0)
-        return false;
+        return "bad_issuer";
     if (azp != NULL && (!json_is_string(azp) || !clerk_origin_allowed(json_string_value(azp))))
-        return false;
+        return "azp_not_allowed";
     if (sub == NULL || *sub == '\0' || strlen(sub) >= CLERK_USER_ID_MAX)
-        return false;
+        return "malformed";
     snprintf(out->user_id, sizeof(out->user_id), "%s", sub);
     out->exp = exp;
-    return true;
+    return NULL;
+}
+
+static int refuse(struct clerk_session *out, const char *reason)
+{
+    out->reason = reason;
+    return CLERK_INVALID;
 }
 
 int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_session *out)
@@ -387,21 +410,21 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_s
     char *grants;
     json_t *claims;
     size_t len;
-    bool ok;
+    const char *why;
 
     memset(out, 0, sizeof(*out));
     if (clerk_missing_config() != NULL)
         return CLERK_NOT_CONFIGURED;
     len = strlen(token);
     if (len == 0 || len > TOKEN_MAX)
-        return CLERK_INVALID;
+        return refuse(out, "malformed");
 
     SHA256((const unsigned char *)token, len, hash);
     slot = &c->cache[(hash[0] | (hash[1] << 8)) % CACHE_SLOTS];
     if (slot->used && CRYPTO_memcmp(slot->hash, hash, sizeof(hash)) == 0) {
         if (now > slot->exp + CLERK_LEEWAY_S) {
             slot->used = false;
-            return CLERK_INVALID;
+            return refuse(out, "expired");
         }
         snprintf(out->user_id, sizeof(out->user_id), "%s", slot->user_id);
         out->exp = slot->exp;
@@ -414,28 +437,30 @@ int clerk_verify(struct clerk *c, const char *token, int64_t now, struct clerk_s
     dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
     if (dot1 == NULL || dot2 == NULL || strchr(dot2 + 1, '.') != NULL || dot2[1] == '\0' ||
         dot2 == dot1 + 1)
-        return CLERK_INVALID;
-    if (!header_ok(token, (size_t)(dot1 - token), kid))
-        return CLERK_INVALID;
+        return refuse(out, "malformed");
+    if ((why = header_check(token, (size_t)(dot1 - token), kid)) != NULL)
+        return refuse(out, why);
+    if (!payload_is_json(dot1 + 1, (size_t)(dot2 - dot1 - 1)))
+        return refuse(out, "malformed");
     if ((pem = select_key(c, kid, now)) == NULL)
-        return CLERK_INVALID;
+        return refuse(out, "unknown_kid");
     if (jwt_decode(&jwt, token, (const unsigned char *)pem, (int)strlen(pem)) != 0 ||
         jwt == NULL) {
         jwt_free(jwt);
-        return CLERK_INVALID;
+        return refuse(out, "bad_signature");
     }
     if (jwt_get_alg(jwt) != JWT_ALG_RS256) {
         jwt_free(jwt);
-        return CLERK_INVALID;
+        return refuse(out, "bad_header");
     }
     grants = jwt_get_grants_json(jwt, NULL);
     jwt_free(jwt);
     claims = grants ? json_loads(grants, 0, NULL) : NULL;
     free(grants);
-    ok = claims != NULL && claims_ok(claims, now, out);
+    why = claims != NULL ? claims_check(claims, now, out) : "malformed";
     json_decref(claims);
-    if (!ok)
-        return CLERK_INVALID;
+    if (why != NULL)
+        return refuse(out, why);
 
     memcpy(slot->hash, hash, sizeof(hash));
     snprintf(slot->user_id, sizeof(slot->user_id), "%s", out->user_id);

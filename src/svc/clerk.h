@@ -39,7 +39,14 @@ struct clerk_session {
     bool cached;                     /* answered from the token cache */
     bool *user_known;                /* the cache entry's flag: the users
                                         document is known to exist */
+    const char *reason;              /* CLERK_INVALID only: why, one of
+                                        CLERK_REASONS (static; never
+                                        holds a token or claim value) */
 };
+
+/* Why a token was refused, for the log (clerk_session.reason). */
+#define CLERK_REASONS "expired not_yet_valid bad_issuer azp_not_allowed unknown_kid " \
+                      "bad_signature bad_header malformed"
 
 enum clerk_status {
     CLERK_OK = 0,
@@ -59,7 +66,8 @@ void clerk_free(struct clerk *c);
 /* The environment variable sign-in still needs, or NULL when configured. */
 const char *clerk_missing_config(void);
 
-/* Verify token at wall-clock time now (seconds). */
+/* Verify token at wall-clock time now (seconds).  On CLERK_INVALID,
+ * out->reason says why. */
 int clerk_verify(struct clerk *c, const char *token, int64_t now,
                  struct clerk_session *out);
 

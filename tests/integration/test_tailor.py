@@ -380,7 +380,13 @@ class NotConfiguredTest(Client, unittest.TestCase):
         sub = tokens.new_user_id()
         rid = self.create_resume(sub)
         err = self.assert_error(self.tailor(sub, rid), 503, "not_configured")
-        self.assertIn("OPENAI_API_KEY", err["message"])
+        self.assertEqual(err["operator"], {"missing": "OPENAI_API_KEY"})
+        # the person reads that the feature is not available, not a variable name
+        self.assertIn("not available right now", err["message"])
+        self.assertNotIn("OPENAI_API_KEY", err["message"])
+        # the operator reads it in the log, once per worker, not once per call
+        self.assert_error(self.tailor(sub, rid), 503, "not_configured")
+        self.assertEqual(self.stack.log_text().count("OPENAI_API_KEY is not set"), 1)
         self.assertEqual(self.stored(rid), [])
         r = self.call("POST", f"/api/resumes/{rid}/ats", sub, {"jobDescription": JD})
         self.assertEqual(r.status, 200, r.text)

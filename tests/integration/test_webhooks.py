@@ -353,7 +353,8 @@ class WebhookNotConfiguredTest(unittest.TestCase):
             self.assertEqual(r.status, 503, r.text)
             err = r.json()["error"]
             self.assertEqual(err["code"], "not_configured")
-            self.assertIn("CLERK_WEBHOOK_SECRET", err["message"])
+            self.assertEqual(err["operator"], {"missing": "CLERK_WEBHOOK_SECRET"})
+            self.assertNotIn("CLERK_WEBHOOK_SECRET", err["message"])
             self.assertEqual(stack.get("/api/health").status, 200)  # nothing else breaks
         finally:
             stack.stop()
@@ -369,7 +370,7 @@ class WebhookNotConfiguredTest(unittest.TestCase):
             self.assertEqual(r.status, 503, r.text)
             err = r.json()["error"]
             self.assertEqual(err["code"], "not_configured")
-            self.assertIn("CLERK_WEBHOOK_SECRET", err["message"])
+            self.assertEqual(err["operator"], {"invalid": "CLERK_WEBHOOK_SECRET"})
             self.assertNotIn("not base64!", stack.log_text())
         finally:
             stack.stop()
