@@ -30,6 +30,7 @@
 #include "http/arena.h"
 #include "http/request.h"
 #include "proc/scoreboard.h"
+#include "proc/status.h"
 #include "routes/routes.h"
 #include "svc/clerk.h"
 #include "svc/db.h"
@@ -39,6 +40,13 @@
 #include "svc/services.h"
 
 static volatile sig_atomic_t quit_requested;
+static struct scoreboard *the_board; /* for status() */
+
+/* services.status: the whole board as GET /api/status shows it. */
+static json_t *status(void)
+{
+    return status_json(the_board);
+}
 
 static void on_quit(int sig)
 {
@@ -70,7 +78,7 @@ static const char *request_path(struct request *req)
 }
 
 static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
-                  struct scoreboard_slot *slot)
+                  struct scoreboard *board, struct scoreboard_slot *slot)
 {
     uint64_t t0 = clock_mono_us();
     struct request *req = arena_calloc(arena, 1, sizeof(*req));
@@ -101,7 +109,7 @@ static void serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
     req->remote_addr = request_env(req, "REMOTE_ADDR");
     request_parse_content_type(req);
 
-    scoreboard_begin(slot, req->method, "-", req->request_id);
+    scoreboard_begin(board, slot, req->method, "-", req->request_id);
     if (routes_match(req) == 0) {
         scoreboard_set_route(slot, req->match.route->pattern);
         routes_run(req);
@@ -158,7 +166,7 @@ static void install_signals(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
-void worker_main(int listen_fd, struct scoreboard_slot *slot)
+void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot *slot)
 {
     struct services svc = {0};
     sigset_t block, waitmask;
@@ -185,6 +193,14 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
     sigemptyset(&waitmask);
 
     slot->pid = getpid();
+    the_board = board;
+    svc.status = status;
+    {
+        char comm[16];
+
+        snprintf(comm, sizeof(comm), "jobtuned-w%d", slot->number);
+        prctl(PR_SET_NAME, comm);
+    }
     svc.db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
     if (svc.db == NULL) {
         log_error("worker cannot start: %s", err);
@@ -227,7 +243,7 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
                 log_warn("accept failed: %s", strerror(-rc));
             continue;
         }
-        serve(&svc, &fcgx, arena, slot);
+        serve(&svc, &fcgx, arena, board, slot);
         finish(&fcgx);
         arena_reset(arena);
         scoreboard_end(slot);

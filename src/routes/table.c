@@ -41,6 +41,7 @@ static const struct route routes[] = {
     {"POST", "/api/resumes/{id}/tailor", tailor_create,  AUTH_USER,   BODY_JSON,         64 * KiB},
     {"GET",  "/api/resumes/{id}/tailorings", tailor_list, AUTH_USER,  BODY_NONE,         0},
     {"GET",  "/api/resumes/{id}/pdf", resume_pdf_get,    AUTH_USER,   BODY_NONE,         0},
+    {"GET",  "/api/status",          status_get,         AUTH_PUBLIC, BODY_NONE,         0},
     {"POST", "/api/support",         support_create,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB},
     {"POST", "/api/webhooks/clerk",  webhooks_clerk,     AUTH_PUBLIC, BODY_RAW,          256 * KiB},
 };

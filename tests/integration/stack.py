@@ -191,7 +191,7 @@ class Stack:
                         if f.read().strip() == "jobtuned-sched":
                             continue  # the scheduler, not a worker
                     with open(f"/proc/{entry}/cmdline", "rb") as f:
-                        if f.read().startswith(JOBTUNED.encode()):
+                        if f.read().startswith(b"jobtuned: worker "):
                             pids.append(int(entry))
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
