@@ -31,6 +31,7 @@ static const struct route routes[] = {
     {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB},
     {"DELETE", "/api/me",            me_delete,          AUTH_ERASURE, BODY_NONE,        0},
     {"GET",  "/api/me/export",       me_export_get,      AUTH_USER,   BODY_NONE,         0},
+    {"GET",  "/api/pdf/templates",   pdf_templates_get,  AUTH_PUBLIC, BODY_NONE,         0},
     {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0},
     {"GET",  "/api/resumes",         resumes_list,       AUTH_USER,   BODY_NONE,         0},
     {"POST", "/api/resumes",         resumes_create,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB},

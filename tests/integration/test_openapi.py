@@ -165,6 +165,7 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("GET", "/api/status", client_ip="127.0.0.1")
         self.call("GET", "/api/status")
         self.call("GET", "/api/privacy/region")
+        self.call("GET", "/api/pdf/templates")
         self.call("POST", "/api/support", body={"email": "a@example.in", "subject": "Hi",
                                                 "message": "A question"})
         self.call("POST", "/api/support", body={"email": "nope"})
@@ -189,6 +190,8 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("PUT", f"/api/resumes/{rid}", user, body=sample, headers={"If-Match": '"1"'})
         self.call("PUT", f"/api/resumes/{rid}", user, body=sample)
         self.call("GET", f"/api/resumes/{rid}/pdf", user)
+        self.call("GET", f"/api/resumes/{rid}/pdf?template=classic&font=liberation-serif", user)
+        self.call("GET", f"/api/resumes/{rid}/pdf?template=fancy", user)
         self.call("POST", f"/api/resumes/{rid}/ats", user,
                   body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5})
         self.call("POST", f"/api/resumes/{rid}/tailor", user,
