@@ -60,6 +60,18 @@ const char *jsonx_find_bad_key(struct arena *a, json_t *v, const char *path)
 json_t *jsonx_parse_object(struct arena *a, const char *body, size_t n,
                            enum jsonx_error *err, const char **where)
 {
+    json_t *root = jsonx_parse_object_any_keys(a, body, n, err, where);
+
+    if (root != NULL && (*where = jsonx_find_bad_key(a, root, "")) != NULL) {
+        *err = JSONX_BAD_KEY;
+        return NULL;
+    }
+    return root;
+}
+
+json_t *jsonx_parse_object_any_keys(struct arena *a, const char *body, size_t n,
+                                    enum jsonx_error *err, const char **where)
+{
     json_error_t jerr;
     json_t *root;
 
@@ -74,10 +86,6 @@ json_t *jsonx_parse_object(struct arena *a, const char *body, size_t n,
     if (!json_is_object(root)) {
         *err = JSONX_NOT_OBJECT;
         *where = "the body must be a JSON object";
-        return NULL;
-    }
-    if ((*where = jsonx_find_bad_key(a, root, "")) != NULL) {
-        *err = JSONX_BAD_KEY;
         return NULL;
     }
     *err = JSONX_OK;

@@ -37,6 +37,11 @@ enum jsonx_error {
 json_t *jsonx_parse_object(struct arena *a, const char *body, size_t n,
                            enum jsonx_error *err, const char **where);
 
+/* The same without the key rules: for a caller that judges every key
+ * itself (BODY_JSON_RESUME). */
+json_t *jsonx_parse_object_any_keys(struct arena *a, const char *body, size_t n,
+                                    enum jsonx_error *err, const char **where);
+
 /* First offending key path ("work[2].$where") in v, or NULL. */
 const char *jsonx_find_bad_key(struct arena *a, json_t *v, const char *path);
 

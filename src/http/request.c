@@ -428,7 +428,7 @@ int request_read_body(struct request *req)
     is_json = req->content_type && strcmp(req->content_type, "application/json") == 0;
     is_form = req->content_type &&
               strcmp(req->content_type, "application/x-www-form-urlencoded") == 0;
-    if (route->body == BODY_JSON && !is_json)
+    if ((route->body == BODY_JSON || route->body == BODY_JSON_RESUME) && !is_json)
         return fail(req, 415, "unsupported_media_type",
                     "Send the body as application/json.", NULL);
     if (route->body == BODY_FORM_OR_JSON && !is_json && !is_form)
@@ -469,7 +469,11 @@ int request_read_body(struct request *req)
     {
         enum jsonx_error jerr;
 
-        req->input = jsonx_parse_object(req->arena, req->body, req->body_len, &jerr, &where);
+        req->input = route->body == BODY_JSON_RESUME
+                         ? jsonx_parse_object_any_keys(req->arena, req->body, req->body_len,
+                                                       &jerr, &where)
+                         : jsonx_parse_object(req->arena, req->body, req->body_len, &jerr,
+                                              &where);
         if (req->input != NULL)
             return 0;
         if (jerr == JSONX_BAD_KEY)

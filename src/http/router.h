@@ -27,6 +27,11 @@ enum route_auth {
 enum route_body {
     BODY_NONE,         /* a body is refused with 415 */
     BODY_JSON,         /* application/json object in req->input */
+    BODY_JSON_RESUME,  /* the same, but its keys are the handler's to judge:
+                          resume_check() refuses every key outside the closed
+                          JSON Resume schema (so every '$' key but the
+                          top-level "$schema"), together with every other
+                          problem of the document, in one answer */
     BODY_FORM_OR_JSON, /* also x-www-form-urlencoded, as an object of strings */
     BODY_RAW,          /* the handler reads req->body itself */
 };

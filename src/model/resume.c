@@ -126,6 +126,7 @@ static const struct field meta[] = {
 };
 
 static const struct field document[] = {
+    {"$schema", K_TEXT, NULL}, /* the only '$' key: the schema's URL, kept as given */
     {"basics", K_OBJECT, basics},
     {"work", K_SECTION, work},
     {"volunteer", K_SECTION, volunteer},
@@ -248,8 +249,51 @@ static bool path_member(char out[PATH_SIZE], const char *path, const char *key)
 }
 
 struct walk {
-    json_t *problems; /* path -> sentence; created at the first problem */
+    json_t *problems;   /* path -> sentence; created at the first problem */
+    json_t *normalized; /* NULL: leave URLs alone; else [{path, from, to}] */
 };
+
+/* "example.com/x" -> "https://example.com/x" when that is a URL: a value
+ * with no scheme at all, a dot in it and no space.  NULL otherwise. */
+static json_t *with_https(const char *s)
+{
+    json_t *fixed;
+
+    if (strstr(s, "://") != NULL || strchr(s, '.') == NULL || strpbrk(s, " \t\r\n") != NULL ||
+        *s == '/' || *s == '.')
+        return NULL;
+    fixed = json_sprintf("https://%s", s);
+    if (fixed != NULL && !resume_is_url(json_string_value(fixed))) {
+        json_decref(fixed);
+        return NULL;
+    }
+    return fixed;
+}
+
+/* Give v (a string value inside the document) https:// and note it. */
+static bool normalize_url(struct walk *w, const char *path, json_t *v)
+{
+    json_t *fixed, *note;
+
+    if (w->normalized == NULL || (fixed = with_https(json_string_value(v))) == NULL)
+        return false;
+    note = json_pack("{s:s, s:s, s:s}", "path", path, "from", json_string_value(v), "to",
+                     json_string_value(fixed));
+    if (note == NULL || json_string_set(v, json_string_value(fixed)) != 0) {
+        json_decref(note);
+        json_decref(fixed);
+        return false;
+    }
+    json_array_append_new(w->normalized, note);
+    json_decref(fixed);
+    return true;
+}
+
+/* JSON Resume tools write "" for a URL, email or date left blank: absent. */
+static bool is_blank(json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) == 0;
+}
 
 static void problem(struct walk *w, const char *path, const char *text)
 {
@@ -300,7 +344,7 @@ static void check_value(struct walk *w, const char *path, const struct field *f,
         check_text(w, path, v, RESUME_LONG_TEXT_MAX);
         return;
     case K_DATE:
-        if (!check_text(w, path, v, RESUME_TEXT_MAX))
+        if (!check_text(w, path, v, RESUME_TEXT_MAX) || is_blank(v))
             return;
         switch (date_class(json_string_value(v))) {
         case 0:
@@ -313,11 +357,13 @@ static void check_value(struct walk *w, const char *path, const struct field *f,
             return;
         }
     case K_URL:
-        if (check_text(w, path, v, RESUME_TEXT_MAX) && !resume_is_url(json_string_value(v)))
+        if (check_text(w, path, v, RESUME_TEXT_MAX) && !is_blank(v) &&
+            !resume_is_url(json_string_value(v)) && !normalize_url(w, path, v))
             problem(w, path, "Give a full web address starting with https:// or http://.");
         return;
     case K_EMAIL:
-        if (check_text(w, path, v, RESUME_TEXT_MAX) && !text_is_email(json_string_value(v)))
+        if (check_text(w, path, v, RESUME_TEXT_MAX) && !is_blank(v) &&
+            !text_is_email(json_string_value(v)))
             problem(w, path, "Give a valid email address.");
         return;
     case K_COUNTRY:
@@ -408,15 +454,22 @@ static void check_object(struct walk *w, const char *path, json_t *obj,
     }
 }
 
-json_t *resume_validate(json_t *doc)
+json_t *resume_check(json_t *doc, json_t **normalized)
 {
-    struct walk w = {NULL};
+    struct walk w = {NULL, NULL};
 
+    if (normalized != NULL)
+        *normalized = w.normalized = json_array();
     if (!json_is_object(doc))
         problem(&w, "resume", "A resume must be a JSON object.");
     else
         check_object(&w, "", doc, document);
     return w.problems;
+}
+
+json_t *resume_validate(json_t *doc)
+{
+    return resume_check(doc, NULL);
 }
 
 json_t *resume_title(json_t *doc)

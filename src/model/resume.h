@@ -3,11 +3,13 @@
  *
  * Pure: functions of their arguments, no I/O, no globals.  The accepted
  * shape is the JSON Resume schema (https://jsonresume.org/schema) written
- * as data in resume.c, minus "$schema" (user JSON may carry no '$' key):
- * basics, work, volunteer, education, awards, certificates, publications,
+ * as data in resume.c: "$schema" (a string, the only '$' key allowed, and
+ * only at the top), basics, work, volunteer, education, awards, certificates, publications,
  * skills, languages, interests, references, projects and meta, each with
  * its own fields and nothing else.  Every value is text, a list of text,
- * an object or a list of objects, exactly where the schema says so.
+ * an object or a list of objects, exactly where the schema says so.  The
+ * empty string is accepted wherever a URL, email or date is expected and
+ * means "absent", as JSON Resume tools write it (the official sample does).
  *
  * Problems are reported by path, the way a form names its fields:
  * "basics.email", "work[2].startDate", "basics.profiles[0].url",
@@ -36,6 +38,14 @@
  * a first problem is recorded, the answer is NULL too.)
  */
 json_t *resume_validate(json_t *doc);
+
+/*
+ * resume_validate(), and before judging them, give every URL written
+ * without a scheme ("example.com/me") https:// in place, when that makes it
+ * a URL.  *normalized becomes a new array of {"path", "from", "to"}, one per
+ * URL changed (empty when none was).  Modifies doc (borrowed).
+ */
+json_t *resume_check(json_t *doc, json_t **normalized);
 
 /* The title of a resume: basics.name trimmed, else RESUME_UNTITLED.  New
  * reference. */

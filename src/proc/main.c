@@ -13,6 +13,7 @@
 #include "base/mem.h"
 #include "proc/master.h"
 #include "proc/migrate.h"
+#include "proc/status.h"
 #include "svc/geo.h"
 
 /*
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
         puts("jobtuned " PACKAGE_VERSION);
         return 0;
     }
+    if (argc == 1)
+        status_title_init(argc, argv); /* before config_load keeps getenv() pointers */
     if (config_load(err, sizeof(err)) != 0)
         fatal("configuration: %s", err);
     if (argc > 1 && strcmp(argv[1], "migrate") == 0)

@@ -59,6 +59,7 @@
 #include "proc/migrate.h"
 #include "proc/scheduler.h"
 #include "proc/scoreboard.h"
+#include "proc/status.h"
 #include "proc/worker.h"
 #include "svc/systemd.h"
 
@@ -82,8 +83,9 @@ enum state { RUNNING, STOPPING_GRACEFUL, STOPPING_FAST };
 static volatile sig_atomic_t got_chld, got_term, got_quit, got_hup;
 
 static struct child children[MAX_CHILDREN];
-static struct scoreboard_slot *scoreboard;
-static int generation;
+static struct scoreboard *board;
+static struct scoreboard_slot *scoreboard; /* board->slots */
+static int generation = 1;
 static enum state state = RUNNING;
 static uint64_t stop_deadline_ms;
 static bool stop_escalated;
@@ -235,16 +237,35 @@ static int free_slot(void)
     return -1;
 }
 
+/* The smallest worker number not in use in the current generation. */
+static int free_number(void)
+{
+    for (int n = 1;; n++) {
+        bool used = false;
+
+        for (int i = 0; i < MAX_CHILDREN && !used; i++)
+            used = children[i].kind == CHILD_WORKER && children[i].generation == generation &&
+                   scoreboard[i].number == n;
+        if (!used)
+            return n;
+    }
+}
+
 static int spawn_worker(int listen_fd)
 {
     int slot = free_slot();
+    int number;
     pid_t pid;
 
     if (slot < 0) {
         log_error("no free worker slot");
         return -1;
     }
+    number = free_number();
     memset(&scoreboard[slot], 0, sizeof(scoreboard[slot]));
+    scoreboard[slot].number = number;
+    scoreboard[slot].generation = generation;
+    scoreboard[slot].started_ms = clock_mono_ms();
     pid = fork();
     if (pid < 0) {
         log_error("fork: %s", strerror(errno));
@@ -255,8 +276,10 @@ static int spawn_worker(int listen_fd)
 
         log_forked();
         sigaction(SIGCHLD, &sa, NULL);
-        worker_main(listen_fd, &scoreboard[slot]);
+        status_title_set(NULL, "jobtuned: worker %d (generation %d)", number, generation);
+        worker_main(listen_fd, board, &scoreboard[slot]);
     }
+    scoreboard[slot].pid = pid;
     children[slot] = (struct child){.kind = CHILD_WORKER, .pid = pid, .generation = generation};
     return 0;
 }
@@ -291,8 +314,10 @@ static void spawn_migration(int listen_fd)
 
     if (slot < 0 || (pid = fork_helper(listen_fd)) < 0)
         return;
-    if (pid == 0)
+    if (pid == 0) {
+        status_title_set(NULL, "jobtuned: migrate");
         _exit(migrate_run(config.schema_dir));
+    }
     children[slot] = (struct child){.kind = CHILD_MIGRATE, .pid = pid};
     migrate_started_ms = clock_mono_ms();
 }
@@ -305,8 +330,10 @@ static void spawn_scheduler(int listen_fd)
 
     if (slot < 0 || (pid = fork_helper(listen_fd)) < 0)
         return;
-    if (pid == 0)
+    if (pid == 0) {
+        status_title_set(NULL, "jobtuned: scheduler");
         scheduler_main();
+    }
     children[slot] = (struct child){.kind = CHILD_SCHEDULER, .pid = pid};
 }
 
@@ -318,8 +345,10 @@ static void spawn_analytics(int listen_fd)
 
     if (slot < 0 || (pid = fork_helper(listen_fd)) < 0)
         return;
-    if (pid == 0)
+    if (pid == 0) {
+        status_title_set(NULL, "jobtuned: analytics");
         analytics_main();
+    }
     children[slot] = (struct child){.kind = CHILD_ANALYTICS, .pid = pid};
 }
 
@@ -391,6 +420,7 @@ static void on_exit_of(struct child *c, int index, int status)
     } else if (c->timed_out) {
         /* already logged by the timeout check */
     } else if (state == RUNNING && !c->retiring) {
+        scoreboard_count(&board->crashes);
         if (WIFSIGNALED(status))
             log_error("worker %d died on signal %d%s%s%s%s", (int)c->pid, WTERMSIG(status),
                       busy ? " while serving " : "", busy ? s->method : "",
@@ -410,6 +440,8 @@ static void on_exit_of(struct child *c, int index, int status)
                       (unsigned long long)backoff_ms);
         }
     }
+    s->number = 0; /* off the status page */
+    s->pid = 0;
     c->kind = CHILD_FREE;
 }
 
@@ -449,6 +481,7 @@ static void check_timeouts(void)
         log_timeout((int)c->pid, scoreboard[i].method, scoreboard[i].route,
                     scoreboard[i].request_id, now - since);
         c->timed_out = true;
+        scoreboard_count(&board->slow_kills);
         kill(c->pid, SIGKILL);
     }
 }
@@ -590,7 +623,9 @@ int master_run(int listen_fd)
     struct sigaction sa;
     sigset_t block, none;
 
-    scoreboard = scoreboard_new(MAX_CHILDREN);
+    board = scoreboard_new(MAX_CHILDREN);
+    scoreboard = board->slots;
+    status_title_set(NULL, "jobtuned: master");
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);

@@ -6,23 +6,30 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/log.h"
 
-struct scoreboard_slot *scoreboard_new(int n)
+struct scoreboard *scoreboard_new(int n)
 {
-    void *p = mmap(NULL, sizeof(struct scoreboard_slot) * (size_t)n,
-                   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    size_t size = sizeof(struct scoreboard) + sizeof(struct scoreboard_slot) * (size_t)n;
+    struct scoreboard *b = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-    if (p == MAP_FAILED)
+    if (b == MAP_FAILED)
         fatal("cannot map the scoreboard");
-    return p;
+    b->master_pid = getpid();
+    b->started_ms = clock_mono_ms();
+    b->started_wall_ms = clock_wall_ms();
+    b->nslots = n;
+    return b;
 }
 
-void scoreboard_begin(struct scoreboard_slot *s, const char *method,
+void scoreboard_begin(struct scoreboard *b, struct scoreboard_slot *s, const char *method,
                       const char *route, const char *request_id)
 {
+    __atomic_add_fetch(&b->accepted, 1, __ATOMIC_RELAXED);
     snprintf(s->method, sizeof(s->method), "%s", method ? method : "-");
     snprintf(s->route, sizeof(s->route), "%s", route ? route : "-");
     snprintf(s->request_id, sizeof(s->request_id), "%s", request_id ? request_id : "-");
@@ -37,7 +44,7 @@ void scoreboard_set_route(struct scoreboard_slot *s, const char *route)
 void scoreboard_end(struct scoreboard_slot *s)
 {
     __atomic_store_n(&s->busy_since_ms, 0, __ATOMIC_RELEASE);
-    s->requests++;
+    __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
 }
 
 uint64_t scoreboard_busy_since(const struct scoreboard_slot *s)
@@ -53,4 +60,9 @@ void scoreboard_accepting(struct scoreboard_slot *s)
 bool scoreboard_is_accepting(const struct scoreboard_slot *s)
 {
     return __atomic_load_n(&s->accepting, __ATOMIC_ACQUIRE) != 0;
+}
+
+void scoreboard_count(uint64_t *counter)
+{
+    __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
 }

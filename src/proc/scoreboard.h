@@ -1,11 +1,16 @@
 /*
- * scoreboard.h - what each worker is doing, in memory shared with the
- * master (PHP-FPM's scoreboard, reduced to what we use).
+ * scoreboard.h - what the master and each worker are doing, in memory
+ * shared between them (PHP-FPM's scoreboard, reduced to what we use).
  *
- * The master creates it before forking and assigns each child a slot.  The
- * child writes its own slot; the master only reads, to log the route of a
- * worker that crashed or overran the request timeout.  A torn read can only
- * garble a log line, never a decision: `busy_since_ms` alone drives the
+ * The master creates it before forking: one header of master-wide counters
+ * followed by one slot per possible child.  The master fills a worker's
+ * identity (number, generation, start time) before the fork; the child
+ * then writes its own slot's request fields, and bumps the shared
+ * `accepted` counter with an atomic add.  The master only reads slots, to
+ * log the route of a worker that crashed or overran the request timeout,
+ * and it alone writes `crashes` and `slow_kills`.  Any worker reads the
+ * whole board for GET /api/status.  A torn read can only garble a log line
+ * or a status field, never a decision: `busy_since_ms` alone drives the
  * timeout, and it is written with atomic stores.
  */
 #ifndef JT_SCOREBOARD_H
@@ -17,6 +22,9 @@
 
 struct scoreboard_slot {
     pid_t pid;
+    int number;             /* worker number in its generation, 1..; 0 = no worker */
+    int generation;
+    uint64_t started_ms;    /* monotonic ms at fork */
     uint64_t busy_since_ms; /* 0 = idle; monotonic ms otherwise */
     uint64_t requests;
     int accepting;          /* set once the worker's accept loop runs */
@@ -25,11 +33,23 @@ struct scoreboard_slot {
     char request_id[48];
 };
 
-/* n slots of anonymous shared memory; exits on failure (start-up only). */
-struct scoreboard_slot *scoreboard_new(int n);
+struct scoreboard {
+    pid_t master_pid;
+    uint64_t started_ms;    /* monotonic ms when the master started */
+    uint64_t started_wall_ms;
+    uint64_t accepted;      /* requests accepted by any worker since start */
+    uint64_t crashes;       /* workers that died unexpectedly */
+    uint64_t slow_kills;    /* workers killed past JOBTUNE_REQUEST_TIMEOUT */
+    int nslots;
+    struct scoreboard_slot slots[];
+};
+
+/* A header and n slots of anonymous shared memory; exits on failure
+ * (start-up only). */
+struct scoreboard *scoreboard_new(int n);
 
 /* Child side. */
-void scoreboard_begin(struct scoreboard_slot *s, const char *method,
+void scoreboard_begin(struct scoreboard *b, struct scoreboard_slot *s, const char *method,
                       const char *route, const char *request_id);
 /* Once routing is done: the pattern replaces the placeholder route. */
 void scoreboard_set_route(struct scoreboard_slot *s, const char *route);
@@ -40,5 +60,8 @@ void scoreboard_accepting(struct scoreboard_slot *s);
 /* Master side: 0 when idle. */
 uint64_t scoreboard_busy_since(const struct scoreboard_slot *s);
 bool scoreboard_is_accepting(const struct scoreboard_slot *s);
+
+/* Master side: count a crash or a slow-request kill. */
+void scoreboard_count(uint64_t *counter);
 
 #endif

@@ -31,6 +31,7 @@
 #include "http/request.h"
 #include "proc/analytics.h"
 #include "proc/scoreboard.h"
+#include "proc/status.h"
 #include "routes/routes.h"
 #include "svc/clerk.h"
 #include "svc/db.h"
@@ -40,6 +41,13 @@
 #include "svc/services.h"
 
 static volatile sig_atomic_t quit_requested;
+static struct scoreboard *the_board; /* for status() */
+
+/* services.status: the whole board as GET /api/status shows it. */
+static json_t *status(void)
+{
+    return status_json(the_board);
+}
 
 static void on_quit(int sig)
 {
@@ -73,7 +81,7 @@ static const char *request_path(struct request *req)
 /* Serve one request; returns it (arena memory) for the steps after the
  * response, or NULL when it could not even be allocated. */
 static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
-                             struct scoreboard_slot *slot)
+                             struct scoreboard *board, struct scoreboard_slot *slot)
 {
     uint64_t t0 = clock_mono_us();
     struct request *req = arena_calloc(arena, 1, sizeof(*req));
@@ -104,7 +112,7 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     req->remote_addr = request_env(req, "REMOTE_ADDR");
     request_parse_content_type(req);
 
-    scoreboard_begin(slot, req->method, "-", req->request_id);
+    scoreboard_begin(board, slot, req->method, "-", req->request_id);
     if (routes_match(req) == 0) {
         scoreboard_set_route(slot, req->match.route->pattern);
         routes_run(req);
@@ -162,7 +170,7 @@ static void install_signals(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
-void worker_main(int listen_fd, struct scoreboard_slot *slot)
+void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot *slot)
 {
     struct services svc = {0};
     sigset_t block, waitmask;
@@ -190,6 +198,14 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
     sigemptyset(&waitmask);
 
     slot->pid = getpid();
+    the_board = board;
+    svc.status = status;
+    {
+        char comm[16];
+
+        snprintf(comm, sizeof(comm), "jobtuned-w%d", slot->number);
+        prctl(PR_SET_NAME, comm);
+    }
     svc.db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
     if (svc.db == NULL) {
         log_error("worker cannot start: %s", err);
@@ -233,7 +249,7 @@ void worker_main(int listen_fd, struct scoreboard_slot *slot)
                 log_warn("accept failed: %s", strerror(-rc));
             continue;
         }
-        req = serve(&svc, &fcgx, arena, slot);
+        req = serve(&svc, &fcgx, arena, board, slot);
         finish(&fcgx);
         /* the response is delivered: analytics cost the user nothing */
         if (req != NULL)

@@ -8,6 +8,7 @@
 #ifndef JT_WORKER_H
 #define JT_WORKER_H
 
+struct scoreboard;
 struct scoreboard_slot;
 
 /* Exit status of a worker that could not initialise: the master does not
@@ -15,6 +16,8 @@ struct scoreboard_slot;
 #define WORKER_EXIT_INIT 78
 
 /* Serve requests on listen_fd until told to stop; never returns. */
-void worker_main(int listen_fd, struct scoreboard_slot *slot) __attribute__((noreturn));
+/* `board` is the whole shared scoreboard (read for GET /api/status),
+ * `slot` this worker's own entry in it. */
+void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot *slot) __attribute__((noreturn));
 
 #endif

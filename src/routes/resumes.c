@@ -41,14 +41,19 @@ static int invalid(struct request *req, const char *field, const char *problem)
 }
 
 /* Answer with a stored resume (resumes_get() shape, stolen), its ETag and
- * the public fields only. */
-static int respond_resume(struct request *req, int status, json_t *stored)
+ * the public fields only; plus "normalized" (stolen), the URLs this
+ * request's document had https:// added to, when there were any. */
+static int respond_resume(struct request *req, int status, json_t *stored, json_t *normalized)
 {
     json_t *version = json_object_get(stored, "version");
 
     request_header(req, "ETag", arena_printf(req->arena, "\"%lld\"",
                                              (long long)json_integer_value(version)));
     json_object_del(stored, "userId");
+    if (json_array_size(normalized) > 0)
+        json_object_set_new(stored, "normalized", normalized);
+    else
+        json_decref(normalized);
     return request_json(req, status, stored);
 }
 
@@ -73,12 +78,14 @@ int resumes_list(struct request *req)
 
 /* ---- create -------------------------------------------------------------- */
 
-/* POST /api/resumes {JSON Resume} -> 201 resume + Location, ETag | 422 */
+/* POST /api/resumes {JSON Resume} -> 201 resume + normalized + Location, ETag | 422 */
 int resumes_create(struct request *req)
 {
-    json_t *problems = resume_validate(req->input), *stored = NULL;
+    json_t *normalized = NULL, *stored = NULL;
+    json_t *problems = resume_check(req->input, &normalized);
     int rc;
 
+    jsonx_own(req->arena, normalized);
     if (problems != NULL)
         return request_error_fields(req, 422, "validation_failed",
                                     "The resume does not follow the JSON Resume format.",
@@ -89,7 +96,7 @@ int resumes_create(struct request *req)
     request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
                                                  jsonx_string(stored, "id")));
     routes_track(req, "resume_created", NULL);
-    return respond_resume(req, 201, stored);
+    return respond_resume(req, 201, stored, json_incref(normalized));
 }
 
 /* ---- read ---------------------------------------------------------------- */
@@ -109,7 +116,7 @@ int resumes_show(struct request *req)
     if (stored == NULL)
         return not_found(req);
     if (format == NULL)
-        return respond_resume(req, 200, stored);
+        return respond_resume(req, 200, stored, NULL);
     request_header(req, "Content-Disposition", "attachment; filename=\"resume.json\"");
     rc = request_json(req, 200, json_incref(json_object_get(stored, "resume")));
     json_decref(stored);
@@ -147,11 +154,12 @@ static int64_t if_match_version(const char *h)
     return (int64_t)strtoll(digits, NULL, 10);
 }
 
-/* PUT /api/resumes/{id} {JSON Resume} + If-Match: "N" -> 200 resume | 404 | 412 | 422 | 428 */
+/* PUT /api/resumes/{id} {JSON Resume} + If-Match: "N"
+ *   -> 200 resume + normalized | 404 | 412 | 422 | 428 */
 int resumes_update(struct request *req)
 {
     const char *id = request_param(req, "id"), *if_match = request_env(req, "HTTP_IF_MATCH");
-    json_t *problems, *stored = NULL;
+    json_t *problems, *stored = NULL, *normalized = NULL;
     int64_t version;
     int rc;
 
@@ -160,7 +168,9 @@ int resumes_update(struct request *req)
     if (if_match == NULL || *if_match == '\0')
         return request_error(req, 428, "precondition_required",
                              "Send If-Match with the ETag of the version you edited.");
-    if ((problems = resume_validate(req->input)) != NULL)
+    problems = resume_check(req->input, &normalized);
+    jsonx_own(req->arena, normalized);
+    if (problems != NULL)
         return request_error_fields(req, 422, "validation_failed",
                                     "The resume does not follow the JSON Resume format.",
                                     problems);
@@ -185,7 +195,7 @@ int resumes_update(struct request *req)
         return routes_db_failure(req, rc);
     if (stored == NULL)
         return not_found(req);
-    return respond_resume(req, 200, stored);
+    return respond_resume(req, 200, stored, json_incref(normalized));
 }
 
 /* ---- delete -------------------------------------------------------------- */

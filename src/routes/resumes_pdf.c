@@ -23,11 +23,20 @@
 #include "svc/pdf.h"
 #include "svc/services.h"
 
-/* GET /api/resumes/{id}/pdf?paper=a4|letter -> 200 application/pdf | 404 | 422 paper */
+/* GET /api/pdf/templates -> 200 {"templates", "fonts", "default"} */
+int pdf_templates_get(struct request *req)
+{
+    return request_json(req, 200, pdf_catalog());
+}
+
+/* GET /api/resumes/{id}/pdf?paper=a4|letter&template=&font=
+ *   -> 200 application/pdf | 404 | 422 paper, template, font */
 int resume_pdf_get(struct request *req)
 {
     const char *paper_arg = request_query(req, "paper");
+    const char *template_arg = request_query(req, "template"), *font_arg = request_query(req, "font");
     enum pdf_paper paper = PDF_A4;
+    struct pdf_options opt;
     json_t *stored = NULL;
     unsigned char *pdf;
     size_t len;
@@ -42,6 +51,16 @@ int resume_pdf_get(struct request *req)
                                         json_pack("{s:s}", "paper",
                                                   "Give paper=a4 or paper=letter."));
     }
+    if (template_arg != NULL && !pdf_has_template(template_arg))
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "template",
+                                              "Give one of the ids GET /api/pdf/templates "
+                                              "lists under templates."));
+    if (font_arg != NULL && !pdf_has_font(font_arg))
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "font",
+                                              "Give one of the ids GET /api/pdf/templates "
+                                              "lists under fonts."));
     rc = resumes_get(req->svc->db, req->user_id, request_param(req, "id"), &stored);
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
@@ -49,7 +68,8 @@ int resume_pdf_get(struct request *req)
         return request_error(req, 404, "not_found", "There is no such resume.");
     jsonx_own(req->arena, stored);
 
-    if (pdf_render(json_object_get(stored, "resume"), paper, NULL, &pdf, &len) != 0)
+    opt = (struct pdf_options){paper, template_arg, font_arg};
+    if (pdf_render_with(json_object_get(stored, "resume"), &opt, NULL, &pdf, &len) != 0)
         return request_error(req, 500, "internal_error", "The PDF could not be made.");
     if (arena_add_cleanup(req->arena, free, pdf) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");

@@ -64,6 +64,12 @@ int interviews_answer_route(struct request *req);
 int interviews_finish_route(struct request *req);
 int interviews_question_audio_route(struct request *req);
 
+/* resumes_pdf.c: the PDF of a resume, and its templates and fonts */
+int pdf_templates_get(struct request *req);
+
+/* status.c: loopback or staff, else 404 */
+int status_get(struct request *req);
+
 /* admin_tickets.c (staff) */
 int admin_tickets_list(struct request *req);
 int admin_tickets_patch(struct request *req);

@@ -48,15 +48,56 @@ static json_t *iso(json_t *ms)
     return json_string(text_iso8601(json_integer_value(ms), buf, sizeof(buf)));
 }
 
+/*
+ * "$schema": the document keeps a JSON Resume's top-level "$schema" (a
+ * URL), but a key starting with '$' is not one MongoDB will store, so the
+ * chain body holds it as "schema" next to the resume, and view() puts it
+ * back first, where JSON Resume writes it.
+ */
+
+/* The resume (borrowed) as stored: new reference, without "$schema". */
+static json_t *stored_resume(json_t *resume)
+{
+    json_t *copy;
+
+    if (json_object_get(resume, "$schema") == NULL)
+        return json_incref(resume);
+    if ((copy = json_copy(resume)) != NULL)
+        json_object_del(copy, "$schema");
+    return copy;
+}
+
+/* Set body's "schema" from resume's "$schema" (both borrowed). */
+static void keep_schema(json_t *body, json_t *resume)
+{
+    json_t *schema = json_object_get(resume, "$schema");
+
+    if (body != NULL && json_is_string(schema))
+        json_object_set(body, "schema", schema);
+}
+
+/* The resume as the client gave it: new reference. */
+static json_t *shown_resume(json_t *body)
+{
+    json_t *resume = json_object_get(body, "resume"), *schema = json_object_get(body, "schema");
+    json_t *out;
+
+    if (!json_is_string(schema))
+        return json_incref(resume);
+    if ((out = json_pack("{s:O}", "$schema", schema)) != NULL)
+        json_object_update(out, resume);
+    return out;
+}
+
 /* The shape resumes_get() promises, from a chain body (borrowed). */
 static json_t *view(const char *id, int64_t version, json_t *body)
 {
-    return json_pack("{s:s, s:O, s:I, s:O, s:o, s:o, s:O}", "id", id,
+    return json_pack("{s:s, s:O, s:I, s:O, s:o, s:o, s:o}", "id", id,
                      "userId", json_object_get(body, "userId"), "version", (json_int_t)version,
                      "title", json_object_get(body, "title"),
                      "createdAt", iso(json_object_get(body, "createdAt")),
                      "updatedAt", iso(json_object_get(body, "updatedAt")),
-                     "resume", json_object_get(body, "resume"));
+                     "resume", shown_resume(body));
 }
 
 /* The body of user_id's resume id (new reference), or NULL. */
@@ -93,9 +134,10 @@ int resumes_insert(struct db *db, const char *user_id, json_t *resume, json_t **
     int rc;
 
     *out = NULL;
-    body = json_pack("{s:s, s:o, s:O, s:I, s:I}", "userId", user_id, "title",
-                     resume_title(resume), "resume", resume, "createdAt", (json_int_t)now,
-                     "updatedAt", (json_int_t)now);
+    body = json_pack("{s:s, s:o, s:o, s:I, s:I}", "userId", user_id, "title",
+                     resume_title(resume), "resume", stored_resume(resume),
+                     "createdAt", (json_int_t)now, "updatedAt", (json_int_t)now);
+    keep_schema(body, resume);
     rc = listed_create(&kind, db, user_id, body, id);
     if (rc == DB_OK && (*out = view(id, 1, body)) == NULL)
         rc = DB_ERROR;
@@ -117,10 +159,11 @@ int resumes_replace(struct db *db, const char *user_id, const char *id, int64_t 
         json_decref(body);
         return RESUMES_STALE;
     }
-    next = json_pack("{s:O, s:o, s:O, s:O, s:I}", "userId", json_object_get(body, "userId"),
-                     "title", resume_title(resume), "resume", resume,
+    next = json_pack("{s:O, s:o, s:o, s:O, s:I}", "userId", json_object_get(body, "userId"),
+                     "title", resume_title(resume), "resume", stored_resume(resume),
                      "createdAt", json_object_get(body, "createdAt"),
                      "updatedAt", (json_int_t)clock_wall_ms());
+    keep_schema(next, resume);
     json_decref(body);
     rc = listed_commit(&kind, db, user_id, id, gen, next);
     if (rc == LISTED_CONFLICT)

@@ -11,6 +11,16 @@
  * the content stream is in reading order and pdftotext or a screen reader
  * gets the text the way it was written.
  *
+ * What a reader of the PDF should see, decided here: every email, web
+ * address and profile is a link; the contact line wraps between its parts,
+ * never leaving a separator at either end of a line; a country is its
+ * name ("United States", from Debian's iso-codes), not its code; an entry
+ * with a start date and no end reads "Mar 2020 – Present" only where that
+ * is what a missing end means (work and volunteering: the role goes on),
+ * and shows the start date alone elsewhere (a project, a course of study:
+ * no end given is not "still going"); equal start and end dates are shown
+ * once.
+ *
  * pdf.c and pdf_pager.c are the only files that include cairo or Pango.
  */
 #include "svc/pdf.h"
@@ -21,8 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "svc/pdf_pager.h"
+
+#define ISO_3166_JSON "/usr/share/iso-codes/json/iso_3166-1.json" /* Debian iso-codes */
 
 #define ASIDE_GAP 12.0     /* pt, between an entry's title and its dates */
 #define SEP "  \xc2\xb7  " /* "  ·  " between parts of one line */
@@ -44,6 +57,9 @@ static PangoLayout *doc_layout(struct pdf_doc *d, enum pdf_style st, const char 
         pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     }
     pango_layout_set_line_spacing(l, st == ST_NAME ? 1.0f : 1.08f);
+    if (d->tpl != NULL && d->tpl->centered_header && width > 0 &&
+        (st == ST_NAME || st == ST_LABEL || st == ST_CONTACT))
+        pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
     pango_layout_set_markup(l, markup, -1);
     return l;
 }
@@ -66,10 +82,37 @@ static struct pdf_item *doc_add(struct pdf_doc *d, enum pdf_style st, const char
     memset(it, 0, sizeof(*it));
     it->style = st;
     it->x = x;
-    it->space_before = d->after_heading ? SPACE_FIRST : space_before;
+    it->space_before = (d->after_heading ? SPACE_FIRST : space_before) * d->tpl->spacing;
     it->layout = doc_layout(d, st, markup, d->width - x);
     d->after_heading = false;
     return it;
+}
+
+/*
+ * Make the next occurrence of `visible` (plain text) in it's text, after
+ * its last link, a link to uri.  Only http(s) and mailto links are made:
+ * the resume's URLs are validated as http(s), and a stored document older
+ * than that rule is shown, not linked.
+ */
+static void item_link(struct pdf_item *it, const char *visible, const char *uri)
+{
+    const char *text, *at;
+    int from = 0;
+
+    if (it == NULL || visible == NULL || uri == NULL || *visible == '\0' ||
+        !(g_str_has_prefix(uri, "https://") || g_str_has_prefix(uri, "http://") ||
+          g_str_has_prefix(uri, "mailto:")))
+        return;
+    text = pango_layout_get_text(it->layout);
+    if (it->nlinks > 0)
+        from = it->links[it->nlinks - 1].end;
+    if ((at = strstr(text + from, visible)) == NULL)
+        return;
+    it->links = g_renew(struct pdf_link, it->links, it->nlinks + 1);
+    it->links[it->nlinks].start = (int)(at - text);
+    it->links[it->nlinks].end = (int)(at - text + strlen(visible));
+    it->links[it->nlinks].uri = g_strdup(uri);
+    it->nlinks++;
 }
 
 /* ---- resume fields --------------------------------------------------------- */
@@ -170,8 +213,10 @@ static void format_date(const char *iso, char *buf, size_t n)
         *(char *)end = '\0';
 }
 
-/* "Mar 2020 – Jun 2022", "Mar 2020 – Present", "Jun 2022" or NULL; g_free. */
-static char *date_range(json_t *obj, const char *start_key, const char *end_key)
+/* "Mar 2020 – Jun 2022", "Jun 2022" or NULL; g_free.  A start without an
+ * end is "Mar 2020 – Present" when `ongoing` (what a missing end means in
+ * that section), the start alone otherwise; equal ends are shown once. */
+static char *date_range(json_t *obj, const char *start_key, const char *end_key, bool ongoing)
 {
     const char *start = field(obj, start_key), *end = end_key ? field(obj, end_key) : NULL;
     char s[64], e[64], *plain, *markup;
@@ -184,12 +229,68 @@ static char *date_range(json_t *obj, const char *start_key, const char *end_key)
         format_date(end, e, sizeof(e));
     if (start == NULL)
         return escape(e);
-    if (end_key == NULL)
+    if (end_key == NULL || (end == NULL && !ongoing) || (end != NULL && strcmp(s, e) == 0))
         return escape(s);
     plain = g_strconcat(s, " \xe2\x80\x93 ", end ? e : "Present", NULL);
     markup = escape(plain);
     g_free(plain);
     return markup;
+}
+
+/* Link url, shown as itself, in the first item from `first` on that shows
+ * it (an entry's meta line). */
+static void link_url(struct pdf_doc *d, size_t first, const char *url)
+{
+    if (url == NULL || d->failed)
+        return;
+    for (size_t i = first; i < d->n; i++)
+        if (strstr(pango_layout_get_text(d->items[i].layout), url) != NULL) {
+            item_link(&d->items[i], url, url);
+            return;
+        }
+}
+
+/* The English name of ISO 3166-1 alpha-2 `code` (its common name where
+ * there is one: "Taiwan", "Bolivia"), from Debian's iso-codes, read once
+ * per process; the code itself when the table or the code is unknown. */
+static const char *country_name(const char *code)
+{
+    static json_t *names; /* code -> name; lives as long as the process */
+    static bool tried;
+    const char *name;
+
+    if (code == NULL)
+        return NULL;
+    if (!tried) {
+        json_error_t err;
+        json_t *iso = json_load_file(ISO_3166_JSON, 0, &err), *c;
+        size_t i;
+
+        tried = true;
+        names = json_object();
+        if (iso == NULL)
+            log_warn("pdf: %s: %s; countries are shown as codes", ISO_3166_JSON, err.text);
+        json_array_foreach(json_object_get(iso, "3166-1"), i, c) {
+            json_t *n = json_object_get(c, "common_name");
+
+            if (!json_is_string(n))
+                n = json_object_get(c, "name");
+            if (json_is_string(json_object_get(c, "alpha_2")) && json_is_string(n))
+                json_object_set(names, json_string_value(json_object_get(c, "alpha_2")), n);
+        }
+        json_decref(iso);
+    }
+    name = json_string_value(json_object_get(names, code));
+    if (name == NULL) {
+        char upper[3] = {0};
+
+        if (strlen(code) == 2) {
+            upper[0] = (char)g_ascii_toupper(code[0]);
+            upper[1] = (char)g_ascii_toupper(code[1]);
+            name = json_string_value(json_object_get(names, upper));
+        }
+    }
+    return name ? name : code;
 }
 
 /* ---- building blocks ------------------------------------------------------- */
@@ -198,8 +299,11 @@ static char *date_range(json_t *obj, const char *start_key, const char *end_key)
 static size_t section_begin(struct pdf_doc *d, const char *title)
 {
     size_t mark = d->n;
-    char *m = escape(title);
+    char *caps = d->tpl->caps_headings ? g_utf8_strup(title, -1) : g_strdup(title);
+    char *m = escape(caps);
     struct pdf_item *it = doc_add(d, ST_HEADING, m, 0, SPACE_SECTION);
+
+    g_free(caps);
 
     g_free(m);
     if (it != NULL) {
@@ -325,78 +429,144 @@ static char *title_markup(const char *main_text, const char *secondary)
 
 /* ---- sections -------------------------------------------------------------- */
 
-/* One part of the contact line (markup), kept on one line when it is
- * short enough that this cannot overflow the column. */
-static void append_contact(GString *contact, const char *markup)
+/* One part of the contact line: its markup, and what of it is a link. */
+struct contact_part {
+    char *markup;  /* g_free */
+    char *visible; /* g_free, may be NULL: the linked text */
+    char *uri;     /* g_free, may be NULL */
+};
+
+static void contact_add(GArray *parts, const char *markup, const char *visible, const char *uri)
 {
-    if (markup == NULL || *markup == '\0')
+    struct contact_part c = {g_strdup(markup), g_strdup(visible), g_strdup(uri)};
+
+    if (markup == NULL || *markup == '\0') {
+        g_free(c.markup);
+        g_free(c.visible);
+        g_free(c.uri);
         return;
-    if (contact->len > 0)
-        g_string_append(contact, SEP);
-    if (strlen(markup) <= 60)
-        g_string_append_printf(contact, "<span allow_breaks=\"false\">%s</span>", markup);
-    else
-        g_string_append(contact, markup);
+    }
+    g_array_append_val(parts, c);
 }
 
-static void append_contact_text(GString *contact, const char *text)
+static double markup_width(struct pdf_doc *d, const char *markup)
 {
-    char *m = text ? escape(text) : NULL;
+    PangoLayout *l = doc_layout(d, ST_CONTACT, markup, 0);
+    int w, h;
 
-    append_contact(contact, m);
-    g_free(m);
+    pango_layout_get_size(l, &w, &h);
+    g_object_unref(l);
+    return (double)w / PANGO_SCALE;
+}
+
+/*
+ * The contact line, wrapped between parts by measure: each line holds as
+ * many whole parts as fit, joined by SEP, and a new line starts without
+ * one, so no separator ever ends or begins a line.  (A part wider than the
+ * column gets a line of its own, which Pango then wraps.)
+ */
+static struct pdf_item *add_contact_line(struct pdf_doc *d, GArray *parts)
+{
+    GString *s = g_string_new(NULL);
+    double sep = markup_width(d, SEP), used = 0;
+    struct pdf_item *it;
+
+    for (guint i = 0; i < parts->len; i++) {
+        struct contact_part *c = &g_array_index(parts, struct contact_part, i);
+        double w = markup_width(d, c->markup);
+
+        if (i > 0 && used + sep + w > d->width - 0.5) {
+            g_string_append_c(s, '\n');
+            used = 0;
+        } else if (i > 0) {
+            g_string_append(s, SEP);
+            used += sep;
+        }
+        g_string_append(s, c->markup);
+        used += w;
+    }
+    it = s->len > 0 ? doc_add(d, ST_CONTACT, s->str, 0, 5.0) : NULL;
+    for (guint i = 0; i < parts->len && it != NULL; i++) {
+        struct contact_part *c = &g_array_index(parts, struct contact_part, i);
+
+        item_link(it, c->visible, c->uri);
+    }
+    g_string_free(s, TRUE);
+    return it;
 }
 
 static void add_header(struct pdf_doc *d, json_t *basics)
 {
-    GString *contact = g_string_new(NULL);
+    GArray *parts = g_array_new(FALSE, TRUE, sizeof(struct contact_part));
     GString *part = g_string_new(NULL);
     json_t *loc = json_object_get(basics, "location"), *p;
     const char *name = field(basics, "name"), *label = field(basics, "label");
-    struct pdf_item *last = NULL;
+    const char *email = field(basics, "email");
+    const char *url = field(basics, "url") ? field(basics, "url") : field(basics, "website");
+    struct pdf_item *last = NULL, *contact;
+    char *m;
     size_t i;
 
     if (name != NULL) {
-        char *m = escape(name);
-
+        m = escape(name);
         last = doc_add(d, ST_NAME, m, 0, 0);
         g_free(m);
     }
     if (label != NULL) {
-        char *m = escape(label);
-
+        m = escape(label);
         last = doc_add(d, ST_LABEL, m, 0, 2.0);
         g_free(m);
     }
-    append_contact_text(contact, field(basics, "email"));
-    append_contact_text(contact, field(basics, "phone"));
-    append_contact_text(contact, field(basics, "url") ? field(basics, "url")
-                                                      : field(basics, "website"));
+    if (email != NULL) {
+        char *uri = g_strconcat("mailto:", email, NULL);
+
+        m = escape(email);
+        contact_add(parts, m, email, uri);
+        g_free(m);
+        g_free(uri);
+    }
+    if (field(basics, "phone") != NULL) {
+        m = escape(field(basics, "phone"));
+        contact_add(parts, m, NULL, NULL);
+        g_free(m);
+    }
+    if (url != NULL) {
+        m = escape(url);
+        contact_add(parts, m, url, url);
+        g_free(m);
+    }
     append_part(part, ", ", field(loc, "city"));
     append_part(part, ", ", field(loc, "region"));
-    append_part(part, ", ", field(loc, "countryCode"));
-    append_contact(contact, part->str);
+    append_part(part, ", ", country_name(field(loc, "countryCode")));
+    contact_add(parts, part->str, NULL, NULL);
     json_array_foreach(json_object_get(basics, "profiles"), i, p) {
         const char *net = field(p, "network"), *user = field(p, "username");
-        const char *url = field(p, "url");
+        const char *purl = field(p, "url");
 
-        if (user == NULL && url == NULL)
+        if (user == NULL && purl == NULL)
             continue;
         g_string_truncate(part, 0);
         if (net != NULL) {
             append_escaped(part, net);
             g_string_append(part, ": ");
         }
-        append_escaped(part, user ? user : url);
-        append_contact(contact, part->str);
+        append_escaped(part, user ? user : purl);
+        contact_add(parts, part->str, user ? user : purl, purl);
     }
-    if (contact->len > 0)
-        last = doc_add(d, ST_CONTACT, contact->str, 0, 5.0);
+    if ((contact = add_contact_line(d, parts)) != NULL)
+        last = contact;
     if (last != NULL) {
         last->rule = true;
         last->space_after = 6.0;
     }
-    g_string_free(contact, TRUE);
+    for (guint k = 0; k < parts->len; k++) {
+        struct contact_part *c = &g_array_index(parts, struct contact_part, k);
+
+        g_free(c->markup);
+        g_free(c->visible);
+        g_free(c->uri);
+    }
+    g_array_free(parts, TRUE);
     g_string_free(part, TRUE);
 }
 
@@ -424,14 +594,16 @@ static void add_roles(struct pdf_doc *d, json_t *resume, const char *key, const 
     json_array_foreach(json_object_get(resume, key), i, e) {
         const char *org = field(e, org_key) ? field(e, org_key) : field(e, "company");
         char *title = title_markup(field(e, "position"), org);
-        char *dates = date_range(e, "startDate", "endDate");
+        char *dates = date_range(e, "startDate", "endDate", true);
         GString *meta = g_string_new(NULL);
+        size_t first = d->n;
 
         append_part(meta, SEP, field(e, "description"));
         append_part(meta, SEP, field(e, "location"));
         append_part(meta, SEP, field(e, "url"));
         add_entry(d, title, dates, meta->str, field(e, "summary"),
                   json_object_get(e, "highlights"), NULL);
+        link_url(d, first, field(e, "url"));
         g_free(title);
         g_free(dates);
         g_string_free(meta, TRUE);
@@ -446,8 +618,9 @@ static void add_projects(struct pdf_doc *d, json_t *resume)
 
     json_array_foreach(json_object_get(resume, "projects"), i, e) {
         char *title = title_markup(field(e, "name"), field(e, "entity"));
-        char *dates = date_range(e, "startDate", "endDate");
+        char *dates = date_range(e, "startDate", "endDate", false);
         GString *meta = g_string_new(NULL), *kw = g_string_new(NULL);
+        size_t first = d->n;
 
         append_list(meta, e, "roles");
         append_part(meta, SEP, field(e, "type"));
@@ -455,6 +628,7 @@ static void add_projects(struct pdf_doc *d, json_t *resume)
         append_list(kw, e, "keywords");
         add_entry(d, title, dates, meta->str, field(e, "description"),
                   json_object_get(e, "highlights"), kw->str);
+        link_url(d, first, field(e, "url"));
         g_free(title);
         g_free(dates);
         g_string_free(meta, TRUE);
@@ -474,8 +648,9 @@ static void add_education(struct pdf_doc *d, json_t *resume)
                                     : g_strdup(type ? type : area);
         const char *inst = field(e, "institution");
         char *title = degree ? title_markup(degree, inst) : title_markup(inst, NULL);
-        char *dates = date_range(e, "startDate", "endDate");
+        char *dates = date_range(e, "startDate", "endDate", false);
         GString *meta = g_string_new(NULL), *courses = g_string_new(NULL);
+        size_t first = d->n;
 
         if (field(e, "score") != NULL) {
             g_string_append(meta, "Score: ");
@@ -486,6 +661,7 @@ static void add_education(struct pdf_doc *d, json_t *resume)
         if (courses->len > 0)
             g_string_prepend(courses, "Courses: ");
         add_entry(d, title, dates, meta->str, NULL, NULL, courses->str);
+        link_url(d, first, field(e, "url"));
         g_free(degree);
         g_free(title);
         g_free(dates);
@@ -538,10 +714,12 @@ static void add_dated(struct pdf_doc *d, json_t *resume, const char *key, const 
 
     json_array_foreach(json_object_get(resume, key), i, e) {
         char *title = title_markup(field(e, name_key), field(e, by_key));
-        char *date = date_range(e, date_key, NULL);
+        char *date = date_range(e, date_key, NULL, false);
         char *url = field(e, "url") ? escape(field(e, "url")) : NULL;
+        size_t first = d->n;
 
         add_entry(d, title, date, url, field(e, "summary"), NULL, NULL);
+        link_url(d, first, field(e, "url"));
         g_free(title);
         g_free(date);
         g_free(url);
@@ -630,9 +808,62 @@ static void doc_build(struct pdf_doc *d, json_t *resume)
     add_references(d, resume);
 }
 
+/* ---- templates and fonts ---------------------------------------------------- */
+
+static const struct pdf_template *template_by_id(const char *id)
+{
+    for (const struct pdf_template *t = pdf_templates; id != NULL && t->id != NULL; t++)
+        if (strcmp(t->id, id) == 0)
+            return t;
+    return NULL;
+}
+
+static const char *family_by_id(const char *id)
+{
+    for (size_t i = 0; id != NULL && pdf_font_families[i][0] != NULL; i++)
+        if (strcmp(pdf_font_families[i][0], id) == 0)
+            return pdf_font_families[i][1];
+    return NULL;
+}
+
+int pdf_has_template(const char *id)
+{
+    return template_by_id(id) != NULL;
+}
+
+int pdf_has_font(const char *id)
+{
+    return family_by_id(id) != NULL;
+}
+
+json_t *pdf_catalog(void)
+{
+    json_t *templates = json_array(), *fonts = json_array();
+
+    for (const struct pdf_template *t = pdf_templates; t->id != NULL; t++)
+        json_array_append_new(templates, json_pack("{s:s, s:s, s:s, s:s}", "id", t->id, "name",
+                                                   t->name, "description", t->description,
+                                                   "font", t->font_id));
+    for (size_t i = 0; pdf_font_families[i][0] != NULL; i++)
+        json_array_append_new(fonts, json_pack("{s:s, s:s}", "id", pdf_font_families[i][0],
+                                               "name", pdf_font_families[i][1]));
+    return json_pack("{s:o, s:o, s:s}", "templates", templates, "fonts", fonts, "default",
+                     pdf_templates[0].id);
+}
+
 int pdf_render(json_t *resume, enum pdf_paper paper, const char *title, unsigned char **out,
                size_t *len)
 {
+    struct pdf_options o = {paper, NULL, NULL};
+
+    return pdf_render_with(resume, &o, title, out, len);
+}
+
+int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *title,
+                    unsigned char **out, size_t *len)
+{
+    const struct pdf_template *tpl = template_by_id(o->template_id);
+    const char *family;
     struct pdf_doc d;
     struct pdf_pager *p;
     const char *name = field(json_object_get(resume, "basics"), "name");
@@ -642,7 +873,11 @@ int pdf_render(json_t *resume, enum pdf_paper paper, const char *title, unsigned
     *out = NULL;
     *len = 0;
     memset(&d, 0, sizeof(d));
-    p = pdf_pager_new(paper, &d);
+    if (tpl == NULL)
+        tpl = &pdf_templates[0];
+    if ((family = family_by_id(o->font_id)) == NULL)
+        family = family_by_id(tpl->font_id);
+    p = pdf_pager_new(o->paper, tpl, family, &d);
     if (title == NULL)
         title = default_title = name ? g_strdup_printf("%s \xe2\x80\x94 Resume", name)
                                      : g_strdup("Resume");

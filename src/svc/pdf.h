@@ -5,9 +5,11 @@
  * pdf.c (layout) and pdf_pager.c (pages, drawing) are the only files that
  * include cairo or Pango.  The output is real,
  * selectable text in reading order (never a raster), so the file a user
- * takes away is as portable as the data it came from.  Fonts are found
- * through fontconfig: DejaVu Sans for Latin (accents included), Noto Sans
- * and Noto Sans Devanagari for what DejaVu lacks.
+ * takes away is as portable as the data it came from, and every email,
+ * web address and profile in it is a link.  Fonts are found through
+ * fontconfig: the template's family (or the one asked for, among Debian's
+ * Noto, DejaVu and Liberation), then Noto Sans and Noto Sans Devanagari
+ * for what it lacks.
  */
 #ifndef JT_PDF_H
 #define JT_PDF_H
@@ -19,6 +21,25 @@ enum pdf_paper {
     PDF_A4,     /* 595.276 x 841.89 pt */
     PDF_LETTER, /* 612 x 792 pt */
 };
+
+/* What a request may choose; NULL members mean the defaults. */
+struct pdf_options {
+    enum pdf_paper paper;
+    const char *template_id; /* pdf_catalog()'s "templates"[].id; NULL: "modern" */
+    const char *font_id;     /* pdf_catalog()'s "fonts"[].id; NULL: the template's */
+};
+
+/* Is id one of the templates / font families?  (NULL is not.) */
+int pdf_has_template(const char *id);
+int pdf_has_font(const char *id);
+
+/* {"templates": [{id, name, description, font}], "fonts": [{id, name}],
+ *  "default": id}: new reference. */
+json_t *pdf_catalog(void);
+
+/* pdf_render() with options (borrowed; unknown ids mean the defaults). */
+int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *title,
+                    unsigned char **out, size_t *len);
 
 /*
  * Typeset `resume` (borrowed; anything not shaped like JSON Resume is

@@ -10,6 +10,13 @@
  * whole together with the beginning of the item that closes it.  Items are
  * drawn in order, so the content stream is in reading order.
  *
+ * Links: an item's links are byte ranges of its text; once its lines are
+ * drawn, each range's rectangle on each line becomes a PDF link annotation
+ * (cairo's CAIRO_TAG_LINK with an explicit rect), so the text stays one
+ * layout and the link follows the text wherever Pango wrapped it.
+ * Continuation pages carry the author's name and the page number in the
+ * top margin, outside the column, so they never change where pages break.
+ *
  * Units are PDF points throughout: the Pango context is set to 72 dpi and
  * metric hinting is off, so measurements do not depend on a screen.
  * Fonts come from fontconfig through FONT_FAMILIES; Pango falls back along
@@ -27,21 +34,38 @@
 #include "base/mem.h"
 
 #define MM (72.0 / 25.4)
-#define MARGIN (18.0 * MM)
-#define FONT_FAMILIES "DejaVu Sans, Noto Sans, Noto Sans Devanagari"
+#define FALLBACK_FAMILIES "Noto Sans, Noto Sans Devanagari" /* after the chosen one */
+
+const char *const pdf_font_families[][2] = {
+    {"dejavu-sans", "DejaVu Sans"},       {"dejavu-serif", "DejaVu Serif"},
+    {"noto-sans", "Noto Sans"},           {"noto-serif", "Noto Serif"},
+    {"liberation-sans", "Liberation Sans"}, {"liberation-serif", "Liberation Serif"},
+    {NULL, NULL},
+};
+
+const struct pdf_template pdf_templates[] = {
+    {"modern", "Modern", "Sans-serif, a blue accent and ruled section headings.",
+     "dejavu-sans", 1.0, 18.0, 1.0,
+     {0.11, 0.12, 0.14}, {0.10, 0.27, 0.47}, {0.36, 0.38, 0.42}, false, false},
+    {"classic", "Classic", "Serif type in black, a centred header and headings in capitals.",
+     "noto-serif", 1.02, 20.0, 1.1,
+     {0.05, 0.05, 0.05}, {0.12, 0.12, 0.12}, {0.30, 0.30, 0.30}, true, true},
+    {"compact", "Compact", "Smaller type, narrow margins and tight spacing for long resumes.",
+     "liberation-sans", 0.86, 12.0, 0.55,
+     {0.10, 0.10, 0.12}, {0.16, 0.33, 0.30}, {0.35, 0.37, 0.40}, false, false},
+    {NULL, NULL, NULL, NULL, 0, 0, 0, {0}, {0}, {0}, false, false},
+};
 
 /* ---- styles ---------------------------------------------------------------- */
 
+enum tone { INK, ACCENT, MUTED };
+
 struct text_spec {
-    double size; /* pt */
+    double size; /* pt, before the template's scale */
     PangoWeight weight;
     PangoStyle slant;
-    double rgb[3];
+    enum tone tone;
 };
-
-#define INK {0.11, 0.12, 0.14}
-#define ACCENT {0.10, 0.27, 0.47}
-#define MUTED {0.36, 0.38, 0.42}
 
 static const struct text_spec styles[ST_COUNT] = {
     [ST_NAME] = {22.0, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, INK},
@@ -63,6 +87,9 @@ void pdf_item_clear(struct pdf_item *it)
         g_object_unref(it->aside);
     if (it->bullet != NULL)
         g_object_unref(it->bullet);
+    for (size_t i = 0; i < it->nlinks; i++)
+        g_free(it->links[i].uri);
+    g_free(it->links);
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -108,6 +135,10 @@ static PangoContext *context_new(cairo_t *cr)
 struct pdf_pager {
     cairo_surface_t *surface;
     cairo_t *cr;
+    const struct pdf_template *tpl;
+    PangoLayout *running; /* the continuation pages' head line, or NULL */
+    PangoContext *ctx;    /* borrowed from the doc, for the running head */
+    const PangoFontDescription *head_font; /* borrowed, ditto */
     double left, width, top, bottom, y;
     int page;    /* 1-based */
     bool at_top; /* nothing drawn on this page yet */
@@ -181,9 +212,34 @@ static double chain_need(const struct pdf_doc *d, size_t i, bool at_top)
     return need;
 }
 
-static void set_color(cairo_t *cr, enum pdf_style st)
+static void set_tone(struct pdf_pager *p, enum tone t)
 {
-    cairo_set_source_rgb(cr, styles[st].rgb[0], styles[st].rgb[1], styles[st].rgb[2]);
+    const double *rgb = t == INK ? p->tpl->ink : t == ACCENT ? p->tpl->accent : p->tpl->muted;
+
+    cairo_set_source_rgb(p->cr, rgb[0], rgb[1], rgb[2]);
+}
+
+#define set_color(p, st) set_tone((p), styles[(st)].tone)
+
+/* "Name · Page N" in the top margin of a continuation page. */
+static void draw_running_head(struct pdf_pager *p)
+{
+    char num[32];
+    PangoLayout *l;
+    int w, h;
+
+    if (p->running == NULL)
+        return;
+    l = pango_layout_copy(p->running);
+    snprintf(num, sizeof(num), "Page %d", p->page);
+    pango_layout_set_text(l, num, -1);
+    pango_layout_get_size(l, &w, &h);
+    set_tone(p, MUTED);
+    cairo_move_to(p->cr, p->left, p->top / 2 - pt(h) / 2);
+    pango_cairo_show_layout(p->cr, p->running);
+    cairo_move_to(p->cr, p->left + p->width - pt(w), p->top / 2 - pt(h) / 2);
+    pango_cairo_show_layout(p->cr, l);
+    g_object_unref(l);
 }
 
 static void pager_new_page(struct pdf_pager *p)
@@ -192,6 +248,64 @@ static void pager_new_page(struct pdf_pager *p)
     p->page++;
     p->y = p->top;
     p->at_top = true;
+    draw_running_head(p);
+}
+
+/* A value for a cairo tag attribute: quoted, with ' and \ escaped. */
+static char *tag_quote(const char *s)
+{
+    GString *q = g_string_new("'");
+
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            g_string_append_c(q, '\\');
+        g_string_append_c(q, *s);
+    }
+    g_string_append_c(q, '\'');
+    return g_string_free(q, FALSE);
+}
+
+/* Link annotations for lines [from, to) of it, whose layout top is at
+ * page y `y0` (line `from` having been drawn at p->y). */
+static void draw_links(struct pdf_pager *p, const struct pdf_item *it, int from, int to,
+                       double y0)
+{
+    PangoLayoutIter *iter;
+    int k = 0;
+
+    if (it->nlinks == 0)
+        return;
+    iter = pango_layout_get_iter(it->layout);
+    do {
+        PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
+        PangoRectangle r;
+
+        pango_layout_iter_get_line_extents(iter, NULL, &r);
+        for (size_t i = 0; i < it->nlinks && k >= from && k < to; i++) {
+            const struct pdf_link *ln = &it->links[i];
+            int *ranges = NULL, n = 0;
+
+            if (ln->end <= line->start_index || ln->start >= line->start_index + line->length)
+                continue;
+            pango_layout_line_get_x_ranges(line, ln->start > line->start_index ? ln->start
+                                                                               : line->start_index,
+                                           ln->end, &ranges, &n);
+            for (int j = 0; j < n; j++) {
+                char *uri = tag_quote(ln->uri), *attrs;
+
+                attrs = g_strdup_printf("uri=%s rect=[%.2f %.2f %.2f %.2f]", uri,
+                                        p->left + it->x + pt(ranges[2 * j]), y0 + pt(r.y),
+                                        pt(ranges[2 * j + 1] - ranges[2 * j]), pt(r.height));
+                cairo_tag_begin(p->cr, CAIRO_TAG_LINK, attrs);
+                cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+                g_free(attrs);
+                g_free(uri);
+            }
+            g_free(ranges);
+        }
+        k++;
+    } while (k < to && pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
 }
 
 /* What is drawn once, with an item's first line: its bullet and bookmark
@@ -199,7 +313,7 @@ static void pager_new_page(struct pdf_pager *p)
 static void draw_first_line_extras(struct pdf_pager *p, const struct pdf_item *it, bool after)
 {
     if (!after && it->bullet != NULL) {
-        set_color(p->cr, ST_BODY);
+        set_color(p, ST_BODY);
         cairo_move_to(p->cr, p->left + it->x - BULLET_INDENT + 2.0, p->y);
         pango_cairo_show_layout(p->cr, it->bullet);
     }
@@ -217,7 +331,7 @@ static void draw_first_line_extras(struct pdf_pager *p, const struct pdf_item *i
                     pt(pango_layout_get_baseline(it->aside));
 
         pango_layout_get_size(it->aside, &w, &h);
-        set_color(p->cr, ST_DATE);
+        set_color(p, ST_DATE);
         cairo_move_to(p->cr, p->left + p->width - pt(w), p->y + dy);
         pango_cairo_show_layout(p->cr, it->aside);
     }
@@ -229,9 +343,11 @@ static void draw_lines(struct pdf_pager *p, const struct pdf_item *it, int from,
     PangoLayout *l = it->layout;
     double top, bottom;
 
+    line_span(l, from, &top, &bottom);
+    draw_links(p, it, from, to, p->y - top);
     if (from == 0)
         draw_first_line_extras(p, it, false);
-    set_color(p->cr, it->style);
+    set_color(p, it->style);
     if (from == 0 && to == pango_layout_get_line_count(l)) {
         cairo_move_to(p->cr, p->left + it->x, p->y);
         pango_cairo_show_layout(p->cr, l);
@@ -263,7 +379,7 @@ static void draw_rule(struct pdf_pager *p, const struct pdf_item *it)
 {
     double y = p->y + (it->style == ST_HEADING ? 1.5 : it->space_after / 2);
 
-    set_color(p->cr, it->style == ST_HEADING ? ST_HEADING : ST_CONTACT);
+    set_color(p, it->style == ST_HEADING ? ST_HEADING : ST_CONTACT);
     cairo_set_line_width(p->cr, it->style == ST_HEADING ? 0.6 : 0.4);
     cairo_move_to(p->cr, p->left, y);
     cairo_line_to(p->cr, p->left + p->width, y);
@@ -322,26 +438,34 @@ static void place(struct pdf_pager *p, const struct pdf_doc *d, size_t i)
 
 /* ---- the pager's life ------------------------------------------------------ */
 
-struct pdf_pager *pdf_pager_new(enum pdf_paper paper, struct pdf_doc *d)
+struct pdf_pager *pdf_pager_new(enum pdf_paper paper, const struct pdf_template *tpl,
+                                const char *family, struct pdf_doc *d)
 {
     double w = paper == PDF_LETTER ? 612.0 : 595.276, h = paper == PDF_LETTER ? 792.0 : 841.89;
     struct pdf_pager *p = mem_calloc(1, sizeof(*p));
+    double margin = tpl->margin_mm * MM;
+    char *families = g_strdup_printf("%s, %s", family, FALLBACK_FAMILIES);
 
     p->sink = mem_calloc(1, sizeof(*p->sink));
     p->surface = cairo_pdf_surface_create_for_stream(sink_write, p->sink, w, h);
     p->cr = cairo_create(p->surface);
+    p->tpl = d->tpl = tpl;
     d->ctx = context_new(p->cr);
-    d->width = w - 2 * MARGIN;
+    d->width = w - 2 * margin;
     for (int st = 0; st < ST_COUNT; st++) {
-        d->fonts[st] = pango_font_description_from_string(FONT_FAMILIES);
-        pango_font_description_set_size(d->fonts[st], (int)(styles[st].size * PANGO_SCALE));
+        d->fonts[st] = pango_font_description_from_string(families);
+        pango_font_description_set_size(d->fonts[st],
+                                        (int)(styles[st].size * tpl->scale * PANGO_SCALE));
         pango_font_description_set_weight(d->fonts[st], styles[st].weight);
         pango_font_description_set_style(d->fonts[st], styles[st].slant);
     }
-    p->left = MARGIN;
+    g_free(families);
+    p->ctx = d->ctx;
+    p->head_font = d->fonts[ST_CONTACT];
+    p->left = margin;
     p->width = d->width;
-    p->top = MARGIN;
-    p->bottom = h - MARGIN;
+    p->top = margin < 14 * MM ? 14 * MM : margin; /* room for the running head */
+    p->bottom = h - margin;
     p->y = p->top;
     p->page = 1;
     p->at_top = true;
@@ -351,8 +475,12 @@ struct pdf_pager *pdf_pager_new(enum pdf_paper paper, struct pdf_doc *d)
 void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *author)
 {
     cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
-    if (author != NULL)
+    if (author != NULL) {
         cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, author);
+        p->running = pango_layout_new(p->ctx);
+        pango_layout_set_font_description(p->running, p->head_font);
+        pango_layout_set_text(p->running, author, -1);
+    }
     cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "Jobtune");
 }
 
@@ -372,6 +500,8 @@ int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out
     if (status == CAIRO_STATUS_SUCCESS)
         status = cairo_surface_status(p->surface);
     cairo_surface_destroy(p->surface);
+    if (p->running != NULL)
+        g_object_unref(p->running);
     free(p);
     for (size_t i = 0; i < d->n; i++)
         pdf_item_clear(&d->items[i]);

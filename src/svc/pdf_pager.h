@@ -25,6 +25,30 @@
 enum pdf_style { ST_NAME, ST_LABEL, ST_CONTACT, ST_HEADING, ST_TITLE, ST_META, ST_DATE, ST_BODY,
                  ST_COUNT };
 
+/* A link over the bytes [start, end) of an item's text (the layout's
+ * text, markup removed). */
+struct pdf_link {
+    int start, end;
+    char *uri; /* owned (g_malloc) */
+};
+
+/* A look: fonts, sizes, colours, margins and spacing (pdf_pager.c). */
+struct pdf_template {
+    const char *id, *name, *description;
+    const char *font_id;  /* its default font family (pdf_pager_font_family) */
+    double scale;         /* of every text size */
+    double margin_mm;
+    double spacing;       /* of the space between entries and sections */
+    double ink[3], accent[3], muted[3];
+    bool centered_header; /* name, label and contact line centred */
+    bool caps_headings;   /* section headings in capitals */
+};
+
+/* The templates, NULL-id terminated; the first is the default. */
+extern const struct pdf_template pdf_templates[];
+/* The font choices: {id, family} pairs, NULL-id terminated. */
+extern const char *const pdf_font_families[][2];
+
 /* One paragraph as laid out by pdf.c; drawn by pdf_pager.c. */
 struct pdf_item {
     PangoLayout *layout;   /* owned */
@@ -37,6 +61,8 @@ struct pdf_item {
     bool keep_with_next;
     bool rule;             /* draw a rule in space_after (header, headings) */
     const char *outline;   /* static: a section heading's bookmark */
+    struct pdf_link *links; /* owned, may be NULL: clickable parts of layout */
+    size_t nlinks;
 };
 
 /* The items of one resume, in reading order.  ctx, fonts and width are
@@ -45,14 +71,15 @@ struct pdf_doc {
     PangoContext *ctx;
     PangoFontDescription *fonts[ST_COUNT];
     double width; /* the text column, pt */
+    const struct pdf_template *tpl; /* set by pdf_pager_new() */
     struct pdf_item *items;
     size_t n, cap;
     bool after_heading; /* the next item opens a section */
     bool failed;
 };
 
-/* Release an item's layouts (layout, aside, bullet); the item's memory is
- * the doc's. */
+/* Release an item's layouts (layout, aside, bullet) and links; the item's
+ * memory is the doc's. */
 void pdf_item_clear(struct pdf_item *it);
 
 struct pdf_pager;
@@ -62,9 +89,11 @@ struct pdf_pager;
  * d->fonts and d->width (the text column), which pdf.c needs to make
  * layouts.  Never NULL (out of memory aborts, base/mem.h).
  */
-struct pdf_pager *pdf_pager_new(enum pdf_paper paper, struct pdf_doc *d);
+struct pdf_pager *pdf_pager_new(enum pdf_paper paper, const struct pdf_template *tpl,
+                                const char *family, struct pdf_doc *d);
 
-/* The PDF's Title, Author (may be NULL) and Creator; both borrowed. */
+/* The PDF's Title, Author (may be NULL) and Creator; both borrowed.  The
+ * author's name also heads every page after the first, with its number. */
 void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *author);
 
 /*

@@ -13,6 +13,7 @@ struct geo;
 struct clerk;
 struct openai;
 struct sarvam;
+struct json_t;
 
 struct services {
     struct db *db;
@@ -20,6 +21,9 @@ struct services {
     struct clerk *clerk;   /* keys, JWKS and verified-token caches */
     struct openai *openai; /* the reused curl handle to the text AI */
     struct sarvam *sarvam; /* the reused curl handles to the speech AI */
+    /* The process-wide status document for GET /api/status (new
+     * reference), provided by proc/worker.c; NULL outside a worker. */
+    struct json_t *(*status)(void);
 };
 
 #endif

@@ -191,7 +191,7 @@ class Stack:
                         if f.read().strip() in ("jobtuned-sched", "jobtuned-analyt"):
                             continue  # the scheduler or the analytics child, not a worker
                     with open(f"/proc/{entry}/cmdline", "rb") as f:
-                        if f.read().startswith(JOBTUNED.encode()):
+                        if f.read().startswith(b"jobtuned: worker "):
                             pids.append(int(entry))
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue

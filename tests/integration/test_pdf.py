@@ -237,7 +237,7 @@ class PdfExportTest(PdfCase):
         text = flat(poppler("pdftotext", "-enc", "UTF-8", data=data))
         self.assert_in_order(text, [
             "Maria Lopez", "Senior Backend Engineer", "maria@example.com", "+1 555 0100",
-            "https://maria.dev", "Austin, Texas, US", "GitHub: mlopez",
+            "https://maria.dev", "Austin, Texas, United States", "GitHub: mlopez",
             "Summary", doc["basics"]["summary"],
             "Experience", "Staff Engineer — R&D <Lab> Acme", "Mar 2019 – Present",
             "Led the payments platform team.", *doc["work"][0]["highlights"],
@@ -305,7 +305,9 @@ class PdfExportTest(PdfCase):
             self.assertGreaterEqual(len(pages), 2)
             room = PAGE_BOTTOM_A4 - max(float(y) for y in re.findall(r'yMax="([0-9.]+)"',
                                                                       pages[0]))
-            first = re.search(r">([^<]+)</word>", pages[1]).group(1)
+            # the first word of the column, below the running head (name, page number)
+            first = next(w for y, w in re.findall(r'yMin="([0-9.]+)"[^>]*>([^<]+)</word>',
+                                                  pages[1]) if float(y) > 45)
             if first in HEADINGS:
                 opened_page_2.add(first)
                 if room >= HEADING_HEIGHT:
@@ -340,7 +342,7 @@ class PdfExportTest(PdfCase):
         self.assertEqual(unicodedata.normalize("NFC", info["Author"]), HINDI_NAME)
         text = flat(poppler("pdftotext", "-enc", "UTF-8", data=data))
         self.assert_in_order(text, [
-            HINDI_NAME, ACCENTED, "ananya@example.in", "नई दिल्ली, IN", "Summary", HINDI_SUMMARY,
+            HINDI_NAME, ACCENTED, "ananya@example.in", "नई दिल्ली, India", "Summary", HINDI_SUMMARY,
             "Experience", "वरिष्ठ इंजीनियर — Zürich Café AG", *doc["work"][0]["highlights"],
             "Languages", "हिन्दी (मातृभाषा) · Français (Courant)"])
         fonts = poppler("pdffonts", data=data)
@@ -408,3 +410,121 @@ class PdfDatabaseDownTest(PdfCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# ---- what a job seeker would send: links, templates, fonts ----------------------
+
+def many_contacts():
+    """A header whose contact line must wrap, with links of every kind."""
+    doc = three_pages()
+    doc["basics"].update({
+        "name": "Jordan Long", "email": "jordan.long@example.com", "phone": "+44 20 7946 0958",
+        "url": "https://jordan-long.example.com/portfolio",
+        "location": {"city": "Kingston upon Thames", "region": "Greater London",
+                     "countryCode": "GB"},
+        "profiles": [{"network": "GitHub", "username": "jordanlong",
+                      "url": "https://github.com/jordanlong"},
+                     {"network": "LinkedIn", "username": "jordan-long-engineer",
+                      "url": "https://www.linkedin.com/in/jordan-long-engineer"},
+                     {"network": "Mastodon", "username": "@jordan@hachyderm.io",
+                      "url": "https://hachyderm.io/@jordan"}]})
+    doc["projects"] = [{"name": "Hackathon entry", "startDate": "2016-08-24",
+                        "url": "https://kestrel.example.org"},
+                       {"name": "Same day", "startDate": "2017-05-02", "endDate": "2017-05-02"}]
+    doc["work"][0].pop("endDate", None)
+    return doc
+
+
+class PdfTemplatesTest(PdfCase):
+    def test_templates_and_fonts_are_listed(self):
+        r = self.stack.get("/api/pdf/templates")
+        self.assertEqual(r.status, 200, r.text)
+        cat = r.json()
+        self.assertEqual([t["id"] for t in cat["templates"]], ["modern", "classic", "compact"])
+        self.assertEqual(cat["default"], "modern")
+        self.assertEqual({f["id"] for f in cat["fonts"]},
+                         {"dejavu-sans", "dejavu-serif", "noto-sans", "noto-serif",
+                          "liberation-sans", "liberation-serif"})
+
+    def test_unknown_template_or_font_is_422(self):
+        user = tokens.new_user_id()
+        rid = self.create(user, one_page())
+        self.assertEqual(self.assert_error(self.pdf(user, rid, "?template=fancy"), 422,
+                                           "validation_failed")["fields"].keys(), {"template"})
+        self.assertEqual(self.assert_error(self.pdf(user, rid, "?font=comic-sans"), 422,
+                                           "validation_failed")["fields"].keys(), {"font"})
+
+    def test_each_template_renders_in_reading_order_with_links(self):
+        user = tokens.new_user_id()
+        doc = many_contacts()
+        rid = self.create(user, doc)
+        fonts = {"modern": "DejaVuSans", "classic": "NotoSerif", "compact": "LiberationSans"}
+        pages = {}
+        for tpl, font in fonts.items():
+            with self.subTest(template=tpl):
+                data = self.assert_pdf(self.pdf(user, rid, f"?template={tpl}"))
+                pages[tpl] = int(pdfinfo(data)["Pages"])
+                self.assertIn(font, poppler("pdffonts", data=data))
+                raw = poppler("pdftotext", "-enc", "UTF-8", data=data)
+                text = flat(raw)
+                up = text.upper()
+                markers = ["JORDAN LONG", "JORDAN.LONG@EXAMPLE.COM", "+44 20 7946 0958",
+                           "KINGSTON UPON THAMES, GREATER LONDON, UNITED KINGDOM",
+                           "GITHUB: JORDANLONG", "LINKEDIN: JORDAN-LONG-ENGINEER",
+                           "SUMMARY", "EXPERIENCE"]
+                for w in doc["work"]:
+                    markers.append(f"{w['position']} — {w['name']}".upper())
+                markers += ["PROJECTS", "HACKATHON ENTRY", "EDUCATION", "SKILLS", "REFERENCES"]
+                self.assert_in_order(up, markers)
+                # the work entry without an end goes on; the project without one does not
+                self.assertIn("– Present", text)
+                self.assertRegex(text, r"Hackathon entry (?!.*– Present)")
+                self.assertNotIn("Aug 2016 – Present", text)
+                self.assertIn("Aug 2016", text)
+                self.assertNotIn("May 2017 – May 2017", text)
+                # no separator dangles at either end of a line
+                for line in poppler("pdftotext", "-layout", "-enc", "UTF-8",
+                                    data=data).splitlines():
+                    s = line.strip()
+                    self.assertFalse(s.endswith("·") or s.startswith("·"), repr(line))
+                # clickable: email, site, profiles and entry URLs are link annotations
+                urls = poppler("pdfinfo", "-url", data=data)
+                for uri in ("mailto:jordan.long@example.com",
+                            "https://jordan-long.example.com/portfolio",
+                            "https://github.com/jordanlong",
+                            "https://www.linkedin.com/in/jordan-long-engineer",
+                            "https://hachyderm.io/@jordan", "https://kestrel.example.org"):
+                    self.assertIn(uri, urls)
+                # continuation pages carry the name and their number
+                for n in range(2, pages[tpl] + 1):
+                    page = poppler("pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8",
+                                   data=data)
+                    head = [ln for ln in page.splitlines() if ln.strip()][:2]
+                    self.assertIn("Jordan Long", head, page[:200])
+                    self.assertIn(f"Page {n}", page)
+                first = poppler("pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", data=data)
+                self.assertNotIn("Page 1", first)
+                save_all_pages_png(data, f"template-{tpl}")
+        self.assertLess(pages["compact"], pages["modern"], pages)  # dense resumes: fewer pages
+
+    def test_font_families(self):
+        user = tokens.new_user_id()
+        rid = self.create(user, one_page())
+        for font, ps in (("noto-sans", "NotoSans"), ("noto-serif", "NotoSerif"),
+                         ("dejavu-sans", "DejaVuSans"), ("dejavu-serif", "DejaVuSerif"),
+                         ("liberation-sans", "LiberationSans"),
+                         ("liberation-serif", "LiberationSerif")):
+            with self.subTest(font=font):
+                data = self.assert_pdf(self.pdf(user, rid, f"?template=classic&font={font}"))
+                self.assertIn(ps, poppler("pdffonts", data=data))
+                self.assertIn("Maria Lopez", poppler("pdftotext", "-enc", "UTF-8", data=data))
+                save_first_page_png(data, f"font-{font}")
+
+
+def save_all_pages_png(data, name):
+    os.makedirs(PDF_ARTIFACTS, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        subprocess.run(["pdftoppm", "-png", "-r", "60", f.name,
+                        os.path.join(PDF_ARTIFACTS, name)], check=True, timeout=60)

@@ -16,7 +16,7 @@ import unittest
 import uuid
 
 import tokens
-from stack import ROOT, Stack, wait_until
+from stack import ARTIFACTS, ROOT, Stack, wait_until
 from test_auth import AuthStack
 from test_webhooks import sign, user_event
 from tokens import ISSUER, ORIGIN
@@ -29,6 +29,22 @@ STORED_KEYS = {"id", "version", "title", "createdAt", "updatedAt", "resume"}
 ITEM_KEYS = {"id", "title", "version", "createdAt", "updatedAt"}
 JOB = ("Senior Backend Engineer (Go, Kafka, PostgreSQL) at a Bengaluru fintech: design "
        "settlement and ledger services, mentor engineers, own reliability. " * 3)
+
+
+def npm_sample_resume():
+    """sample.resume.json of the npm package resume-schema, fetched now with
+    `npm pack` into tests/artifacts (the test tooling's npm is on PATH)."""
+    import subprocess
+    import tarfile
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    out = subprocess.run(["npm", "pack", "resume-schema", "--pack-destination", ARTIFACTS],
+                         check=True, capture_output=True, text=True, timeout=120)
+    tgz = os.path.join(ARTIFACTS, out.stdout.strip().splitlines()[-1])
+    with tarfile.open(tgz) as t:
+        data = t.extractfile("package/sample.resume.json").read()
+    with open(os.path.join(ARTIFACTS, "sample.resume.json"), "wb") as f:
+        f.write(data)
+    return json.loads(data)
 
 
 def load(name):
@@ -219,7 +235,7 @@ class ResumesTest(ResumeClient, unittest.TestCase):
             ({"work": [{"startDate": "2024-13"}, {"endDate": "2024-1"}]},
              {"work[0].startDate", "work[1].endDate"}),
             ({"basics": {"email": "not-an-email",
-                         "profiles": [{"url": "github.com/aarav"}],
+                         "profiles": [{"url": "github com/aarav"}],
                          "location": {"countryCode": "XX"}}},
              {"basics.email", "basics.profiles[0].url", "basics.location.countryCode"}),
             ({"education": [{"startDate": "2019-08", "endDate": "2018-05"}]},
@@ -249,8 +265,17 @@ class ResumesTest(ResumeClient, unittest.TestCase):
     def test_operator_keys_and_bad_bodies(self):
         r = self.call("POST", RESUMES, self.alice, body={"basics": {"$where": "1"}})
         self.assert_fields(r, {"basics.$where"})
-        r = self.call("POST", RESUMES, self.alice, body={"$schema": "https://x.org/s.json"})
+        # "$schema" is JSON Resume's own key: a string, at the top only
+        r = self.call("POST", RESUMES, self.alice, body={"$schema": 7})
         self.assert_fields(r, {"$schema"})
+        r = self.call("POST", RESUMES, self.alice, body={"work": [{"$schema": "x"}]})
+        self.assert_fields(r, {"work[0].$schema"})
+        # every problem in one answer: '$' keys with the schema's own problems
+        r = self.call("POST", RESUMES, self.alice, body={
+            "$set": {}, "basics": {"email": "nope", "profiles": [{"url": "not a url"}]},
+            "work": [{"startDate": "2021-13", "$gt": 1}]})
+        self.assert_fields(r, {"$set", "basics.email", "basics.profiles[0].url",
+                               "work[0].startDate", "work[0].$gt"})
         r = self.call("POST", RESUMES, self.alice, body="[1,2]",
                       headers={"Content-Type": "application/json"})
         self.assertEqual(r.status, 400, r.text)
@@ -262,6 +287,47 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         self.assertGreater(len(json.dumps(big)), 256 * 1024)
         self.assertEqual(self.call("POST", RESUMES, self.alice, body=big).status, 413)
         self.assertEqual(self.resumes.count_documents({"body.userId": self.alice}), 0)
+
+    # ---- the JSON Resume ecosystem -------------------------------------------------
+    def test_official_sample_imports_and_round_trips(self):
+        sample = npm_sample_resume()
+        self.assertIn("$schema", sample)
+        r = self.call("POST", RESUMES, self.alice, body=sample)
+        self.assertEqual(r.status, 201, r.text)
+        made = r.json()
+        # the one URL without a scheme gets https://, and the answer says so
+        self.assertEqual(made["normalized"], [{
+            "path": "projects[0].url", "from": "missdirection.example.com",
+            "to": "https://missdirection.example.com"}])
+        expected = json.loads(json.dumps(sample))
+        expected["projects"][0]["url"] = "https://missdirection.example.com"
+        self.assertEqual(made["resume"], expected)
+        self.assertEqual(list(made["resume"])[0], "$schema")
+        r = self.call("GET", f"{RESUMES}/{made['id']}?format=jsonresume", self.alice)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json(), expected)  # "" values and $schema kept as given
+        with open(os.path.join(ARTIFACTS, "sample.resume.exported.json"), "wb") as f:
+            f.write(r.body)
+        # the export imports again, unchanged, with nothing left to normalize
+        again = self.create(self.alice, r.json())
+        self.assertNotIn("normalized", again)
+        self.assertEqual(again["resume"], expected)
+        # and PUT keeps $schema too
+        r = self.put(self.alice, again["id"], dict(expected, basics=dict(
+            expected["basics"], url="richard.example.com")), '"1"')
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["resume"]["$schema"], sample["$schema"])
+        self.assertEqual(r.json()["normalized"][0]["path"], "basics.url")
+        stored = self.resumes.find_one({"_id": again["id"]}) or {}
+        self.assertNotIn("$schema", json.dumps(stored.get("body", {}).get("resume", {})))
+
+    def test_blank_url_email_and_date_mean_absent(self):
+        doc = {"basics": {"email": "", "url": "", "profiles": [{"network": "X", "url": ""}]},
+               "work": [{"name": "Acme", "startDate": "2020-01", "endDate": "", "url": ""}],
+               "awards": [{"title": "Prize", "date": ""}]}
+        made = self.create(self.alice, doc)
+        self.assertEqual(made["resume"], doc)
+        self.assertNotIn("normalized", made)
 
     # ---- preconditions --------------------------------------------------------------
     def test_stale_if_match_is_412_and_changes_nothing(self):

@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "model/resume.h"
@@ -124,7 +125,8 @@ TEST(resume_date_problems_name_their_path)
     CHECK(only_problem_at("{\"publications\":[{\"releaseDate\":\"2021-02-30\"}]}",
                           "publications[0].releaseDate"));
     CHECK(only_problem_at("{\"volunteer\":[{\"startDate\":2021}]}", "volunteer[0].startDate"));
-    CHECK(only_problem_at("{\"projects\":[{\"endDate\":\"\"}]}", "projects[0].endDate"));
+    /* "" is how JSON Resume tools write a blank date: absent, not wrong */
+    CHECK(valid("{\"projects\":[{\"startDate\":\"2021\",\"endDate\":\"\"}]}"));
 }
 
 TEST(resume_end_before_start)
@@ -178,7 +180,7 @@ TEST(resume_urls)
 TEST(resume_email_and_country)
 {
     CHECK(only_problem_at("{\"basics\":{\"email\":\"not an email\"}}", "basics.email"));
-    CHECK(only_problem_at("{\"basics\":{\"email\":\"\"}}", "basics.email"));
+    CHECK(valid("{\"basics\":{\"email\":\"\",\"url\":\"\",\"profiles\":[{\"url\":\"\"}]}}"));
     CHECK(valid("{\"basics\":{\"email\":\"priya.nair@example.co.in\"}}"));
     CHECK(only_problem_at("{\"basics\":{\"location\":{\"countryCode\":\"XX\"}}}",
                           "basics.location.countryCode"));
@@ -351,6 +353,35 @@ TEST(resumes_ids_and_cursors)
     CHECK(!listed_cursor_decode("MTIzfDAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nw==", &back));
 }
 
+TEST(resume_schema_key_only_at_the_top)
+{
+    CHECK(valid("{\"$schema\":\"https://example.org/schema.json\",\"basics\":{}}"));
+    CHECK(only_problem_at("{\"$schema\":7}", "$schema"));
+    CHECK(only_problem_at("{\"basics\":{\"$schema\":\"x\"}}", "basics.$schema"));
+}
+
+TEST(resume_check_adds_https_and_reports_every_problem)
+{
+    json_t *doc = json_loads("{\"$where\":1,\"basics\":{\"url\":\"example.com/me\","
+                             "\"email\":\"nope\"},\"projects\":[{\"url\":\"no way\","
+                             "\"startDate\":\"2021-13\"}]}", 0, NULL);
+    json_t *normalized = NULL, *problems = resume_check(doc, &normalized);
+
+    CHECK(problems != NULL && json_object_size(problems) == 4);
+    CHECK(json_object_get(problems, "$where") != NULL);
+    CHECK(json_object_get(problems, "basics.email") != NULL);
+    CHECK(json_object_get(problems, "projects[0].url") != NULL);
+    CHECK(json_object_get(problems, "projects[0].startDate") != NULL);
+    CHECK(json_array_size(normalized) == 1);
+    CHECK(strcmp(json_string_value(json_object_get(json_array_get(normalized, 0), "to")),
+                 "https://example.com/me") == 0);
+    CHECK(strcmp(json_string_value(json_object_get(json_object_get(doc, "basics"), "url")),
+                 "https://example.com/me") == 0);
+    json_decref(problems);
+    json_decref(normalized);
+    json_decref(doc);
+}
+
 const struct unit_test resume_tests[] = {
     {"resume_empty_and_minimal_documents_are_valid", resume_empty_and_minimal_documents_are_valid},
     {"resume_partial_dates", resume_partial_dates},
@@ -364,5 +395,8 @@ const struct unit_test resume_tests[] = {
     {"resume_every_problem_is_reported", resume_every_problem_is_reported},
     {"resume_title_from_name", resume_title_from_name},
     {"resumes_ids_and_cursors", resumes_ids_and_cursors},
+    {"resume_schema_key_only_at_the_top", resume_schema_key_only_at_the_top},
+    {"resume_check_adds_https_and_reports_every_problem",
+     resume_check_adds_https_and_reports_every_problem},
     {NULL, NULL},
 };
