@@ -48,7 +48,7 @@ class NotifyTest(unittest.TestCase):
         stack.start()
         master = stack.jobtuned.pid
         ready = self.receive(lambda f: f.get("READY") == "1")
-        self.assertRegex(ready.get("STATUS", ""), r"^[12] of 2 workers accepting")
+        self.assertRegex(ready.get("STATUS", ""), r"^[12] of 2 workers accepting \(generation 1\)")
         if not ready["STATUS"].startswith("2 of 2"):
             self.receive(lambda f: f.get("STATUS", "").startswith("2 of 2 workers accepting"))
         self.assertEqual(stack.get("/api/health").status, 200)
@@ -57,7 +57,7 @@ class NotifyTest(unittest.TestCase):
         reloading = self.receive(lambda f: f.get("RELOADING") == "1")
         self.assertTrue(reloading.get("MONOTONIC_USEC", "").isdigit(), reloading)
         ready = self.receive(lambda f: f.get("READY") == "1")
-        self.assertIn("generation 1", ready["STATUS"])
+        self.assertIn("generation 2", ready["STATUS"])  # generations count from 1
         self.assertEqual(stack.get("/api/health").status, 200)
 
         stack.signal_master(signal.SIGQUIT)
