@@ -279,3 +279,25 @@ def kill_quietly(pid, sig=signal.SIGKILL):
         os.kill(pid, sig)
     except ProcessLookupError:
         pass
+
+
+def nginx_t_production_site(d, site, snippets):
+    """Run `nginx -t` on the production site text `site` in directory d, with
+    the snippets (name -> text) beside it and a throwaway certificate in
+    place of the real one.  Returns the CompletedProcess."""
+    os.makedirs(f"{d}/snippets", exist_ok=True)
+    for name, text in snippets.items():
+        with open(f"{d}/snippets/{name}", "w") as f:
+            f.write(text)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=jobtune.example", "-keyout", f"{d}/k.pem", "-out",
+                    f"{d}/c.pem"], check=True, capture_output=True)
+    site = (site.replace("/etc/ssl/certs/jobtune.example.pem", f"{d}/c.pem")
+                .replace("/etc/ssl/private/jobtune.example.key", f"{d}/k.pem"))
+    with open(f"{d}/site.conf", "w") as f:
+        f.write(site)
+    with open(f"{d}/nginx.conf", "w") as f:
+        f.write(f"pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\n"
+                f"http {{ include /etc/nginx/mime.types; include {d}/site.conf; }}\n")
+    return subprocess.run(["nginx", "-t", "-c", f"{d}/nginx.conf", "-p", d],
+                          capture_output=True, text=True)

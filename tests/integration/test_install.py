@@ -22,7 +22,7 @@ import tarfile
 import tempfile
 import unittest
 
-from stack import ROOT, Stack, wait_until
+from stack import ROOT, Stack, nginx_t_production_site, wait_until
 
 CONFIGURE = ["--prefix=/usr", "--sysconfdir=/etc", "--localstatedir=/var"]
 PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN = 65, 1
@@ -173,23 +173,12 @@ class InstallTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout[-2000:] + p.stderr[-2000:])
 
     def test_installed_site_passes_nginx_t(self):
-        d = os.path.join(self.tmp, "nginx-t")
-        os.makedirs(f"{d}/snippets")
+        snippets = {}
         for f in ("jobtune-common.conf", "jobtune-headers.conf"):
-            shutil.copy(self.installed(f"/etc/nginx/snippets/{f}"), f"{d}/snippets/{f}")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                        "-subj", "/CN=jobtune.example", "-keyout", f"{d}/k.pem", "-out",
-                        f"{d}/c.pem"], check=True, capture_output=True)
-        site = self.read("/etc/nginx/sites-available/jobtune.conf")
-        site = (site.replace("/etc/ssl/certs/jobtune.example.pem", f"{d}/c.pem")
-                    .replace("/etc/ssl/private/jobtune.example.key", f"{d}/k.pem"))
-        with open(f"{d}/site.conf", "w") as f:
-            f.write(site)
-        with open(f"{d}/nginx.conf", "w") as f:
-            f.write(f"pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\n"
-                    f"http {{ include /etc/nginx/mime.types; include {d}/site.conf; }}\n")
-        p = subprocess.run(["nginx", "-t", "-c", f"{d}/nginx.conf", "-p", d],
-                           capture_output=True, text=True)
+            with open(self.installed(f"/etc/nginx/snippets/{f}")) as src:
+                snippets[f] = src.read()
+        p = nginx_t_production_site(os.path.join(self.tmp, "nginx-t"),
+                                    self.read("/etc/nginx/sites-available/jobtune.conf"), snippets)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("test is successful", p.stderr)
 

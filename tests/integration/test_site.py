@@ -5,7 +5,7 @@ import re
 import unittest
 from html.parser import HTMLParser
 
-from stack import ROOT, Stack
+from stack import ROOT, Stack, nginx_t_production_site
 
 POLICY = os.path.join(ROOT, "docs", "privacy-policy.txt")
 SEED = os.path.join(ROOT, "..", "shared", "seed", "privacy-policy.txt")
@@ -129,27 +129,15 @@ class SiteTest(unittest.TestCase):
 class ProductionConfigTest(unittest.TestCase):
     def test_production_site_passes_nginx_t(self):
         """nginx/jobtune.conf with its snippets, as installed, is valid."""
-        import subprocess
         import tempfile
+        snippets = {}
+        for f in ("jobtune-common.conf", "jobtune-headers.conf"):
+            with open(os.path.join(ROOT, "nginx", f)) as src:
+                snippets[f] = src.read()
+        with open(os.path.join(ROOT, "nginx", "jobtune.conf")) as f:
+            site = f.read()
         with tempfile.TemporaryDirectory() as d:
-            os.makedirs(f"{d}/snippets")
-            for f in ("jobtune-common.conf", "jobtune-headers.conf"):
-                with open(os.path.join(ROOT, "nginx", f)) as src, open(f"{d}/snippets/{f}", "w") as dst:
-                    dst.write(src.read())
-            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                            "-subj", "/CN=jobtune.example", "-keyout", f"{d}/k.pem", "-out", f"{d}/c.pem"],
-                           check=True, capture_output=True)
-            with open(os.path.join(ROOT, "nginx", "jobtune.conf")) as f:
-                site = f.read()
-            site = (site.replace("/etc/ssl/certs/jobtune.example.pem", f"{d}/c.pem")
-                        .replace("/etc/ssl/private/jobtune.example.key", f"{d}/k.pem"))
-            with open(f"{d}/site.conf", "w") as f:
-                f.write(site)
-            with open(f"{d}/nginx.conf", "w") as f:
-                f.write(f"pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\n"
-                        f"http {{ include /etc/nginx/mime.types; include {d}/site.conf; }}\n")
-            p = subprocess.run(["nginx", "-t", "-c", f"{d}/nginx.conf", "-p", d],
-                               capture_output=True, text=True)
+            p = nginx_t_production_site(d, site, snippets)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("test is successful", p.stderr)
 
