@@ -15,6 +15,9 @@
  *              execution that died, or whose Clerk call failed);
  *   overdue    count deletion requests past their 30-day due date: logged,
  *              and kept for /api/health's overduePrivacyRequests;
+ *   backfill   tickets stored before ticket_refs existed get their
+ *              references, so erasure and the export find them (pages of
+ *              200, until none is left);
  *   retention  webhook deliveries older than 7 days (erased accounts'
  *              tombstones are a collection of their own and stay), done
  *              erasure records older than a day (the receipts stay), and
@@ -116,6 +119,17 @@ static int run_retention(struct services *svc, int64_t now)
     return rc;
 }
 
+static int run_backfill(struct services *svc, int64_t now)
+{
+    int64_t done = 0;
+    int rc = tickets_backfill_refs(svc->db, 200, &done);
+
+    (void)now;
+    if (done > 0)
+        log_info("scheduler: gave %lld older ticket(s) their references", (long long)done);
+    return rc;
+}
+
 static const struct job {
     const char *name;
     int (*run)(struct services *svc, int64_t now);
@@ -123,6 +137,7 @@ static const struct job {
     {"erasures", run_erasures},
     {"overdue", run_overdue},
     {"retention", run_retention},
+    {"backfill", run_backfill},
 };
 
 /* Sleep until the wall clock reaches the next slot, or a signal. */

@@ -76,7 +76,39 @@ int tickets_refs_add(struct db *db, const char *number, const char *user_id, con
 
 int tickets_insert(struct db *db, json_t *doc)
 {
+    /* its refs were written before it: nothing for the backfill to do */
+    json_object_set_new(doc, "refs", json_true());
     return db_insert(db, COLL, doc);
+}
+
+int tickets_backfill_refs(struct db *db, int limit, int64_t *done)
+{
+    json_t *filter = json_pack("{s:{s:b}}", "refs", "$exists", 0);
+    json_t *opts = json_pack("{s:{s:i, s:i, s:i}, s:i}", "projection", "_id", 1, "userId", 1,
+                             "email", 1, "limit", limit);
+    json_t *mark = json_pack("{s:{s:b}}", "$set", "refs", 1);
+    json_t *page = NULL, *t;
+    size_t i;
+    int rc = db_find(db, COLL, filter, opts, &page);
+
+    json_array_foreach(rc == DB_OK ? page : NULL, i, t) {
+        const char *number = jsonx_string(t, "_id");
+
+        if (number == NULL)
+            continue;
+        /* refs first, then the mark: a crash between them only writes the
+         * refs again, and readers take each ticket once */
+        if ((rc = tickets_refs_add(db, number, jsonx_string(t, "userId"),
+                                   jsonx_string(t, "email"))) != DB_OK ||
+            (rc = db_update_id(db, COLL, number, mark, NULL)) != DB_OK)
+            break;
+        (*done)++;
+    }
+    json_decref(page);
+    json_decref(filter);
+    json_decref(opts);
+    json_decref(mark);
+    return rc;
 }
 
 /* ---- reading through the refs ------------------------------------------ */

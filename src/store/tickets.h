@@ -34,7 +34,14 @@ struct db;
  * email.  Call before tickets_insert(). */
 int tickets_refs_add(struct db *db, const char *number, const char *user_id, const char *email);
 
-/* Insert doc (borrowed; its _id is the number).  DB_DUPLICATE when the
+/*
+ * Give refs to tickets stored before ticket_refs existed (they carry no
+ * `refs` mark), at most limit of them: a background query on the mark,
+ * then the refs and the mark by _id.  Adds the count to *done.
+ */
+int tickets_backfill_refs(struct db *db, int limit, int64_t *done);
+
+/* Insert doc (borrowed; its _id is the number; marked `refs: true`).  DB_DUPLICATE when the
  * number is taken. */
 int tickets_insert(struct db *db, json_t *doc);
 

@@ -151,6 +151,21 @@ class ErasureRequestTest(ErasureClient, unittest.TestCase):
             "Authorization": f"Bearer {token}"}).status, 401)
         self.assertEqual(self.call("GET", f"/api/resumes/{kept}", other).status, 200)
 
+    def test_a_ticket_stored_before_ticket_refs_is_backfilled_and_erased(self):
+        """An older ticket, stored without refs or their mark, is given its
+        references by the scheduler, so the erasure finds it by _id."""
+        self.seed_user(self.user, self.email)
+        old = "JT-OLD0-" + uuid.uuid4().hex[:4].upper()
+        tickets = self.stack.db()["tickets"]
+        tickets.insert_one({"_id": old, "number": old, "email": self.email.title(),
+                            "subject": "Help", "message": "From before.", "status": "open"})
+        wait_until(lambda: (tickets.find_one({"_id": old}) or {}).get("refs") is True,
+                   timeout=20, what="the backfill marking the old ticket")
+        r = self.call("DELETE", ME, self.user)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertIsNone(tickets.find_one({"_id": old}))
+        self.assertEqual(self.traces(self.user, self.email), [])
+
     def test_a_cookie_delete_needs_an_allowed_origin(self):
         cookie = {"Cookie": f"__session={self.token(self.user)}"}
         self.assertEqual(self.stack.request("DELETE", ME, headers=cookie).status, 403)
