@@ -1,10 +1,16 @@
 """Findings of the adversarial probe (issue 13, item 2), one test each."""
+import http.client
+import os
+import re
 import socket
+import ssl
 import struct
+import subprocess
+import tempfile
 import time
 import unittest
 
-from stack import Stack, wait_until
+from stack import ROOT, Stack, free_port, kill_quietly, nginx_t_production_site, wait_until
 
 
 def fcgi_record(rtype, body, request_id=1):
@@ -47,6 +53,84 @@ class IdleFastCGIConnectionTest(unittest.TestCase):
             self.assertEqual(self.stack.get("/api/health").status, 200)
         finally:
             s.close()
+
+
+class NginxErrorLogTest(unittest.TestCase):
+    """The error log keeps no client address and no query string after a
+    refused burst and a 404 (the dev server includes the same snippet as
+    production, and logs at the same level, warn)."""
+
+    def test_burst_and_404_leave_no_personal_data_in_the_error_log(self):
+        stack = Stack(workers=1, support_rate="1r/m").start()
+        try:
+            client = "203.0.113.77"
+            body = {"email": "burst@example.in", "subject": "Burst", "message": "again"}
+            statuses = [stack.request("POST", "/api/support?email=burst%40example.in", body=body,
+                                      client_ip=client).status for _ in range(10)]
+            self.assertIn(429, statuses)
+            r = stack.get("/nope?email=alice%40example.in", client_ip=client)
+            self.assertEqual(r.status, 404)
+            stack.get("/assets/nope.css?email=alice%40example.in", client_ip=client)
+            with open(os.path.join(stack.nginx_state, "nginx-error.log")) as f:
+                log = f.read()
+            self.assertNotIn(client, log)
+            self.assertNotIn("email=", log)
+            self.assertNotIn("example.in", log)
+        finally:
+            stack.stop()
+
+
+def production_site(d):
+    """nginx/jobtune.conf (as built) made to run unprivileged in d: loopback
+    ports instead of 80/443, logs in d, the tree's static pages."""
+    http_port, https_port = free_port(), free_port()
+    with open(os.path.join(ROOT, "nginx", "jobtune.conf")) as f:
+        site = f.read()
+    site = (site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+                .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+                .replace("/var/log/nginx", d))
+    site = re.sub(r"\n\s*listen \[::\]:[0-9]+[^;]*;", "", site)
+    site = re.sub(r"root [^;]*/www;", f"root {ROOT}/nginx/www;", site)
+    snippets = {}
+    for name in ("jobtune-common.conf", "jobtune-headers.conf"):
+        with open(os.path.join(ROOT, "nginx", name)) as f:
+            snippets[name] = f.read()
+    return site, snippets, http_port, https_port
+
+
+class ProductionRedirectTest(unittest.TestCase):
+    """Redirects name the configured server, whatever the Host header says."""
+
+    def test_host_header_is_not_reflected_in_redirects(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)
+            site, snippets, http_port, https_port = production_site(d)
+            p = nginx_t_production_site(d, site, snippets)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            nginx = subprocess.Popen(["nginx", "-c", f"{d}/nginx.conf", "-p", d,
+                                      "-g", "daemon off;"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_until(lambda: socket.create_connection(("127.0.0.1", https_port), 0.2).close()
+                           or True, what="nginx port")
+                c = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+                c.request("GET", "/support?x=1", headers={"Host": "evil.example"})
+                r = c.getresponse()
+                self.assertEqual(r.status, 301)
+                self.assertEqual(r.getheader("Location"), "https://jobtune.example/support?x=1")
+                # nginx's own redirect: a directory without its slash
+                ctx = ssl.create_default_context()
+                ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+                c = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10, context=ctx)
+                c.request("GET", "/assets", headers={"Host": "evil.example"})
+                r = c.getresponse()
+                self.assertEqual(r.status, 301)
+                self.assertNotIn("evil.example", r.getheader("Location"))
+                self.assertTrue(r.getheader("Location").startswith("https://jobtune.example"),
+                                r.getheader("Location"))
+            finally:
+                kill_quietly(nginx.pid, 15)
+                nginx.wait(10)
 
 
 if __name__ == "__main__":
