@@ -1,5 +1,6 @@
 """Findings of the adversarial probe (issue 13, item 2), one test each."""
 import http.client
+import json
 import os
 import re
 import socket
@@ -10,6 +11,8 @@ import tempfile
 import time
 import unittest
 
+import tokens
+import test_resumes as tr
 from stack import ROOT, Stack, free_port, kill_quietly, nginx_t_production_site, wait_until
 
 
@@ -131,6 +134,48 @@ class ProductionRedirectTest(unittest.TestCase):
             finally:
                 kill_quietly(nginx.pid, 15)
                 nginx.wait(10)
+
+
+class ApiInputTest(tr.ResumeClient, unittest.TestCase):
+    """Query strings, charsets and text fields a client controls."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key(kid="ins_test_hardening")
+        cls.stack = tr.AuthStack(workers=2, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "CLERK_WEBHOOK_SECRET": tr.WEBHOOK_SECRET})
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def setUp(self):
+        self.user = tokens.new_user_id()
+
+    def test_a_nul_in_a_query_value_is_422(self):
+        self.assertEqual(self.call("GET", "/api/resumes?limit=5", self.user).status, 200)
+        for q in ("limit=5%00", "limit=%005", "cursor=%00"):
+            r = self.call("GET", f"/api/resumes?{q}", self.user)
+            self.assertEqual(r.status, 422, f"{q}: {r.text}")
+
+    def test_charset_must_be_exactly_utf8(self):
+        body = json.dumps({"basics": {"name": "Meera"}})
+        for ct in ("application/json; charset=utf-8", "application/json; charset=UTF-8",
+                   "application/json;charset=utf8", 'application/json; charset="utf-8"',
+                   "application/json; charset=utf-8; foo=bar", "application/json"):
+            r = self.call("POST", tr.RESUMES, self.user, body=body, headers={"Content-Type": ct})
+            self.assertEqual(r.status, 201, f"{ct}: {r.text}")
+        for ct in ("application/json; charset=utf-8x", "application/json; charset=utf-16",
+                   "application/json; charset=utf8mb4", 'application/json; charset="utf-8',
+                   'application/json; charset="utf-8x"', "application/json; charset=latin1"):
+            r = self.call("POST", tr.RESUMES, self.user, body=body, headers={"Content-Type": ct})
+            self.assertEqual(r.status, 415, f"{ct}: {r.text}")
 
 
 if __name__ == "__main__":
