@@ -177,6 +177,52 @@ class ApiInputTest(tr.ResumeClient, unittest.TestCase):
             r = self.call("POST", tr.RESUMES, self.user, body=body, headers={"Content-Type": ct})
             self.assertEqual(r.status, 415, f"{ct}: {r.text}")
 
+    # ---- control and text-direction characters --------------------------------
+    HIDDEN = ["Mallory\x1b[2J", "Mal\tlory", "Mal\nlory", "Mal\x00lory"[:3] + "\x01",
+              "abc\u202etxt.exe", "a\u202ab", "a\u2066b", "a\u2069b"]
+
+    def fields_of(self, r):
+        self.assertEqual(r.status, 422, r.text)
+        self.assertEqual(r.json()["error"]["code"], "validation_failed", r.text)
+        return set(r.json()["error"].get("fields", {}))
+
+    def test_support_form_rejects_hidden_characters_in_name_and_subject(self):
+        ok = {"email": "ops@example.in", "name": "Meera", "subject": "Hello", "message": "x"}
+        for bad in self.HIDDEN:
+            for key in ("name", "subject"):
+                r = self.stack.request("POST", "/api/support", body=dict(ok, **{key: bad}))
+                self.assertEqual(self.fields_of(r), {key}, repr(bad))
+        r = self.stack.request("POST", "/api/support", body=dict(ok, message="Line 1\r\n\tLine 2"))
+        self.assertEqual(r.status, 201, r.text)
+        r = self.stack.request("POST", "/api/support", body=dict(ok, message="a\x07b"))
+        self.assertEqual(self.fields_of(r), {"message"})
+        # the HTML form, form-encoded, is held to the same rule
+        r = self.stack.post_form("/api/support", dict(ok, name="a\u202eb"),
+                                 headers={"Accept": "application/json"})
+        self.assertEqual(self.fields_of(r), {"name"})
+
+    def test_patch_me_rejects_hidden_characters_in_the_name(self):
+        for bad in self.HIDDEN:
+            r = self.call("PATCH", "/api/me", self.user, body={"name": bad})
+            self.assertEqual(self.fields_of(r), {"name"}, repr(bad))
+        r = self.call("PATCH", "/api/me", self.user, body={"name": "Meera \u0905\u092f\u094d\u092f\u0930"})
+        self.assertEqual(r.status, 200, r.text)
+
+    def test_resume_rejects_hidden_characters_in_names_and_titles(self):
+        cases = [({"basics": {"name": "a\u202eb"}}, "basics.name"),
+                 ({"basics": {"label": "Dev\x1b[0m"}}, "basics.label"),
+                 ({"work": [{"name": "Acme", "position": "Lead\u2066x"}]}, "work[0].position"),
+                 ({"awards": [{"title": "Best\nEver"}]}, "awards[0].title"),
+                 ({"projects": [{"name": "p\tq"}]}, "projects[0].name"),
+                 ({"skills": [{"name": "Go", "keywords": ["a\u2069"]}]}, "skills[0].keywords[0]"),
+                 ({"basics": {"summary": "a\x01b"}}, "basics.summary")]
+        for doc, path in cases:
+            r = self.call("POST", tr.RESUMES, self.user, body=doc)
+            self.assertEqual(self.fields_of(r), {path}, r.text)
+        r = self.call("POST", tr.RESUMES, self.user, body={
+            "basics": {"name": "\u05e9\u05dc\u05d5\u05dd Meera", "summary": "One.\n\tTwo.\r\n"}})
+        self.assertEqual(r.status, 201, r.text)
+
 
 if __name__ == "__main__":
     unittest.main()
