@@ -112,6 +112,25 @@ enum text_check text_check_len(char *s, size_t max)
     return text_utf8_len(s) > max ? TEXT_TOO_LONG : TEXT_OK;
 }
 
+bool text_has_hidden_controls(const char *s, enum text_lines lines)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p != '\0'; p++) {
+        if (*p < 0x20) {
+            if (lines == TEXT_MULTI_LINE && (*p == '\t' || *p == '\r' || *p == '\n'))
+                continue;
+            return true;
+        }
+        /* U+202A-U+202E is E2 80 AA-AE; U+2066-U+2069 is E2 81 A6-A9 */
+        if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+            return true;
+        if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+            return true;
+    }
+    return false;
+}
+
 bool text_eq_nocase(const char *a, const char *b)
 {
     return strcasecmp(a, b) == 0;

@@ -41,6 +41,21 @@ enum text_check {
  */
 enum text_check text_check_len(char *s, size_t max);
 
+/* Which line breaks a field may hold. */
+enum text_lines {
+    TEXT_ONE_LINE,   /* names, titles, subjects: no control character at all */
+    TEXT_MULTI_LINE, /* messages, summaries: tab, CR and LF allowed */
+};
+
+/*
+ * Does s (valid UTF-8) hold a character that can disguise what a person
+ * reads: a C0 control (U+0000-U+001F; in TEXT_MULTI_LINE, tab, CR and LF
+ * are allowed) or a bidirectional embedding, override or isolate
+ * (U+202A-U+202E, U+2066-U+2069)?  The one rule for the text fields people
+ * type; callers answer 422 naming the field.
+ */
+bool text_has_hidden_controls(const char *s, enum text_lines lines);
+
 /* Case-insensitive ASCII equality. */
 bool text_eq_nocase(const char *a, const char *b);
 

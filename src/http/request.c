@@ -390,17 +390,30 @@ void request_parse_content_type(struct request *req)
     req->content_type = t;
 }
 
+/* charset=utf-8 or utf8, quoted or not, any case, and nothing after it
+ * but spaces or the next parameter: "utf-8x" is another charset. */
 static bool charset_ok(const struct request *req)
 {
     const char *ct = request_env(req, "CONTENT_TYPE");
     const char *cs = ct ? strcasestr(ct, "charset=") : NULL;
+    bool quoted;
 
     if (cs == NULL)
         return true;
     cs += 8;
-    if (*cs == '"')
+    quoted = *cs == '"';
+    if (quoted)
         cs++;
-    return strncasecmp(cs, "utf-8", 5) == 0 || strncasecmp(cs, "utf8", 4) == 0;
+    if (strncasecmp(cs, "utf-8", 5) == 0)
+        cs += 5;
+    else if (strncasecmp(cs, "utf8", 4) == 0)
+        cs += 4;
+    else
+        return false;
+    if (quoted && *cs++ != '"')
+        return false;
+    cs += strspn(cs, " \t");
+    return *cs == '\0' || *cs == ';';
 }
 
 int request_read_body(struct request *req)

@@ -308,9 +308,12 @@ static void problem(struct walk *w, const char *path, const char *text)
 static void check_object(struct walk *w, const char *path, json_t *obj,
                          const struct field *members);
 
-/* A string that fits max characters; false (problem recorded) otherwise. */
+/* A string that fits max characters and hides nothing (text.h); false
+ * (problem recorded) otherwise.  K_LONG fields are the multi-line ones. */
 static bool check_text(struct walk *w, const char *path, json_t *v, size_t max)
 {
+    enum text_lines lines = max == RESUME_LONG_TEXT_MAX ? TEXT_MULTI_LINE : TEXT_ONE_LINE;
+
     const char *s = json_string_value(v);
 
     if (s == NULL) {
@@ -319,6 +322,13 @@ static bool check_text(struct walk *w, const char *path, json_t *v, size_t max)
     }
     if (strlen(s) != json_string_length(v)) {
         problem(w, path, "This field must not contain NUL characters.");
+        return false;
+    }
+    if (text_has_hidden_controls(s, lines)) {
+        problem(w, path, lines == TEXT_ONE_LINE
+                             ? "This field must not contain control or text-direction characters."
+                             : "This field must not contain control characters other than tab "
+                               "and line breaks, or text-direction characters.");
         return false;
     }
     if (json_string_length(v) > max && text_utf8_len(s) > max) {

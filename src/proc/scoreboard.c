@@ -26,14 +26,31 @@ struct scoreboard *scoreboard_new(int n)
     return b;
 }
 
+void scoreboard_reading(struct scoreboard_slot *s)
+{
+    snprintf(s->method, sizeof(s->method), "%s", "-");
+    snprintf(s->route, sizeof(s->route), "%s", "(reading request)");
+    snprintf(s->request_id, sizeof(s->request_id), "%s", "-");
+    __atomic_store_n(&s->busy_since_ms, clock_mono_ms(), __ATOMIC_RELEASE);
+}
+
+void scoreboard_idle(struct scoreboard_slot *s)
+{
+    __atomic_store_n(&s->busy_since_ms, 0, __ATOMIC_RELEASE);
+}
+
 void scoreboard_begin(struct scoreboard *b, struct scoreboard_slot *s, const char *method,
                       const char *route, const char *request_id)
 {
+    uint64_t idle = 0;
+
     __atomic_add_fetch(&b->accepted, 1, __ATOMIC_RELAXED);
     snprintf(s->method, sizeof(s->method), "%s", method ? method : "-");
     snprintf(s->route, sizeof(s->route), "%s", route ? route : "-");
     snprintf(s->request_id, sizeof(s->request_id), "%s", request_id ? request_id : "-");
-    __atomic_store_n(&s->busy_since_ms, clock_mono_ms(), __ATOMIC_RELEASE);
+    /* only if scoreboard_reading() did not already start the clock */
+    __atomic_compare_exchange_n(&s->busy_since_ms, &idle, clock_mono_ms(), false,
+                                __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }
 
 void scoreboard_set_route(struct scoreboard_slot *s, const char *route)

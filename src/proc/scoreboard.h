@@ -48,7 +48,13 @@ struct scoreboard {
  * (start-up only). */
 struct scoreboard *scoreboard_new(int n);
 
-/* Child side. */
+/* Child side.  The watchdog's clock starts at scoreboard_reading(), just
+ * before the accept, so that reading the FastCGI records (parameters a
+ * client may never finish) counts against JOBTUNE_REQUEST_TIMEOUT too;
+ * scoreboard_idle() stops it when the accept found no connection. */
+void scoreboard_reading(struct scoreboard_slot *s);
+void scoreboard_idle(struct scoreboard_slot *s);
+/* Labels the request; keeps the clock scoreboard_reading() started. */
 void scoreboard_begin(struct scoreboard *b, struct scoreboard_slot *s, const char *method,
                       const char *route, const char *request_id);
 /* Once routing is done: the pattern replaces the placeholder route. */

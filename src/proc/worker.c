@@ -243,8 +243,12 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
             log_error("poll on the listening socket failed: %s", strerror(errno));
             break;
         }
+        /* FCGX_Accept_r() accepts and then reads the parameters, which a
+         * client can leave unfinished: the watchdog covers it from here */
+        scoreboard_reading(slot);
         rc = FCGX_Accept_r(&fcgx);
         if (rc < 0) {
+            scoreboard_idle(slot);
             if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR && rc != -ECONNABORTED)
                 log_warn("accept failed: %s", strerror(-rc));
             continue;

@@ -140,6 +140,9 @@ int me_patch(struct request *req)
 
             if (name == NULL || text_check_len(name, NAME_MAX_CHARS) != TEXT_OK)
                 problem(fields, "name", "Give a name of 1 to 200 characters, or null.");
+            else if (text_has_hidden_controls(name, TEXT_ONE_LINE))
+                problem(fields, "name",
+                        "A name must not contain control or text-direction characters.");
             else
                 json_object_set_new(set, "name", json_string(name));
         }

@@ -68,7 +68,7 @@ static int ticket_number(char out[13])
  * string, or required and empty, or longer than max characters.
  */
 static bool take(struct request *req, json_t *fields, const char *key, bool required,
-                 size_t max, const char **out)
+                 size_t max, enum text_lines lines, const char **out)
 {
     json_t *v = json_object_get(req->input, key);
     char *s;
@@ -99,6 +99,17 @@ static bool take(struct request *req, json_t *fields, const char *key, bool requ
         return false;
     case TEXT_OK:
         break;
+    }
+    /* after trimming: white space around the value is not kept anyway */
+    if (text_has_hidden_controls(s, lines)) {
+        json_object_set_new(fields, key,
+                            json_string(lines == TEXT_ONE_LINE
+                                            ? "This field must not contain control or "
+                                              "text-direction characters."
+                                            : "This field must not contain control characters "
+                                              "other than tab and line breaks, or "
+                                              "text-direction characters."));
+        return false;
     }
     *out = s;
     return true;
@@ -148,10 +159,10 @@ int support_create(struct request *req)
 
     if (fields == NULL)
         return 500;
-    ok &= take(req, fields, "email", true, EMAIL_MAX, &email);
-    ok &= take(req, fields, "name", false, NAME_MAX_CHARS, &name);
-    ok &= take(req, fields, "subject", true, SUBJECT_MAX, &subject);
-    ok &= take(req, fields, "message", true, MESSAGE_MAX, &message);
+    ok &= take(req, fields, "email", true, EMAIL_MAX, TEXT_ONE_LINE, &email);
+    ok &= take(req, fields, "name", false, NAME_MAX_CHARS, TEXT_ONE_LINE, &name);
+    ok &= take(req, fields, "subject", true, SUBJECT_MAX, TEXT_ONE_LINE, &subject);
+    ok &= take(req, fields, "message", true, MESSAGE_MAX, TEXT_MULTI_LINE, &message);
     if (email != NULL && !text_is_email(email)) {
         json_object_set_new(fields, "email", json_string("Enter a valid email address."));
         ok = false;

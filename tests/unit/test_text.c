@@ -45,6 +45,25 @@ TEST(text_lengths)
     CHECK_INT(text_check_len(longer, 5), TEXT_TOO_LONG);
 }
 
+TEST(text_hidden_controls)
+{
+    CHECK(!text_has_hidden_controls("Meera Iyer \xe0\xa4\xae\xe0\xa5\x80", TEXT_ONE_LINE));
+    CHECK(!text_has_hidden_controls("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", TEXT_ONE_LINE));
+    CHECK(text_has_hidden_controls("a\tb", TEXT_ONE_LINE));
+    CHECK(text_has_hidden_controls("a\nb", TEXT_ONE_LINE));
+    CHECK(text_has_hidden_controls("a\x1b[31mb", TEXT_ONE_LINE));
+    CHECK(!text_has_hidden_controls("a\tb\r\nc", TEXT_MULTI_LINE));
+    CHECK(text_has_hidden_controls("a\x07" "b", TEXT_MULTI_LINE));
+    CHECK(text_has_hidden_controls("x\xe2\x80\xaaz", TEXT_MULTI_LINE)); /* U+202A */
+    CHECK(text_has_hidden_controls("x\xe2\x80\xaez", TEXT_ONE_LINE));   /* U+202E */
+    CHECK(text_has_hidden_controls("x\xe2\x81\xa6z", TEXT_ONE_LINE));   /* U+2066 */
+    CHECK(text_has_hidden_controls("x\xe2\x81\xa9z", TEXT_ONE_LINE));   /* U+2069 */
+    CHECK(!text_has_hidden_controls("x\xe2\x80\xa9z", TEXT_ONE_LINE));  /* U+2029 */
+    CHECK(!text_has_hidden_controls("x\xe2\x80\xafz", TEXT_ONE_LINE));  /* U+202F */
+    CHECK(!text_has_hidden_controls("x\xe2\x81\xaaz", TEXT_ONE_LINE));  /* U+206A */
+    CHECK(!text_has_hidden_controls("x\xe2\x80\x94z", TEXT_ONE_LINE));  /* em dash */
+}
+
 TEST(text_email)
 {
     CHECK(text_is_email("a@b.io"));
@@ -94,6 +113,7 @@ const struct unit_test text_tests[] = {
     {"text_trim_and_case", text_trim_and_case},
     {"text_lists", text_lists},
     {"text_lengths", text_lengths},
+    {"text_hidden_controls", text_hidden_controls},
     {"text_email", text_email},
     {"text_iso8601_dates", text_iso8601_dates},
     {"text_iso8601_parse", text_iso8601_parse},
