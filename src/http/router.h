@@ -36,6 +36,15 @@ enum route_body {
     BODY_RAW,          /* the handler reads req->body itself */
 };
 
+/* What a request costs the worker that serves it.  Expensive routes (PDF,
+ * ATS, AI calls, the export, audio) take seconds of CPU or of waiting on a
+ * service: they are admitted per user and within a share of the workers,
+ * so that one user cannot starve the others (see routes_run()). */
+enum route_cost {
+    COST_CHEAP,
+    COST_EXPENSIVE,
+};
+
 typedef int (*route_handler)(struct request *req);
 
 struct route {
@@ -45,6 +54,7 @@ struct route {
     enum route_auth auth;
     enum route_body body;
     size_t body_limit; /* bytes; a larger body is a 413 */
+    enum route_cost cost;
 };
 
 struct route_param {

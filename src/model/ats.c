@@ -8,6 +8,11 @@
  * string into the next.  The word lists are data, below; changing them
  * changes scores, so the unit tests pin the behaviour that matters.
  *
+ * Cost is near-linear in the two texts: the resume's tokens are indexed
+ * once in a hash table, the description's terms are de-duplicated through
+ * another and capped at ATS_MAX_TERMS (the answer says how many were cut),
+ * and a phrase is tried only where its first word occurs.
+ *
  * Deterministic by construction: no hashing with random seeds, no clock,
  * no locale (ASCII lower-casing only; bytes of other UTF-8 characters are
  * kept as word characters and compared as they are).
@@ -15,6 +20,7 @@
 #include "model/ats.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,12 +198,116 @@ static size_t match_at(const struct tokens *t, size_t i, const char *phrase)
     }
 }
 
-static bool contains(const struct tokens *t, const char *term)
+/* ---- index --------------------------------------------------------------------- */
+
+/*
+ * An open-addressing hash table from a token to the first of its
+ * positions in a token list; next[] chains each position to the following
+ * one of the same token.  FNV-1a, no seed: deterministic.  Keys are
+ * borrowed from the tokens' buffer.
+ */
+struct index {
+    const char **key;
+    size_t *head;  /* first position of key[i] */
+    size_t *next;  /* next position of the same token, or SIZE_MAX */
+    size_t cap;    /* a power of two, at least twice the number of keys */
+};
+
+#define NONE ((size_t)-1)
+
+static size_t hash(const char *s, size_t len)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->v[i] != NULL && match_at(t, i, term) > 0)
+    uint64_t h = 1469598103934665603ULL;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+/* The table's cell for (s, len): the key's, or the empty one where it goes. */
+static size_t cell(const struct index *x, const char *s, size_t len)
+{
+    size_t i = hash(s, len) & (x->cap - 1);
+
+    while (x->key[i] != NULL && !(strncmp(x->key[i], s, len) == 0 && x->key[i][len] == '\0'))
+        i = (i + 1) & (x->cap - 1);
+    return i;
+}
+
+static void index_build(struct index *x, const struct tokens *t)
+{
+    x->cap = 16;
+    while (x->cap < 2 * t->n + 2)
+        x->cap *= 2;
+    x->key = mem_calloc(x->cap, sizeof(*x->key));
+    x->head = mem_calloc(x->cap, sizeof(*x->head));
+    x->next = mem_calloc(t->n ? t->n : 1, sizeof(*x->next));
+    for (size_t i = t->n; i-- > 0;) { /* backwards, so that chains run forwards */
+        size_t c;
+
+        if (t->v[i] == NULL)
+            continue;
+        c = cell(x, t->v[i], strlen(t->v[i]));
+        x->next[i] = x->key[c] ? x->head[c] : NONE;
+        x->key[c] = t->v[i];
+        x->head[c] = i;
+    }
+}
+
+static void index_free(struct index *x)
+{
+    free(x->key);
+    free(x->head);
+    free(x->next);
+}
+
+/* Does term (a token, or a phrase of space-separated words) occur in t,
+ * indexed by x?  A phrase is tried only where its first word occurs. */
+static bool contains(const struct tokens *t, const struct index *x, const char *term)
+{
+    size_t len = strcspn(term, " ");
+    size_t c = cell(x, term, len);
+
+    if (x->key[c] == NULL)
+        return false;
+    if (term[len] == '\0')
+        return true;
+    for (size_t i = x->head[c]; i != NONE; i = x->next[i])
+        if (match_at(t, i, term) > 0)
             return true;
     return false;
+}
+
+/* A set of strings (borrowed), for the job description's terms. */
+struct set {
+    const char **key;
+    size_t n, cap;
+};
+
+/* Add s; false when it was there already. */
+static bool set_add(struct set *x, const char *s)
+{
+    size_t i;
+
+    if (2 * (x->n + 1) > x->cap) {
+        struct set grown = {mem_calloc(x->cap ? 2 * x->cap : 64, sizeof(char *)), 0,
+                            x->cap ? 2 * x->cap : 64};
+
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->key[k] != NULL)
+                set_add(&grown, x->key[k]);
+        free(x->key);
+        *x = grown;
+    }
+    i = hash(s, strlen(s)) & (x->cap - 1);
+    while (x->key[i] != NULL) {
+        if (strcmp(x->key[i], s) == 0)
+            return false;
+        i = (i + 1) & (x->cap - 1);
+    }
+    x->key[i] = s;
+    x->n++;
+    return true;
 }
 
 /* ---- resume text -------------------------------------------------------------- */
@@ -256,16 +366,18 @@ static bool is_term(const char *tok)
            !listed(filler_words, COUNT(filler_words), tok);
 }
 
-/* The job description's terms, in order of first appearance, each once:
- * borrowed pointers into jd's buffer or into phrases[]. */
-static bool job_terms(const struct tokens *jd, const char ***out, size_t *nout)
+/* The job description's terms, in order of first appearance, each once,
+ * at most ATS_MAX_TERMS of them: borrowed pointers into jd's buffer or into
+ * phrases[].  *ncut counts the distinct terms beyond the cap. */
+static void job_terms(const struct tokens *jd, const char ***out, size_t *nout, size_t *ncut)
 {
     const char **terms = NULL;
-    size_t n = 0;
+    struct set seen = {0};
+    size_t n = 0, cut = 0;
 
     for (size_t i = 0; i < jd->n; i++) {
         const char *term = NULL;
-        size_t span = 1, best = 0, dup = 0;
+        size_t span = 1, best = 0;
 
         if (jd->v[i] == NULL)
             continue;
@@ -282,20 +394,20 @@ static bool job_terms(const struct tokens *jd, const char ***out, size_t *nout)
         else if (is_term(jd->v[i]))
             term = jd->v[i];
         i += span - 1;
-        if (term == NULL)
+        if (term == NULL || !set_add(&seen, term))
             continue;
-        while (dup < n && strcmp(terms[dup], term) != 0)
-            dup++;
-        if (dup < n)
+        if (n == ATS_MAX_TERMS) {
+            cut++;
             continue;
-        if ((n & (n - 1)) == 0) { /* grow at 0, 1, 2, 4, 8, ... */
-            terms = mem_realloc(terms, (n ? 2 * n : 1) * sizeof(*terms));
         }
+        if ((n & (n - 1)) == 0) /* grow at 0, 1, 2, 4, 8, ... */
+            terms = mem_realloc(terms, (n ? 2 * n : 1) * sizeof(*terms));
         terms[n++] = term;
     }
+    free(seen.key);
     *out = terms;
     *nout = n;
-    return true;
+    *ncut = cut;
 }
 
 json_t *ats_score(json_t *resume, const char *job_description)
@@ -304,16 +416,19 @@ json_t *ats_score(json_t *resume, const char *job_description)
     struct text text = {0};
     const char **terms = NULL;
     json_t *found = json_array(), *missing = json_array(), *out = NULL;
-    size_t nterms = 0, nfound = 0;
+    struct index index = {0};
+    size_t nterms = 0, nfound = 0, ncut = 0;
 
     jd.buf = mem_strdup(job_description ? job_description : "");
     collect_strings(resume, &text);
     cv.buf = text.p ? text.p : mem_strdup("");
-    if (found == NULL || missing == NULL || !tokenize(&jd) || !tokenize(&cv) || !job_terms(&jd, &terms, &nterms))
+    if (found == NULL || missing == NULL || !tokenize(&jd) || !tokenize(&cv))
         goto done;
+    job_terms(&jd, &terms, &nterms, &ncut);
+    index_build(&index, &cv);
 
     for (size_t i = 0; i < nterms; i++) {
-        bool hit = contains(&cv, terms[i]);
+        bool hit = contains(&cv, &index, terms[i]);
 
         if (json_array_append_new(hit ? found : missing, json_string(terms[i])) != 0)
             goto done;
@@ -322,7 +437,13 @@ json_t *ats_score(json_t *resume, const char *job_description)
     out = json_pack("{s:I, s:O, s:O, s:s}", "score",
                     (json_int_t)(nterms ? (200 * nfound + nterms) / (2 * nterms) : 0),
                     "found", found, "missing", missing, "method", "keyword");
+    if (out != NULL && ncut > 0 &&
+        json_object_set_new(out, "truncated", json_pack("{s:I}", "terms", (json_int_t)ncut)) != 0) {
+        json_decref(out);
+        out = NULL;
+    }
 done:
+    index_free(&index);
     free(terms);
     tokens_free(&jd);
     tokens_free(&cv);

@@ -15,9 +15,14 @@
 
 #include <jansson.h>
 
+/* Terms of a job description beyond this many (distinct, in order of
+ * first appearance) are not scored; the answer's "truncated" says so. */
+#define ATS_MAX_TERMS 500
+
 /*
  * {"score": 0..100, "found": [terms], "missing": [terms], "method": "keyword"}
- * as a new reference (NULL only when out of memory).  score =
+ * plus "truncated": {"terms": n} when n distinct terms beyond ATS_MAX_TERMS
+ * were left out, as a new reference (NULL only when out of memory).  score =
  * round(100 * found / terms), 0 when the description yields no term.
  * resume (any JSON; every string in it is searched) and job_description
  * are borrowed.

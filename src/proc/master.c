@@ -371,6 +371,8 @@ static void on_exit_of(struct child *c, int index, int status)
     uint64_t now = clock_mono_ms();
     bool busy = scoreboard_busy_since(s) != 0;
 
+    scoreboard_release(s); /* a dead worker's admission no longer counts */
+
     if (c->kind == CHILD_SCHEDULER || c->kind == CHILD_ANALYTICS) {
         const char *what = c->kind == CHILD_SCHEDULER ? "scheduler" : "analytics child";
         uint64_t *not_before = c->kind == CHILD_SCHEDULER ? &scheduler_not_before_ms

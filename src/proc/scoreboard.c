@@ -3,6 +3,7 @@
  */
 #include "proc/scoreboard.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +24,16 @@ struct scoreboard *scoreboard_new(int n)
     b->started_ms = clock_mono_ms();
     b->started_wall_ms = clock_wall_ms();
     b->nslots = n;
+    {
+        pthread_mutexattr_t a;
+
+        if (pthread_mutexattr_init(&a) != 0 ||
+            pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) != 0 ||
+            pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) != 0 ||
+            pthread_mutex_init(&b->gate, &a) != 0)
+            fatal("cannot create the scoreboard's admission lock");
+        pthread_mutexattr_destroy(&a);
+    }
     return b;
 }
 
@@ -58,8 +69,54 @@ void scoreboard_set_route(struct scoreboard_slot *s, const char *route)
     snprintf(s->route, sizeof(s->route), "%s", route);
 }
 
+uint64_t scoreboard_user_hash(const char *user_id)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (const unsigned char *c = (const unsigned char *)user_id; *c; c++)
+        h = (h ^ *c) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboard_slot *s,
+                                           uint64_t user, int per_user, int total)
+{
+    enum scoreboard_admission verdict = SCOREBOARD_ADMITTED;
+    int mine = 0, all = 0, rc = pthread_mutex_lock(&b->gate);
+
+    /* The owner died inside the few loads and one store below: the board
+     * is still whole (every field is written atomically), so carry on. */
+    if (rc == EOWNERDEAD)
+        pthread_mutex_consistent(&b->gate);
+    else if (rc != 0)
+        return SCOREBOARD_FULL; /* cannot happen with a valid robust mutex */
+    for (int i = 0; i < b->nslots; i++) {
+        uint64_t u = &b->slots[i] == s ? 0 : __atomic_load_n(&b->slots[i].expensive_user,
+                                                              __ATOMIC_ACQUIRE);
+
+        all += u != 0;
+        mine += u == user;
+    }
+    if (mine >= per_user)
+        verdict = SCOREBOARD_USER_BUSY;
+    else if (all >= total)
+        verdict = SCOREBOARD_FULL;
+    else
+        __atomic_store_n(&s->expensive_user, user, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&b->gate);
+    if (verdict != SCOREBOARD_ADMITTED)
+        __atomic_add_fetch(&b->refused, 1, __ATOMIC_RELAXED);
+    return verdict;
+}
+
+void scoreboard_release(struct scoreboard_slot *s)
+{
+    __atomic_store_n(&s->expensive_user, 0, __ATOMIC_RELEASE);
+}
+
 void scoreboard_end(struct scoreboard_slot *s)
 {
+    scoreboard_release(s);
     __atomic_store_n(&s->busy_since_ms, 0, __ATOMIC_RELEASE);
     __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
 }

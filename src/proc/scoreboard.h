@@ -12,10 +12,20 @@
  * whole board for GET /api/status.  A torn read can only garble a log line
  * or a status field, never a decision: `busy_since_ms` alone drives the
  * timeout, and it is written with atomic stores.
+ *
+ * Admission of expensive routes is the one decision taken across
+ * workers: a slot's `expensive_user` holds a hash of the user id while its
+ * worker serves an expensive route.  scoreboard_admit() counts the other
+ * slots and claims its own under the header's `gate`, a process-shared
+ * robust mutex (a worker killed while holding it hands it on to the next
+ * locker, see scoreboard.c), so two workers cannot both take the last
+ * place.  The worker clears its claim at scoreboard_end(); the master
+ * clears a dead worker's claim when it reaps it.
  */
 #ifndef JT_SCOREBOARD_H
 #define JT_SCOREBOARD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,6 +38,7 @@ struct scoreboard_slot {
     uint64_t busy_since_ms; /* 0 = idle; monotonic ms otherwise */
     uint64_t requests;
     int accepting;          /* set once the worker's accept loop runs */
+    uint64_t expensive_user; /* user hash while serving an expensive route; 0 = none */
     char method[8];
     char route[80];
     char request_id[48];
@@ -40,6 +51,8 @@ struct scoreboard {
     uint64_t accepted;      /* requests accepted by any worker since start */
     uint64_t crashes;       /* workers that died unexpectedly */
     uint64_t slow_kills;    /* workers killed past JOBTUNE_REQUEST_TIMEOUT */
+    uint64_t refused;       /* expensive requests refused by scoreboard_admit() */
+    pthread_mutex_t gate;   /* process-shared, robust: serialises admissions */
     int nslots;
     struct scoreboard_slot slots[];
 };
@@ -62,6 +75,23 @@ void scoreboard_set_route(struct scoreboard_slot *s, const char *route);
 void scoreboard_end(struct scoreboard_slot *s);
 /* The worker is initialised and about to accept its first request. */
 void scoreboard_accepting(struct scoreboard_slot *s);
+
+enum scoreboard_admission {
+    SCOREBOARD_ADMITTED,
+    SCOREBOARD_USER_BUSY, /* the user already has per_user expensive requests in flight */
+    SCOREBOARD_FULL,      /* `total` slots already serve expensive requests */
+};
+
+/* A stable, non-zero 64-bit hash of a user id (FNV-1a). */
+uint64_t scoreboard_user_hash(const char *user_id);
+/* Admit slot s to an expensive request of user (a scoreboard_user_hash())
+ * when fewer than per_user other slots serve that user's expensive
+ * requests and fewer than total serve any; on admission the slot is
+ * claimed until scoreboard_end() or scoreboard_release(). */
+enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboard_slot *s,
+                                           uint64_t user, int per_user, int total);
+/* Drop s's claim (also what the master does for a worker that died). */
+void scoreboard_release(struct scoreboard_slot *s);
 
 /* Master side: 0 when idle. */
 uint64_t scoreboard_busy_since(const struct scoreboard_slot *s);

@@ -49,6 +49,34 @@ static json_t *status(void)
     return status_json(the_board);
 }
 
+/* At most this many expensive requests of one user in flight, across
+ * all workers (issue 13: no user can starve the others). */
+#define EXPENSIVE_PER_USER 2
+
+struct gate_ctx {
+    struct scoreboard *board;
+    struct scoreboard_slot *slot;
+};
+
+/* routes_gate.admit: per user, and at most workers - 1 expensive requests
+ * at once, so that a worker is always left for the cheap routes. */
+static int admit(void *ctx, const char *user_id)
+{
+    struct gate_ctx *g = ctx;
+    int total = config.workers > 1 ? config.workers - 1 : 1;
+
+    switch (scoreboard_admit(g->board, g->slot, scoreboard_user_hash(user_id ? user_id : ""),
+                             EXPENSIVE_PER_USER, total)) {
+    case SCOREBOARD_ADMITTED:
+        return 0;
+    case SCOREBOARD_USER_BUSY:
+        return ROUTES_GATE_USER;
+    case SCOREBOARD_FULL:
+        break;
+    }
+    return ROUTES_GATE_FULL;
+}
+
 static void on_quit(int sig)
 {
     (void)sig;
@@ -114,8 +142,11 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
 
     scoreboard_begin(board, slot, req->method, "-", req->request_id);
     if (routes_match(req) == 0) {
+        struct gate_ctx g = {board, slot};
+        struct routes_gate gate = {admit, &g};
+
         scoreboard_set_route(slot, req->match.route->pattern);
-        routes_run(req);
+        routes_run(req, &gate);
     }
     request_write(req, fcgx->out);
 

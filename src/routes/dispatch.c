@@ -113,7 +113,19 @@ static const char *default_code(int status)
     }
 }
 
-int routes_run(struct request *req)
+/* A 429 for an expensive route that was not admitted. */
+static int too_many(struct request *req, int why)
+{
+    request_header(req, "Retry-After", "1");
+    return request_error(req, 429, "too_many_requests",
+                         why == ROUTES_GATE_USER
+                             ? "You have too many slow requests (PDFs, scores, AI answers) "
+                               "in progress; wait for one to finish and try again."
+                             : "The service is busy with slow requests right now; "
+                               "please try again in a moment.");
+}
+
+int routes_run(struct request *req, const struct routes_gate *gate)
 {
     const struct route *route = req->match.route;
     struct auth_session session;
@@ -123,6 +135,10 @@ int routes_run(struct request *req)
     if (route->auth != AUTH_PUBLIC &&
         (st = auth_session(req, route->auth, &session)) != AUTH_OK)
         return refuse(req, st, &session);
+    /* Before the body: a refused upload is not worth reading. */
+    if (route->cost == COST_EXPENSIVE && gate != NULL && route->auth != AUTH_PUBLIC &&
+        (status = gate->admit(gate->ctx, session.user_id)) != 0)
+        return too_many(req, status);
     if ((status = request_read_body(req)) != 0)
         return status;
 

@@ -20,9 +20,21 @@ const struct route *routes_table(size_t *n);
 /* dispatch.c: match req->path and method against the table; 0 when a
  * route matched (req->match), else the status of the 404/405 written. */
 int routes_match(struct request *req);
-/* Sign-in, the body, the handler; an error body for any error status.
+/* The admission of expensive routes, which the routes layer cannot see
+ * (it lives in the worker's scoreboard): admit() returns 0 to go on,
+ * ROUTES_GATE_USER when the user has too many expensive requests in
+ * flight, ROUTES_GATE_FULL when the workers' share for expensive requests
+ * is taken.  Either refusal is a 429 with Retry-After. */
+enum { ROUTES_GATE_USER = 1, ROUTES_GATE_FULL = 2 };
+struct routes_gate {
+    int (*admit)(void *ctx, const char *user_id);
+    void *ctx;
+};
+
+/* Sign-in, the admission of an expensive route through gate (NULL: no
+ * limit), the body, the handler; an error body for any error status.
  * Returns the final status. */
-int routes_run(struct request *req);
+int routes_run(struct request *req, const struct routes_gate *gate);
 /* The answer to a failed database call (a DB_ status): 503 db_unavailable
  * while the database is unreachable, 500 otherwise.  Returns the status. */
 int routes_db_failure(struct request *req, int db_status);

@@ -1,6 +1,6 @@
 /*
  * routes.c - the route table: the one place URLs are bound to handlers,
- * with each route's authentication, body kind and body limit as data.
+ * with each route's authentication, body kind, body limit and cost as data.
  * Keep it in URL order; docs/openapi.yaml describes the same list.
  */
 #include "routes/routes.h"
@@ -11,40 +11,40 @@
 #define MiB (1024 * KiB)
 
 static const struct route routes[] = {
-    /* method  pattern                 handler             auth         body               limit */
-    {"GET",  "/api/admin/privacy-requests", admin_privacy_list, AUTH_STAFF, BODY_NONE,   0},
-    {"POST", "/api/admin/privacy-requests/{id}/close", admin_privacy_close, AUTH_STAFF, BODY_JSON, 16 * KiB},
-    {"POST", "/api/admin/privacy-requests/{id}/execute", admin_privacy_execute, AUTH_STAFF, BODY_NONE, 0},
-    {"POST", "/api/admin/privacy-requests/{id}/verify", admin_privacy_verify, AUTH_STAFF, BODY_JSON, 16 * KiB},
-    {"GET",  "/api/admin/tickets",   admin_tickets_list, AUTH_STAFF,  BODY_NONE,         0},
-    {"PATCH", "/api/admin/tickets/{ticket}", admin_tickets_patch, AUTH_STAFF, BODY_JSON, 16 * KiB},
-    {"GET",  "/api/health",          health_get,         AUTH_PUBLIC, BODY_NONE,         0},
-    {"GET",  "/api/interviews",      interviews_list_route, AUTH_USER, BODY_NONE,      0},
-    {"POST", "/api/interviews",      interviews_create_route, AUTH_USER, BODY_JSON,    64 * KiB},
-    {"GET",  "/api/interviews/{id}", interviews_show_route, AUTH_USER, BODY_NONE,      0},
-    {"DELETE", "/api/interviews/{id}", interviews_delete_route, AUTH_USER, BODY_NONE,  0},
-    {"POST", "/api/interviews/{id}/answers", interviews_answer_route, AUTH_USER, BODY_RAW, 10 * MiB},
-    {"POST", "/api/interviews/{id}/finish", interviews_finish_route, AUTH_USER, BODY_NONE, 0},
+    /* method  pattern                 handler             auth         body               limit  cost */
+    {"GET",  "/api/admin/privacy-requests", admin_privacy_list, AUTH_STAFF, BODY_NONE,   0, COST_CHEAP},
+    {"POST", "/api/admin/privacy-requests/{id}/close", admin_privacy_close, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_CHEAP},
+    {"POST", "/api/admin/privacy-requests/{id}/execute", admin_privacy_execute, AUTH_STAFF, BODY_NONE, 0, COST_CHEAP},
+    {"POST", "/api/admin/privacy-requests/{id}/verify", admin_privacy_verify, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_CHEAP},
+    {"GET",  "/api/admin/tickets",   admin_tickets_list, AUTH_STAFF,  BODY_NONE,         0, COST_CHEAP},
+    {"PATCH", "/api/admin/tickets/{ticket}", admin_tickets_patch, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_CHEAP},
+    {"GET",  "/api/health",          health_get,         AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
+    {"GET",  "/api/interviews",      interviews_list_route, AUTH_USER, BODY_NONE,      0, COST_CHEAP},
+    {"POST", "/api/interviews",      interviews_create_route, AUTH_USER, BODY_JSON,    64 * KiB, COST_CHEAP},
+    {"GET",  "/api/interviews/{id}", interviews_show_route, AUTH_USER, BODY_NONE,      0, COST_CHEAP},
+    {"DELETE", "/api/interviews/{id}", interviews_delete_route, AUTH_USER, BODY_NONE,  0, COST_CHEAP},
+    {"POST", "/api/interviews/{id}/answers", interviews_answer_route, AUTH_USER, BODY_RAW, 10 * MiB, COST_EXPENSIVE},
+    {"POST", "/api/interviews/{id}/finish", interviews_finish_route, AUTH_USER, BODY_NONE, 0, COST_EXPENSIVE},
     {"GET",  "/api/interviews/{id}/questions/{n}/audio", interviews_question_audio_route,
-                                                        AUTH_USER,   BODY_NONE,         0},
-    {"GET",  "/api/me",              me_get,             AUTH_USER,   BODY_NONE,         0},
-    {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB},
-    {"DELETE", "/api/me",            me_delete,          AUTH_ERASURE, BODY_NONE,        0},
-    {"GET",  "/api/me/export",       me_export_get,      AUTH_USER,   BODY_NONE,         0},
-    {"GET",  "/api/pdf/templates",   pdf_templates_get,  AUTH_PUBLIC, BODY_NONE,         0},
-    {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0},
-    {"GET",  "/api/resumes",         resumes_list,       AUTH_USER,   BODY_NONE,         0},
-    {"POST", "/api/resumes",         resumes_create,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB},
-    {"GET",  "/api/resumes/{id}",    resumes_show,       AUTH_USER,   BODY_NONE,         0},
-    {"PUT",  "/api/resumes/{id}",    resumes_update,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB},
-    {"DELETE", "/api/resumes/{id}",  resumes_delete,     AUTH_USER,   BODY_NONE,         0},
-    {"POST", "/api/resumes/{id}/ats", tailor_ats,        AUTH_USER,   BODY_JSON,         64 * KiB},
-    {"POST", "/api/resumes/{id}/tailor", tailor_create,  AUTH_USER,   BODY_JSON,         64 * KiB},
-    {"GET",  "/api/resumes/{id}/tailorings", tailor_list, AUTH_USER,  BODY_NONE,         0},
-    {"GET",  "/api/resumes/{id}/pdf", resume_pdf_get,    AUTH_USER,   BODY_NONE,         0},
-    {"GET",  "/api/status",          status_get,         AUTH_PUBLIC, BODY_NONE,         0},
-    {"POST", "/api/support",         support_create,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB},
-    {"POST", "/api/webhooks/clerk",  webhooks_clerk,     AUTH_PUBLIC, BODY_RAW,          256 * KiB},
+                                                        AUTH_USER,   BODY_NONE,         0, COST_EXPENSIVE},
+    {"GET",  "/api/me",              me_get,             AUTH_USER,   BODY_NONE,         0, COST_CHEAP},
+    {"PATCH", "/api/me",             me_patch,           AUTH_USER,   BODY_JSON,         16 * KiB, COST_CHEAP},
+    {"DELETE", "/api/me",            me_delete,          AUTH_ERASURE, BODY_NONE,        0, COST_CHEAP},
+    {"GET",  "/api/me/export",       me_export_get,      AUTH_USER,   BODY_NONE,         0, COST_EXPENSIVE},
+    {"GET",  "/api/pdf/templates",   pdf_templates_get,  AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
+    {"GET",  "/api/privacy/region",  privacy_region_get, AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
+    {"GET",  "/api/resumes",         resumes_list,       AUTH_USER,   BODY_NONE,         0, COST_CHEAP},
+    {"POST", "/api/resumes",         resumes_create,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_CHEAP},
+    {"GET",  "/api/resumes/{id}",    resumes_show,       AUTH_USER,   BODY_NONE,         0, COST_CHEAP},
+    {"PUT",  "/api/resumes/{id}",    resumes_update,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_CHEAP},
+    {"DELETE", "/api/resumes/{id}",  resumes_delete,     AUTH_USER,   BODY_NONE,         0, COST_CHEAP},
+    {"POST", "/api/resumes/{id}/ats", tailor_ats,        AUTH_USER,   BODY_JSON,         64 * KiB, COST_EXPENSIVE},
+    {"POST", "/api/resumes/{id}/tailor", tailor_create,  AUTH_USER,   BODY_JSON,         64 * KiB, COST_EXPENSIVE},
+    {"GET",  "/api/resumes/{id}/tailorings", tailor_list, AUTH_USER,  BODY_NONE,         0, COST_CHEAP},
+    {"GET",  "/api/resumes/{id}/pdf", resume_pdf_get,    AUTH_USER,   BODY_NONE,         0, COST_EXPENSIVE},
+    {"GET",  "/api/status",          status_get,         AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
+    {"POST", "/api/support",         support_create,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB, COST_CHEAP},
+    {"POST", "/api/webhooks/clerk",  webhooks_clerk,     AUTH_PUBLIC, BODY_RAW,          256 * KiB, COST_CHEAP},
 };
 
 const struct route *routes_table(size_t *n)

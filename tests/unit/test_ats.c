@@ -1,6 +1,7 @@
 /* Unit tests: the keyword ATS score (whole words, phrases, stop-words,
  * symbols in names, order, rounding). */
 #include <jansson.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "model/ats.h"
@@ -135,6 +136,68 @@ TEST(ats_rounding_and_empty)
     json_decref(cv);
 }
 
+/* A job description of n distinct terms "xa", "xb", ..., each repeated
+ * `rep` times in a row (heap; the caller frees). */
+static char *distinct_terms(size_t n, int rep)
+{
+    size_t cap = n * (size_t)rep * 5 + 1, len = 0;
+    char *jd = malloc(cap);
+
+    jd[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        for (int r = 0; r < rep; r++)
+            len += (size_t)snprintf(jd + len, cap - len, "x%c%c%c ",
+                                    'a' + (int)(i / 676 % 26), 'a' + (int)(i / 26 % 26),
+                                    'a' + (int)(i % 26));
+    return jd;
+}
+
+TEST(ats_terms_capped_and_cut_reported)
+{
+    json_t *cv = resume_of("{\"summary\":\"xaaa xzzz xaab\"}");
+    char *jd = distinct_terms(ATS_MAX_TERMS + 37, 1);
+    json_t *res = ats_score(cv, jd);
+
+    CHECK(res != NULL);
+    CHECK(json_array_size(json_object_get(res, "found")) +
+              json_array_size(json_object_get(res, "missing")) == ATS_MAX_TERMS);
+    CHECK(json_integer_value(json_object_get(json_object_get(res, "truncated"), "terms")) == 37);
+    CHECK(has(res, "found", "xaaa"));   /* the first terms are kept */
+    CHECK(has(res, "found", "xaab"));
+    CHECK(!has(res, "found", "xzzz"));  /* not in the description at all */
+    CHECK(json_integer_value(json_object_get(res, "score")) == 0); /* 2 of 500 rounds to 0 */
+    json_decref(res);
+    free(jd);
+    jd = distinct_terms(ATS_MAX_TERMS, 1); /* exactly the cap: nothing cut */
+    res = ats_score(cv, jd);
+    CHECK(json_object_get(res, "truncated") == NULL);
+    json_decref(res);
+    free(jd);
+    json_decref(cv);
+}
+
+TEST(ats_repeats_count_once_toward_the_cap)
+{
+    json_t *cv = resume_of("{\"work\":[{\"summary\":\"machine learning in xaaa\"}]}");
+    char *terms = distinct_terms(ATS_MAX_TERMS - 1, 20); /* 10,000 words, 499 terms */
+    size_t len = strlen(terms);
+    char *jd = malloc(len + 64);
+    json_t *res;
+
+    snprintf(jd, len + 64, "%sMachine learning, machine learning.", terms);
+    res = ats_score(cv, jd);
+    CHECK(res != NULL);
+    CHECK(json_object_get(res, "truncated") == NULL);
+    CHECK(json_array_size(json_object_get(res, "found")) == 2);
+    CHECK(has(res, "found", "machine learning"));
+    CHECK(has(res, "found", "xaaa"));
+    CHECK(json_array_size(json_object_get(res, "missing")) == ATS_MAX_TERMS - 2);
+    json_decref(res);
+    free(jd);
+    free(terms);
+    json_decref(cv);
+}
+
 const struct unit_test ats_tests[] = {
     {"ats_whole_words_only", ats_whole_words_only},
     {"ats_symbols_in_names", ats_symbols_in_names},
@@ -142,5 +205,7 @@ const struct unit_test ats_tests[] = {
     {"ats_stop_words_and_numbers_dropped", ats_stop_words_and_numbers_dropped},
     {"ats_deterministic_order_and_dedup", ats_deterministic_order_and_dedup},
     {"ats_rounding_and_empty", ats_rounding_and_empty},
+    {"ats_terms_capped_and_cut_reported", ats_terms_capped_and_cut_reported},
+    {"ats_repeats_count_once_toward_the_cap", ats_repeats_count_once_toward_the_cap},
     {NULL, NULL},
 };

@@ -1,0 +1,91 @@
+/*
+ * test_scoreboard.c - admission of expensive routes on the shared
+ * scoreboard: the per-user and the total limits, a claim released at the
+ * end of a request, the limit holding across processes that race for it,
+ * and the robust lock surviving a process killed while holding it.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#include "proc/scoreboard.h"
+
+TEST(scoreboard_limits_per_user_and_in_all)
+{
+    struct scoreboard *b = scoreboard_new(6);
+    uint64_t alice = scoreboard_user_hash("user_alice"), bob = scoreboard_user_hash("user_bob");
+    uint64_t carol = scoreboard_user_hash("user_carol");
+
+    CHECK(alice != bob && alice != 0);
+    CHECK(scoreboard_admit(b, &b->slots[0], alice, 2, 3) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[1], alice, 2, 3) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[2], alice, 2, 3) == SCOREBOARD_USER_BUSY);
+    CHECK(scoreboard_admit(b, &b->slots[2], bob, 2, 3) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[3], carol, 2, 3) == SCOREBOARD_FULL);
+    CHECK(b->refused == 2);
+    scoreboard_end(&b->slots[0]); /* a request's end drops its claim */
+    CHECK(scoreboard_admit(b, &b->slots[3], carol, 2, 3) == SCOREBOARD_ADMITTED);
+    scoreboard_release(&b->slots[1]);
+    CHECK(scoreboard_admit(b, &b->slots[4], alice, 2, 3) == SCOREBOARD_ADMITTED);
+}
+
+/* Eight processes, one slot each, race for one user's 2 places and hold
+ * what they got for a while: exactly two win. */
+TEST(scoreboard_limit_holds_across_processes)
+{
+    enum { N = 8 };
+    struct scoreboard *b = scoreboard_new(N);
+    uint64_t user = scoreboard_user_hash("user_flood");
+    int admitted = 0;
+    pid_t pids[N];
+
+    for (int i = 0; i < N; i++) {
+        pids[i] = fork();
+        CHECK(pids[i] >= 0);
+        if (pids[i] == 0) {
+            struct timespec hold = {0, 300 * 1000 * 1000};
+            int v = scoreboard_admit(b, &b->slots[i], user, 2, N);
+
+            nanosleep(&hold, NULL);
+            scoreboard_end(&b->slots[i]);
+            _exit(v == SCOREBOARD_ADMITTED ? 0 : 1);
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        int st = 0;
+
+        CHECK(waitpid(pids[i], &st, 0) == pids[i]);
+        admitted += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    CHECK(admitted == 2);
+    CHECK(b->refused == N - 2);
+}
+
+/* A worker killed while it holds the admission lock does not wedge the
+ * others: the next locker gets the lock back (EOWNERDEAD, made consistent). */
+TEST(scoreboard_lock_survives_a_dead_holder)
+{
+    struct scoreboard *b = scoreboard_new(2);
+    pid_t pid = fork();
+    int st = 0;
+
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        pthread_mutex_lock(&b->gate);
+        _exit(0); /* dies holding it */
+    }
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK(scoreboard_admit(b, &b->slots[0], 7, 2, 2) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[1], 7, 2, 2) == SCOREBOARD_ADMITTED);
+}
+
+const struct unit_test scoreboard_tests[] = {
+    {"scoreboard_limits_per_user_and_in_all", scoreboard_limits_per_user_and_in_all},
+    {"scoreboard_limit_holds_across_processes", scoreboard_limit_holds_across_processes},
+    {"scoreboard_lock_survives_a_dead_holder", scoreboard_lock_survives_a_dead_holder},
+    {NULL, NULL},
+};
