@@ -37,6 +37,7 @@
 #include "svc/db.h"
 #include "svc/geo.h"
 #include "svc/openai.h"
+#include "svc/pdf.h"
 #include "svc/sarvam.h"
 #include "svc/services.h"
 
@@ -251,6 +252,8 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
     svc.clerk = clerk_new();
     svc.openai = openai_new();
     svc.sarvam = sarvam_new();
+    /* fonts and Pango loaded now, not during some user's first PDF */
+    pdf_warm_up();
     arena = arena_new(16 * 1024);
     if (svc.clerk == NULL || svc.openai == NULL || svc.sarvam == NULL || arena == NULL || FCGX_Init() != 0 ||
         FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {

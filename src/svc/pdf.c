@@ -887,3 +887,18 @@ int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *tit
     g_free(default_title);
     return rc;
 }
+
+void pdf_warm_up(void)
+{
+    /* Latin and Devanagari, so both font families are opened */
+    json_t *resume = json_pack("{s:{s:s, s:s}, s:[{s:s, s:s}]}", "basics", "name",
+                               "Warm Up \u0928\u092e\u0938\u094d\u0924\u0947",
+                               "summary", "A resume that no one asked for.",
+                               "work", "name", "Jobtune", "position", "Worker");
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+
+    if (resume != NULL && pdf_render(resume, PDF_A4, NULL, &pdf, &len) == 0)
+        free(pdf);
+    json_decref(resume);
+}

@@ -51,4 +51,9 @@ int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *tit
 int pdf_render(json_t *resume, enum pdf_paper paper, const char *title,
                unsigned char **out, size_t *len);
 
+/* Render a small resume and throw it away, so fontconfig, the font files
+ * and Pango's caches are loaded before the first user asks (a worker calls
+ * it right after fork; it costs that worker a few tens of ms, once). */
+void pdf_warm_up(void);
+
 #endif
