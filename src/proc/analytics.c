@@ -52,7 +52,6 @@
 #include "store/processing.h"
 #include "store/store.h"
 #include "store/tombstones.h"
-#include "svc/db.h"
 #include "svc/posthog.h"
 
 #define QUEUE_MAX 10000
@@ -282,7 +281,7 @@ void analytics_main(void)
         _exit(0);
     close(channel[1]);
     ph = posthog_new();
-    db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
+    db = store_open(err, sizeof(err));
     if (ph == NULL || db == NULL) {
         log_error("analytics cannot start: %s", ph == NULL ? "libcurl failed" : err);
         _exit(WORKER_EXIT_INIT);
@@ -370,6 +369,6 @@ void analytics_main(void)
     report();
     log_info("analytics stopped");
     posthog_free(ph);
-    db_free(db);
+    store_close(db);
     _exit(0);
 }

@@ -45,10 +45,10 @@
 #include "store/erasure.h"
 #include "store/erasure_claims.h"
 #include "store/jobs.h"
+#include "store/store.h"
 #include "store/tickets.h"
 #include "store/webhook_events.h"
 #include "svc/clerk.h"
-#include "svc/db.h"
 #include "svc/services.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
@@ -69,14 +69,14 @@ static int run_erasures(struct services *svc, int64_t now)
     size_t i, done = 0;
     int rc = erasure_claims_stalled(svc->db, stalled_before, STALLED_PAGE, &claims);
 
-    json_array_foreach(rc == DB_OK ? claims : NULL, i, claim) {
+    json_array_foreach(rc == STORE_OK ? claims : NULL, i, claim) {
         const char *user_id = jsonx_string(claim, "userId");
         json_t *receipt = NULL;
 
         if (user_id == NULL)
             continue;
         fault_point("scheduler_erasure");
-        if (erasure_complete(svc->db, svc->clerk, user_id, &receipt) == DB_OK)
+        if (erasure_complete(svc->db, svc->clerk, user_id, &receipt) == STORE_OK)
             done++;
         json_decref(receipt);
     }
@@ -93,7 +93,7 @@ static int run_overdue(struct services *svc, int64_t now)
     json_t *value;
     int rc = tickets_count_overdue(svc->db, now, &n);
 
-    if (rc != DB_OK)
+    if (rc != STORE_OK)
         return rc;
     if (n > 0)
         log_warn("scheduler: %lld deletion request(s) are past their 30-day due date",
@@ -109,9 +109,9 @@ static int run_retention(struct services *svc, int64_t now)
     int64_t events = 0, claims = 0, leases = 0;
     int rc = webhook_events_purge(svc->db, now - 7 * DAY_MS, &events);
 
-    if (rc == DB_OK)
+    if (rc == STORE_OK)
         rc = erasure_claims_purge_done(svc->db, now - DAY_MS, &claims);
-    if (rc == DB_OK)
+    if (rc == STORE_OK)
         rc = jobs_purge_leases(svc->db, now - DAY_MS, &leases);
     if (events + claims + leases > 0)
         log_info("scheduler: retention removed %lld webhook deliveries, %lld erasure records, "
@@ -180,7 +180,7 @@ void scheduler_main(void)
     sigaddset(&block, SIGQUIT);
     sigprocmask(SIG_SETMASK, &block, NULL);
 
-    svc.db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
+    svc.db = store_open(err, sizeof(err));
     svc.clerk = clerk_new();
     if (svc.db == NULL) {
         log_error("scheduler cannot start: %s", err);
@@ -197,15 +197,15 @@ void scheduler_main(void)
         for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]) && !quit_requested; i++) {
             bool mine = false;
 
-            if (jobs_lease(svc.db, jobs[i].name, slot, host, &mine) != DB_OK || !mine)
+            if (jobs_lease(svc.db, jobs[i].name, slot, host, &mine) != STORE_OK || !mine)
                 continue;
-            if (jobs[i].run(&svc, now) != DB_OK)
+            if (jobs[i].run(&svc, now) != STORE_OK)
                 log_warn("scheduler: job %s did not finish; the next slot retries it",
                          jobs[i].name);
         }
         wait_for_slot(period_ms);
     }
     clerk_free(svc.clerk);
-    db_free(svc.db);
+    store_close(svc.db);
     _exit(0);
 }

@@ -33,8 +33,8 @@
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "routes/routes.h"
+#include "store/store.h"
 #include "svc/clerk.h"
-#include "svc/db.h"
 #include "svc/geo.h"
 #include "svc/openai.h"
 #include "svc/pdf.h"
@@ -238,7 +238,7 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
         snprintf(comm, sizeof(comm), "jobtuned-w%d", slot->number);
         prctl(PR_SET_NAME, comm);
     }
-    svc.db = db_new(config.mongodb_uri, config.db_name, err, sizeof(err));
+    svc.db = store_open(err, sizeof(err));
     if (svc.db == NULL) {
         log_error("worker cannot start: %s", err);
         _exit(WORKER_EXIT_INIT);
@@ -302,6 +302,6 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
     clerk_free(svc.clerk);
     openai_free(svc.openai);
     sarvam_free(svc.sarvam);
-    db_free(svc.db);
+    store_close(svc.db);
     _exit(0);
 }

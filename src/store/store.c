@@ -3,6 +3,7 @@
  */
 #include "store/store.h"
 
+#include "base/config.h"
 #include "svc/db.h"
 
 _Static_assert((int)STORE_OK == (int)DB_OK && (int)STORE_DOWN == (int)DB_DOWN &&
@@ -17,4 +18,14 @@ json_t *store_date(int64_t ms)
 int store_health(struct db *db, unsigned max_age_ms)
 {
     return db_health(db, max_age_ms);
+}
+
+struct db *store_open(char *err, size_t errlen)
+{
+    return db_new(config.mongodb_uri, config.db_name, err, errlen);
+}
+
+void store_close(struct db *db)
+{
+    db_free(db);
 }

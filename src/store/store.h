@@ -9,6 +9,7 @@
 #define JT_STORE_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum store_status {
@@ -23,6 +24,11 @@ enum store_status {
 json_t *store_date(int64_t ms);
 
 struct db;
+
+/* This process's connection to MONGODB_URI / JOBTUNE_DB, made after fork
+ * (NULL with the reason in err when the URI is invalid), and its end. */
+struct db *store_open(char *err, size_t errlen);
+void store_close(struct db *db);
 
 /* The database as this process last saw it, at most max_age_ms ago, else
  * a fresh ping: STORE_OK or STORE_DOWN. */
