@@ -48,6 +48,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "proc/child.h"
 #include "proc/worker.h"
 #include "store/processing.h"
 #include "store/store.h"
@@ -248,20 +249,9 @@ static void on_quit(int sig)
 
 static void install_signals(void)
 {
-    struct sigaction sa;
     sigset_t none;
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_quit; /* no SA_RESTART: the wait returns */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGQUIT, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGCHLD, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
+    child_signals(on_quit);
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -41,6 +41,7 @@
 #include "base/fault.h"
 #include "base/log.h"
 #include "http/jsonx.h"
+#include "proc/child.h"
 #include "proc/worker.h"
 #include "store/erasure.h"
 #include "store/erasure_claims.h"
@@ -156,21 +157,10 @@ void scheduler_main(void)
 {
     struct services svc = {0};
     int64_t period_ms = (int64_t)config.scheduler_period * 1000;
-    struct sigaction sa;
     sigset_t block;
     char host[96], err[256];
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_quit;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGQUIT, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGCHLD, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
+    child_signals(on_quit);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     prctl(PR_SET_NAME, "jobtuned-sched");
     if (getppid() == 1)
