@@ -1,0 +1,891 @@
+#!/usr/bin/python3
+"""scripts/bench-routes.py - every route family of src/routes/table.c through
+nginx, against the baselines, in one run; and throughput against the number
+of workers.  Run by `scripts/bench routes` and `scripts/bench workers`, which
+build the copy of the tree and the baselines and hand them over here:
+
+    bench-routes.py routes    every route, the baselines, CPU per request
+    bench-routes.py workers   JOBTUNE_WORKERS 1, 2, 4, 8: a cheap route, a
+                              database read and the PDF
+
+The stack is the integration tests' (tests/integration/stack.py: FerretDB,
+jobtuned, the development nginx) with the fake OpenAI, Sarvam and Clerk
+servers; the nginx gets the baseline locations of scripts/bench (a bare
+libfcgi hello pool, PHP-FPM `pm=static`, `return 200`) in the site's own
+server block.  CPU placement as scripts/bench: BENCH_PIN=1 runs FerretDB on
+CPU 1 and everything else (nginx, jobtuned, the pools, the fakes, wrk, the
+bare loops, this script) on CPU 0.
+
+Load: wrk with bench-routes.lua, which sends prepared requests (one file per
+user, resume or interview) in turn and counts every status.  Routes that
+change state irreversibly (DELETE of a resume, an interview or the account;
+an interview's answers and its finish) cannot repeat one request, so a pool
+of BENCH_POOL_CONCURRENCY threads of this script sends a prepared list of
+them, one each, for at most BENCH_DURATION seconds.
+
+Expensive routes (PDF, ATS, tailor, export, answers, finish, question
+audio) are admitted at most two in flight per user and JOBTUNE_WORKERS - 1
+on the host (429 beyond): wrk sends them from BENCH_USERS users over
+BENCH_EXPENSIVE_CONNECTIONS connections (default: JOBTUNE_WORKERS - 1,
+what the host admits), and the tables show 2xx answers per second beside
+all answers, and the 429s (a request that reaches another worker before
+the previous one's slot is released is refused).  More connections than
+the host admits mostly measure how fast a 429 is made.
+
+CPU per request: utime + stime from /proc of the jobtuned workers (live ones
+and those reaped by the master), of nginx's workers and of FerretDB, before
+and after each measured run, divided by the requests answered.
+
+Environment (scripts/bench sets the first ones): FERRETDB_BIN, JOBTUNED_BIN,
+BENCH_HELLO_BIN, BENCH_FIND_BIN, BENCH_INSERT_BIN, BENCH_PHP_FPM,
+BENCH_RESUME_FILE, BENCH_TMP, BENCH_PIN (1), BENCH_WORKERS (2),
+BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_DURATION (5),
+BENCH_WARMUP (1), BENCH_USERS (16), BENCH_EXPENSIVE_CONNECTIONS (the
+workers - 1), BENCH_POOL_REQUESTS (40), BENCH_POOL_CONCURRENCY (the workers),
+BENCH_WORKER_COUNTS ("1 2 4 8"), BENCH_OUT (docs/BENCHMARKS.md).  Writes its
+section between <!-- routes --> and <!-- /routes --> (or <!-- workers -->
+and <!-- /workers -->) of BENCH_OUT, replacing an earlier one.
+"""
+import concurrent.futures
+import copy
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+
+import stack as stackmod  # noqa: E402
+import tokens  # noqa: E402
+from fake_clerk import FakeClerk  # noqa: E402
+from fake_openai import FakeOpenAI  # noqa: E402
+from fake_sarvam import FakeSarvam  # noqa: E402
+from test_auth import AuthStack  # noqa: E402
+from test_interviews import tone_wav  # noqa: E402
+from test_tailor import JD, RESUME  # noqa: E402
+from test_webhooks import SECRET as WEBHOOK_SECRET, sign, user_event  # noqa: E402
+from tokens import ISSUER, ORIGIN  # noqa: E402
+
+
+def env_int(name, default):
+    v = os.environ.get(name, "")
+    return int(v) if v.strip() else default
+
+
+PIN = os.environ.get("BENCH_PIN", "1") == "1"
+WORKERS = env_int("BENCH_WORKERS", 2)
+CONNECTIONS = env_int("BENCH_CONNECTIONS", 32)
+THREADS = env_int("BENCH_THREADS", 2)
+DURATION = env_int("BENCH_DURATION", 5)
+WARMUP = env_int("BENCH_WARMUP", 1)
+USERS = env_int("BENCH_USERS", 16)
+EXP_CONNECTIONS = env_int("BENCH_EXPENSIVE_CONNECTIONS", max(1, WORKERS - 1))
+POOL_REQUESTS = env_int("BENCH_POOL_REQUESTS", 40)
+POOL_CONCURRENCY = env_int("BENCH_POOL_CONCURRENCY", WORKERS)
+WORKER_COUNTS = [int(w) for w in os.environ.get("BENCH_WORKER_COUNTS", "1 2 4 8").split()]
+OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "docs", "BENCHMARKS.md"))
+TMP = os.environ.get("BENCH_TMP") or tempfile.mkdtemp(prefix="jobtune-bench-routes.")
+HELLO_BIN = os.environ.get("BENCH_HELLO_BIN", "")
+FIND_BIN = os.environ.get("BENCH_FIND_BIN", "")
+INSERT_BIN = os.environ.get("BENCH_INSERT_BIN", "")
+PHP_FPM = os.environ.get("BENCH_PHP_FPM", "")
+DB_CPU, APP_CPU = 1, 0
+TICK = os.sysconf("SC_CLK_TCK")
+TICKET = {"email": os.environ.get("BENCH_EMAIL", "bench.user@example.com"),
+          "subject": os.environ.get("BENCH_SUBJECT", "Question about my application"),
+          "message": os.environ.get("BENCH_MESSAGE", "Hello, did my application arrive? " * 8)}
+MAIN, STAFF = "user_bench", "user_bench_staff"
+
+
+def log(msg):
+    print(f"bench-routes: {msg}", file=sys.stderr, flush=True)
+
+
+def resume_doc():
+    path = os.environ.get("BENCH_RESUME_FILE")
+    if path and os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    return copy.deepcopy(RESUME)
+
+
+# ---- processes: CPU time and memory ---------------------------------------------
+def stat_fields(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def children(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(stat_fields(entry)[1]) == pid:
+                    out.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    return out
+
+
+def cpu_ticks(pid, kids=True):
+    """utime+stime of pid's children, live and reaped (kids), or of pid itself."""
+    try:
+        f = stat_fields(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    if not kids:
+        return int(f[11]) + int(f[12])
+    total = int(f[13]) + int(f[14])  # cutime + cstime: children already reaped
+    for c in children(pid):
+        try:
+            g = stat_fields(c)
+            total += int(g[11]) + int(g[12])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
+
+
+def rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return 0.0
+
+
+# ---- the stack ---------------------------------------------------------------------
+class BenchStack(AuthStack):
+    """The tests' stack with FerretDB on its own CPU, the baseline pools and
+    their nginx locations."""
+
+    def __init__(self, workers, env, baselines=False):
+        super().__init__(workers=workers, support_rate="100000r/s", env=env)
+        self.db_name = "jobtune_bench"
+        self.baselines = baselines
+        self.hello = self.php = None
+
+    def start_db(self):
+        os.makedirs(self.data, exist_ok=True)
+        logf = open(os.path.join(self.dir, "ferretdb.log"), "ab")
+        pin = ["taskset", "-c", str(DB_CPU)] if PIN else []
+        self.ferret = subprocess.Popen(
+            pin + [stackmod.FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/",
+                   "--telemetry=disable", "--debug-addr=-", "--log-level=warn",
+                   f"--state-dir={self.data}", f"--listen-addr=127.0.0.1:{self.db_port}"],
+            stdout=logf, stderr=logf)
+        stackmod.wait_until(lambda: stackmod.socket.create_connection(
+            ("127.0.0.1", self.db_port), 0.2).close() or True, what="FerretDB port")
+
+    def start_nginx(self):
+        state = os.path.join(self.dir, "nginx")
+        os.makedirs(state, exist_ok=True)
+        subprocess.run(["bash", "-c", f'. "{ROOT}/scripts/lib.sh"; render_nginx "$@"', "_",
+                        state, str(self.http_port), self.sock, self.support_rate], check=True)
+        conf = os.path.join(state, "nginx.conf")
+        if self.baselines:
+            self.start_baselines(state)
+            with open(conf) as f:
+                text = f.read()
+            anchor = "include snippets/jobtune-common.conf;"
+            assert anchor in text, "nginx/dev.conf.in no longer includes jobtune-common.conf"
+            text = text.replace(anchor, anchor + f"\n        include {state}/bench-locations.conf;", 1)
+            with open(conf, "w") as f:
+                f.write(text)
+        self.nginx_state = state
+        self.nginx = subprocess.Popen(["nginx", "-c", conf, "-p", state, "-e",
+                                       f"{state}/nginx-error.log"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stackmod.wait_until(lambda: stackmod.socket.create_connection(
+            ("127.0.0.1", self.http_port), 0.2).close() or True, what="nginx port")
+
+    def start_baselines(self, state):
+        hello_sock = os.path.join(self.dir, "hello.sock")
+        php = os.path.join(self.dir, "php")
+        os.makedirs(php, exist_ok=True)
+        with open(f"{php}/ok.php", "w") as f:
+            f.write('<?php echo "ok";\n')
+        with open(f"{php}/php-fpm.conf", "w") as f:
+            f.write(f"[global]\npid = {php}/php-fpm.pid\nerror_log = {php}/php-fpm.log\n"
+                    f"daemonize = no\n\n[bench]\nlisten = {php}/php-fpm.sock\nlisten.mode = 0666\n"
+                    f"listen.backlog = 1024\npm = static\npm.max_children = {self.workers}\n"
+                    "pm.max_requests = 0\n")
+        with open(f"{state}/bench-locations.conf", "w") as f:
+            f.write(f"""location = /bench/fcgi-hello {{
+    fastcgi_pass unix:{hello_sock};
+    include /etc/nginx/fastcgi_params;
+}}
+location = /bench/php {{
+    fastcgi_pass unix:{php}/php-fpm.sock;
+    include /etc/nginx/fastcgi_params;
+    fastcgi_param SCRIPT_FILENAME {php}/ok.php;
+}}
+location = /bench/return {{
+    default_type text/plain;
+    return 200 "ok";
+}}
+""")
+        out = open(os.path.join(self.dir, "baselines.log"), "ab")
+        self.hello = subprocess.Popen([HELLO_BIN, hello_sock, str(self.workers)],
+                                      stdout=out, stderr=out)
+        self.php = subprocess.Popen([PHP_FPM, "-F", "-R", "-y", f"{php}/php-fpm.conf", "-p", php],
+                                    stdout=out, stderr=out)
+        stackmod.wait_until(lambda: os.path.exists(hello_sock), what="hello pool socket")
+        stackmod.wait_until(lambda: os.path.exists(f"{php}/php-fpm.sock"), what="PHP-FPM socket")
+
+    def stop(self):
+        for p in (self.hello, self.php):
+            if p and p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        super().stop()
+
+    def rss(self):
+        """RSS (MiB) of each process of the pools, nginx's workers and FerretDB."""
+        out = {"nginx": [rss_mib(p) for p in children(self.nginx.pid)],
+               "db": [rss_mib(self.ferret.pid)]}
+        for name, proc in (("hello", self.hello), ("php", self.php)):
+            out[name] = [rss_mib(p) for p in children(proc.pid)] if proc else []
+        return out
+
+    def cpu(self):
+        """CPU ticks so far of: jobtuned's children, nginx's workers, FerretDB,
+        the hello pool's workers and PHP-FPM's children."""
+        return {"jobtuned": cpu_ticks(self.jobtuned.pid), "nginx": cpu_ticks(self.nginx.pid),
+                "db": cpu_ticks(self.ferret.pid, kids=False) + cpu_ticks(self.ferret.pid),
+                "hello": cpu_ticks(self.hello.pid) if self.hello else 0,
+                "php": cpu_ticks(self.php.pid) if self.php else 0}
+
+
+class Bench:
+    def __init__(self, workers, baselines):
+        self.key = tokens.Key(kid="ins_bench_routes")
+        self.ai = FakeOpenAI().start()
+        self.sv = FakeSarvam().start()
+        self.clerk = FakeClerk(keys=[self.key]).start()
+        self.stack = BenchStack(workers, baselines=baselines, env={
+            "CLERK_JWT_KEY": self.key.public_pem(), "CLERK_ISSUER": ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "CLERK_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "CLERK_SECRET_KEY": self.clerk.secret_key, "CLERK_API_URL": self.clerk.api_url,
+            "JOBTUNE_ADMIN_USER_IDS": STAFF,
+            "OPENAI_API_KEY": self.ai.api_key, "OPENAI_BASE_URL": self.ai.base_url,
+            "OPENAI_MODEL": self.ai.model,
+            "SARVAM_API_KEY": self.sv.api_key, "SARVAM_BASE_URL": self.sv.base_url})
+        self.stack.start()
+        self.tokens = {}
+        self.results = {}
+        self.dir = tempfile.mkdtemp(prefix="reqs.", dir=TMP)
+
+    def close(self):
+        try:
+            self.stack.stop()
+        finally:
+            self.ai.stop()
+            self.sv.stop()
+            self.clerk.stop()
+
+    def token(self, user):
+        if user not in self.tokens:
+            claims = tokens.claims(user)
+            claims["exp"] = int(time.time()) + 6 * 3600
+            self.tokens[user] = tokens.rs256(self.key, claims)
+        return self.tokens[user]
+
+    def call(self, user, method, path, body=None, expect=(200, 201), headers=None):
+        h = dict(headers or {})
+        if user:
+            h["Authorization"] = f"Bearer {self.token(user)}"
+        h.setdefault("Accept", "application/json")
+        r = self.stack.request(method, path, body=body, headers=h, timeout=120)
+        assert r.status in expect, f"{method} {path}: {r.status} {r.text[:300]}"
+        return r
+
+    # ---- prepared requests ----------------------------------------------------------
+    def raw(self, method, path, user=None, body=None, ctype="application/json", headers=None,
+            xff=True):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        body = body or b""
+        h = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.stack.http_port}",
+             "Accept: application/json"]
+        if xff:
+            h.append(f"X-Forwarded-For: {stackmod.random_client_ip()}")
+        if user:
+            h.append(f"Authorization: Bearer {self.token(user)}")
+        if body or method in ("POST", "PUT", "PATCH"):
+            h += [f"Content-Type: {ctype}", f"Content-Length: {len(body)}"]
+        h += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        return ("\r\n".join(h) + "\r\n\r\n").encode() + body
+
+    # ---- measuring ------------------------------------------------------------------
+    def drain(self):
+        """When wrk stops, its last requests are still queued at the pool; a
+        request sent now waits behind them."""
+        try:
+            self.stack.get("/api/health", timeout=120)
+        except OSError:
+            pass
+
+    def wrk(self, key, reqs, connections=None, pool="jobtuned"):
+        connections = connections or CONNECTIONS
+        threads = max(1, min(THREADS, connections))
+        d = os.path.join(self.dir, key)
+        os.makedirs(d, exist_ok=True)
+        for i, r in enumerate(reqs):
+            with open(f"{d}/{i}.req", "wb") as f:
+                f.write(r)
+        env = dict(os.environ, BENCH_REQS=d, BENCH_WRK_THREADS=str(threads))
+        cmd = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "10s",
+               "-s", os.path.join(HERE, "bench-routes.lua"), f"http://127.0.0.1:{self.stack.http_port}/"]
+        if WARMUP > 0:
+            subprocess.run(cmd[:3] + [f"-d{WARMUP}s"] + cmd[3:], env=env, capture_output=True)
+            self.drain()
+        log(f"{key}: wrk -t{threads} -c{connections} -d{DURATION}s, {len(reqs)} request(s) in turn")
+        before = self.stack.cpu()
+        t0 = time.monotonic()
+        p = subprocess.run(cmd[:3] + [f"-d{DURATION}s", "--latency"] + cmd[3:], env=env,
+                           capture_output=True, text=True)
+        elapsed = time.monotonic() - t0
+        after = self.stack.cpu()
+        with open(f"{d}.wrk", "w") as f:
+            f.write(p.stdout + p.stderr)
+        if p.returncode != 0:
+            raise RuntimeError(f"wrk failed for {key}: {p.stdout} {p.stderr}")
+        res = parse_wrk(p.stdout)
+        res.update(connections=connections, client="wrk", cpu=cpu_delta(before, after),
+                   elapsed=elapsed)
+        self.drain()
+        res["rss"] = [rss_mib(w) for w in self.stack.worker_pids()]
+        res["rss_other"] = self.stack.rss()
+        self.results[key] = res
+        return res
+
+    def pool(self, key, jobs, concurrency=None):
+        """Each job (method, path, user, body, headers) once, from concurrency
+        threads, for at most DURATION seconds."""
+        concurrency = concurrency or POOL_CONCURRENCY
+        log(f"{key}: {len(jobs)} requests from {concurrency} threads, at most {DURATION}s")
+        lat, statuses = [], {}
+        deadline = time.monotonic() + DURATION
+        it = iter(jobs)
+
+        def one(job):
+            method, path, user, body, headers = job
+            h = dict(headers or {})
+            h.setdefault("Accept", "application/json")
+            if user:
+                h["Authorization"] = f"Bearer {self.token(user)}"
+            t = time.monotonic()
+            r = self.stack.request(method, path, body=body, headers=h, timeout=120)
+            return r.status, time.monotonic() - t
+
+        def worker():
+            out = []
+            while time.monotonic() < deadline:
+                try:
+                    job = next(it)
+                except (StopIteration, ValueError):
+                    break
+                out.append(one(job))
+            return out
+
+        before = self.stack.cpu()
+        t0 = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(concurrency) as ex:
+            futures = [ex.submit(worker) for _ in range(concurrency)]
+            for fu in futures:
+                for status, seconds in fu.result():
+                    statuses[status] = statuses.get(status, 0) + 1
+                    lat.append(seconds * 1000)
+        elapsed = time.monotonic() - t0
+        after = self.stack.cpu()
+        n = len(lat)
+        lat.sort()
+        res = {"rps": n / elapsed if elapsed else 0.0, "requests": n,
+               "p50": lat[n // 2] if n else 0.0,
+               "p99": lat[min(n - 1, int(n * 0.99))] if n else 0.0,
+               "statuses": statuses, "errors": 0, "connections": concurrency,
+               "client": "pool", "cpu": cpu_delta(before, after), "elapsed": elapsed,
+               "rss": [rss_mib(w) for w in self.stack.worker_pids()]}
+        self.results[key] = res
+        return res
+
+    def loop(self, key, prog, coll, *args):
+        uri = f"mongodb://127.0.0.1:{self.stack.db_port}/"
+        log(f"{key}: {os.path.basename(prog)} {coll}, {WORKERS} processes, {DURATION}s")
+        if WARMUP > 0:
+            subprocess.run([prog, uri, self.stack.db_name, coll, str(WORKERS), str(WARMUP), *args],
+                           check=True, capture_output=True)
+        before = self.stack.cpu()
+        p = subprocess.run([prog, uri, self.stack.db_name, coll, str(WORKERS), str(DURATION), *args],
+                           check=True, capture_output=True, text=True)
+        after = self.stack.cpu()
+        kv = dict(x.split("=", 1) for x in p.stdout.split() if "=" in x)
+        ops = int(kv.get("finds", kv.get("inserts", "0")))
+        res = {"rps": float(kv["rate"]), "p50": float(kv["p50_ms"]), "p99": float(kv["p99_ms"]),
+               "statuses": {}, "errors": int(kv["errors"]), "requests": ops,
+               "connections": WORKERS, "client": "loop", "cpu": cpu_delta(before, after),
+               "rss": [], "rss_other": self.stack.rss()}
+        self.results[key] = res
+        return res
+
+
+def cpu_delta(before, after):
+    return {k: (after[k] - before[k]) / TICK for k in after}
+
+
+def parse_wrk(text):
+    def ms(v):
+        for suffix, f in (("us", 0.001), ("ms", 1.0), ("m", 60000.0), ("s", 1000.0)):
+            if v.endswith(suffix):
+                return float(v[:-len(suffix)]) * f
+        return float(v)
+    res = {"rps": 0.0, "p50": 0.0, "p99": 0.0, "statuses": {}, "errors": 0, "requests": 0}
+    for line in text.splitlines():
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "Requests/sec:":
+            res["rps"] = float(w[1])
+        elif w[0] == "50%":
+            res["p50"] = ms(w[1])
+        elif w[0] == "99%":
+            res["p99"] = ms(w[1])
+        elif w[0] == "status" and len(w) == 3:
+            res["statuses"][int(w[1].rstrip(":"))] = int(w[2])
+        elif line.strip().startswith("Socket errors:"):
+            nums = [int(x.strip(",")) for x in w if x.strip(",").isdigit()]
+            res["errors"] = sum(nums)
+        elif " requests in " in line:
+            res["requests"] = int(w[0])
+    return res
+
+
+def ok_count(res):
+    return sum(n for s, n in res["statuses"].items() if 200 <= s < 400) if res["statuses"] \
+        else res["requests"]
+
+
+def non2xx(res):
+    return {s: n for s, n in res["statuses"].items() if not 200 <= s < 300}
+
+
+# ---- routes -----------------------------------------------------------------------------
+# (key, label, family, natural baseline)
+ROUTES = [
+    ("health", "`GET /api/health`", "public", "hello"),
+    ("status", "`GET /api/status` (from loopback)", "public", "hello"),
+    ("templates", "`GET /api/pdf/templates`", "public", "hello"),
+    ("region", "`GET /api/privacy/region`", "public", "hello"),
+    ("support", "`POST /api/support` (JSON ticket)", "public write", "insert"),
+    ("webhook", "`POST /api/webhooks/clerk` (`user.updated`, Svix-signed)", "public write", "insert"),
+    ("me", "`GET /api/me`", "read", "find"),
+    ("me_patch", "`PATCH /api/me` (name)", "write", "insert"),
+    ("resumes", "`GET /api/resumes` (first page of 5)", "read", "find"),
+    ("resume", "`GET /api/resumes/{id}`", "read", "find"),
+    ("tailorings", "`GET /api/resumes/{id}/tailorings`", "read", "find"),
+    ("interviews", "`GET /api/interviews`", "read", "find"),
+    ("interview", "`GET /api/interviews/{id}`", "read", "find"),
+    ("admin_tickets", "`GET /api/admin/tickets` (staff)", "read", "find"),
+    ("admin_privacy", "`GET /api/admin/privacy-requests` (staff)", "read", "find"),
+    ("resume_post", "`POST /api/resumes`", "write", "insert"),
+    ("resume_put", "`PUT /api/resumes/{id}` (If-Match), 5 resumes", "write", "insert"),
+    ("resume_put_1", "`PUT /api/resumes/{id}` (If-Match), one resume: a chain's serial rate", "write", "insert"),
+    ("interview_post", "`POST /api/interviews` (3 questions, fake OpenAI)", "write", "insert"),
+    ("ticket_patch", "`PATCH /api/admin/tickets/{ticket}` (staff)", "write", "insert"),
+    ("resume_delete", "`DELETE /api/resumes/{id}`", "write", "insert"),
+    ("interview_delete", "`DELETE /api/interviews/{id}`", "write", "insert"),
+    ("me_delete", "`DELETE /api/me` (erasure, fake Clerk)", "write", "insert"),
+    ("pdf", "`GET /api/resumes/{id}/pdf`", "expensive", None),
+    ("ats", "`POST /api/resumes/{id}/ats` (local score)", "expensive", None),
+    ("tailor", "`POST /api/resumes/{id}/tailor` (fake OpenAI)", "expensive", None),
+    ("export", "`GET /api/me/export` (JSON)", "expensive", None),
+    ("answer", "`POST /api/interviews/{id}/answers` (10 s WAV, fake Sarvam)", "expensive", None),
+    ("finish", "`POST /api/interviews/{id}/finish` (fake OpenAI)", "expensive", None),
+    ("audio", "`GET /api/interviews/{id}/questions/1/audio` (fake Sarvam)", "expensive", None),
+]
+BASELINES = [
+    ("b_return", "nginx `return 200`"),
+    ("b_static", "nginx static file (`/privacy`)"),
+    ("b_hello", "bare libfcgi hello pool"),
+    ("b_php", "PHP-FPM `<?php echo \"ok\";`"),
+    ("b_find", "bare mongo-c-driver find loop (`users` by `_id`)"),
+    ("b_insert", "bare mongo-c-driver insert loop (`tickets`)"),
+]
+NOT_MEASURED = [
+    ("`POST /api/admin/privacy-requests/{id}/verify`, `/execute`, `/close` (staff)",
+     "each moves one deletion request through its states once (verify, then execute, which "
+     "erases the account like `DELETE /api/me`, then close); a handful a month, by hand"),
+]
+
+
+def create_many(b, n, fn):
+    with concurrent.futures.ThreadPoolExecutor(4) as ex:
+        return list(ex.map(fn, range(n)))
+
+
+def setup_data(b):
+    """The users, resumes, interviews and tickets the routes need."""
+    t0 = time.monotonic()
+    doc = resume_doc()
+    d = {}
+    b.call(MAIN, "GET", "/api/me")
+    b.call(STAFF, "GET", "/api/me")
+    d["resumes"] = [b.call(MAIN, "POST", "/api/resumes", doc).json()["id"] for _ in range(5)]
+    b.call(MAIN, "POST", f"/api/resumes/{d['resumes'][0]}/tailor", {"jobDescription": JD})
+    d["interviews"] = [b.call(MAIN, "POST", "/api/interviews",
+                              {"role": "Backend engineer", "questionCount": 3}).json()["id"]
+                       for _ in range(2)]
+    # The expensive routes' users: a resume and an interview of 10 questions each.
+    d["users"] = [f"user_bench_{i:03d}" for i in range(USERS)]
+
+    def user(i):
+        u = d["users"][i]
+        rid = b.call(u, "POST", "/api/resumes", doc).json()["id"]
+        iid = b.call(u, "POST", "/api/interviews",
+                     {"role": "Backend engineer", "questionCount": 10}).json()["id"]
+        return rid, iid
+    d["user_data"] = create_many(b, USERS, user)
+    d["tickets"] = [b.call(None, "POST", "/api/support", TICKET).json()["ticket"] for _ in range(20)]
+    # For the routes that can do one thing once.
+    gone = "user_bench_delete"
+    d["del_resumes"] = create_many(
+        b, POOL_REQUESTS, lambda i: b.call(gone, "POST", "/api/resumes", doc).json()["id"])
+    d["del_interviews"] = create_many(
+        b, POOL_REQUESTS, lambda i: b.call(gone, "POST", "/api/interviews",
+                                           {"role": "Backend engineer", "questionCount": 3}).json()["id"])
+    d["erased"] = [f"user_bench_erase_{i:03d}" for i in range(POOL_REQUESTS)]
+
+    def erasable(i):
+        u = d["erased"][i]
+        b.clerk.add_user(u, email=f"erase{i}@example.org")
+        b.call(u, "GET", "/api/me")
+        b.call(u, "POST", "/api/resumes", doc)
+    create_many(b, POOL_REQUESTS, erasable)
+    d["setup_seconds"] = time.monotonic() - t0
+    return d
+
+
+def resume_versions(b, user, ids):
+    out = []
+    for rid in ids:
+        r = b.call(user, "GET", f"/api/resumes/{rid}")
+        out.append((rid, (r.header("etag") or '"1"').strip('"')))
+    return out
+
+
+def run_routes(b, d):
+    doc = resume_doc()
+    body = json.dumps(doc).encode()
+    rid0, iid0 = d["resumes"][0], d["interviews"][0]
+    users = d["users"]
+    ud = d["user_data"]
+
+    # Baselines first, while the database is small.
+    b.wrk("b_return", [b.raw("GET", "/bench/return")])
+    b.wrk("b_static", [b.raw("GET", "/privacy", headers={"Accept": "text/html"})])
+    b.wrk("b_hello", [b.raw("GET", "/bench/fcgi-hello")])
+    b.wrk("b_php", [b.raw("GET", "/bench/php")])
+    b.loop("b_find", FIND_BIN, "users", "id", MAIN)
+    b.loop("b_insert", INSERT_BIN, "tickets", TICKET["email"], TICKET["subject"], TICKET["message"])
+
+    # Cheap routes.
+    b.wrk("health", [b.raw("GET", "/api/health")])
+    b.wrk("status", [b.raw("GET", "/api/status", xff=False)])  # loopback, as a probe asks
+    b.wrk("templates", [b.raw("GET", "/api/pdf/templates")])
+    b.wrk("region", [b.raw("GET", "/api/privacy/region") for _ in range(50)])
+    b.wrk("support", [b.raw("POST", "/api/support", body=TICKET) for _ in range(50)])
+    hooks = []
+    for i in range(4000):
+        ev = json.dumps(user_event("user.updated", f"user_bench_hook_{i % 50:02d}",
+                                   f"hook{i % 50}@example.org", "Ana", "Bench")).encode()
+        mid, ts = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
+        hooks.append(b.raw("POST", "/api/webhooks/clerk", body=ev, headers={
+            "svix-id": mid, "svix-timestamp": ts, "svix-signature": sign(WEBHOOK_SECRET, mid, ts, ev)}))
+    b.wrk("webhook", hooks)
+    b.wrk("me", [b.raw("GET", "/api/me", MAIN)])
+    b.wrk("me_patch", [b.raw("PATCH", "/api/me", MAIN, {"name": f"Bench User {i}"}) for i in range(8)])
+    b.wrk("resumes", [b.raw("GET", "/api/resumes", MAIN)])
+    b.wrk("resume", [b.raw("GET", f"/api/resumes/{r}", MAIN) for r in d["resumes"]])
+    b.wrk("tailorings", [b.raw("GET", f"/api/resumes/{rid0}/tailorings", MAIN)])
+    b.wrk("interviews", [b.raw("GET", "/api/interviews", MAIN)])
+    b.wrk("interview", [b.raw("GET", f"/api/interviews/{iid0}", MAIN)])
+    d["ticket_count"] = b.stack.db()["tickets"].count_documents({})
+    b.wrk("admin_tickets", [b.raw("GET", "/api/admin/tickets", STAFF)])
+    b.wrk("admin_privacy", [b.raw("GET", "/api/admin/privacy-requests", STAFF)])
+    b.wrk("resume_post", [b.raw("POST", "/api/resumes", u, body) for u in users])
+    put_env = ",".join(f"{r}:{v}" for r, v in resume_versions(b, MAIN, d["resumes"]))
+    b.results["resume_put"] = wrk_put(b, put_env, body)
+    b.results["resume_put_1"] = wrk_put(b, put_env.split(",")[0], body)
+    b.wrk("interview_post", [b.raw("POST", "/api/interviews", u,
+                                   {"role": "Backend engineer", "questionCount": 3}) for u in users])
+    b.wrk("ticket_patch", [b.raw("PATCH", f"/api/admin/tickets/{t}", STAFF, {"status": "pending"})
+                           for t in d["tickets"]])
+    b.pool("resume_delete", [("DELETE", f"/api/resumes/{r}", "user_bench_delete", None, None)
+                             for r in d["del_resumes"]])
+    b.pool("interview_delete", [("DELETE", f"/api/interviews/{i}", "user_bench_delete", None, None)
+                                for i in d["del_interviews"]])
+    b.pool("me_delete", [("DELETE", "/api/me", u, None, None) for u in d["erased"]])
+
+    # Expensive routes: a request per user in turn.
+    ec = EXP_CONNECTIONS
+    b.wrk("pdf", [b.raw("GET", f"/api/resumes/{r}/pdf", u) for u, (r, _) in zip(users, ud)], ec)
+    b.wrk("ats", [b.raw("POST", f"/api/resumes/{r}/ats", u, {"jobDescription": JD})
+                  for u, (r, _) in zip(users, ud)], ec)
+    b.wrk("tailor", [b.raw("POST", f"/api/resumes/{r}/tailor", u, {"jobDescription": JD})
+                     for u, (r, _) in zip(users, ud)], ec)
+    b.wrk("export", [b.raw("GET", "/api/me/export", u) for u in users], ec)
+    b.wrk("audio", [b.raw("GET", f"/api/interviews/{i}/questions/1/audio", u)
+                    for u, (_, i) in zip(users, ud)], ec)
+    wav = tone_wav(10, first_samples={0: 1})
+    answers = [("POST", f"/api/interviews/{i}/answers", u, wav, {"Content-Type": "audio/wav"})
+               for _ in range(10) for u, (_, i) in zip(users, ud)]
+    b.pool("answer", answers, ec)
+    b.pool("finish", [("POST", f"/api/interviews/{i}/finish", u, None, None)
+                      for u, (_, i) in zip(users, ud)], ec)
+
+
+def wrk_put(b, ids, body):
+    """PUT with If-Match needs the previous answer's ETag: scripts/bench-scale.lua,
+    one connection per resume."""
+    n = ids.count(",") + 1
+    bodyf = os.path.join(b.dir, "resume.json")
+    with open(bodyf, "wb") as f:
+        f.write(body)
+    env = dict(os.environ, BENCH_SCALE_MODE="put", BENCH_BODY_FILE=bodyf, BENCH_PUT_IDS=ids)
+    url = f"http://127.0.0.1:{b.stack.http_port}/api/resumes"
+    cmd = ["wrk", f"-t{n}", f"-c{n}", "--timeout", "10s", "-H",
+           f"Authorization: Bearer {b.token(MAIN)}", "-s", os.path.join(HERE, "bench-scale.lua")]
+    if WARMUP > 0:
+        subprocess.run(cmd + [f"-d{WARMUP}s", url], env=env, capture_output=True)
+        b.drain()
+        env["BENCH_PUT_IDS"] = ",".join(f"{r}:{v}" for r, v in resume_versions(
+            b, MAIN, [x.split(":")[0] for x in ids.split(",")]))
+    log(f"resume_put: wrk -t{n} -c{n} -d{DURATION}s ({n} resume(s))")
+    before = b.stack.cpu()
+    p = subprocess.run(cmd + [f"-d{DURATION}s", "--latency", url], env=env, capture_output=True,
+                       text=True)
+    after = b.stack.cpu()
+    res = parse_wrk(p.stdout)
+    res.update(connections=n, client="wrk", cpu=cpu_delta(before, after))
+    b.drain()
+    res["rss"] = [rss_mib(w) for w in b.stack.worker_pids()]
+    return res
+
+
+# ---- the report -------------------------------------------------------------------------
+def fmt_status(res):
+    bad = non2xx(res)
+    if not bad:
+        return "0"
+    return f"{sum(bad.values())} (" + ", ".join(f"{s}×{n}" for s, n in sorted(bad.items())) + ")"
+
+
+def per_req_ms(res, part):
+    n = res["requests"] or 0
+    return res["cpu"][part] * 1000 / n if n else 0.0
+
+
+def routes_section(b, d, load_start, load_end, minutes):
+    R = b.results
+    base = {"hello": "b_hello", "find": "b_find", "insert": "b_insert"}
+    rows = []
+    for key, label, family, nat in ROUTES:
+        if key in ("admin_tickets", "admin_privacy"):
+            label += f" ({d.get('ticket_count', '?')} tickets stored)"
+        res = R.get(key)
+        if not res:
+            rows.append(f"| {label} | {family} | not measured | | | | | | | | |")
+            continue
+        ok_rps = ok_count(res) / res.get("elapsed", DURATION) if res["client"] != "wrk" else \
+            res["rps"] * ok_count(res) / max(1, sum(res["statuses"].values()) or res["requests"])
+        ratio = "–"
+        if nat:
+            ratio = f"{ok_rps / R[base[nat]]['rps']:.2f} ({nat})"
+        rss = "/".join(f"{x:.1f}" for x in res["rss"])
+        rows.append(f"| {label} | {family} | {res['connections']}{'' if res['client'] == 'wrk' else ' (pool)'} "
+                    f"| {res['rps']:.0f} | {ok_rps:.0f} | {res['p50']:.2f} | {res['p99']:.2f} "
+                    f"| {fmt_status(res)} | {ratio} "
+                    f"| {per_req_ms(res, 'jobtuned'):.2f} / {per_req_ms(res, 'nginx'):.2f} / {per_req_ms(res, 'db'):.2f} "
+                    f"| {rss} |")
+    brows = []
+    for key, label in BASELINES:
+        res = R[key]
+        part = {"b_hello": "hello", "b_php": "php"}.get(key)
+        cpu = f"{per_req_ms(res, part):.3f} (pool)" if part else (
+            f"{per_req_ms(res, 'db'):.3f} (FerretDB)" if res["client"] == "loop" else "–")
+        who = {"b_return": "nginx", "b_static": "nginx", "b_hello": "hello", "b_php": "php"}.get(key, "db")
+        rss = "/".join(f"{x:.1f}" for x in res["rss_other"][who])
+        brows.append(f"| {label} | {res['connections']} | {res['rps']:.0f} | {res['p50']:.2f} "
+                     f"| {res['p99']:.2f} | {fmt_status(res) if res['client'] != 'loop' else str(res['errors']) + ' errors'} "
+                     f"| {per_req_ms(res, 'nginx'):.3f} | {cpu} | {rss} ({ {'nginx': 'nginx workers', 'hello': 'hello workers', 'php': 'PHP-FPM children', 'db': 'FerretDB'}[who]}) |")
+    r = lambda a, b_: R[a]["rps"] / R[b_]["rps"] if R[b_]["rps"] else 0.0  # noqa: E731
+    base_ratios = (f"Static file / `return 200`: {r('b_static', 'b_return'):.2f}; hello pool / `return 200`: "
+                   f"{r('b_hello', 'b_return'):.2f}; PHP-FPM / hello pool: {r('b_php', 'b_hello'):.2f}; "
+                   f"`GET /api/health` / hello pool: {r('health', 'b_hello'):.2f}.")
+    nm = "\n".join(f"- {what}: not measured — {why}." for what, why in NOT_MEASURED)
+    return f"""<!-- routes -->
+## Every route through nginx (`scripts/bench routes`)
+
+Generated by `scripts/bench routes` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} ({os.environ.get('BENCH_COMMIT', 'unknown commit')}),
+{minutes:.1f} minutes including the setup ({d['setup_seconds']:.0f} s of it creating the data through the API).
+Load average {load_start} at the start of the measurements, {load_end} at the end
+(other work shares the machine: compare numbers of the same run).
+jobtuned {WORKERS} workers (`JOBTUNE_MAX_REQUESTS` 10000); CPU placement: {'FerretDB on CPU 1, everything else (nginx, jobtuned, the pools, the fake servers, wrk, the loops) on CPU 0' if PIN else 'not pinned (BENCH_PIN=0)'}.
+wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up, `--timeout 10s`.
+
+### Baselines, same run, same nginx
+
+| Baseline | Conns / procs | Requests/s | p50 (ms) | p99 (ms) | Non-2xx | nginx CPU ms/req | Server CPU ms/req | RSS after (MiB) |
+|---|---:|---:|---:|---:|---:|---:|---:|---|
+{chr(10).join(brows)}
+
+{base_ratios}
+
+### Routes
+
+| Route | Kind | Conns | All/s | 2xx–3xx/s | p50 (ms) | p99 (ms) | Non-2xx | vs. natural baseline | CPU ms/req: worker / nginx / FerretDB | Worker RSS after (MiB) |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
+{chr(10).join(rows)}
+
+{nm}
+
+- *vs. natural baseline*: 2xx–3xx answers per second of the route divided by the baseline's
+  rate: public cheap routes against the hello pool, database reads against the bare find loop
+  (one `find_one` by `_id`), writes against the bare insert loop. Expensive routes have none:
+  their cost is their own work (see CPU per request) and the fakes' latency.
+- *CPU ms/req*: utime + stime over the measured run of the jobtuned workers (including workers
+  reaped in it), nginx's workers and FerretDB, divided by the answers; the fake servers, wrk
+  and this script are not counted. Ticks are 1/{TICK} s, so a route with few requests has coarse
+  figures.
+- Cheap routes: wrk with {CONNECTIONS} connections. The signed-in ones send one user's token
+  (`{MAIN}`: 5 resumes, a tailoring, 2 interviews), staff routes a staff user's;
+  `GET /api/privacy/region` and `POST /api/support` vary `X-Forwarded-For`. Webhooks: 4,000
+  distinct Svix-signed `user.updated` events for 50 users, sent in turn, so after the first
+  4,000 requests the rest are replays (answered as duplicates without processing).
+  `POST /api/resumes` and `POST /api/interviews` create for {USERS} users in turn.
+  `PUT /api/resumes/{{id}}` runs 5 connections, each replacing its own resume with the ETag of its
+  previous answer as `If-Match` (`scripts/bench-scale.lua`), then one connection on one resume:
+  one chain's commits, one after another. `PATCH /api/admin/tickets` sets
+  status `pending` on 20 tickets in turn.
+- Expensive routes: {EXP_CONNECTIONS} connection(s) (`BENCH_EXPENSIVE_CONNECTIONS`), requests from
+  {USERS} users in turn (a resume and a 10-question interview each); the host admits
+  `JOBTUNE_WORKERS - 1` = {max(1, WORKERS - 1)} expensive request(s) at a time and two per user, so
+  429s count what the limits refused, and 2xx/s is what the route delivers. The fake OpenAI and
+  Sarvam answer at once (they run in this script, on the app CPU).
+- *(pool)*: routes that do a thing once (DELETEs, answers, finish) cannot repeat a request; a pool
+  of Python threads sends a prepared list ({POOL_REQUESTS} deletions each; 10 answers per user
+  in turn; one finish per interview) one request each, new connection per request, for at most
+  {DURATION} s; latencies include the Python client.
+"""
+
+
+def worker_section(rows, load_start, load_end, minutes):
+    table = []
+    for w, r in rows:
+        cells = []
+        for key in ("templates", "resume", "pdf"):
+            res = r[key]
+            ok = res["rps"] * ok_count(res) / max(1, sum(res["statuses"].values()) or res["requests"])
+            cells.append(f"{ok:.0f} | {res['p99']:.1f} | {sum(non2xx(res).values())}")
+        table.append(f"| {w} | " + " | ".join(cells) + f" | {max(1, w - 1)} |")
+    return f"""<!-- workers -->
+## Throughput against the number of workers (`scripts/bench workers`)
+
+Generated by `scripts/bench workers` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} ({os.environ.get('BENCH_COMMIT', 'unknown commit')}),
+{minutes:.1f} minutes; load average {load_start} at the start, {load_end} at the end.
+One stack per worker count (`JOBTUNE_WORKERS`), measured one after another in the same run, same
+placement as above ({'jobtuned, nginx and wrk on CPU 0, FerretDB on CPU 1' if PIN else 'not pinned'}).
+wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up.
+
+| Workers | templates 2xx/s | p99 (ms) | non-2xx | resume read 2xx/s | p99 (ms) | non-2xx | PDF 2xx/s | p99 (ms) | non-2xx (429) | expensive admitted |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+{chr(10).join(table)}
+
+- cheap: `GET /api/pdf/templates` (no database), {CONNECTIONS} connections; database read:
+  `GET /api/resumes/{{id}}` (one `find_one` by `_id` after the token check), {CONNECTIONS}
+  connections; CPU-heavy: `GET /api/resumes/{{id}}/pdf` (the bench's resume rendered by cairo
+  and Pango each time), as many connections as the host admits, from {USERS} users in turn. The PDF is an
+  expensive route: the host admits `JOBTUNE_WORKERS - 1` at a time (last column), the rest is 429.
+"""
+
+
+def write_section(name, section):
+    print(section)
+    text = open(OUT).read() if os.path.exists(OUT) else ""
+    start, end = text.find(f"<!-- {name} -->"), text.find(f"<!-- /{name} -->")
+    if start >= 0 and end > start:
+        text = text[:start] + section.rstrip("\n") + text[end + len(f"<!-- /{name} -->"):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(OUT, "w") as f:
+        f.write(text)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else "routes"
+    if PIN:
+        os.sched_setaffinity(0, {APP_CPU})
+    t0 = time.monotonic()
+    if mode == "routes":
+        for name, v in (("BENCH_HELLO_BIN", HELLO_BIN), ("BENCH_FIND_BIN", FIND_BIN),
+                        ("BENCH_INSERT_BIN", INSERT_BIN), ("BENCH_PHP_FPM", PHP_FPM)):
+            if not v:
+                sys.exit(f"bench-routes: {name} is not set (run scripts/bench routes)")
+        b = Bench(WORKERS, baselines=True)
+        try:
+            d = setup_data(b)
+            load_start = loadavg()
+            run_routes(b, d)
+            load_end = loadavg()
+        finally:
+            b.close()
+        write_section("routes", routes_section(b, d, load_start, load_end,
+                                               (time.monotonic() - t0) / 60))
+        with open(os.path.join(TMP, "routes.json"), "w") as f:
+            json.dump(b.results, f, indent=1, default=str)
+    elif mode == "workers":
+        rows = []
+        load_start = loadavg()
+        for w in WORKER_COUNTS:
+            b = Bench(w, baselines=False)
+            try:
+                b.call(MAIN, "GET", "/api/me")
+                rid = b.call(MAIN, "POST", "/api/resumes", resume_doc()).json()["id"]
+                users = [f"user_bench_{i:03d}" for i in range(USERS)]
+                rids = create_many(b, USERS, lambda i: b.call(users[i], "POST", "/api/resumes",
+                                                             resume_doc()).json()["id"])
+                b.wrk(f"w{w}_templates", [b.raw("GET", "/api/pdf/templates")])
+                b.wrk(f"w{w}_resume", [b.raw("GET", f"/api/resumes/{rid}", MAIN)])
+                b.wrk(f"w{w}_pdf", [b.raw("GET", f"/api/resumes/{r}/pdf", u)
+                                    for u, r in zip(users, rids)], max(1, w - 1))
+                rows.append((w, {k: b.results[f"w{w}_{k}"] for k in ("templates", "resume", "pdf")}))
+            finally:
+                b.close()
+        write_section("workers", worker_section(rows, load_start, loadavg(),
+                                                (time.monotonic() - t0) / 60))
+    else:
+        sys.exit("usage: bench-routes.py routes|workers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
