@@ -50,9 +50,7 @@ import concurrent.futures
 import copy
 import json
 import os
-import random
-import shutil
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
@@ -790,6 +788,116 @@ wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up, `--timeout 10s`.
   of Python threads sends a prepared list ({POOL_REQUESTS} deletions each; 10 answers per user
   in turn; one finish per interview) one request each, new connection per request, for at most
   {DURATION} s; latencies include the Python client.
+
+{capacity_section(b)}"""
+
+
+def ok_rate(res):
+    if res["client"] == "wrk":
+        return res["rps"] * ok_count(res) / max(1, sum(res["statuses"].values()) or res["requests"])
+    return ok_count(res) / res.get("elapsed", DURATION) if res.get("elapsed") else res["rps"]
+
+
+def capacity_section(b):
+    """The capacity arithmetic, from this run's CPU per request."""
+    R = b.results
+    ms = lambda key, part: per_req_ms(R[key], part)  # noqa: E731
+    rows, signed, db_first, app_heavy = [], 0, 0, []
+    for key, label, family, _ in ROUTES:
+        res = R.get(key)
+        if not res or not res["requests"]:
+            continue
+        app = ms(key, "jobtuned") + ms(key, "nginx")
+        db = ms(key, "db")
+        app_c = 1000 / app if app else float("inf")
+        db_c = 1000 / db if db else float("inf")
+        first = "database core" if db_c < app_c else "app core (worker + nginx)"
+        if family in ("read", "write"):
+            signed += 1
+            db_first += db_c < app_c
+        if db_c >= app_c and family not in ("public",):
+            app_heavy.append(label)
+        if family == "expensive":
+            first += f"; the host admits {max(1, WORKERS - 1)} at a time"
+        fmt = lambda v: "∞" if v == float("inf") else f"{v:,.0f}"  # noqa: E731
+        rows.append(f"| {label} | {app:.2f} | {db:.2f} | {fmt(app_c)} | {fmt(db_c)} | {first} "
+                    f"| {ok_rate(res):.0f} |")
+    f_find, f_ins = ms("b_find", "db"), ms("b_insert", "db")
+    hello_srv, hello_ngx = ms("b_hello", "hello"), ms("b_hello", "nginx")
+    ret_ngx = ms("b_return", "nginx")
+    me_db, me_app = ms("me", "db"), ms("me", "jobtuned") + ms("me", "nginx")
+    pdf_w = ms("pdf", "jobtuned")
+    put1, put5 = ok_rate(R["resume_put_1"]), ok_rate(R["resume_put"])
+    put_db = ms("resume_put", "db")
+    return f"""### Capacity arithmetic
+
+CPU milliseconds per answered request, measured above, and the rate one core could sustain
+for each part if nothing else ran on it (1000 / ms). *Measured* means this run's figures; the
+ceilings are arithmetic on them, and what follows for other machines and MongoDB is an
+estimate unless it names a measurement.
+
+| Route | worker + nginx CPU ms | FerretDB CPU ms | one app core, req/s | one database core, req/s | saturates first | measured 2xx/s |
+|---|---:|---:|---:|---:|---|---:|
+{chr(10).join(rows)}
+
+**One host** (this run: FerretDB on one core, everything else on the other).
+
+- The fixed costs, measured: nginx spends {ret_ngx:.3f} ms per `return 200` and {hello_ngx:.3f} ms
+  per request it passes to a FastCGI pool; the bare hello worker {hello_srv:.3f} ms. FerretDB
+  (SQLite) spends {f_find:.3f} ms of CPU per `find` by `_id` and {f_ins:.3f} ms per insert
+  from the bare loops.
+- Public routes without the database (templates, region, health, status) saturate the app core:
+  nginx and the worker together; the database core is idle.
+- Every signed-in route reads `tombstones` by `_id` before anything else, so even `GET /api/me`
+  is two finds: {me_db:.2f} ms of FerretDB CPU against {me_app:.2f} ms of worker + nginx. In this
+  run the database core saturates first for {db_first} of the {signed} signed-in reads and writes
+  measured, and its share grows with the route's query count (see ARCHITECTURE.md's table: a chain read is two
+  lookups, a chain commit three writes). With FerretDB on SQLite, a database core is worth
+  roughly 1000 / {me_db:.2f} = {1000 / me_db if me_db else 0:,.0f} `GET /api/me` per second.
+- Writes are worse than their op count: SQLite takes one writer at a time per database, so
+  FerretDB's write path is serial whatever the cores; `PUT /api/resumes/{{id}}` cost {put_db:.2f} ms of
+  FerretDB CPU per request.
+- Routes whose app side costs more than their database side in this run:
+  {", ".join(app_heavy) or "none"}. The PDF's worker CPU is its own work ({pdf_w:.2f} ms per PDF, cairo
+  and Pango); it saturates the app cores, and the admission limit keeps `JOBTUNE_WORKERS - 1` workers
+  for it so cheap routes keep one. The routes that wait on OpenAI or Sarvam (tailor, interview
+  creation, answers, finish, question audio) use little CPU here because the fakes answer at
+  once; against the real services each holds a worker for the API's latency (seconds: an
+  estimate, not measured here; `scripts/bench interview` measures the answer with a 1 s fake), so
+  their ceiling per host is (`JOBTUNE_WORKERS` - 1) / latency, e.g. 7 workers / 5 s = 1.4 tailorings
+  per second on an 8-worker host: the admission limit, not CPU, saturates first, and more workers
+  (they are cheap in memory, see the RSS column) raise it.
+
+**N hosts against a MongoDB replica set** (an estimate built on the measurements above).
+
+- jobtuned workers are stateless between requests (the verified-token cache is a per-worker cache
+  of a check, not state), so the app-core ceilings multiply by N: N hosts of c cores serve about
+  N × c × 1000 / (worker + nginx ms) of a route, nginx included.
+- Every write goes to the primary: the sum over routes of rate × writes per request (ARCHITECTURE.md's
+  table) must fit one primary. MongoDB's CPU per `_id` write is not measured here (FerretDB's
+  {f_ins:.3f} ms is an upper bound from a slower engine); with majority write concern each write's
+  latency also includes a replication round trip, which holds a worker, not a core.
+- Reads go to the primary too. Secondaries could take reads by `_id` only where a stale answer is
+  harmless, and MongoDB will not bound staleness below 90 s (`maxStalenessSeconds`). Not on a
+  secondary: the `tombstones` check of every signed-in request (an erased account must be refused
+  at once), chain reads (a commit must start from the newest head, or it conflicts; a resume's
+  ETag read stale makes the next `PUT` a 412), `GET /api/me/export` (a right-of-access answer must
+  be complete), the webhook de-duplication by Svix id, erasure claims and the scheduler's leases.
+  The lists (`GET /api/resumes`, `/api/interviews`) would need causal-consistency sessions so a
+  user sees what they just created. What can go to a secondary as it is: the staff lists
+  (ticket list, deletion-request queue: seconds-old is fine, and `execute` re-reads on the
+  primary). So user-facing reads stay on the primary, and the primary's capacity is the ceiling
+  for N hosts; past it, every user-facing query is by `_id` (user id or random id), so a hashed
+  `_id` shard key splits every collection without scatter-gather queries.
+- Per-user chains: all of a user's writes to their resumes and interviews also commit their
+  directory chain, one generation after another. One chain committed by one client, one request
+  after the other, ran at {put1:.0f} commits/s in this run; five of one user's resumes at once
+  gave {put5:.0f}/s (their directory commits conflict and retry). That bounds one user, not the
+  service: users' chains are independent, and a person saves far less often than that.
+- The scoreboard's limits are per host: each host admits `JOBTUNE_WORKERS - 1` expensive requests
+  and two per user. Behind a balancer that is not sticky by user, one user can hold 2 × N expensive
+  requests in flight and the service N × (`JOBTUNE_WORKERS` - 1); nginx's `limit_req` for
+  `POST /api/support` is per host as well, so the configured rate becomes N × the rate.
 """
 
 
@@ -842,6 +950,8 @@ def loadavg():
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "routes"
+    # Stop the stacks (their finally blocks) on TERM as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if PIN:
         os.sched_setaffinity(0, {APP_CPU})
     t0 = time.monotonic()
