@@ -792,14 +792,17 @@ wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up, `--timeout 10s`.
 - Expensive routes: {EXP_CONNECTIONS} connection(s) (`BENCH_EXPENSIVE_CONNECTIONS`), requests from
   {USERS} users in turn (a resume and a 10-question interview each); the host admits
   `JOBTUNE_WORKERS - 1` = {max(1, WORKERS - 1)} expensive request(s) at a time and two per user, so
-  429s count what the limits refused, and 2xx/s is what the route delivers. The fake OpenAI and
+  429s count what the limits refused, and 2xx/s is what the route delivers. With one connection a
+  429 can only be a race: the next request reached the other worker before the previous
+  request's worker had cleared its claim (it does so after the answer is sent). The fake OpenAI and
   Sarvam answer at once (they run in this script, on the app CPU).
 - *(pool)*: routes that do a thing once (DELETEs, answers, finish) cannot repeat a request; a pool
   of Python threads sends a prepared list ({POOL_REQUESTS} deletions each; 10 answers per user
   in turn; one finish per interview) one request each, new connection per request, for at most
   {DURATION} s; latencies include the Python client.
 
-{capacity_section(b)}"""
+{capacity_section(b)}<!-- /routes -->
+"""
 
 
 def ok_rate(res):
@@ -871,13 +874,17 @@ on the machine that took part of both cores (see the load averages).
   measured, and its share grows with the route's query count (see ARCHITECTURE.md's table: a chain read is two
   lookups, a chain commit three writes). With FerretDB on SQLite, a database core is worth
   roughly 1000 / {me_db:.2f} = {1000 / me_db if me_db else 0:,.0f} `GET /api/me` per second.
-- Writes are worse than their op count: SQLite takes one writer at a time per database, so
-  FerretDB's write path is serial whatever the cores; `PUT /api/resumes/{{id}}` cost {put_db:.2f} ms of
-  FerretDB CPU per request.
+- Writes cost more than their operation count predicts. `PUT /api/resumes/{{id}}` is the
+  `tombstones` check, two chain reads and two chain commits (ARCHITECTURE.md): 5 lookups and 6
+  writes, {5 * f_find + 6 * f_ins:.2f} ms at the bare loops' prices, but it cost {put_db:.2f} ms of FerretDB CPU.
+  Its documents are a whole resume and the user's directory, several KB each, which FerretDB
+  turns into SQLite JSON and back on every write and read, where the loops move small documents
+  (an explanation, not measured separately). SQLite also takes one writer at a time, so writes
+  wait on each other whatever the cores.
 - Routes whose app side costs more than their database side in this run:
   {", ".join(app_heavy) or "none"}. The PDF's worker CPU is its own work ({pdf_w:.2f} ms per PDF, cairo
-  and Pango); it saturates the app cores, and the admission limit keeps `JOBTUNE_WORKERS - 1` workers
-  for it so cheap routes keep one. The routes that wait on OpenAI or Sarvam (tailor, interview
+  and Pango); it saturates the app cores, and the admission limit lets at most
+  `JOBTUNE_WORKERS - 1` workers render at once, so cheap routes always keep one. The routes that wait on OpenAI or Sarvam (tailor, interview
   creation, answers, finish, question audio) use little CPU here because the fakes answer at
   once; against the real services each holds a worker for the API's latency (seconds: an
   estimate, not measured here; `scripts/bench interview` measures the answer with a 1 s fake), so
@@ -948,6 +955,7 @@ wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up.
   {CONNECTIONS} connections; CPU-heavy: `GET /api/resumes/{{id}}/pdf` (the bench's resume rendered by cairo
   and Pango each time), as many connections as the host admits, from {USERS} users in turn. The PDF is an
   expensive route: the host admits `JOBTUNE_WORKERS - 1` at a time (last column), the rest is 429.
+<!-- /workers -->
 """
 
 
