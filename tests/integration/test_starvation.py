@@ -155,5 +155,47 @@ class TestStarvation(unittest.TestCase):
             self.assertEqual(self.stack.get("/api/health").status, 200)
 
 
+class TestSequentialClient(unittest.TestCase):
+    """One client that waits for each answer never holds more than one
+    claim, so with 2 workers (one expensive request at a time in all) it
+    must never be refused: a worker clears its claim before the answer
+    reaches the client, not after."""
+    workers = 2
+    requests = 60
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key()
+        cls.stack = Stack(workers=cls.workers, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def test_back_to_back_expensive_requests_are_never_refused(self):
+        auth = {"Authorization": "Bearer " + tokens.rs256(
+            self.key, tokens.claims(tokens.new_user_id()))}
+        r = self.stack.request("POST", "/api/resumes",
+                               body={"basics": {"name": "One Client"}}, headers=auth)
+        self.assertEqual(r.status, 201, r.text[:300])
+        rid = r.json()["id"]
+        codes = {}
+        for i in range(self.requests):
+            if i % 2 == 0:
+                r = self.stack.get(f"/api/resumes/{rid}/pdf", headers=auth)
+            else:
+                r = self.stack.request("POST", f"/api/resumes/{rid}/ats",
+                                       body={"jobDescription": "Python and Go"}, headers=auth)
+            codes[r.status] = codes.get(r.status, 0) + 1
+        self.assertEqual(codes, {200: self.requests})
+
+
 if __name__ == "__main__":
     unittest.main()
