@@ -100,6 +100,13 @@ class AuthStack(Stack):
         return e
 
 
+def asan_build(path):
+    try:
+        return b"__asan_init" in subprocess.run(["nm", "-D", path], capture_output=True).stdout
+    except OSError:
+        return False
+
+
 def rss_kb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -136,6 +143,14 @@ class Run:
         self.key = tokens.Key(kid="ins_chaos")
         self.ai = FakeOpenAI().start()
         self.sv = FakeSarvam().start()
+        env = {}
+        if os.environ.get("ASAN_OPTIONS") is not None or asan_build(os.environ.get(
+                "JOBTUNED_BIN", "")):
+            # ASan's quarantine keeps up to 256 MiB of freed memory per process
+            # by default, which a worker fills over its life: capped, the RSS
+            # of workers of any age compares.
+            env["ASAN_OPTIONS"] = ":".join(filter(None, (os.environ.get("ASAN_OPTIONS"),
+                                                         "quarantine_size_mb=16")))
         self.stack = AuthStack(workers=self.workers, request_timeout=20,
                                support_rate="100000r/s", max_requests=2000, env={
                                    "CLERK_JWT_KEY": self.key.public_pem(),
@@ -146,7 +161,7 @@ class Run:
                                    "OPENAI_TIMEOUT_MS": "10000",
                                    "SARVAM_API_KEY": self.sv.api_key,
                                    "SARVAM_BASE_URL": self.sv.base_url,
-                                   "SARVAM_TIMEOUT_MS": "10000"})
+                                   "SARVAM_TIMEOUT_MS": "10000", **env})
         self.stack.start()
         self.user_ids = [tokens.new_user_id() for _ in range(self.users + 1)]
         self.tokens = [tokens.rs256(self.key, tokens.claims(u, lifetime=4 * 3600))
@@ -215,13 +230,6 @@ class Run:
             self.upstream(kind, start, start + (b - a) * self.seconds)
 
     def database(self):
-        if not self.sleep_until(self.t0 + 0.2 * self.seconds - 2):
-            return
-        self.probe_latency = []  # /api/health through the loaded queue, before the outage
-        for _ in range(5):
-            sent = time.time()
-            self.stack.get("/api/health", timeout=30)
-            self.probe_latency.append(time.time() - sent)
         if not self.sleep_until(self.t0 + 0.2 * self.seconds):
             return
         start = time.time()
@@ -301,6 +309,18 @@ class Run:
                 self.side.append((time.time(), "support", status, marker, ticket))
                 self.trickles = getattr(self, "trickles", []) + [(start, time.time(), status)]
 
+    def prober(self):
+        """/api/health's latency through the loaded queue before the outage."""
+        self.probe_latency = []
+        while time.time() < self.t0 + 0.2 * self.seconds - 1 and not self.stop_event.is_set():
+            sent = time.time()
+            try:
+                self.stack.get("/api/health", timeout=30)
+            except OSError:
+                continue
+            self.probe_latency.append(time.time() - sent)
+            self.stop_event.wait(0.2)
+
     def audio(self):
         """Question audio (Sarvam text-to-speech), one request at a time."""
         path = f"/api/interviews/{self.audio_interview}/questions/1/audio"
@@ -326,7 +346,7 @@ class Run:
         env = dict(os.environ, CHAOS_TOKENS=",".join(self.tokens[:-1]), CHAOS_LOG_DIR=self.logs)
         self.t0 = time.time()
         self.t_end = self.t0 + self.seconds
-        threads = [self.guarded(f) for f in (self.killer, self.scenario,
+        threads = [self.guarded(f) for f in (self.killer, self.scenario, self.prober,
                                              self.trickle, self.audio, self.sampler)]
         for t in threads:
             t.start()
@@ -441,6 +461,15 @@ class Run:
         acked = [a for a in answers if a[1] in WRITES and a[2] in (200, 201)]
         by_kind = collections.Counter(a[1] for a in acked)
         self.acked_counts = by_kind
+        served = collections.Counter(a[1] for a in answers if 200 <= a[2] < 300)
+        kinds = ("support", "rcreate", "rupdate", "rread", "rlist", "me", "export", "icreate",
+                 "answer", "audio")
+        self.check(all(served[k] for k in kinds),
+                   "traffic: every kind answered 2xx at least once (" +
+                   ", ".join(f"{k} {served[k]}" for k in kinds) + f"); {len(self.kills)} "
+                   f"workers killed; windows " + ", ".join(
+                       f"{k} +{a - self.t0:.1f}..+{b - self.t0:.1f} s" for k, a, b in
+                       sorted(self.windows, key=lambda w: w[1])))
 
         tickets = list(db["tickets"].find({}))
         marker_tickets = collections.defaultdict(list)
