@@ -214,9 +214,10 @@ class Run:
             pids = self.stack.worker_pids()
             if pids:
                 pid = random.choice(pids)
+                at = time.time()  # before the signal: its 502 cannot come earlier
                 kill_quietly(pid)
                 with self.lock:
-                    self.kills.append((time.time(), pid))
+                    self.kills.append((at, pid))
             t += KILL_EVERY
 
     def scenario(self):
