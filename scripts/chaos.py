@@ -599,14 +599,17 @@ class Run:
                    f"{self.master_first / 1024:.1f} -> {self.master_last / 1024:.1f} MiB")
 
         # 5xx against the windows
-        spans = [(t, t + KILL_GRACE) for t, _ in self.kills] + \
-                [(a, b + WINDOW_GRACE) for _, a, b in self.windows]
+        spans = [(a, b + WINDOW_GRACE, k) for k, a, b in self.windows] + \
+                [(t, t + KILL_GRACE, "kill") for t, _ in self.kills]
         inside = outside = 0
         outside_list = []
+        self.fivexx_by = collections.Counter()  # (window kind, status)
         for a in answers:
             if 500 <= a[2] <= 599:
-                if any(s <= a[0] <= e for s, e in spans):
+                kind = next((k for s, e, k in spans if s <= a[0] <= e), None)
+                if kind:
                     inside += 1
+                    self.fivexx_by[(kind, a[2])] += 1
                 else:
                     outside += 1
                     outside_list.append(f"{a[1]} {a[2]} at +{a[0] - self.t0:.2f}s")
@@ -693,13 +696,17 @@ Checks:
 {checks}
 
 Healthy after FerretDB's return: the last 503 was answered {self.last_503:.2f} s after it
-accepted connections again; the first `/api/health` 200 (polled every 50 ms) after
-{self.health_after if self.health_after is None else f'{self.health_after:.2f} s'}, where a probe took
-{self.probe_base:.2f} s through the same queue before the outage.
-Worker RSS (median of the live workers): {self.rss_first / 1024:.1f} MiB in the first fifth,
-{self.rss_last / 1024:.1f} MiB in the last; master {self.master_first / 1024:.1f} ->
-{self.master_last / 1024:.1f} MiB. 5xx: {self.fivexx[0]} inside windows (kill + {KILL_GRACE:.0f} s,
-other windows + {WINDOW_GRACE:.0f} s), {self.fivexx[1]} outside.
+accepted connections again; the first `/api/health` 200 (polled every 50 ms) came after
+{'never' if self.health_after is None else f'{self.health_after:.2f} s'}, where a probe took {self.probe_base:.2f} s through the same queue before
+the outage (median).
+
+Worker RSS (median of the live workers): {self.rss_first / 1024:.1f} MiB in the first fifth of
+the traffic, {self.rss_last / 1024:.1f} MiB in the last; master {self.master_first / 1024:.1f} MiB ->
+{self.master_last / 1024:.1f} MiB.
+
+5xx: {self.fivexx[0]} inside windows (a kill + {KILL_GRACE:.0f} s, other windows + {WINDOW_GRACE:.0f} s),
+{self.fivexx[1]} outside; inside, by window (one in two windows counts for the first of db,
+slow, 429, kill): {', '.join(f'{k} {st}: {n}' for (k, st), n in sorted(self.fivexx_by.items()))}.
 <!-- /chaos -->"""
 
 
