@@ -59,7 +59,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -443,7 +442,6 @@ class Run:
     def verify(self, answers):
         db = self.stack.db()
         listed = self.repair_lists()
-        owner_of_thread = {}  # thread markers "t<i>s<n>": user = (i - 1) % users
         for_user = lambda marker: self.user_ids[(int(marker[1:].split("s")[0]) - 1) % self.users]
 
         chains = {c: self.chains(db, c) for c in ("resumes", "interviews", "directories")}
