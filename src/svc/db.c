@@ -2,10 +2,13 @@
  * db.c - mongo-c-driver wrapper.
  *
  * A single-threaded mongoc_client_t per worker process: it is created after
- * fork (mongoc state must never cross a fork), tries server selection once
- * per operation, and after a failure waits out the driver's cooldown before
- * reconnecting by itself, so the process recovers when the database comes
- * back without any restart.  Error messages from the server can quote
+ * fork (mongoc state must never cross a fork) and tries server selection
+ * once per operation.  After a failure the driver keeps the server in a 5 s
+ * cooldown, failing every operation until it ends, however soon the
+ * database is back; so while the database is observed down, an operation
+ * gets a fresh client (which has no cooldown) at most every REVIVE_MS, and
+ * the process recovers within about that long of the database's return,
+ * without any restart.  Error messages from the server can quote
  * document values (a duplicate key message does), so only the error domain
  * and code are ever logged; the schema commands alone hand their message to
  * the caller (see db.h).
@@ -22,9 +25,13 @@
 #include "base/mem.h"
 #include "base/text.h"
 
+#define REVIVE_MS 250
+
 struct db {
     mongoc_client_t *client;
     mongoc_database_t *database;
+    mongoc_uri_t *uri;        /* the client's, for a fresh one */
+    uint64_t client_at_ms;    /* monotonic time the client was made */
     char name[64];
     /* the outcome of the last operation, for db_health() */
     bool up;
@@ -251,6 +258,21 @@ static void driver_log(mongoc_log_level_t level, const char *domain,
     log_warn("mongoc %s: %s", domain, message);
 }
 
+/* A new client on db->uri into db->client and db->database; the old ones,
+ * if any, are the caller's to destroy.  False (nothing changed) on failure. */
+static bool connect_client(struct db *db, bson_error_t *err)
+{
+    mongoc_client_t *client = mongoc_client_new_from_uri_with_error(db->uri, err);
+
+    if (client == NULL)
+        return false;
+    mongoc_client_set_error_api(client, MONGOC_ERROR_API_VERSION_2);
+    db->client = client;
+    db->database = mongoc_client_get_database(client, db->name);
+    db->client_at_ms = clock_mono_ms();
+    return true;
+}
+
 struct db *db_new(const char *uri_string, const char *dbname, char *errbuf, size_t errlen)
 {
     bson_error_t err;
@@ -278,16 +300,14 @@ struct db *db_new(const char *uri_string, const char *dbname, char *errbuf, size
         mongoc_uri_set_option_as_utf8(uri, MONGOC_URI_APPNAME, "jobtuned");
 
     db = mem_calloc(1, sizeof(*db));
-    db->client = mongoc_client_new_from_uri_with_error(uri, &err);
-    mongoc_uri_destroy(uri);
-    if (db->client == NULL) {
+    db->uri = uri;
+    snprintf(db->name, sizeof(db->name), "%s", dbname);
+    if (!connect_client(db, &err)) {
         snprintf(errbuf, errlen, "cannot create the database client: %s", err.message);
+        mongoc_uri_destroy(uri);
         free(db);
         return NULL;
     }
-    mongoc_client_set_error_api(db->client, MONGOC_ERROR_API_VERSION_2);
-    snprintf(db->name, sizeof(db->name), "%s", dbname);
-    db->database = mongoc_client_get_database(db->client, db->name);
     return db;
 }
 
@@ -297,7 +317,27 @@ void db_free(struct db *db)
         return;
     mongoc_database_destroy(db->database);
     mongoc_client_destroy(db->client);
+    mongoc_uri_destroy(db->uri);
     free(db);
+}
+
+/* The database handle for the next operation: while the database is
+ * observed down, on a fresh client once REVIVE_MS have passed since the
+ * last one was made (see the top of the file).  When none can be made, the
+ * old client stays. */
+static mongoc_database_t *database(struct db *db)
+{
+    mongoc_client_t *old_client = db->client;
+    mongoc_database_t *old_database = db->database;
+    bson_error_t err;
+
+    if (db->up || db->observed_at_ms == 0 || clock_mono_ms() - db->client_at_ms < REVIVE_MS)
+        return db->database;
+    if (connect_client(db, &err)) {
+        mongoc_database_destroy(old_database);
+        mongoc_client_destroy(old_client);
+    }
+    return db->database;
 }
 
 /* ---- operations -------------------------------------------------------- */
@@ -308,7 +348,7 @@ int db_ping(struct db *db)
     bson_error_t err;
     bool ok;
 
-    ok = mongoc_database_command_simple(db->database, cmd, NULL, NULL, &err);
+    ok = mongoc_database_command_simple(database(db), cmd, NULL, NULL, &err);
     bson_destroy(cmd);
     return outcome(db, "ping", ok, &err);
 }
@@ -329,7 +369,7 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
 
     if (b == NULL)
         return DB_ERROR;
-    c = mongoc_database_get_collection(db->database, coll);
+    c = mongoc_database_get_collection(database(db), coll);
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
@@ -353,7 +393,7 @@ int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_
         json_decref(arr);
         return DB_ERROR;
     }
-    c = mongoc_database_get_collection(db->database, coll);
+    c = mongoc_database_get_collection(database(db), coll);
     cur = mongoc_collection_find_with_opts(c, f, o, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         json_t *j = from_bson(doc);
@@ -412,7 +452,7 @@ static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
         bson_destroy(opts);
         return DB_ERROR;
     }
-    c = mongoc_database_get_collection(db->database, coll);
+    c = mongoc_database_get_collection(database(db), coll);
     ok = mongoc_collection_update_one(c, f, u, opts, &reply, &err);
     if (ok)
         reply_count(&reply, "matchedCount", count);
@@ -445,7 +485,7 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *cou
 
     if (f == NULL)
         return DB_ERROR;
-    c = mongoc_database_get_collection(db->database, coll);
+    c = mongoc_database_get_collection(database(db), coll);
     ok = mongoc_collection_delete_many(c, f, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "deletedCount", count);
@@ -498,9 +538,9 @@ static int command(struct db *db, bool read, json_t *cmd, json_t **reply,
         return DB_ERROR;
     }
     if (read)
-        ok = mongoc_database_read_command_with_opts(db->database, b, NULL, NULL, &r, &e);
+        ok = mongoc_database_read_command_with_opts(database(db), b, NULL, NULL, &r, &e);
     else
-        ok = mongoc_database_write_command_with_opts(db->database, b, NULL, &r, &e);
+        ok = mongoc_database_write_command_with_opts(database(db), b, NULL, &r, &e);
     if (ok && reply != NULL && (*reply = from_bson(&r)) == NULL) {
         bson_destroy(&r);
         bson_destroy(b);
@@ -578,7 +618,7 @@ int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
         bson_destroy(d);
         return DB_ERROR;
     }
-    c = mongoc_database_get_collection(db->database, coll);
+    c = mongoc_database_get_collection(database(db), coll);
     ok = mongoc_collection_replace_one(c, f, d, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "matchedCount", matched);

@@ -6,6 +6,7 @@ free loopback port, served from a background thread.
     env = {"OPENAI_API_KEY": ai.api_key, "OPENAI_BASE_URL": ai.base_url}
     ai.mode = "success"           # what the next requests get (see MODES)
     ai.pii = ["Ana Müller", ...]  # values no message may contain
+    ai.delay = 1.0                # every answer waits this long first (slow upstream)
     ...
     ai.count                      # POST /v1/chat/completions received
     ai.violations                 # broken rules, one sentence each: tests assert []
@@ -37,6 +38,7 @@ MODES = (
     "refusal",             # 200, message.refusal set, content null
     "length",              # 200, finish_reason "length", content cut off
     "429-then-success",    # 429 with retry-after-ms: 200 once, then success
+    "429",                 # 429 rate_limit_exceeded with retry-after-ms, every time
     "500",                 # 500 with an error body, every time
     "401",                 # 401 invalid_api_key
     "hang",                # no answer for `hang_seconds`
@@ -63,6 +65,7 @@ class FakeOpenAI(FakeServer):
         self.model = model
         self.hang_seconds = hang_seconds
         self.mode = "success"
+        self.delay = 0.0
         self.pii = []
         self.lock = threading.Lock()
         self.count = 0
@@ -77,6 +80,7 @@ class FakeOpenAI(FakeServer):
     def reset(self, mode="success"):
         with self.lock:
             self.mode = mode
+            self.delay = 0.0
             self.count = 0
             self.requests = []
             self.violations = []
@@ -244,6 +248,14 @@ class FakeOpenAI(FakeServer):
             "system_fingerprint": "fp_fake",
         }
 
+    @staticmethod
+    def rate_limited():
+        return 429, {"retry-after-ms": "200", "retry-after": "1",
+                     "x-ratelimit-reset-tokens": "200ms"}, error_body(
+            "Rate limit reached for gpt-4o in organization org-test on tokens per min "
+            "(TPM): Limit 30000, Used 29937, Requested 385. Please try again in 200ms.",
+            "tokens", "rate_limit_exceeded")
+
     def answer(self, body):
         """(status, headers, body dict or None) for the current mode."""
         mode = self.mode
@@ -252,12 +264,10 @@ class FakeOpenAI(FakeServer):
                 first = not self._failed_once
                 self._failed_once = True
             if first:
-                return 429, {"retry-after-ms": "200", "retry-after": "1",
-                             "x-ratelimit-reset-tokens": "200ms"}, error_body(
-                    "Rate limit reached for gpt-4o in organization org-test on tokens per min "
-                    "(TPM): Limit 30000, Used 29937, Requested 385. Please try again in 200ms.",
-                    "tokens", "rate_limit_exceeded")
+                return self.rate_limited()
             mode = "success"
+        if mode == "429":
+            return self.rate_limited()
         if mode == "500":
             return 500, {}, error_body("The server had an error while processing your request.",
                                        "server_error", None)
@@ -306,6 +316,8 @@ class _Handler(JsonHandler):
             ai.count += 1
             ai.requests.append(body)
         ai.check(headers, body)
+        if ai.delay:
+            time.sleep(ai.delay)
         if not isinstance(body, dict):
             self.send_json(400, error_body("We could not parse the JSON body of your request.",
                                            "invalid_request_error", None))

@@ -109,6 +109,24 @@ class DatabaseOutageTest(unittest.TestCase):
         self.assertEqual(self.stack.jobtuned.pid, master)
         self.assertEqual(self.stack.worker_pids(), workers)  # no restart was needed
 
+    def test_every_worker_is_healthy_within_2s_of_the_database_return(self):
+        """The driver keeps a server that failed in a 5 s cooldown; a worker
+        that saw the database fail right before it came back must not wait
+        that out."""
+        self.stack.stop_db()
+        wait_until(lambda: all(self.stack.get("/api/health").status == 503 for _ in range(4)),
+                   timeout=2.0, interval=0.1, what="health 503 within 2 s")
+        # both workers fail an operation right before the database returns
+        for _ in range(6):
+            self.assertEqual(self.stack.request("POST", "/api/support", body=SUPPORT).status, 503)
+        self.stack.start_db()
+        back = time.monotonic()
+        # every worker answers: 6 health checks in a row, all 200
+        wait_until(lambda: all(self.stack.get("/api/health").status == 200 for _ in range(6)),
+                   timeout=30, interval=0.05, what="every worker healthy")
+        self.assertLess(time.monotonic() - back, 2.0)
+        self.assertEqual(self.stack.request("POST", "/api/support", body=SUPPORT).status, 201)
+
 
 class WorkerLifecycleTest(unittest.TestCase):
     def setUp(self):
