@@ -36,7 +36,8 @@ function formatDate(iso) {
 }
 
 function diffView(original, tailored) {
-  return h('p', { class: 'diff' }, wordDiff(original, tailored).map((part) => {
+  const parts = wordDiff(original, tailored);
+  return h('p', { class: 'diff' }, parts.map((part, i) => {
     if (part.op === 'eq') {
       return part.text;
     }
@@ -44,6 +45,11 @@ function diffView(original, tailored) {
       h('span', { class: 'visually-hidden' }, part.op === 'ins' ? '[added: ' : '[removed: '),
       part.text,
       h('span', { class: 'visually-hidden' }, '] '));
+  }).flatMap((el, i) => {
+    // a removed last word would run into the added text
+    const part = parts[i];
+    const next = parts[i + 1];
+    return part.op === 'del' && next && next.op === 'ins' && !/\s$/.test(part.text) ? [el, ' '] : [el];
   }));
 }
 
