@@ -26,7 +26,7 @@ VIEWS = ("signin", "resumes-empty", "editor-new", "editor-errors", "editor-fille
          "editor-conflict", "resumes-import-error", "tailor-empty", "tailor-result",
          "resumes-confirm-delete", "resumes-list", "editor-not-found")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-RUN_TIMEOUT = 300
+RUN_TIMEOUT = 600
 
 
 class JourneyTest(unittest.TestCase):
