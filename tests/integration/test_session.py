@@ -135,6 +135,14 @@ class DevSessionTest(unittest.TestCase):
         self.assertEqual(c["path"], "/")
         self.assertIs(c["httponly"], True)
 
+    def test_malformed_bodies_are_refused(self):
+        for body, status in (("{not json", 400), ("[1]", 400), ('{"$where": 1}', 422)):
+            with self.subTest(body=body):
+                r = self.stack.request("POST", "/api/session", body=body, headers={
+                    "Origin": ORIGIN, "Content-Type": "application/json"})
+                self.assertEqual(r.status, status, r.text)
+                self.assertIsNone(r.header("set-cookie"))
+
     def test_wrong_content_type_is_refused(self):
         r = self.stack.request("POST", "/api/session", body="userId=user_dev",
                                headers={"Origin": ORIGIN,
@@ -186,11 +194,17 @@ class ClerkModeTest(unittest.TestCase):
                                     "frontend_api": "clerk.jobtune.test"})
 
     def test_session_route_is_absent(self):
-        r = self.stack.request("POST", "/api/session", body={"userId": "user_dev"},
-                               headers={"Origin": ORIGIN})
-        self.assertEqual(r.status, 404, r.text)
-        self.assertEqual(r.json()["error"]["code"], "not_found")
-        self.assertIsNone(r.header("set-cookie"))
+        unknown = self.stack.request("POST", "/api/no-such-route", body={"userId": "user_dev"})
+        for body, ctype in (({"userId": "user_dev"}, None), ("{not json", "application/json"),
+                            ("userId=user_dev", "application/x-www-form-urlencoded"), ("", None)):
+            with self.subTest(body=body):
+                headers = {"Origin": ORIGIN}
+                if ctype:
+                    headers["Content-Type"] = ctype
+                r = self.stack.request("POST", "/api/session", body=body, headers=headers)
+                self.assertEqual(r.status, 404, r.text)
+                self.assertEqual(r.json(), unknown.json())  # as if there were no route
+                self.assertIsNone(r.header("set-cookie"))
 
 
 class NotConfiguredTest(unittest.TestCase):
