@@ -10,7 +10,9 @@
 // Output: "ok   browser NAME [NOTE]" / "FAIL browser NAME: REASON" lines,
 // then "N passed, N failed" (lib.mjs runCases), read by
 // tests/integration/test_journey.py.  Later journeys (interviews, privacy)
-// append their cases to CASES, reusing the signed-in `state.page`.
+// add their cases to CASES (before sign_out), reusing the signed-in
+// `state.page`, or import { CASES, state, view } from here and run
+// runCases() themselves.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +26,7 @@ if (!baseArg || !artifactArg) {
   console.error('usage: node journey.mjs BASE_URL ARTIFACT_DIR');
   process.exit(2);
 }
-const BASE = baseArg.replace(/\/+$/, '');
+export const BASE = baseArg.replace(/\/+$/, '');
 setArtifactDir(artifactArg);
 
 const RUN = `${Date.now().toString(36)}${process.pid}`;
@@ -32,13 +34,15 @@ const USER = `user_journey${RUN}`.replace(/[^A-Za-z0-9_]/g, '');
 const JD = 'We are hiring a Senior Backend Engineer (Python, Go, Kubernetes). You will design a REST API, '
   + 'practise unit testing and continuous integration, and run PostgreSQL and Docker in production.';
 
-const state = { browser: null, context: null, page: null, seen: null, resumeId: null, importedId: null };
+// shared by the cases: the browser, the signed-in context and page, ids made
+export const state = { browser: null, context: null, page: null, seen: null, resumeId: null, importedId: null };
 
 function info(key, value) {
   console.log(`info browser ${key}=${JSON.stringify(value)}`);
 }
 
-async function view(name) {
+// axe, screenshots at both widths, and the page's cleanliness, for a view
+export async function view(name) {
   await axe(state.page);
   await screenshot(state.page, name);
   await assertClean(state.page, state.seen);
