@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/encode.h"
 #include "base/mem.h"
 #include "base/text.h"
 
@@ -74,6 +75,102 @@ static const char *unescape_newlines(const char *v)
 bool config_is_admin(const char *id)
 {
     return text_list_contains(config.admin_user_ids, id);
+}
+
+bool config_has_dev_sessions(void)
+{
+    return !config.production && config.dev_signing_key != NULL &&
+           config.clerk_issuer != NULL && strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0;
+}
+
+bool config_clerk_frontend_api(const char *key, char *host, size_t size)
+{
+    char text[256];
+    unsigned char out[ENCODE_B64_DECODED_SIZE(sizeof(text))];
+    size_t n, len;
+
+    if (key == NULL || (strncmp(key, "pk_live_", 8) != 0 && strncmp(key, "pk_test_", 8) != 0))
+        return false;
+    n = strlen(key + 8);
+    if (n == 0 || n + 3 >= sizeof(text))
+        return false;
+    memcpy(text, key + 8, n);
+    while (n % 4 != 0)
+        text[n++] = '=';
+    text[n] = '\0';
+    if (!encode_b64_decode(text, n, out, sizeof(out), &len) || len < 2 || out[len - 1] != '$')
+        return false;
+    len--;
+    if (len >= size)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = out[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-'))
+            return false;
+    }
+    if (memchr(out, '.', len) == NULL || out[0] == '.' || out[0] == '-')
+        return false;
+    memcpy(host, out, len);
+    host[len] = '\0';
+    return true;
+}
+
+/* The whole of a small file, NUL-terminated (malloc'd, lives as long as
+ * the process), or NULL. */
+static char *read_small_file(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "r");
+    char *buf;
+    size_t n;
+
+    if (f == NULL)
+        return NULL;
+    buf = mem_alloc(max + 1);
+    n = fread(buf, 1, max + 1, f);
+    fclose(f);
+    if (n == 0 || n > max) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Sign-in settings for the website: the publishable key ClerkJS needs, and
+ * the development-only key that signs development sessions. */
+static int load_web_sign_in(char *err, size_t errlen)
+{
+    static char frontend[128];
+    const char *path = env_or("JOBTUNE_DEV_SIGNING_KEY", NULL);
+
+    config.clerk_publishable_key = env_or("CLERK_PUBLISHABLE_KEY", NULL);
+    config.clerk_frontend_api = NULL;
+    if (config.clerk_publishable_key != NULL) {
+        if (!config_clerk_frontend_api(config.clerk_publishable_key, frontend, sizeof(frontend))) {
+            snprintf(err, errlen, "CLERK_PUBLISHABLE_KEY must be the pk_live_... or pk_test_... "
+                                  "key of the Clerk dashboard");
+            return -1;
+        }
+        config.clerk_frontend_api = frontend;
+    }
+    config.dev_signing_key = NULL;
+    if (path == NULL)
+        return 0;
+    if (config.production) {
+        snprintf(err, errlen, "JOBTUNE_DEV_SIGNING_KEY is for development only; production "
+                              "signs in through Clerk: unset it");
+        return -1;
+    }
+    config.dev_signing_key = read_small_file(path, 16384);
+    if (config.dev_signing_key == NULL ||
+        strstr(config.dev_signing_key, "PRIVATE KEY-----") == NULL) {
+        snprintf(err, errlen, "JOBTUNE_DEV_SIGNING_KEY must name a readable PEM private key "
+                              "(scripts/run makes .local/run/dev-key.pem)");
+        return -1;
+    }
+    return 0;
 }
 
 /* Is s made only of characters in allowed (and not empty)? */
@@ -240,6 +337,8 @@ int config_load(char *err, size_t errlen)
     if (load_sarvam(err, errlen) < 0)
         return -1;
     if (load_posthog(err, errlen) < 0)
+        return -1;
+    if (load_web_sign_in(err, errlen) < 0)
         return -1;
     if (config.production && config.clerk_issuer != NULL &&
         strcmp(config.clerk_issuer, CONFIG_DEV_ISSUER) == 0) {

@@ -33,6 +33,9 @@ struct config {
     const char *clerk_api_url;            /* CLERK_API_URL */
     const char *admin_user_ids;           /* JOBTUNE_ADMIN_USER_IDS */
     const char *clerk_webhook_secret;     /* CLERK_WEBHOOK_SECRET: whsec_..., NULL = unset */
+    const char *clerk_publishable_key;    /* CLERK_PUBLISHABLE_KEY: pk_live_/pk_test_..., for ClerkJS */
+    const char *clerk_frontend_api;       /* the Frontend API host the publishable key names */
+    const char *dev_signing_key;          /* JOBTUNE_DEV_SIGNING_KEY's PEM text: development only */
     /* text AI (OpenAI Chat Completions); NULL = unset */
     const char *openai_api_key;           /* OPENAI_API_KEY */
     const char *openai_base_url;          /* OPENAI_BASE_URL, includes /v1 */
@@ -65,6 +68,19 @@ int config_load(char *err, size_t errlen);
 
 /* Is id one of JOBTUNE_ADMIN_USER_IDS? */
 bool config_is_admin(const char *id);
+
+/* May POST /api/session mint development sessions?  Only in development,
+ * with JOBTUNE_DEV_SIGNING_KEY set and the development issuer trusted
+ * (production refuses to start with the key set at all). */
+bool config_has_dev_sessions(void);
+
+/*
+ * The Frontend API host a Clerk publishable key names: "pk_live_" or
+ * "pk_test_" followed by the base64 of the host and a '$' (padding
+ * optional).  Writes it to host (size bytes); false when key is not of
+ * that shape or the host is not a plain DNS name.
+ */
+bool config_clerk_frontend_api(const char *key, char *host, size_t size);
 
 /* The issuer of scripts/dev-token's tokens, refused in production. */
 #define CONFIG_DEV_ISSUER "https://dev.jobtune.invalid"

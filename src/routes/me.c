@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/text.h"
 #include "http/arena.h"
 #include "http/jsonx.h"
@@ -39,7 +40,7 @@ static json_t *me_view(struct request *req, json_t *doc)
     json_t *history = json_object_get(consent, "history");
     const char *analytics = jsonx_string(consent, "analytics");
 
-    return json_pack("{s:O, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:o}",
+    return json_pack("{s:O, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:o, s:b}",
                      "id", json_object_get(doc, "_id"),
                      "email", string_or_null(doc, "email"),
                      "name", string_or_null(doc, "name"),
@@ -50,7 +51,8 @@ static json_t *me_view(struct request *req, json_t *doc)
                      "consent", "analytics", analytics ? analytics : "unset",
                      "history", json_is_array(history) ? json_incref(history) : json_array(),
                      "createdAt", string_or_null(doc, "createdAt"),
-                     "analytics", routes_analytics_state(req, doc));
+                     "analytics", routes_analytics_state(req, doc),
+                     "staff", config_is_admin(req->user_id));
 }
 
 static int load_and_show(struct request *req)

@@ -98,6 +98,9 @@ int admin_privacy_close(struct request *req);
 
 /* health.c */
 int health_get(struct request *req);
+int auth_config_get(struct request *req);
+int session_create(struct request *req);
+int session_delete(struct request *req);
 
 /* privacy.c */
 int privacy_region_get(struct request *req);

@@ -115,6 +115,7 @@ class LiveResponsesTest(unittest.TestCase):
             "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "CLERK_WEBHOOK_SECRET": SECRET,
             "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
             "JOBTUNE_ADMIN_USER_IDS": cls.staff,
+            "CLERK_PUBLISHABLE_KEY": "pk_test_Y2xlcmsudGVzdC5pbnZhbGlkJA",
             "JOBTUNE_SECRET": "openapi-test-secret-0123456789abcdef0123456789",
             "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
             "SARVAM_API_KEY": cls.sv.api_key, "SARVAM_BASE_URL": cls.sv.base_url})
@@ -162,6 +163,12 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("POST", "/api/webhooks/clerk", body=b"{}",
                   headers={"Content-Type": "application/json"})  # unsigned
         self.call("GET", "/api/health")
+        self.call("GET", "/api/auth/config")
+        # not a development server: the session route is absent
+        self.call("POST", "/api/session", body={"userId": "user_dev"},
+                  headers={"Origin": tokens.ORIGIN})
+        self.call("DELETE", "/api/session", headers={"Origin": tokens.ORIGIN})
+        self.call("DELETE", "/api/session")
         self.call("GET", "/api/status", client_ip="127.0.0.1")
         self.call("GET", "/api/status")
         self.call("GET", "/api/privacy/region")

@@ -1,0 +1,1 @@
+// editor.js - (in progress)

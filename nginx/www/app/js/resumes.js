@@ -1,0 +1,1 @@
+// resumes.js - (in progress)

@@ -1,0 +1,1 @@
+// tailor.js - (in progress)

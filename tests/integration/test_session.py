@@ -1,0 +1,266 @@
+"""The website's sign-in routes through nginx: GET /api/auth/config, the
+development session (POST /api/session mints a __session cookie that
+GET /api/me accepts; DELETE /api/session expires it), the Origin rule on
+both, user id validation, and the places the development route does not
+exist: a server that trusts Clerk's issuer answers 404, and production
+refuses to start with JOBTUNE_DEV_SIGNING_KEY set."""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+import tokens
+from stack import JOBTUNED, ROOT, free_port
+from test_auth import AuthStack
+
+DEV_ISSUER = "https://dev.jobtune.invalid"
+ORIGIN = tokens.ORIGIN
+# pk_test_ + base64("clerk.jobtune.test$"), as Clerk makes them
+PUBLISHABLE = "pk_test_Y2xlcmsuam9idHVuZS50ZXN0JA"
+
+
+def cookie_parts(set_cookie):
+    """{'__session': value, 'path': '/', 'httponly': True, ...} of one Set-Cookie."""
+    parts = [p.strip() for p in set_cookie.split(";")]
+    name, _, value = parts[0].partition("=")
+    out = {name: value}
+    for p in parts[1:]:
+        k, eq, v = p.partition("=")
+        out[k.lower()] = v if eq else True
+    return out
+
+
+class DevSessionTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
+        cls.key = tokens.Key(kid="jobtune-dev")
+        cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
+        with open(cls.key_path, "w") as f:
+            f.write(cls.key.private_pem())
+        cls.stack = AuthStack(workers=2, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "JOBTUNE_DEV_SIGNING_KEY": cls.key_path})
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def sign_in(self, body, origin=ORIGIN):
+        headers = {"Origin": origin} if origin else {}
+        return self.stack.request("POST", "/api/session", body=body, headers=headers)
+
+    def test_config_says_development(self):
+        r = self.stack.get("/api/auth/config")
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json(), {"mode": "development"})
+
+    def test_minted_session_works_on_me(self):
+        user = tokens.new_user_id()
+        before = int(time.time())
+        r = self.sign_in({"userId": user})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(r.json(), {"userId": user, "expiresIn": 3600})
+        c = cookie_parts(r.header("set-cookie"))
+        self.assertEqual(c["path"], "/")
+        self.assertIs(c["httponly"], True)
+        self.assertEqual(c["samesite"], "Lax")
+        self.assertEqual(c["max-age"], "3600")
+        self.assertNotIn("secure", c)  # plain http here; https adds Secure
+        header, claims = tokens.decode(c["__session"])
+        self.assertEqual((header["alg"], header["kid"]), ("RS256", "jobtune-dev"))
+        self.assertEqual(claims["iss"], DEV_ISSUER)
+        self.assertEqual(claims["sub"], user)
+        self.assertEqual(claims["azp"], ORIGIN)
+        self.assertEqual(claims["exp"] - claims["iat"], 3600)
+        self.assertTrue(before - 1 <= claims["iat"] <= int(time.time()) + 1)
+        self.assertRegex(claims["sid"], r"^sess_dev_[0-9a-f]{24}$")
+        self.assertTrue(self.key.verify(c["__session"]))
+
+        me = self.stack.get("/api/me", headers={"Cookie": f"__session={c['__session']}"})
+        self.assertEqual(me.status, 200, me.text)
+        self.assertEqual(me.json()["id"], user)
+        self.assertIs(me.json()["staff"], False)
+        # and a change with that cookie from the page's origin
+        patch = self.stack.request("PATCH", "/api/me", body={"name": "Dev User"}, headers={
+            "Cookie": f"__session={c['__session']}", "Origin": ORIGIN})
+        self.assertEqual(patch.status, 200, patch.text)
+
+    def test_bad_user_ids_are_422(self):
+        for bad in ("", "dev", "user_", "user_" + "a" * 65, "user_a-b", "user_a b",
+                    "user_ä", "admin", 42, None):
+            with self.subTest(user=bad):
+                r = self.sign_in({"userId": bad})
+                self.assertEqual(r.status, 422, r.text)
+                err = r.json()["error"]
+                self.assertEqual(err["code"], "validation_failed")
+                self.assertIn("userId", err["fields"])
+                self.assertIsNone(r.header("set-cookie"))
+        r = self.sign_in({"userId": "user_ok", "role": "admin"})
+        self.assertEqual(r.status, 422, r.text)
+        self.assertIn("role", r.json()["error"]["fields"])
+        self.assertIsNone(r.header("set-cookie"))
+
+    def test_origin_is_required(self):
+        for origin in (None, "https://evil.example", "null"):
+            with self.subTest(origin=origin):
+                r = self.sign_in({"userId": "user_dev"}, origin=origin)
+                self.assertEqual(r.status, 403, r.text)
+                self.assertEqual(r.json()["error"]["code"], "forbidden")
+                self.assertIsNone(r.header("set-cookie"))
+                r = self.stack.request("DELETE", "/api/session",
+                                       headers={"Origin": origin} if origin else {})
+                self.assertEqual(r.status, 403, r.text)
+                self.assertIsNone(r.header("set-cookie"))
+
+    def test_sign_out_clears_the_cookie(self):
+        r = self.stack.request("DELETE", "/api/session", headers={"Origin": ORIGIN})
+        self.assertEqual(r.status, 204, r.text)
+        c = cookie_parts(r.header("set-cookie"))
+        self.assertEqual(c["__session"], "")
+        self.assertEqual(c["max-age"], "0")
+        self.assertEqual(c["path"], "/")
+        self.assertIs(c["httponly"], True)
+
+    def test_wrong_content_type_is_refused(self):
+        r = self.stack.request("POST", "/api/session", body="userId=user_dev",
+                               headers={"Origin": ORIGIN,
+                                        "Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 415, r.text)
+        self.assertIsNone(r.header("set-cookie"))
+
+    def test_no_user_id_or_token_in_the_log(self):
+        user = tokens.new_user_id()
+        r = self.sign_in({"userId": user})
+        self.assertEqual(r.status, 201, r.text)
+        token = cookie_parts(r.header("set-cookie"))["__session"]
+        log = self.stack.log_text()
+        self.assertNotIn(user, log)
+        self.assertNotIn(token[-40:], log)
+
+
+class ClerkModeTest(unittest.TestCase):
+    """A server that trusts Clerk's issuer: ClerkJS settings, and no
+    development route even with a key given."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
+        key = tokens.Key()
+        path = os.path.join(cls.tmp, "dev-key.pem")
+        with open(path, "w") as f:
+            f.write(key.private_pem())
+        cls.stack = AuthStack(workers=1, env={
+            "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "CLERK_PUBLISHABLE_KEY": PUBLISHABLE,
+            "JOBTUNE_DEV_SIGNING_KEY": path})
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_config_names_clerk(self):
+        r = self.stack.get("/api/auth/config")
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json(), {"mode": "clerk", "publishable_key": PUBLISHABLE,
+                                    "frontend_api": "clerk.jobtune.test"})
+
+    def test_session_route_is_absent(self):
+        r = self.stack.request("POST", "/api/session", body={"userId": "user_dev"},
+                               headers={"Origin": ORIGIN})
+        self.assertEqual(r.status, 404, r.text)
+        self.assertEqual(r.json()["error"]["code"], "not_found")
+        self.assertIsNone(r.header("set-cookie"))
+
+
+class NotConfiguredTest(unittest.TestCase):
+    def test_config_is_503_without_a_publishable_key(self):
+        key = tokens.Key()
+        stack = AuthStack(workers=1, env={
+            "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
+        try:
+            stack.start()
+            r = stack.get("/api/auth/config")
+            self.assertEqual(r.status, 503, r.text)
+            self.assertEqual(r.json()["error"]["code"], "not_configured")
+            self.assertEqual(r.json()["error"]["operator"], {"missing": "CLERK_PUBLISHABLE_KEY"})
+        finally:
+            stack.stop()
+
+
+class StartRefusalTest(unittest.TestCase):
+    def run_jobtuned(self, env_over):
+        tmp = tempfile.mkdtemp(prefix="jobtune-refuse-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        sock = os.path.join(tmp, "jobtune.sock")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("JOBTUNE_", "MONGODB_", "CLERK_"))}
+        env.update({
+            "JOBTUNE_SECRET": "test-secret-not-for-production-0123456789",
+            "JOBTUNE_LISTEN": f"unix:{sock}",
+            "JOBTUNE_WORKERS": "1",
+            "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
+            "MONGODB_URI": f"mongodb://127.0.0.1:{free_port()}/",  # nothing listens there
+        })
+        env.update(env_over)
+        p = subprocess.Popen([JOBTUNED], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            out, _ = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, _ = p.communicate()
+            self.fail("jobtuned kept running:\n" + out.decode("utf-8", "replace"))
+        return p.returncode, out.decode("utf-8", "replace"), sock
+
+    def test_production_refuses_a_development_signing_key(self):
+        tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        path = os.path.join(tmp, "dev-key.pem")
+        key = tokens.Key()
+        with open(path, "w") as f:
+            f.write(key.private_pem())
+        status, out, sock = self.run_jobtuned({
+            "JOBTUNE_ENV": "production", "JOBTUNE_DEV_SIGNING_KEY": path,
+            "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
+        self.assertEqual(status, 1, out)
+        self.assertIn("JOBTUNE_DEV_SIGNING_KEY", out)
+        self.assertFalse(os.path.exists(sock), "it listened before refusing")
+        self.assertNotIn("PRIVATE KEY", out)
+
+    def test_bad_keys_refuse_to_start(self):
+        cases = (
+            ({"JOBTUNE_ENV": "development", "JOBTUNE_DEV_SIGNING_KEY": "/nonexistent/key.pem"},
+             "JOBTUNE_DEV_SIGNING_KEY"),
+            ({"JOBTUNE_ENV": "development", "CLERK_PUBLISHABLE_KEY": "pk_test_bm90IGEgaG9zdA"},
+             "CLERK_PUBLISHABLE_KEY"),  # "not a host", no '$'
+            ({"JOBTUNE_ENV": "development", "CLERK_PUBLISHABLE_KEY": "sk_test_abc"},
+             "CLERK_PUBLISHABLE_KEY"),
+        )
+        for env, name in cases:
+            with self.subTest(env=env):
+                status, out, sock = self.run_jobtuned(env)
+                self.assertEqual(status, 1, out)
+                self.assertIn(name, out)
+                self.assertFalse(os.path.exists(sock))
+
+
+if __name__ == "__main__":
+    unittest.main()
