@@ -13,6 +13,8 @@ and neither the key nor the resume's text in jobtuned's log.  Also GET
 The stack runs with OPENAI_TIMEOUT_MS=1500 so the "no answer" case takes
 1.5 s rather than a minute."""
 import copy
+import subprocess
+import tempfile
 import time
 import unittest
 
@@ -60,6 +62,15 @@ RESUME = {
     "skills": [{"name": "Python", "keywords": ["Django", "FastAPI"]},
                {"name": "Go"}, {"name": "PostgreSQL"}, {"name": "Docker"}],
 }
+
+def pdf_text(data):
+    """pdftotext (poppler-utils) of a PDF's bytes."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], check=True,
+                              capture_output=True).stdout.decode("utf-8")
+
 
 JD = ("We are hiring a Senior Backend Engineer (Python, Go, Kubernetes). You will design "
       "a REST API, practise unit testing and continuous integration, and run PostgreSQL "
@@ -225,6 +236,34 @@ class TailorTest(Client, unittest.TestCase):
         self.assertEqual(items[1]["skills"], ["Docker", "PostgreSQL", "Go", "Python"])
         self.assert_error(self.call("GET", f"/api/resumes/{self.rid}/tailorings",
                                     tokens.new_user_id()), 404, "not_found")
+
+    def test_tailored_pdf_reads_as_the_tailoring(self):
+        tid = self.tailor(self.sub, self.rid).json()["id"]
+        r = self.call("GET", f"/api/resumes/{self.rid}/pdf?tailoring={tid}&paper=letter", self.sub)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.header("content-type"), "application/pdf")
+        self.assertTrue(r.body.startswith(b"%PDF-"))
+        text = " ".join(pdf_text(r.body).split())
+        self.assertIn("Backend engineer focused on reliable, well-tested services.", text)
+        self.assertIn("Delivered: Introduced unit testing and continuous integration", text)
+        self.assertNotIn("Contact:", text)  # the original summary is replaced
+        skills = text[text.index("TU Berlin"):]  # Skills come after Education
+        self.assertLess(skills.index("Docker"), skills.index("PostgreSQL"))  # the tailored order
+        plain = " ".join(pdf_text(self.call("GET", f"/api/resumes/{self.rid}/pdf",
+                                            self.sub).body).split())
+        self.assertNotIn("Delivered:", plain)  # the stored resume is unchanged
+        self.assertIn("Contact:", plain)
+        # another resume's tailoring, someone else's, a malformed id: 404
+        other = self.create_resume(self.sub)
+        self.assert_error(self.call("GET", f"/api/resumes/{other}/pdf?tailoring={tid}",
+                                    self.sub), 404, "not_found")
+        stranger = tokens.new_user_id()
+        srid = self.create_resume(stranger)
+        self.assert_error(self.call("GET", f"/api/resumes/{srid}/pdf?tailoring={tid}",
+                                    stranger), 404, "not_found")
+        for bad in ("0" * 24, "nope", "../" + tid):
+            self.assert_error(self.call("GET", f"/api/resumes/{self.rid}/pdf?tailoring={bad}",
+                                        self.sub), 404, "not_found")
 
     # ---- model outcomes ----------------------------------------------------------------
     def test_refusal_is_422_ai_refused(self):
