@@ -8,8 +8,8 @@
 // completion in the console.
 //
 // Usage: node rehearsal.mjs BASE_URL ARTIFACT_DIR
-// Environment: JT_USER_TOKEN and JT_STAFF_TOKEN (session tokens, set as the
-// __session cookie), JT_FAKE_AUDIO (the WAV the fake microphone plays),
+// Environment: JT_USER_ID and JT_STAFF_ID (signed in through /app/signin's
+// development form), JT_FAKE_AUDIO (the WAV the fake microphone plays),
 // JT_VICTIM_EMAIL (the deletion request's email).
 //
 // Prints "ok   browser NAME [EXTRA]" or "FAIL browser NAME: REASON" per case,
@@ -22,25 +22,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-async function axeCheck() {} // TEMP
+import {
+  CHROMIUM, assertClean, axe as axeRun, expect, newPage as libNewPage, runCases, screenshot,
+  setArtifactDir, signIn,
+} from './lib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const TIMEOUT_MS = 20000;
 const GERMAN_IP = '192.0.2.10';
 const QUESTIONS = 3;
 
 const [baseArg, artifactArg] = process.argv.slice(2);
-const { JT_USER_TOKEN, JT_STAFF_TOKEN, JT_FAKE_AUDIO, JT_VICTIM_EMAIL } = process.env;
-if (!baseArg || !artifactArg || !JT_USER_TOKEN || !JT_STAFF_TOKEN || !JT_FAKE_AUDIO ||
+const { JT_USER_ID, JT_STAFF_ID, JT_FAKE_AUDIO, JT_VICTIM_EMAIL } = process.env;
+if (!baseArg || !artifactArg || !JT_USER_ID || !JT_STAFF_ID || !JT_FAKE_AUDIO ||
     !JT_VICTIM_EMAIL) {
-  console.error('usage: JT_USER_TOKEN=… JT_STAFF_TOKEN=… JT_FAKE_AUDIO=… JT_VICTIM_EMAIL=… ' +
+  console.error('usage: JT_USER_ID=… JT_STAFF_ID=… JT_FAKE_AUDIO=… JT_VICTIM_EMAIL=… ' +
     'node rehearsal.mjs BASE_URL ARTIFACT_DIR');
   process.exit(2);
 }
 const BASE = baseArg.replace(/\/+$/, '');
 const ARTIFACTS = path.resolve(artifactArg);
-fs.mkdirSync(ARTIFACTS, { recursive: true });
+setArtifactDir(ARTIFACTS);
 
+// lib.mjs's flags, and a fake microphone that plays the test's WAV.
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -49,40 +51,16 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   `--use-file-for-fake-audio-capture=${path.resolve(JT_FAKE_AUDIO)}`,
 ];
-
-function expect(cond, message) {
-  if (!cond) {
-    throw new Error(message);
-  }
-}
 
 function info(name, key, value) {
   console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
 }
 
 // ---- pages -------------------------------------------------------------------------
-
-function watch(page) {
-  const seen = { pageErrors: [], badResponses: [], console: [] };
-  page.on('pageerror', (err) => seen.pageErrors.push(String(err && err.message || err)));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      seen.console.push(msg.text());
-    }
-  });
-  page.on('response', (res) => {
-    const type = res.request().resourceType();
-    if (['stylesheet', 'script', 'image', 'font', 'document'].includes(type) && res.status() >= 400) {
-      seen.badResponses.push(`${res.status()} ${res.url()}`);
-    }
-  });
-  return seen;
-}
 
 // Runs in every document before its own scripts: keeps a copy of each
 // interview answer the page uploads, as the bytes it handed to fetch()
@@ -104,71 +82,27 @@ function recordUploads() {
   };
 }
 
-function recordCspViolations() {
-  window.__cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) => {
-    window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`);
-  });
-}
-
-async function assertClean(page, seen) {
-  const csp = await page.evaluate(() => window.__cspViolations || []);
-  expect(!csp.length, `CSP violations: ${csp.join('; ')}`);
-  expect(!seen.pageErrors.length, `page errors: ${seen.pageErrors.join('; ')}`);
-  expect(!seen.badResponses.length, `failed loads: ${seen.badResponses.join('; ')}`);
-}
-
-async function newPage(browser, token, ip = GERMAN_IP) {
-  const context = await browser.newContext({
-    extraHTTPHeaders: { 'X-Forwarded-For': ip },
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(TIMEOUT_MS);
-  if (token) {
-    await context.addCookies([{ name: '__session', value: token, url: BASE, httpOnly: true,
-      sameSite: 'Lax' }]);
-  }
-  await context.addInitScript(recordCspViolations);
+// A page in a new context from X-Forwarded-For ip, signed in as userId
+// (through /app/signin's development form, landing on `next`) unless null.
+async function newPage(browser, userId, next, ip = GERMAN_IP) {
+  const { context, page, seen } = await libNewPage(browser, BASE,
+    { extraHTTPHeaders: { 'X-Forwarded-For': ip } });
   await context.addInitScript(recordUploads);
-  const page = await context.newPage();
-  return { context, page, seen: watch(page) };
-}
-
-// A full-page screenshot at 1280 and at 375 px wide.
-async function shots(page, name) {
-  for (const width of [1280, 375]) {
-    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
-    const overflow = await page.evaluate(() => {
-      const root = document.documentElement;
-      const by = root.scrollWidth - root.clientWidth;
-      if (by <= 1) {
-        return null;
-      }
-      // the innermost elements that reach past the right edge, for the message
-      const clipped = (e) => {
-        for (let p = e.parentElement; p; p = p.parentElement) {
-          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) {
-            return true;
-          }
-        }
-        return false;
-      };
-      const wide = [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1 && !clipped(e) &&
-          ![...e.children].some((c) => c.getBoundingClientRect().right > root.clientWidth + 1))
-        .slice(0, 3)
-        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}`);
-      return `${by} px (${wide.join(', ')})`;
-    });
-    expect(overflow === null, `${name} scrolls sideways by ${overflow} at ${width} px`);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+  if (userId) {
+    await signIn(page, BASE, userId, next);
+    // the sign-in page's own GET /api/me answered 401 before the sign-in:
+    // that console line belongs to it, not to the pages under test
+    seen.expectErrors(/401 \(Unauthorized\) \[[^\]]*\/api\/me\]/);
   }
-  await page.setViewportSize({ width: 1280, height: 900 });
+  return { context, page, seen };
 }
 
-const axeSeen = [];
+const shots = screenshot;
+async function axe(page, name) {
+  await axeRun(page);
+  info('axe', 'page', name);
+}
+
 let currentCase = '';
 
 // The page as it was when a case failed, for the artifacts.
@@ -178,10 +112,6 @@ async function failShot(page) {
   } catch {
     // the page is gone already
   }
-}
-async function axe(page, name) {
-  await axeCheck(page, name);
-  axeSeen.push(name);
 }
 
 async function text(page, selector) {
@@ -229,10 +159,8 @@ function wavFacts(buf) {
 const shared = { interviewId: null };
 
 async function interviewsEmpty(browser) {
-  const { context, page, seen } = await newPage(browser, JT_USER_TOKEN);
+  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/interviews');
   try {
-    const res = await page.goto(`${BASE}/app/interviews`);
-    expect(res && res.status() === 200, `GET /app/interviews answered ${res && res.status()}`);
     await page.waitForSelector('#interview-list .empty');
     expect((await text(page, '#interview-list')).includes('No interviews yet'),
       'the empty list says nothing');
@@ -287,9 +215,8 @@ async function recordAnswer(page, n) {
 
 async function rehearseWithMicrophone(browser) {
   const name = 'rehearse_with_microphone';
-  const { context, page, seen } = await newPage(browser, JT_USER_TOKEN);
+  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/interviews');
   try {
-    await page.goto(`${BASE}/app/interviews`);
     await page.waitForSelector('#interview-list[aria-busy="false"]');
     await page.fill('#role', 'Backend engineer');
     await page.selectOption('#level', 'Senior');
@@ -357,9 +284,8 @@ async function rehearseWithMicrophone(browser) {
 }
 
 async function typedAnswerAndDelete(browser) {
-  const { context, page, seen } = await newPage(browser, JT_USER_TOKEN);
+  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/interviews');
   try {
-    await page.goto(`${BASE}/app/interviews`);
     await page.waitForSelector('#interview-list[aria-busy="false"]');
     await page.fill('#role', 'Data analyst');
     await Promise.all([
@@ -397,6 +323,7 @@ async function typedAnswerAndDelete(browser) {
     await page.click('#confirm-ok');
     expect((await deleted).status() === 204, 'DELETE did not answer 204');
     await page.waitForSelector(`li[data-id="${second}"]`, { state: 'detached' });
+    seen.expectErrors(new RegExp(`404 \\(Not Found\\) \\[[^\\]]*/api/interviews/${second}\\]`));
     const r = await page.evaluate(async (id) => (await fetch(`/api/interviews/${id}`)).status, second);
     expect(r === 404, `the deleted interview answers ${r}`);
     await assertClean(page, seen);
@@ -411,9 +338,8 @@ async function typedAnswerAndDelete(browser) {
 
 async function consentAndExport(browser) {
   const name = 'consent_and_export';
-  const { context, page, seen } = await newPage(browser, JT_USER_TOKEN);
+  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy');
   try {
-    await page.goto(`${BASE}/app/privacy`);
     await page.waitForSelector('#privacy-centre:not([hidden])');
     expect((await text(page, '#region-summary')).includes('GDPR'),
       `region: ${await text(page, '#region-summary')}`);
@@ -458,9 +384,8 @@ async function consentAndExport(browser) {
 
 async function deleteAccount(browser) {
   const name = 'delete_account';
-  const { context, page, seen } = await newPage(browser, JT_USER_TOKEN);
+  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy');
   try {
-    await page.goto(`${BASE}/app/privacy`);
     await page.waitForSelector('#privacy-centre:not([hidden])');
     let deletes = 0;
     page.on('request', (r) => {
@@ -476,6 +401,8 @@ async function deleteAccount(browser) {
     expect(deletes === 0, 'a wrong confirmation deleted the account');
     await shots(page, 'privacy-delete-refused');
 
+    const session = (await context.cookies(BASE)).find((c) => c.name === '__session');
+    expect(session && session.value, 'no __session cookie before the deletion');
     const erased = page.waitForResponse((r) => r.request().method() === 'DELETE' &&
       new URL(r.url()).pathname === '/api/me');
     await page.fill('#delete-confirm', 'DELETE');
@@ -501,7 +428,7 @@ async function deleteAccount(browser) {
     // the old token is refused too, not only the cleared cookie
     const again = await page.evaluate(async (token) =>
       (await fetch('/api/me', { headers: { Authorization: `Bearer ${token}` } })).status,
-    JT_USER_TOKEN);
+    session.value);
     expect(again === 401, `the erased account's token answers ${again}`);
     return receipt.receiptId;
   } catch (err) {
@@ -516,7 +443,7 @@ async function staffWorksDeletionRequest(browser) {
   const name = 'staff_works_deletion_request';
   let ticket;
   {
-    const { context, page } = await newPage(browser, null, '203.0.113.77');
+    const { context, page } = await newPage(browser, null, null, '203.0.113.77');
     try {
       await page.goto(`${BASE}/support`);
       await page.fill('#email', JT_VICTIM_EMAIL);
@@ -533,10 +460,9 @@ async function staffWorksDeletionRequest(browser) {
       await context.close();
     }
   }
-  const { context, page, seen } = await newPage(browser, JT_STAFF_TOKEN);
+  const { context, page, seen } = await newPage(browser, JT_STAFF_ID, '/app/admin');
   try {
     page.on('dialog', (d) => d.accept());
-    await page.goto(`${BASE}/app/admin`);
     await page.waitForSelector('#console:not([hidden])');
     const card = `#request-list li[data-id="${ticket}"]`;
     await page.waitForSelector(card);
@@ -583,58 +509,28 @@ async function staffWorksDeletionRequest(browser) {
   }
 }
 
-const CASES = [
-  ['interviews_empty', interviewsEmpty],
-  ['rehearse_with_microphone', rehearseWithMicrophone],
-  ['typed_answer_and_delete', typedAnswerAndDelete],
-  ['consent_and_export', consentAndExport],
-  ['delete_account', deleteAccount],
-  ['staff_works_deletion_request', staffWorksDeletionRequest],
-];
-
-function oneLine(err) {
-  return String(err && err.message || err).split('\n')[0];
-}
-
 async function main() {
-  let passed = 0;
-  let failed = 0;
-  let browser;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
+    args: CHROMIUM_ARGS, timeout: 60000 });
+  const run = (name, fn) => async () => {
+    currentCase = name;
+    return fn(browser);
+  };
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-      args: CHROMIUM_ARGS, timeout: 60000 });
-  } catch (err) {
-    for (const [name] of CASES) {
-      console.log(`FAIL browser ${name}: chromium did not start: ${oneLine(err)}`);
-    }
-    console.log(`0 passed, ${CASES.length} failed`);
-    return 1;
-  }
-  let broken = null;
-  try {
-    for (const [name, run] of CASES) {
-      if (broken && name !== 'staff_works_deletion_request') {
-        console.log(`FAIL browser ${name}: skipped after ${broken} failed`);
-        failed += 1;
-        continue;
-      }
-      currentCase = name;
-      try {
-        const extra = await run(browser);
-        console.log(`ok   browser ${name}${extra ? ` ${extra}` : ''}`);
-        passed += 1;
-      } catch (err) {
-        console.log(`FAIL browser ${name}: ${oneLine(err)}`);
-        failed += 1;
-        broken = broken || name;
-      }
-    }
+    await runCases([
+      ['interviews_empty', run('interviews_empty', interviewsEmpty)],
+      ['rehearse_with_microphone', run('rehearse_with_microphone', rehearseWithMicrophone)],
+      ['typed_answer_and_delete', run('typed_answer_and_delete', typedAnswerAndDelete),
+        { needs: 'rehearse_with_microphone' }],
+      ['consent_and_export', run('consent_and_export', consentAndExport),
+        { needs: 'rehearse_with_microphone' }],
+      ['delete_account', run('delete_account', deleteAccount), { needs: 'consent_and_export' }],
+      ['staff_works_deletion_request', run('staff_works_deletion_request',
+        staffWorksDeletionRequest)],
+    ]);
   } finally {
     await browser.close();
   }
-  info('axe', 'pages', axeSeen);
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+await main();

@@ -3,8 +3,8 @@ real headless Chromium, against the real stack with fake Clerk, OpenAI and
 Sarvam.
 
 tests/browser/rehearsal.mjs drives the browser (one user's journey, then a
-staff user); this module starts the stack, makes the session tokens and
-the WAV that Chromium's fake microphone plays (a tone, Python's wave
+staff user, each signed in through /app/signin's development form); this
+module starts the stack, makes the signing key and the WAV that Chromium's fake microphone plays (a tone, Python's wave
 module), runs the script once, and checks what it reports against the
 database and what the fake services received: the spoken answers reached
 Sarvam as 16 kHz mono 16-bit WAV, sample for sample what the browser
@@ -35,7 +35,7 @@ from test_auth import AuthStack
 from test_browser import build_mmdb
 from test_resumes import WEBHOOK_SECRET
 from test_webhooks import sign, user_event
-from tokens import ISSUER
+from test_auth import DEV_ISSUER
 
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 SCRIPT = os.path.join("tests", "browser", "rehearsal.mjs")
@@ -93,11 +93,16 @@ class RehearsalBrowserTest(unittest.TestCase):
             audio = os.path.join(cls.tmp, "microphone.wav")
             with open(audio, "wb") as f:
                 f.write(tone(4.0))
+            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
+            with open(signing_key, "w") as f:
+                f.write(cls.key.private_pem())
             cls.stack = AuthStack(workers=2)
             origin = f"http://127.0.0.1:{cls.stack.http_port}"
             cls.stack.extra_env = {
                 "GEOIP_DB": geoip_db,
-                "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+                # the development sign-in (/app/signin) mints the sessions
+                "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
+                "JOBTUNE_DEV_SIGNING_KEY": signing_key,
                 "CLERK_AUTHORIZED_PARTIES": origin, "CLERK_WEBHOOK_SECRET": WEBHOOK_SECRET,
                 "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
                 "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
@@ -109,10 +114,7 @@ class RehearsalBrowserTest(unittest.TestCase):
                 cls.clerk.add_user(user, email=email, first_name=first, last_name="Sen")
                 cls.webhook(user_event("user.created", user, email=email, first=first,
                                        last="Sen"))
-            token = {who: tokens.rs256(cls.key, tokens.claims(sub=who, azp=origin))
-                     for who in (cls.user, cls.staff)}
-            env = dict(os.environ, JT_USER_TOKEN=token[cls.user],
-                       JT_STAFF_TOKEN=token[cls.staff], JT_FAKE_AUDIO=audio,
+            env = dict(os.environ, JT_USER_ID=cls.user, JT_STAFF_ID=cls.staff, JT_FAKE_AUDIO=audio,
                        JT_VICTIM_EMAIL=cls.victim_email)
             try:
                 proc = subprocess.run(["node", SCRIPT, origin, os.path.relpath(SHOTS, ROOT)],
@@ -242,10 +244,11 @@ class RehearsalBrowserTest(unittest.TestCase):
         doc = self.stack.db()["tickets"].find_one({"_id": ticket})
         self.assertIsNotNone(doc)
         self.assertEqual(doc["privacyRequest"]["status"], "completed")
-        self.assertEqual([h["action"] for h in doc["privacyRequest"]["history"]][-3:],
-                         ["verified", "executing", "completed"])
-        self.assertTrue(all(h["staffId"] == self.staff
-                            for h in doc["privacyRequest"]["history"][-3:]))
+        steps = doc["privacyRequest"]["history"]
+        self.assertEqual([h["action"] for h in steps][-4:],
+                         ["verified", "executing", "pseudonymised", "completed"])
+        self.assertTrue(all(h.get("staffId") == self.staff for h in steps[-4:]))
+        self.assertEqual(doc["privacyRequest"]["verification"]["method"], "Reply from the address")
         # execute closed the ticket; the console then set it back to pending
         self.assertEqual([(h["from"], h["to"]) for h in doc["history"]][-2:],
                          [("open", "closed"), ("closed", "pending")])
@@ -255,7 +258,10 @@ class RehearsalBrowserTest(unittest.TestCase):
 
     # ---- every page ------------------------------------------------------------------
     def test_axe_checked_every_page(self):
-        self.assertEqual(self.info("axe", "pages"), AXE_PAGES)
+        # rehearsal.mjs says "info browser axe page=NAME" after each clean axe run
+        seen = [json.loads(m) for m in re.findall(r"^info browser axe page=(.*)$", self.output,
+                                                  re.M)]
+        self.assertEqual(seen, AXE_PAGES, f"rehearsal.mjs said:\n{self.output}")
 
     def test_screenshots_at_375_and_1280(self):
         for view in VIEWS:
