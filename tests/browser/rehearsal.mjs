@@ -84,9 +84,9 @@ function recordUploads() {
 
 // A page in a new context from X-Forwarded-For ip, signed in as userId
 // (through /app/signin's development form, landing on `next`) unless null.
-async function newPage(browser, userId, next, ip = GERMAN_IP) {
+async function newPage(browser, userId, next, ip = GERMAN_IP, headers = {}) {
   const { context, page, seen } = await libNewPage(browser, BASE,
-    { extraHTTPHeaders: { 'X-Forwarded-For': ip } });
+    { extraHTTPHeaders: { 'X-Forwarded-For': ip, ...headers } });
   await context.addInitScript(recordUploads);
   if (userId) {
     await signIn(page, BASE, userId, next);
@@ -382,6 +382,30 @@ async function consentAndExport(browser) {
   }
 }
 
+async function privacyShowsGpc(browser) {
+  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy',
+    '198.51.100.7', { 'Sec-GPC': '1' });
+  try {
+    await page.waitForSelector('#privacy-centre:not([hidden])');
+    expect((await text(page, '#region-summary')).includes('CCPA'),
+      `region: ${await text(page, '#region-summary')}`);
+    expect((await text(page, '#consent-default')).includes('on unless you opt out'),
+      'the CCPA default is not explained');
+    await page.waitForSelector('#consent-gpc:not([hidden])');
+    const gpc = await text(page, '#consent-gpc');
+    expect(gpc.includes('Global Privacy Control') && gpc.includes('our server received it'),
+      `#consent-gpc says ${JSON.stringify(gpc)}`);
+    expect(await page.isChecked('#analytics-consent'), 'the consent granted earlier is not shown');
+    await assertClean(page, seen);
+    return null;
+  } catch (err) {
+    await failShot(page);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
 async function deleteAccount(browser) {
   const name = 'delete_account';
   const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy');
@@ -524,6 +548,7 @@ async function main() {
         { needs: 'rehearse_with_microphone' }],
       ['consent_and_export', run('consent_and_export', consentAndExport),
         { needs: 'rehearse_with_microphone' }],
+      ['privacy_shows_gpc', run('privacy_shows_gpc', privacyShowsGpc)],
       ['delete_account', run('delete_account', deleteAccount), { needs: 'consent_and_export' }],
       ['staff_works_deletion_request', run('staff_works_deletion_request',
         staffWorksDeletionRequest)],

@@ -40,7 +40,7 @@ from test_auth import DEV_ISSUER
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 SCRIPT = os.path.join("tests", "browser", "rehearsal.mjs")
 SHOTS = os.path.join(ARTIFACTS, "browser-rehearsal")
-CASES = 6  # cases in rehearsal.mjs
+CASES = 7  # cases in rehearsal.mjs
 VIEWS = ("interviews-empty", "interviews-list", "interviews-confirm-delete",
          "interview-question", "interview-recording", "interview-report", "privacy",
          "privacy-delete-refused", "privacy-receipt", "admin", "admin-verified")
@@ -228,6 +228,10 @@ class RehearsalBrowserTest(unittest.TestCase):
             self.assertIsNone(z.testzip())
             names = z.namelist()
         self.assertTrue(any(n.endswith(".json") for n in names), names)
+
+    def test_global_privacy_control_is_shown(self):
+        # a Californian visitor whose browser sends Sec-GPC: 1
+        self.case_ok("privacy_shows_gpc")
 
     def test_account_deleted_with_a_receipt_and_signed_out(self):
         receipt_id = self.case_ok("delete_account")
