@@ -9,7 +9,8 @@ finished three-question interview: its report).  The session is a
 development session token passed as the __session cookie in Lighthouse's
 extraHeaders.  Lighthouse (npm, tests/lighthouse, installed here with
 `npm ci` when missing) runs in Debian's Chromium through chrome-launcher
-with its default settings: a mid-range phone on simulated slow 4G.
+with its default settings: a mid-range phone on simulated slow 4G; each
+page BENCH_LIGHTHOUSE_RUNS (3) times, the median run reported.
 Targets: performance >= 95 and accessibility >= 95 on every page.
 
 Writes a Markdown section between <!-- lighthouse --> and
@@ -36,6 +37,7 @@ from test_auth import DEV_ISSUER, AuthStack  # noqa: E402
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "docs", "BENCHMARKS.md"))
 LH_DIR = os.path.join(ROOT, "tests", "lighthouse")
 TARGET = 95
+RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
 PAGES = (("/app/", "resume list"), ("/app/privacy", "privacy centre"),
          (None, "interview report"))
 
@@ -102,9 +104,12 @@ class Site:
 
 
 def run_lighthouse(urls, cookie):
-    env = dict(os.environ, LH_COOKIE=cookie, CHROME_PATH="/usr/bin/chromium")
-    proc = subprocess.run(["node", os.path.join(LH_DIR, "run.mjs"), *urls], cwd=LH_DIR, env=env,
-                          capture_output=True, text=True, timeout=900)
+    env = dict(os.environ, LH_COOKIE=cookie, CHROME_PATH="/usr/bin/chromium", LH_RUNS=str(RUNS))
+    # The browser is the visitor's device, not the server's: it gets every
+    # CPU even when scripts/bench pinned the server side to one.
+    cpus = f"0-{os.cpu_count() - 1}"
+    proc = subprocess.run(["taskset", "-c", cpus, "node", os.path.join(LH_DIR, "run.mjs"), *urls],
+                          cwd=LH_DIR, env=env, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         raise RuntimeError(f"run.mjs failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
@@ -142,7 +147,8 @@ def main():
                   r["accessibility"] >= TARGET)
         ok = ok and passed
         shown = path or "/app/interviews/{id}"
-        rows.append(f"| `{shown}` ({label}) | {r['performance']} | {r['accessibility']} | "
+        runs = ", ".join(str(x) for x in r["runs"])
+        rows.append(f"| `{shown}` ({label}) | {r['performance']} ({runs}) | {r['accessibility']} | "
                     f"{r['transferBytes'] / 1024:.1f} KiB | {r['requests']} | {r['fcpMs']} ms | "
                     f"{r['lcpMs']} ms | {r['tbtMs']} ms | {r['cls']:.3f} | "
                     f"{'PASS' if passed else 'MISS'} |")
@@ -158,8 +164,12 @@ Lighthouse {version} in {chromium} (chrome-launcher, headless, no outside
 requests), its default settings: a mid-range phone on simulated slow 4G.
 Through nginx and jobtuned with the fake OpenAI, signed in (a development
 session token as the `__session` cookie, in Lighthouse's extraHeaders) as
-a user with one resume and one finished three-question interview. One run
-per page ({took:.0f} s in all). Transfer size is Lighthouse's total byte
+a user with one resume and one finished three-question interview. Each
+page is audited {RUNS} times and the run with the median performance score
+is shown (every run's score in brackets; {took:.0f} s in all); Chromium may use
+every CPU (the server side stays pinned as in the rest of this report),
+and the load of the host is not controlled, so a busy host lowers the
+performance scores (total blocking time above all). Transfer size is Lighthouse's total byte
 weight of the page load (compressed where nginx compresses), API answers
 included. Target: performance and accessibility >= {TARGET} on every page.
 

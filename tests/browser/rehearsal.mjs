@@ -178,7 +178,7 @@ async function interviewsEmpty(browser) {
 
 async function recordAnswer(page, n) {
   await page.click('#record');
-  await page.waitForSelector('#record[aria-pressed="true"]');
+  await page.waitForSelector('#record[data-recording="true"]');
   // the level meter moves with the tone, and two seconds pass on the clock
   await page.waitForFunction(() => document.getElementById('level-meter').value > 0.01);
   await page.waitForFunction(() => {

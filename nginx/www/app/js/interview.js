@@ -131,7 +131,7 @@ async function toggleRecording() {
     const take = await rec.stop();
     button.disabled = false;
     button.textContent = 'Record answer';
-    button.setAttribute('aria-pressed', 'false');
+    button.dataset.recording = 'false';
     $('level-meter').value = 0;
     state.take = { ...take, url: URL.createObjectURL(take.blob) };
     $('take-audio').src = state.take.url;
@@ -162,8 +162,9 @@ async function toggleRecording() {
     $('typed-answer').open = true;
     return;
   }
+  // the label says what a press does; no aria-pressed on top of it
   button.textContent = 'Stop recording';
-  button.setAttribute('aria-pressed', 'true');
+  button.dataset.recording = 'true';
   announce('Recording. Press Stop recording when you are done.');
 }
 
@@ -201,7 +202,6 @@ function wireAnswers() {
     $('voice-answer').hidden = true;
     $('typed-answer').open = true;
   }
-  $('record').setAttribute('aria-pressed', 'false');
   $('record').addEventListener('click', toggleRecording);
   $('discard-recording').addEventListener('click', () => {
     resetTake();
