@@ -166,6 +166,8 @@ static int load_web_sign_in(char *err, size_t errlen)
     config.dev_signing_key = read_small_file(path, 16384);
     if (config.dev_signing_key == NULL ||
         strstr(config.dev_signing_key, "PRIVATE KEY-----") == NULL) {
+        free((char *)config.dev_signing_key);
+        config.dev_signing_key = NULL;
         snprintf(err, errlen, "JOBTUNE_DEV_SIGNING_KEY must name a readable PEM private key "
                               "(scripts/run makes .local/run/dev-key.pem)");
         return -1;

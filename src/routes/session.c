@@ -95,18 +95,30 @@ static char *mint(struct request *req, const char *user_id, const char *origin, 
 }
 
 /* POST /api/session {"userId":"user_..."} (development only)
- *   -> 201 {"userId","expiresIn"} + Set-Cookie __session | 403 origin | 404 | 422 */
+ *   -> 201 {"userId","expiresIn"} + Set-Cookie __session | 400 | 403 origin | 404 | 415 | 422 */
 int session_create(struct request *req)
 {
     const char *origin = request_env(req, "HTTP_ORIGIN");
-    const char *user_id, *key;
+    const char *user_id, *key, *where = NULL;
+    enum jsonx_error jerr;
     json_t *v, *fields;
     char *token;
 
+    /* The body is read raw (BODY_RAW) and parsed only here, so that
+     * elsewhere any POST, well-formed or not, meets the same 404. */
     if (!config_has_dev_sessions())
         return request_error(req, 404, "not_found", "There is nothing at this address.");
     if (origin == NULL || !clerk_origin_allowed(origin))
         return refuse_origin(req);
+    if (req->content_type == NULL || strcmp(req->content_type, "application/json") != 0)
+        return request_error(req, 415, "unsupported_media_type",
+                             "Send the body as application/json.");
+    req->input = jsonx_parse_object(req->arena, req->body ? req->body : "", req->body_len,
+                                    &jerr, &where);
+    if (req->input == NULL)
+        return request_error(req, jerr == JSONX_BAD_KEY ? 422 : 400,
+                             jerr == JSONX_BAD_KEY ? "validation_failed" : "malformed_body",
+                             "The body is not a valid JSON object.");
     fields = json_object();
     json_object_foreach(req->input, key, v) {
         if (strcmp(key, "userId") != 0)

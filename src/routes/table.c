@@ -43,7 +43,7 @@ static const struct route routes[] = {
     {"POST", "/api/resumes/{id}/tailor", tailor_create,  AUTH_USER,   BODY_JSON,         64 * KiB, COST_EXPENSIVE},
     {"GET",  "/api/resumes/{id}/tailorings", tailor_list, AUTH_USER,  BODY_NONE,         0, COST_CHEAP},
     {"GET",  "/api/resumes/{id}/pdf", resume_pdf_get,    AUTH_USER,   BODY_NONE,         0, COST_EXPENSIVE},
-    {"POST", "/api/session",         session_create,     AUTH_PUBLIC, BODY_JSON,         4 * KiB, COST_CHEAP},
+    {"POST", "/api/session",         session_create,     AUTH_PUBLIC, BODY_RAW,          4 * KiB, COST_CHEAP},
     {"DELETE", "/api/session",       session_delete,     AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
     {"GET",  "/api/status",          status_get,         AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
     {"POST", "/api/support",         support_create,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB, COST_CHEAP},

@@ -25,7 +25,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-export const TIMEOUT_MS = 20000;
+// generous: the test machine is small and shared, and a timeout only ever
+// delays a failure
+export const TIMEOUT_MS = 45000;
 export const WIDTHS = { phone: { width: 375, height: 812 }, desktop: { width: 1280, height: 900 } };
 
 export function launch() {
@@ -134,7 +136,7 @@ export async function screenshot(page, name) {
   for (const size of [WIDTHS.phone, WIDTHS.desktop]) {
     await page.setViewportSize(size);
     const file = path.join(artifactDir, `${name}-${size.width}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled', timeout: 90000 });
     // nothing may stick out sideways at this width
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     if (overflow > 1) {

@@ -395,7 +395,10 @@ async function privacyShowsGpc(browser) {
     const gpc = await text(page, '#consent-gpc');
     expect(gpc.includes('Global Privacy Control') && gpc.includes('our server received it'),
       `#consent-gpc says ${JSON.stringify(gpc)}`);
-    expect(await page.isChecked('#analytics-consent'), 'the consent granted earlier is not shown');
+    // the server records Sec-GPC: 1 as an opt-out, and the page shows it
+    expect(!(await page.isChecked('#analytics-consent')), 'consent is on under GPC');
+    expect((await text(page, '#consent-state')).includes('Your choice: denied'),
+      `#consent-state says ${await text(page, '#consent-state')}`);
     await assertClean(page, seen);
     return null;
   } catch (err) {

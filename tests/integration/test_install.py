@@ -131,6 +131,12 @@ class InstallTest(unittest.TestCase):
         self.assertRegex(site, r"\n\s*root /usr/share/jobtune/www;")
         self.assertIn("server unix:/run/jobtune/jobtune.sock;", site)
         self.installed("/usr/share/jobtune/www/index.html")
+        # every file of the site, the /app/ pages and their partials included
+        www = os.path.join(ROOT, "nginx", "www")
+        for folder, _, files in os.walk(www):
+            for name in files:
+                rel = os.path.relpath(os.path.join(folder, name), www)
+                self.installed(f"/usr/share/jobtune/www/{rel}")
         self.installed("/etc/nginx/snippets/jobtune-common.conf")
 
         env = read_env_file(self.installed("/usr/share/doc/jobtune/examples/jobtune.env.example"))

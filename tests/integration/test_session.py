@@ -4,16 +4,20 @@ GET /api/me accepts; DELETE /api/session expires it), the Origin rule on
 both, user id validation, and the places the development route does not
 exist: a server that trusts Clerk's issuer answers 404, and production
 refuses to start with JOBTUNE_DEV_SIGNING_KEY set."""
+import http.client
 import os
 import shutil
+import socket
+import ssl
 import subprocess
 import tempfile
 import time
 import unittest
 
 import tokens
-from stack import JOBTUNED, ROOT, free_port
+from stack import JOBTUNED, ROOT, free_port, kill_quietly, nginx_t_production_site, wait_until
 from test_auth import AuthStack
+from test_hardening import production_site
 
 DEV_ISSUER = "https://dev.jobtune.invalid"
 ORIGIN = tokens.ORIGIN
@@ -131,6 +135,14 @@ class DevSessionTest(unittest.TestCase):
         self.assertEqual(c["path"], "/")
         self.assertIs(c["httponly"], True)
 
+    def test_malformed_bodies_are_refused(self):
+        for body, status in (("{not json", 400), ("[1]", 400), ('{"$where": 1}', 422)):
+            with self.subTest(body=body):
+                r = self.stack.request("POST", "/api/session", body=body, headers={
+                    "Origin": ORIGIN, "Content-Type": "application/json"})
+                self.assertEqual(r.status, status, r.text)
+                self.assertIsNone(r.header("set-cookie"))
+
     def test_wrong_content_type_is_refused(self):
         r = self.stack.request("POST", "/api/session", body="userId=user_dev",
                                headers={"Origin": ORIGIN,
@@ -182,11 +194,17 @@ class ClerkModeTest(unittest.TestCase):
                                     "frontend_api": "clerk.jobtune.test"})
 
     def test_session_route_is_absent(self):
-        r = self.stack.request("POST", "/api/session", body={"userId": "user_dev"},
-                               headers={"Origin": ORIGIN})
-        self.assertEqual(r.status, 404, r.text)
-        self.assertEqual(r.json()["error"]["code"], "not_found")
-        self.assertIsNone(r.header("set-cookie"))
+        unknown = self.stack.request("POST", "/api/no-such-route", body={"userId": "user_dev"})
+        for body, ctype in (({"userId": "user_dev"}, None), ("{not json", "application/json"),
+                            ("userId=user_dev", "application/x-www-form-urlencoded"), ("", None)):
+            with self.subTest(body=body):
+                headers = {"Origin": ORIGIN}
+                if ctype:
+                    headers["Content-Type"] = ctype
+                r = self.stack.request("POST", "/api/session", body=body, headers=headers)
+                self.assertEqual(r.status, 404, r.text)
+                self.assertEqual(r.json(), unknown.json())  # as if there were no route
+                self.assertIsNone(r.header("set-cookie"))
 
 
 class NotConfiguredTest(unittest.TestCase):
@@ -260,6 +278,55 @@ class StartRefusalTest(unittest.TestCase):
                 self.assertEqual(status, 1, out)
                 self.assertIn(name, out)
                 self.assertFalse(os.path.exists(sock))
+
+
+class ProductionCspTest(unittest.TestCase):
+    """The production site's CSP (nginx/jobtune.conf as built): the /app/
+    pages may load ClerkJS from the configured Clerk host, nothing else may,
+    and no page may run inline script."""
+
+    def test_clerk_host_only_on_app_pages(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)
+            site, snippets, _, https_port = production_site(d)
+            self.assertIn("https://clerk.jobtune.example", site)  # the placeholder to replace
+            p = nginx_t_production_site(d, site, snippets)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            nginx = subprocess.Popen(["nginx", "-c", f"{d}/nginx.conf", "-p", d,
+                                      "-g", "daemon off;"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_until(lambda: socket.create_connection(("127.0.0.1", https_port), 0.2).close()
+                           or True, what="nginx port")
+                ctx = ssl.create_default_context()
+                ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+
+                def csp(path):
+                    c = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10,
+                                                    context=ctx)
+                    c.request("GET", path, headers={"Host": "jobtune.example"})
+                    r = c.getresponse()
+                    r.read()
+                    self.assertEqual(r.status, 200, path)
+                    return {d.split()[0]: d.split()[1:] for d in
+                            (x.strip() for x in r.getheader("Content-Security-Policy").split(";"))
+                            if d}
+
+                for path in ("/app/signin", "/app/", "/app/resumes/65f1c0a4e3b2d19a7c5e8f01"):
+                    policy = csp(path)
+                    for directive in ("script-src", "connect-src", "frame-src", "img-src"):
+                        self.assertIn("https://clerk.jobtune.example", policy[directive], path)
+                    self.assertNotIn("'unsafe-inline'", policy["script-src"], path)
+                    self.assertNotIn("'unsafe-eval'", policy["script-src"], path)
+                    self.assertIn("'unsafe-inline'", policy["style-src"], path)  # ClerkJS's widget
+                for path in ("/", "/privacy", "/support"):
+                    policy = csp(path)
+                    self.assertEqual(policy["script-src"], ["'self'"], path)
+                    self.assertEqual(policy["style-src"], ["'self'"], path)
+                    self.assertEqual(policy["connect-src"], ["'self'"], path)
+            finally:
+                kill_quietly(nginx.pid, 15)
+                nginx.wait(10)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,52 @@ class SiteTest(unittest.TestCase):
         self.assertEqual(r.status, 404)
         self.assertIn("text/html", r.header("content-type"))
 
+    def test_pages_share_the_header_and_footer_partials(self):
+        for path, current in (("/", "/"), ("/privacy", "/privacy"), ("/support", "/support"),
+                              ("/support/thanks", None)):
+            body = self.stack.get(path).text
+            self.assertNotIn("<!--#", body, path)  # SSI ran
+            self.assertEqual(body.count('<header class="site-header">'), 1, path)
+            self.assertEqual(body.count('<footer class="site-footer">'), 1, path)
+            marked = re.findall(r'<a href="([^"]+)" aria-current="page"', body)
+            self.assertEqual(marked, [current] if current else [], path)
+
+    def test_app_pages_have_clean_urls(self):
+        for path, script in (("/app/", "resumes.js"), ("/app/signin", "signin.js"),
+                             ("/app/resumes/65f1c0a4e3b2d19a7c5e8f01", "editor.js"),
+                             ("/app/resumes/65f1c0a4e3b2d19a7c5e8f01/tailor", "tailor.js")):
+            r = self.stack.get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertIn(f'<script type="module" src="/app/js/{script}"></script>', r.text, path)
+            self.assertNotIn("<!--#", r.text, path)
+            self.assertIn('id="announcer" aria-live="polite"', r.text, path)
+            self.assertIn('<footer class="site-footer">', r.text, path)
+            csp = r.header("content-security-policy")
+            self.assertRegex(csp, r"script-src 'self' ?;", path)  # no third party in development
+            self.assertNotIn("unsafe-inline", csp, path)
+        r = self.stack.get("/app")
+        self.assertEqual(r.status, 301)
+        self.assertTrue(r.header("location").endswith("/app/"))
+        for path in ("/app/resumes.html", "/app/editor.html", "/partials/header.html",
+                     "/partials/app-header.html", "/partials/footer.html", "/app/nope",
+                     "/app/resumes/a/b/c"):
+            self.assertEqual(self.stack.get(path).status, 404, path)
+        js = self.stack.get("/app/js/api.js")
+        self.assertEqual(js.status, 200)
+        self.assertIn("javascript", js.header("content-type"))
+
+    def test_no_inline_script_or_handler_in_any_page(self):
+        www = os.path.join(ROOT, "nginx", "www")
+        for folder, _, files in os.walk(www):
+            for name in files:
+                if not name.endswith(".html"):
+                    continue
+                with open(os.path.join(folder, name), encoding="utf-8") as f:
+                    text = f.read()
+                for tag in re.findall(r"<script\b[^>]*>", text):
+                    self.assertIn("src=", tag, f"{name}: inline script {tag}")
+                self.assertIsNone(re.search(r"<[^>]*\son[a-z]+\s*=", text), f"{name}: inline handler")
+
     def test_head_on_api(self):
         r = self.stack.request("HEAD", "/api/health")
         self.assertEqual(r.status, 200)
