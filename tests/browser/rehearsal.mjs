@@ -432,15 +432,20 @@ async function deleteAccount(browser) {
     expect(session && session.value, 'no __session cookie before the deletion');
     const erased = page.waitForResponse((r) => r.request().method() === 'DELETE' &&
       new URL(r.url()).pathname === '/api/me');
+    const signedOut = page.waitForResponse((r) => r.request().method() === 'DELETE' &&
+      new URL(r.url()).pathname === '/api/session');
     await page.fill('#delete-confirm', 'DELETE');
     await page.click('#delete-account');
     const res = await erased;
+    const out = await signedOut;
+    expect(out.status() < 300, `DELETE /api/session answered ${out.status()}`);
     expect(res.status() === 200, `DELETE /api/me answered ${res.status()}`);
     const receipt = await res.json();
     await page.waitForSelector('#receipt:not([hidden])');
     expect(await text(page, '#receipt-id') === receipt.receiptId,
       `the page shows receipt ${await text(page, '#receipt-id')}, the API ${receipt.receiptId}`);
     expect(await page.isHidden('#privacy-centre'), 'the privacy centre is still shown');
+    expect(await page.isHidden('#account'), 'the header still shows the account');
     const rows = await page.$$('#receipt-counts tbody tr');
     expect(rows.length > 0, 'no counts on the receipt');
     const cookies = await context.cookies(BASE);
