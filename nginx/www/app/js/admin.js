@@ -1,0 +1,237 @@
+// admin.js - /app/admin, the staff console (staff only: the shell sends
+// anyone else away).  Deletion requests (GET /api/admin/privacy-requests,
+// earliest due first) are worked through their steps: verify the
+// requester's identity (POST .../verify {method, note}), execute the
+// erasure (POST .../execute; running it again finishes an interrupted
+// one), or close without erasure (POST .../close {reason}).  Support
+// tickets are listed with filters (GET /api/admin/tickets?status=&from=&to=
+// &cursor=) and their status changed (PATCH /api/admin/tickets/{ticket}).
+import { api, problemText, problemsByPath } from './api.js';
+import { announce, setBusy, start } from './shell.js';
+import { clear, h } from './dom.js';
+import { dateTime, shortDate } from './rehearsal-text.js';
+
+const $ = (id) => document.getElementById(id);
+const STATUSES = ['open', 'pending', 'closed'];
+
+// ---- deletion requests -----------------------------------------------------------
+
+function daysText(item) {
+  if (item.overdue) {
+    const late = Math.abs(item.daysLeft);
+    return late ? `Overdue by ${late} day${late === 1 ? '' : 's'}` : 'Overdue';
+  }
+  return `${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'} left`;
+}
+
+function stepForm(item, kind) {
+  const id = `${kind}-${item.id}`;
+  const fields = [];
+  if (kind === 'verify') {
+    fields.push(h('div', { class: 'field' },
+      h('label', { for: `${id}-method` }, 'How was the identity checked?'),
+      h('input', { id: `${id}-method`, name: 'method', type: 'text', maxlength: '200',
+        required: true, placeholder: 'e.g. email reply from the address' })));
+    fields.push(h('div', { class: 'field' },
+      h('label', { for: `${id}-note` }, 'Note (optional)'),
+      h('input', { id: `${id}-note`, name: 'note', type: 'text', maxlength: '2000' })));
+  } else if (kind === 'close') {
+    fields.push(h('div', { class: 'field' },
+      h('label', { for: `${id}-reason` }, 'Reason for closing without erasure'),
+      h('input', { id: `${id}-reason`, name: 'reason', type: 'text', maxlength: '2000',
+        required: true })));
+  }
+  const labels = { verify: 'Mark verified', execute: item.status === 'executing'
+    ? 'Finish the erasure' : 'Execute the erasure', close: 'Close the request' };
+  const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
+  const button = h('button', { type: 'submit', class: kind === 'execute' ? 'danger' : '' },
+    labels[kind]);
+  const form = h('form', { class: `step step-${kind}`, novalidate: true,
+    'aria-label': `${labels[kind]}: ${item.id}` }, ...fields, error, button);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const body = {};
+    for (const input of form.querySelectorAll('input')) {
+      if (input.value.trim()) {
+        body[input.name] = input.value.trim();
+      } else if (input.required) {
+        error.textContent = 'Fill this in first.';
+        input.focus();
+        return;
+      }
+    }
+    if (kind === 'execute' && !window.confirm(`Erase every account and ticket of ${item.email}? ` +
+      'This cannot be undone.')) {
+      return;
+    }
+    setBusy(button, true);
+    const r = await api('POST', `/api/admin/privacy-requests/${encodeURIComponent(item.id)}/${kind}`,
+      kind === 'execute' ? {} : { json: body });
+    setBusy(button, false);
+    if (!r.ok) {
+      const first = [...problemsByPath(r.data).values()][0];
+      error.textContent = first || problemText(r.data) ||
+        `The step failed (${r.status}).`;
+      return;
+    }
+    const now = r.data.privacyRequest ? r.data.privacyRequest.status : kind;
+    announce(`Request ${item.id}: ${now}.`);
+    await loadRequests();
+    $('requests-title').focus();
+  });
+  return form;
+}
+
+function requestCard(item) {
+  const steps = [];
+  if (item.status === 'open') {
+    steps.push(stepForm(item, 'verify'));
+  }
+  if (item.status === 'verified' || item.status === 'executing') {
+    steps.push(stepForm(item, 'execute'));
+  }
+  if (item.status === 'open' || item.status === 'verified') {
+    steps.push(stepForm(item, 'close'));
+  }
+  return h('li', { class: `card request${item.overdue ? ' overdue' : ''}`, 'data-id': item.id },
+    h('div', { class: 'card-main' },
+      h('h3', {}, item.id, ' ', h('span', { class: `badge status-${item.status}` }, item.status),
+        item.overdue ? h('span', { class: 'badge overdue' }, 'Overdue') : null),
+      h('p', {}, `${item.name || 'No name'} <${item.email || 'no email'}>`),
+      h('p', { class: 'meta' }, `${(item.regime || '').toUpperCase()} · opened ` +
+        `${shortDate(item.openedAt)} · due ${shortDate(item.dueAt)} · `,
+      h('strong', { class: 'days-left' }, daysText(item))),
+      item.verification ? h('p', { class: 'meta' },
+        `Verified by ${item.verification.method}` +
+        `${item.verification.note ? ` (${item.verification.note})` : ''}`) : null),
+    h('div', { class: 'card-actions steps' }, ...steps));
+}
+
+async function loadRequests() {
+  const box = $('requests');
+  box.setAttribute('aria-busy', 'true');
+  const r = await api('GET', '/api/admin/privacy-requests');
+  clear(box);
+  box.setAttribute('aria-busy', 'false');
+  if (!r.ok) {
+    $('requests-summary').textContent = '';
+    box.append(h('p', { class: 'error' },
+      problemText(r.data) || `The requests could not be loaded (${r.status}).`));
+    return;
+  }
+  const { items = [], count = 0, overdue = 0 } = r.data;
+  $('requests-summary').textContent = `${count} open request${count === 1 ? '' : 's'}` +
+    `${overdue ? `, ${overdue} overdue` : ''}.`;
+  if (!items.length) {
+    box.append(h('p', { class: 'empty' }, 'No deletion requests are waiting.'));
+    return;
+  }
+  box.append(h('ul', { class: 'card-list', id: 'request-list' }, ...items.map(requestCard)));
+}
+
+// ---- tickets ----------------------------------------------------------------------
+
+const tickets = { query: '', next: null };
+
+function statusControl(t) {
+  const id = `status-${t.ticket}`;
+  const select = h('select', { id, name: 'status' },
+    ...STATUSES.map((s) => h('option', { value: s, selected: s === t.status }, s)));
+  const button = h('button', { type: 'submit', class: 'secondary' }, 'Save');
+  const form = h('form', { class: 'inline-form' },
+    h('label', { for: id, class: 'visually-hidden' }, `Status of ${t.ticket}`), select, button);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    setBusy(button, true);
+    const r = await api('PATCH', `/api/admin/tickets/${encodeURIComponent(t.ticket)}`,
+      { json: { status: select.value } });
+    setBusy(button, false);
+    if (!r.ok) {
+      announce(problemText(r.data) || `The ticket could not be changed (${r.status}).`);
+      select.value = t.status;
+      return;
+    }
+    t.status = r.data.status;
+    announce(`${t.ticket} is now ${t.status}.`);
+  });
+  return form;
+}
+
+function ticketRow(t) {
+  const pr = t.privacyRequest;
+  return h('tr', { 'data-ticket': t.ticket },
+    h('th', { scope: 'row' }, t.ticket),
+    h('td', {}, t.subject || '', pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
+    h('td', {}, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
+    h('td', {}, dateTime(t.createdAt)),
+    h('td', {}, statusControl(t)));
+}
+
+async function loadTickets(append) {
+  const box = $('tickets');
+  $('tickets-error').textContent = '';
+  box.setAttribute('aria-busy', 'true');
+  const cursor = append && tickets.next ? `&cursor=${encodeURIComponent(tickets.next)}` : '';
+  const r = await api('GET', `/api/admin/tickets?limit=50${tickets.query}${cursor}`);
+  box.setAttribute('aria-busy', 'false');
+  if (!r.ok) {
+    const first = [...problemsByPath(r.data).values()][0];
+    $('tickets-error').textContent = first || problemText(r.data) ||
+      `The tickets could not be loaded (${r.status}).`;
+    return;
+  }
+  let body = box.querySelector('tbody');
+  if (!append || !body) {
+    clear(box);
+    body = h('tbody');
+    box.append(h('div', { class: 'table-scroll', tabindex: '0', role: 'region',
+      'aria-labelledby': 'tickets-title' },
+    h('table', { id: 'ticket-table' },
+      h('caption', { class: 'visually-hidden' }, 'Support tickets, newest first'),
+      h('thead', {}, h('tr', {}, ...['Ticket', 'Subject', 'From', 'Created', 'Status']
+        .map((c) => h('th', { scope: 'col' }, c)))),
+      body)));
+  }
+  for (const t of r.data.items || []) {
+    body.append(ticketRow(t));
+  }
+  if (!body.rows.length) {
+    clear(box);
+    box.append(h('p', { class: 'empty' }, 'No tickets match these filters.'));
+  }
+  tickets.next = r.data.next || null;
+  $('more-tickets').hidden = !tickets.next;
+  announce(`${body.rows.length} ticket${body.rows.length === 1 ? '' : 's'} shown.`);
+}
+
+function wireTickets() {
+  const form = $('ticket-filters');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const name of ['status', 'from', 'to']) {
+      if (form.elements[name].value) {
+        q.set(name, form.elements[name].value);
+      }
+    }
+    tickets.query = q.toString() ? `&${q}` : '';
+    tickets.next = null;
+    loadTickets(false);
+  });
+  $('more-tickets').addEventListener('click', () => loadTickets(true));
+  tickets.query = '&status=open';
+}
+
+async function main() {
+  const me = await start({ auth: 'staff' });
+  if (!me) {
+    return;
+  }
+  clear($('admin-state'));
+  $('console').hidden = false;
+  wireTickets();
+  await Promise.all([loadRequests(), loadTickets(false)]);
+}
+
+main();
