@@ -164,6 +164,8 @@ async function interviewsEmpty(browser) {
     await page.waitForSelector('#interview-list .empty');
     expect((await text(page, '#interview-list')).includes('No interviews yet'),
       'the empty list says nothing');
+    expect(await page.locator('#nav-staff').isHidden(),
+      'a user who is not staff sees the staff console in the menu');
     await shots(page, 'interviews-empty');
     await axe(page, 'interviews');
     await assertClean(page, seen);
@@ -496,6 +498,7 @@ async function staffWorksDeletionRequest(browser) {
   try {
     page.on('dialog', (d) => d.accept());
     await page.waitForSelector('#console:not([hidden])');
+    await page.waitForSelector('#nav-staff:not([hidden]) a[aria-current="page"]');
     const card = `#request-list li[data-id="${ticket}"]`;
     await page.waitForSelector(card);
     expect((await text(page, `${card} .days-left`)) === '30 days left',

@@ -77,6 +77,10 @@ function fillAccount(me) {
     return;
   }
   label.textContent = me.name || me.email || 'Signed in';
+  const staffLink = document.getElementById('nav-staff');
+  if (staffLink) {
+    staffLink.hidden = !me.staff; // the console itself checks too: this is only a way there
+  }
   box.hidden = false;
   button.addEventListener('click', async () => {
     setBusy(button, true);
