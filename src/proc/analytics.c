@@ -360,5 +360,5 @@ void analytics_main(void)
     log_info("analytics stopped");
     posthog_free(ph);
     store_close(db);
-    _exit(0);
+    child_exit("analytics child", 0);
 }

@@ -56,6 +56,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "proc/analytics.h"
+#include "proc/child.h"
 #include "proc/migrate.h"
 #include "proc/scheduler.h"
 #include "proc/scoreboard.h"
@@ -316,7 +317,7 @@ static void spawn_migration(int listen_fd)
         return;
     if (pid == 0) {
         status_title_set(NULL, "jobtuned: migrate");
-        _exit(migrate_run(config.schema_dir));
+        child_exit("migration", migrate_run(config.schema_dir));
     }
     children[slot] = (struct child){.kind = CHILD_MIGRATE, .pid = pid};
     migrate_started_ms = clock_mono_ms();

@@ -197,5 +197,5 @@ void scheduler_main(void)
     }
     clerk_free(svc.clerk);
     store_close(svc.db);
-    _exit(0);
+    child_exit("scheduler", 0);
 }

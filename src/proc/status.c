@@ -102,11 +102,19 @@ json_t *status_json(const struct scoreboard *b)
 
 static char *title_area;
 static size_t title_len;
+/* The environment moved off the title area: the strings in one block and
+ * the array environ starts as.  Owned here for the life of the process and
+ * never freed: setenv()/unsetenv() (svc/systemd.c) may swap the array or
+ * drop strings from it, so these are the references that keep them
+ * (volatile: a pointer that is only stored would be optimised away). */
+static char **volatile env_array;
+static char *volatile env_block;
 
 void status_title_init(int argc, char **argv)
 {
     extern char **environ;
-    char *end, **env;
+    char **env, *block, *end, *p;
+    size_t total = 0;
     int n = 0;
 
     if (argc < 1 || argv[0] == NULL)
@@ -116,17 +124,26 @@ void status_title_init(int argc, char **argv)
         if (argv[i] == end)
             end = argv[i] + strlen(argv[i]) + 1;
     while (environ[n] != NULL)
-        n++;
+        total += strlen(environ[n++]) + 1;
     env = calloc((size_t)n + 1, sizeof(*env));
-    if (env == NULL)
+    block = malloc(total > 0 ? total : 1);
+    if (env == NULL || block == NULL) {
+        free(env); /* keep the old environment and argv[0]'s own length */
+        free(block);
         return;
-    for (int i = 0; i < n; i++) {
-        if (environ[i] == end)
-            end = environ[i] + strlen(environ[i]) + 1;
-        env[i] = strdup(environ[i]);
-        if (env[i] == NULL)
-            return; /* keep the old environment and argv[0]'s own length */
     }
+    p = block;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(environ[i]) + 1;
+
+        if (environ[i] == end)
+            end = environ[i] + len;
+        memcpy(p, environ[i], len);
+        env[i] = p;
+        p += len;
+    }
+    env_array = env;
+    env_block = block;
     environ = env; /* the old strings may now be overwritten */
     title_area = argv[0];
     title_len = (size_t)(end - argv[0]);

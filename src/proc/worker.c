@@ -30,6 +30,7 @@
 #include "http/arena.h"
 #include "http/request.h"
 #include "proc/analytics.h"
+#include "proc/child.h"
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "routes/routes.h"
@@ -308,5 +309,5 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
     openai_free(svc.openai);
     sarvam_free(svc.sarvam);
     store_close(svc.db);
-    _exit(0);
+    child_exit("worker", 0);
 }

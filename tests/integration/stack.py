@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -20,6 +21,13 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FERRETDB = os.environ.get("FERRETDB_BIN", "")
 JOBTUNED = os.environ.get("JOBTUNED_BIN", os.path.join(ROOT, "jobtuned"))
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
+# Workers are recycled this often unless a test asks otherwise, so that
+# every test's workers end (and, in the ASan build, pass LeakSanitizer's
+# exit check) several times, not only at the stack's stop.
+RECYCLE_AFTER = 5
+# One line per stopped stack: its leak-check count and any report
+# (scripts/test sums them; see leak_summary.py).
+LEAK_TALLY = os.path.join(ARTIFACTS, "leak-checks.jsonl")
 
 
 def free_port():
@@ -67,7 +75,7 @@ class Response:
 
 class Stack:
     def __init__(self, workers=2, request_timeout=60, support_rate="600r/m",
-                 max_requests=10000, env=None):
+                 max_requests=RECYCLE_AFTER, env=None):
         self.workers = workers
         self.request_timeout = request_timeout
         self.support_rate = support_rate
@@ -148,15 +156,26 @@ class Stack:
                    what="nginx port")
 
     def stop(self):
-        for p in (self.nginx, self.jobtuned):
-            if p and p.poll() is None:
-                p.terminate()
+        if self.nginx and self.nginx.poll() is None:
+            self.nginx.terminate()
+            try:
+                self.nginx.wait(10)
+            except subprocess.TimeoutExpired:
+                self.nginx.kill()
+        if self.jobtuned and self.jobtuned.poll() is None:
+            # Graceful, as systemd stops it (KillSignal=SIGQUIT): every
+            # child ends through its own exit path, where the ASan build
+            # checks for leaks; then the fast stop, then SIGKILL.
+            for sig, wait in ((signal.SIGQUIT, 15), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+                self.jobtuned.send_signal(sig)
                 try:
-                    p.wait(10)
+                    self.jobtuned.wait(wait)
+                    break
                 except subprocess.TimeoutExpired:
-                    p.kill()
+                    continue
         self.stop_db()
         sanitizer = self.sanitizer_report()
+        self.record_leak_checks()
         if os.environ.get("KEEP_TEST_DIRS") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)
         if sanitizer:
@@ -173,6 +192,31 @@ class Stack:
             if i >= 0:
                 return text[max(0, i - 200):i + 3000]
         return ""
+
+    def record_leak_checks(self):
+        """Append this stack's LeakSanitizer tally to LEAK_TALLY: the exits
+        checked (each child logs "leak check at exit of the WHAT: ...", the
+        master's check at exit is counted by its status) and every
+        LeakSanitizer report in jobtuned's stderr."""
+        try:
+            text = self.log_text()
+        except FileNotFoundError:
+            return
+        checked = {}
+        for line in self.log_lines():
+            msg = line.get("msg", "")
+            if msg.startswith("leak check at exit of the ") and msg.endswith(": no leaks"):
+                what = msg[len("leak check at exit of the "):-len(": no leaks")]
+                checked[what] = checked.get(what, 0) + 1
+        reports = []
+        for m in re.finditer(r"^==\d+==ERROR: LeakSanitizer.*?^SUMMARY: .*?$", text,
+                             re.M | re.S):
+            reports.append(m.group(0))
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        with open(LEAK_TALLY, "a") as f:
+            f.write(json.dumps({"dir": os.path.basename(self.dir), "checked": checked,
+                                "master_status": self.jobtuned.returncode if self.jobtuned else None,
+                                "reports": reports}) + "\n")
 
     # ---- processes -------------------------------------------------------
     def worker_pids(self):

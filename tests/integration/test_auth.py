@@ -594,7 +594,8 @@ class JwksTest(MeClient, unittest.TestCase):
         if secret:
             env["CLERK_SECRET_KEY"] = self.clerk.secret_key
         env.update(extra)
-        self.stack = AuthStack(workers=1, env=env)
+        # one worker's JWKS cache is what these tests count: no recycling
+        self.stack = AuthStack(workers=1, env=env, max_requests=0)
         self.addCleanup(self.stack.stop)
         self.stack.start()
         self.users = self.stack.db()["users"]

@@ -22,7 +22,8 @@ class ErasureTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.key = tokens.Key()
-        cls.stack = Stack(workers=1, env={
+        # the worker's cached session must outlive the erasure: no recycling
+        cls.stack = Stack(workers=1, max_requests=0, env={
             "CLERK_WEBHOOK_SECRET": SECRET, "CLERK_JWT_KEY": cls.key.public_pem(),
             "CLERK_ISSUER": tokens.ISSUER, "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN}).start()
 

@@ -74,7 +74,8 @@ class Load:
 
 class DatabaseOutageTest(unittest.TestCase):
     def setUp(self):
-        self.stack = Stack(workers=2).start()
+        # the same workers before and after is what this test checks: no recycling
+        self.stack = Stack(workers=2, max_requests=0).start()
 
     def tearDown(self):
         self.stack.stop()
@@ -130,7 +131,9 @@ class DatabaseOutageTest(unittest.TestCase):
 
 class WorkerLifecycleTest(unittest.TestCase):
     def setUp(self):
-        self.stack = Stack(workers=2, request_timeout=2).start()
+        # which workers are replaced, and when, is what these tests look
+        # at: no recycling besides theirs
+        self.stack = Stack(workers=2, request_timeout=2, max_requests=0).start()
 
     def tearDown(self):
         if self.stack.ferret:

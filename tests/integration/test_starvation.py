@@ -63,7 +63,9 @@ class TestStarvation(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.key = tokens.Key()
-        cls.stack = Stack(workers=cls.workers, env={
+        # latency under the flood, with workers recycled as rarely as in
+        # production (the default JOBTUNE_MAX_REQUESTS), not every few requests
+        cls.stack = Stack(workers=cls.workers, max_requests=10000, env={
             "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
             "CLERK_AUTHORIZED_PARTIES": ORIGIN})
         try:

@@ -32,7 +32,10 @@ class StatusTest(unittest.TestCase):
     def setUpClass(cls):
         cls.key = tokens.Key()
         cls.staff = tokens.new_user_id()
-        cls.stack = AuthStack(workers=3, request_timeout=2, env={
+        # the workers' titles and generations, and workers that stay
+        # connected to a hung database, are what these tests look at: no
+        # recycling
+        cls.stack = AuthStack(workers=3, request_timeout=2, max_requests=0, env={
             "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
             "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN,
             "JOBTUNE_ADMIN_USER_IDS": cls.staff})
