@@ -6,6 +6,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+# Tests recycle their workers every few requests (see stack.RECYCLE_AFTER).
+os.environ.setdefault("STACK_RECYCLE_AFTER", "5")
 
 
 class LineResult(unittest.TextTestResult):

@@ -21,10 +21,12 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FERRETDB = os.environ.get("FERRETDB_BIN", "")
 JOBTUNED = os.environ.get("JOBTUNED_BIN", os.path.join(ROOT, "jobtuned"))
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
-# Workers are recycled this often unless a test asks otherwise, so that
-# every test's workers end (and, in the ASan build, pass LeakSanitizer's
-# exit check) several times, not only at the stack's stop.
-RECYCLE_AFTER = 5
+# Workers are recycled this often unless a stack asks otherwise.  The test
+# runner (run.py) sets STACK_RECYCLE_AFTER=5, so that every test's workers
+# end (and, in the ASan build, pass LeakSanitizer's exit check) several
+# times, not only at the stack's stop; the benchmarks and scripts/chaos
+# import this module without it and get production's default, 10000.
+RECYCLE_AFTER = int(os.environ.get("STACK_RECYCLE_AFTER", "10000"))
 # One line per stopped stack: its leak-check count and any report
 # (scripts/test sums them; see leak_summary.py).
 LEAK_TALLY = os.path.join(ARTIFACTS, "leak-checks.jsonl")
