@@ -29,6 +29,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import tokens  # noqa: E402
+from doc_section import write_section  # noqa: E402
 from fake_posthog import FakePostHog  # noqa: E402
 from test_analytics import CALIFORNIAN, production_env  # noqa: E402
 from test_auth import AuthStack  # noqa: E402
@@ -131,14 +132,7 @@ cannot take in time waits in the bounded queue).
 <!-- /analytics -->
 """
     print(section)
-    text = open(OUT).read() if os.path.exists(OUT) else ""
-    start, end = text.find("<!-- analytics -->"), text.find("<!-- /analytics -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len("<!-- /analytics -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(text)
+    write_section(OUT, "analytics", section)
     return 0 if ratio >= 0.9 else 1
 
 

@@ -30,6 +30,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import tokens  # noqa: E402
+from doc_section import write_section  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from test_auth import AuthStack  # noqa: E402
 from test_tailor import JD, RESUME  # noqa: E402
@@ -155,14 +156,7 @@ the archive file from them, and streams the archive out in 64 KiB pieces.
 <!-- /export -->
 """
     print(section)
-    text = open(OUT).read() if os.path.exists(OUT) else ""
-    start, end = text.find("<!-- export -->"), text.find("<!-- /export -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len("<!-- /export -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(text)
+    write_section(OUT, "export", section)
     return 0 if ok else 1
 
 

@@ -27,6 +27,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import tokens  # noqa: E402
+from doc_section import write_section  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from fake_sarvam import FakeSarvam  # noqa: E402
 from test_auth import AuthStack  # noqa: E402
@@ -147,14 +148,7 @@ chunking, six local transcription calls and the next question).
 <!-- /interview -->
 """
     print(section)
-    text = open(OUT).read() if os.path.exists(OUT) else ""
-    start, end = text.find("<!-- interview -->"), text.find("<!-- /interview -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len("<!-- /interview -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(text)
+    write_section(OUT, "interview", section)
     return 0 if ratio <= 1.5 and growth < 1024 else 1
 
 

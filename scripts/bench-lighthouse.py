@@ -31,6 +31,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import tokens  # noqa: E402
+from doc_section import write_section  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from test_auth import DEV_ISSUER, AuthStack  # noqa: E402
 
@@ -115,18 +116,6 @@ def run_lighthouse(urls, cookie):
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
 
-def write_section(section):
-    print(section)
-    text = open(OUT).read() if os.path.exists(OUT) else ""
-    start, end = text.find("<!-- lighthouse -->"), text.find("<!-- /lighthouse -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len("<!-- /lighthouse -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(text)
-
-
 def main():
     version = ensure_lighthouse()
     chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True,
@@ -178,7 +167,8 @@ included. Target: performance and accessibility >= {TARGET} on every page.
 {table}
 <!-- /lighthouse -->
 """
-    write_section(section)
+    print(section)
+    write_section(OUT, "lighthouse", section)
     return 0 if ok else 1
 
 

@@ -65,6 +65,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import stack as stackmod  # noqa: E402
 import tokens  # noqa: E402
+from doc_section import write_section  # noqa: E402
 from fake_clerk import FakeClerk  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from fake_sarvam import FakeSarvam  # noqa: E402
@@ -959,16 +960,9 @@ wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up.
 """
 
 
-def write_section(name, section):
+def write(name, section):
     print(section)
-    text = open(OUT).read() if os.path.exists(OUT) else ""
-    start, end = text.find(f"<!-- {name} -->"), text.find(f"<!-- /{name} -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section.rstrip("\n") + text[end + len(f"<!-- /{name} -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(text)
+    write_section(OUT, name, section)
 
 
 def loadavg():
@@ -1002,7 +996,7 @@ def main():
             b.close()
         with open(os.path.join(TMP, "routes.json"), "w") as f:  # raw figures (BENCH_KEEP=1)
             json.dump(b.results, f, indent=1, default=str)
-        write_section("routes", routes_section(b, d, load_start, load_end,
+        write("routes", routes_section(b, d, load_start, load_end,
                                                (time.monotonic() - t0) / 60))
     elif mode == "workers":
         rows = []
@@ -1022,7 +1016,7 @@ def main():
                 rows.append((w, {k: b.results[f"w{w}_{k}"] for k in ("templates", "resume", "pdf")}))
             finally:
                 b.close()
-        write_section("workers", worker_section(rows, load_start, loadavg(),
+        write("workers", worker_section(rows, load_start, loadavg(),
                                                 (time.monotonic() - t0) / 60))
     else:
         sys.exit("usage: bench-routes.py routes|workers")

@@ -72,6 +72,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import tokens  # noqa: E402
+from doc_section import write_section  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from fake_sarvam import FakeSarvam  # noqa: E402
 from stack import Stack, kill_quietly, wait_until  # noqa: E402
@@ -708,20 +709,6 @@ slow, 429, kill): {', '.join(f'{k} {st}: {n}' for (k, st), n in sorted(self.five
 <!-- /chaos -->"""
 
 
-def write_section(path, section):
-    text = open(path).read() if os.path.exists(path) else ""
-    start = text.find("<!-- chaos: kept by scripts/chaos -->")
-    end = text.find("<!-- /chaos -->")
-    if start >= 0 and end > start:
-        text = text[:start] + section + text[end + len("<!-- /chaos -->"):]
-    elif start >= 0:
-        text = text[:start] + section + text[start + len("<!-- chaos: kept by scripts/chaos -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n## Faults under load\n\n" + section + "\n"
-    with open(path, "w") as f:
-        f.write(text)
-
-
 def main():
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     if seconds < 20:
@@ -738,7 +725,7 @@ def main():
         run.verify(answers)
         run.verify_timing(answers)
         if os.environ.get("CHAOS_OUT"):
-            write_section(os.environ["CHAOS_OUT"], run.report(answers))
+            write_section(os.environ["CHAOS_OUT"], "chaos", run.report(answers))
     finally:
         run.close()
     failed = sum(1 for ok, _ in run.results if not ok)
