@@ -133,13 +133,20 @@ class SiteTest(unittest.TestCase):
     def test_app_pages_have_clean_urls(self):
         for path, script in (("/app/", "resumes.js"), ("/app/signin", "signin.js"),
                              ("/app/resumes/65f1c0a4e3b2d19a7c5e8f01", "editor.js"),
-                             ("/app/resumes/65f1c0a4e3b2d19a7c5e8f01/tailor", "tailor.js")):
+                             ("/app/resumes/65f1c0a4e3b2d19a7c5e8f01/tailor", "tailor.js"),
+                             ("/app/interviews", "interviews.js"),
+                             ("/app/interviews/65f1c0a4e3b2d19a7c5e8f02", "interview.js"),
+                             ("/app/privacy", "privacy-centre.js"), ("/app/admin", "admin.js")):
             r = self.stack.get(path)
             self.assertEqual(r.status, 200, path)
             self.assertIn(f'<script type="module" src="/app/js/{script}"></script>', r.text, path)
             self.assertNotIn("<!--#", r.text, path)
             self.assertIn('id="announcer" aria-live="polite"', r.text, path)
             self.assertIn('<footer class="site-footer">', r.text, path)
+            # the shared <head> basics, from partials/app-head.html, first
+            self.assertRegex(r.text, r'^<!doctype html>\s*<html lang="en">\s*<head>\s*'
+                             r'<meta charset="utf-8">', path)
+            self.assertEqual(r.text.count('href="/app/app.css"'), 1, path)
             csp = r.header("content-security-policy")
             self.assertRegex(csp, r"script-src 'self' ?;", path)  # no third party in development
             self.assertNotIn("unsafe-inline", csp, path)
@@ -147,7 +154,8 @@ class SiteTest(unittest.TestCase):
         self.assertEqual(r.status, 301)
         self.assertTrue(r.header("location").endswith("/app/"))
         for path in ("/app/resumes.html", "/app/editor.html", "/partials/header.html",
-                     "/partials/app-header.html", "/partials/footer.html", "/app/nope",
+                     "/partials/app-header.html", "/partials/footer.html",
+                     "/partials/app-head.html", "/app/nope",
                      "/app/resumes/a/b/c"):
             self.assertEqual(self.stack.get(path).status, 404, path)
         js = self.stack.get("/app/js/api.js")
