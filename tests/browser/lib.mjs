@@ -2,29 +2,24 @@
 // build on it): Chromium through playwright-core, a watch on each page for
 // console errors, page errors, failed subresources and CSP violations,
 // screenshots at phone and desktop widths, axe-core accessibility checks,
-// the development sign-in, and the "ok/FAIL" case runner whose output
-// tests/integration/test_journey.py reads.
+// the development sign-in, a case's page frame (withPage: failure
+// screenshot, then close) and the "ok/FAIL" case runner whose output
+// tests/integration/test_journey.py reads.  Chromium's path and flags come
+// from chromium.mjs.
 //
-//   import { launch, newPage, watch, assertClean, screenshot, axe, signIn,
-//            runCases, expect } from './lib.mjs';
+//   import { launch, newPage, withPage, watch, assertClean, screenshot, axe,
+//            signIn, runCases, expect } from './lib.mjs';
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+
+export { CHROMIUM, CHROMIUM_ARGS };
 
 const require = createRequire(import.meta.url);
 
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // generous: the test machine is small and shared, and a timeout only ever
 // delays a failure
 export const TIMEOUT_MS = 45000;
@@ -123,6 +118,24 @@ let artifactDir = null;
 export function setArtifactDir(dir) {
   artifactDir = path.resolve(dir);
   fs.mkdirSync(artifactDir, { recursive: true });
+}
+
+// Runs fn(opened) on a page newPage() opened ({ context, page, seen });
+// if it throws, saves the page as it was to FAILED-NAME.png in the
+// artifact directory first.  The context is closed either way; returns
+// what fn returns.
+export async function withPage(opened, name, fn) {
+  try {
+    return await fn(opened);
+  } catch (err) {
+    if (artifactDir) {
+      await opened.page.screenshot({ path: path.join(artifactDir, `FAILED-${name}.png`), fullPage: true })
+        .catch(() => {}); // the page is gone already
+    }
+    throw err;
+  } finally {
+    await opened.context.close();
+  }
 }
 
 // Full-page screenshots of the current view at 375 px and at 1280 px:

@@ -23,8 +23,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  CHROMIUM, assertClean, axe as axeRun, expect, newPage as libNewPage, runCases, screenshot,
-  setArtifactDir, signIn,
+  CHROMIUM, CHROMIUM_ARGS, assertClean, axe as axeRun, expect, newPage as libNewPage, runCases,
+  screenshot, setArtifactDir, signIn, withPage,
 } from './lib.mjs';
 
 const GERMAN_IP = '192.0.2.10';
@@ -43,14 +43,8 @@ const ARTIFACTS = path.resolve(artifactArg);
 setArtifactDir(ARTIFACTS);
 
 // lib.mjs's flags, and a fake microphone that plays the test's WAV.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+const REHEARSAL_ARGS = [
+  ...CHROMIUM_ARGS,
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   `--use-file-for-fake-audio-capture=${path.resolve(JT_FAKE_AUDIO)}`,
@@ -105,13 +99,10 @@ async function axe(page, name) {
 
 let currentCase = '';
 
-// The page as it was when a case failed, for the artifacts.
-async function failShot(page) {
-  try {
-    await page.screenshot({ path: path.join(ARTIFACTS, `FAILED-${currentCase}.png`), fullPage: true });
-  } catch {
-    // the page is gone already
-  }
+// A case's page (newPage's promise): lib.mjs's withPage under the name
+// of the case that runs, so a failure leaves FAILED-NAME.png behind.
+async function onPage(opening, fn) {
+  return withPage(await opening, currentCase, fn);
 }
 
 async function text(page, selector) {
@@ -159,8 +150,7 @@ function wavFacts(buf) {
 const shared = { interviewId: null };
 
 async function interviewsEmpty(browser) {
-  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/interviews');
-  try {
+  return onPage(newPage(browser, JT_USER_ID, '/app/interviews'), async ({ page, seen }) => {
     await page.waitForSelector('#interview-list .empty');
     expect((await text(page, '#interview-list')).includes('No interviews yet'),
       'the empty list says nothing');
@@ -170,12 +160,7 @@ async function interviewsEmpty(browser) {
     await axe(page, 'interviews');
     await assertClean(page, seen);
     return null;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function recordAnswer(page, n) {
@@ -217,8 +202,7 @@ async function recordAnswer(page, n) {
 
 async function rehearseWithMicrophone(browser) {
   const name = 'rehearse_with_microphone';
-  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/interviews');
-  try {
+  return onPage(newPage(browser, JT_USER_ID, '/app/interviews'), async ({ page, seen }) => {
     await page.waitForSelector('#interview-list[aria-busy="false"]');
     await page.fill('#role', 'Backend engineer');
     await page.selectOption('#level', 'Senior');
@@ -277,17 +261,11 @@ async function rehearseWithMicrophone(browser) {
     await axe(page, 'interview-report');
     await assertClean(page, seen);
     return shared.interviewId;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function typedAnswerAndDelete(browser) {
-  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/interviews');
-  try {
+  return onPage(newPage(browser, JT_USER_ID, '/app/interviews'), async ({ page, seen }) => {
     await page.waitForSelector('#interview-list[aria-busy="false"]');
     await page.fill('#role', 'Data analyst');
     await Promise.all([
@@ -330,18 +308,12 @@ async function typedAnswerAndDelete(browser) {
     expect(r === 404, `the deleted interview answers ${r}`);
     await assertClean(page, seen);
     return second;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function consentAndExport(browser) {
   const name = 'consent_and_export';
-  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy');
-  try {
+  return onPage(newPage(browser, JT_USER_ID, '/app/privacy'), async ({ page, seen }) => {
     await page.waitForSelector('#privacy-centre:not([hidden])');
     expect((await text(page, '#region-summary')).includes('GDPR'),
       `region: ${await text(page, '#region-summary')}`);
@@ -376,18 +348,12 @@ async function consentAndExport(browser) {
     }
     await assertClean(page, seen);
     return null;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function privacyShowsGpc(browser) {
-  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy',
-    '198.51.100.7', { 'Sec-GPC': '1' });
-  try {
+  return onPage(newPage(browser, JT_USER_ID, '/app/privacy',
+    '198.51.100.7', { 'Sec-GPC': '1' }), async ({ page, seen }) => {
     await page.waitForSelector('#privacy-centre:not([hidden])');
     expect((await text(page, '#region-summary')).includes('CCPA'),
       `region: ${await text(page, '#region-summary')}`);
@@ -403,18 +369,12 @@ async function privacyShowsGpc(browser) {
       `#consent-state says ${await text(page, '#consent-state')}`);
     await assertClean(page, seen);
     return null;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function deleteAccount(browser) {
   const name = 'delete_account';
-  const { context, page, seen } = await newPage(browser, JT_USER_ID, '/app/privacy');
-  try {
+  return onPage(newPage(browser, JT_USER_ID, '/app/privacy'), async ({ context, page, seen }) => {
     await page.waitForSelector('#privacy-centre:not([hidden])');
     let deletes = 0;
     page.on('request', (r) => {
@@ -465,37 +425,25 @@ async function deleteAccount(browser) {
     session.value);
     expect(again === 401, `the erased account's token answers ${again}`);
     return receipt.receiptId;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function staffWorksDeletionRequest(browser) {
   const name = 'staff_works_deletion_request';
-  let ticket;
-  {
-    const { context, page } = await newPage(browser, null, null, '203.0.113.77');
-    try {
-      await page.goto(`${BASE}/support`);
-      await page.fill('#email', JT_VICTIM_EMAIL);
-      await page.fill('#name', 'Ira Sen');
-      await page.fill('#subject', 'Data Deletion Request');
-      await page.fill('#message', 'Please delete my account and everything in it.');
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === '/support/thanks'),
-        page.click('#support-submit'),
-      ]);
-      ticket = await text(page, '#ticket-number');
-      info(name, 'ticket', ticket);
-    } finally {
-      await context.close();
-    }
-  }
-  const { context, page, seen } = await newPage(browser, JT_STAFF_ID, '/app/admin');
-  try {
+  const ticket = await onPage(newPage(browser, null, null, '203.0.113.77'), async ({ page }) => {
+    await page.goto(`${BASE}/support`);
+    await page.fill('#email', JT_VICTIM_EMAIL);
+    await page.fill('#name', 'Ira Sen');
+    await page.fill('#subject', 'Data Deletion Request');
+    await page.fill('#message', 'Please delete my account and everything in it.');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/support/thanks'),
+      page.click('#support-submit'),
+    ]);
+    return text(page, '#ticket-number');
+  });
+  info(name, 'ticket', ticket);
+  return onPage(newPage(browser, JT_STAFF_ID, '/app/admin'), async ({ page, seen }) => {
     page.on('dialog', (d) => d.accept());
     await page.waitForSelector('#console:not([hidden])');
     await page.waitForSelector('#nav-staff:not([hidden]) a[aria-current="page"]');
@@ -536,17 +484,12 @@ async function staffWorksDeletionRequest(browser) {
     await page.waitForSelector(row);
     await assertClean(page, seen);
     return ticket;
-  } catch (err) {
-    await failShot(page);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: CHROMIUM_ARGS, timeout: 60000 });
+    args: REHEARSAL_ARGS, timeout: 60000 });
   const run = (name, fn) => async () => {
     currentCase = name;
     return fn(browser);

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import unittest
 
+from browser_run import ScriptOutput, require_node, run_script
 from stack import ARTIFACTS, ROOT, Stack
 
 try:
@@ -26,32 +27,23 @@ except ImportError:
         subprocess.run(["perl", os.path.join(geoip, "build-mmdb.pl"),
                         os.path.join(geoip, source), out], check=True)
 
-BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
-SCRIPT = os.path.join("tests", "browser", "support.mjs")
 SHOTS = os.path.join(ARTIFACTS, "browser")
 SCREENSHOTS = ("privacy.png", "privacy-region-gdpr.png", "privacy-region-ccpa.png",
                "privacy-no-javascript.png", "support.png", "support-invalid-email.png",
                "support-thanks.png")
 CASES = 8  # cases in support.mjs
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TICKET = re.compile(r"^JT-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 RUN_TIMEOUT = 180
 
 
-class BrowserTest(unittest.TestCase):
+class BrowserTest(ScriptOutput, unittest.TestCase):
+    SCRIPT = "support.mjs"
     stack = None
     tmp = None
-    output = ""
-    returncode = None
 
     @classmethod
     def setUpClass(cls):
-        if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")):
-            raise RuntimeError(
-                "tests/browser/node_modules/playwright-core is missing: run "
-                "`npm ci` in tests/browser (scripts/test does this)")
-        if shutil.which("node") is None:
-            raise RuntimeError("node is not installed (Debian package nodejs)")
+        require_node()
         os.makedirs(SHOTS, exist_ok=True)
         for name in SCREENSHOTS:
             try:
@@ -71,19 +63,7 @@ class BrowserTest(unittest.TestCase):
         try:
             cls.stack.start()
             base = f"http://127.0.0.1:{cls.stack.http_port}"
-            rel_shots = os.path.relpath(SHOTS, ROOT)
-            try:
-                proc = subprocess.run(["node", SCRIPT, base, rel_shots], cwd=ROOT,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      timeout=RUN_TIMEOUT)
-                cls.output = proc.stdout.decode("utf-8", "replace")
-                cls.returncode = proc.returncode
-            except subprocess.TimeoutExpired as e:
-                cls.output = (e.stdout or b"").decode("utf-8", "replace") + \
-                    f"\n(support.mjs timed out after {RUN_TIMEOUT} s)"
-                cls.returncode = None
-            with open(os.path.join(SHOTS, "output.txt"), "w") as f:
-                f.write(cls.output)
+            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT)
         except BaseException:
             try:
                 cls.stack.stop()
@@ -105,18 +85,8 @@ class BrowserTest(unittest.TestCase):
                 cls.tmp = None
 
     # ---- helpers -----------------------------------------------------------
-    def case_ok(self, name):
-        """Asserts the case passed; returns the rest of its ok line."""
-        pattern = re.compile(rf"^ok   browser {re.escape(name)}(?: (.*))?$", re.M)
-        m = pattern.search(self.output)
-        self.assertIsNotNone(m, f"browser case {name} did not pass; support.mjs said:\n"
-                                f"{self.output}")
-        return (m.group(1) or "").strip()
-
     def typed(self, name):
-        m = re.search(rf"^info browser {re.escape(name)} typed=(.*)$", self.output, re.M)
-        self.assertIsNotNone(m, f"support.mjs printed no typed values for {name}")
-        return json.loads(m.group(1))
+        return json.loads(self.info_line(f"{name} typed"))
 
     def assert_ticket_stored(self, name, channel):
         ticket = self.case_ok(name)
@@ -168,18 +138,10 @@ class BrowserTest(unittest.TestCase):
         self.case_ok("privacy_without_javascript_lists_both")
 
     def test_script_summary(self):
-        lines = self.output.strip().splitlines()
-        self.assertEqual(lines[-1:], [f"{CASES} passed, 0 failed"],
-                         f"support.mjs said:\n{self.output}")
-        self.assertEqual(self.returncode, 0, f"support.mjs said:\n{self.output}")
+        self.assert_summary(CASES)
 
     def test_screenshots(self):
-        for name in SCREENSHOTS:
-            path = os.path.join(SHOTS, name)
-            self.assertTrue(os.path.isfile(path), f"{path} was not written")
-            self.assertGreater(os.path.getsize(path), 0, f"{path} is empty")
-            with open(path, "rb") as f:
-                self.assertEqual(f.read(8), PNG_MAGIC, f"{path} is not a PNG")
+        self.assert_pngs(os.path.join(SHOTS, name) for name in SCREENSHOTS)
 
 
 if __name__ == "__main__":

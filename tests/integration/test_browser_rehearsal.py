@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import tempfile
 import time
 import unittest
@@ -27,18 +26,17 @@ import wave
 import zipfile
 
 import tokens
+from browser_run import ScriptOutput, require_node, run_script
 from fake_clerk import FakeClerk
 from fake_openai import FakeOpenAI
 from fake_sarvam import FakeSarvam
-from stack import ARTIFACTS, ROOT
+from stack import ARTIFACTS
 from test_auth import AuthStack
 from test_browser import build_mmdb
 from test_resumes import WEBHOOK_SECRET
 from test_webhooks import sign, user_event
 from test_auth import DEV_ISSUER
 
-BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
-SCRIPT = os.path.join("tests", "browser", "rehearsal.mjs")
 SHOTS = os.path.join(ARTIFACTS, "browser-rehearsal")
 CASES = 7  # cases in rehearsal.mjs
 VIEWS = ("interviews-empty", "interviews-list", "interviews-confirm-delete",
@@ -46,7 +44,6 @@ VIEWS = ("interviews-empty", "interviews-list", "interviews-confirm-delete",
          "privacy-delete-refused", "privacy-receipt", "admin", "admin-verified")
 AXE_PAGES = ["interviews", "interview-rehearsal", "interview-report", "privacy",
              "privacy-receipt", "admin"]
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RUN_TIMEOUT = 300
 MIC_RATE = 48000
 
@@ -65,17 +62,14 @@ def tone(seconds, rate=MIC_RATE, hz=440.0, amplitude=0.3):
     return buf.getvalue()
 
 
-class RehearsalBrowserTest(unittest.TestCase):
+class RehearsalBrowserTest(ScriptOutput, unittest.TestCase):
+    SCRIPT = "rehearsal.mjs"
     stack = None
     tmp = None
-    output = ""
-    returncode = None
 
     @classmethod
     def setUpClass(cls):
-        if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")):
-            raise RuntimeError("tests/browser/node_modules is missing: run `npm ci` in "
-                               "tests/browser (scripts/test does this)")
+        require_node()
         os.makedirs(SHOTS, exist_ok=True)
         for name in os.listdir(SHOTS):
             os.remove(os.path.join(SHOTS, name))
@@ -116,17 +110,8 @@ class RehearsalBrowserTest(unittest.TestCase):
                                        last="Sen"))
             env = dict(os.environ, JT_USER_ID=cls.user, JT_STAFF_ID=cls.staff, JT_FAKE_AUDIO=audio,
                        JT_VICTIM_EMAIL=cls.victim_email)
-            try:
-                proc = subprocess.run(["node", SCRIPT, origin, os.path.relpath(SHOTS, ROOT)],
-                                      cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, timeout=RUN_TIMEOUT)
-                cls.output = proc.stdout.decode("utf-8", "replace")
-                cls.returncode = proc.returncode
-            except subprocess.TimeoutExpired as e:
-                cls.output = (e.stdout or b"").decode("utf-8", "replace") + \
-                    f"\n(rehearsal.mjs timed out after {RUN_TIMEOUT} s)"
-            with open(os.path.join(SHOTS, "output.txt"), "w") as f:
-                f.write(cls.output)
+            cls.output, cls.returncode = run_script(cls.SCRIPT, origin, SHOTS, RUN_TIMEOUT,
+                                                    env=env)
         except BaseException:
             cls.tearDownClass()
             raise
@@ -157,16 +142,8 @@ class RehearsalBrowserTest(unittest.TestCase):
             raise RuntimeError(f"webhook answered {r.status}: {r.text}")
 
     # ---- helpers -----------------------------------------------------------
-    def case_ok(self, name):
-        m = re.search(rf"^ok   browser {re.escape(name)}(?: (.*))?$", self.output, re.M)
-        self.assertIsNotNone(m, f"browser case {name} did not pass; rehearsal.mjs said:\n"
-                                f"{self.output}")
-        return (m.group(1) or "").strip()
-
     def info(self, name, key):
-        m = re.search(rf"^info browser {re.escape(name)} {key}=(.*)$", self.output, re.M)
-        self.assertIsNotNone(m, f"rehearsal.mjs printed no {key} for {name}:\n{self.output}")
-        return json.loads(m.group(1))
+        return json.loads(self.info_line(f"{name} {key}"))
 
     # ---- the rehearsal ---------------------------------------------------------
     def test_spoken_answers_reach_sarvam_as_the_recorded_wav(self):
@@ -268,18 +245,11 @@ class RehearsalBrowserTest(unittest.TestCase):
         self.assertEqual(seen, AXE_PAGES, f"rehearsal.mjs said:\n{self.output}")
 
     def test_screenshots_at_375_and_1280(self):
-        for view in VIEWS:
-            for width in (375, 1280):
-                p = os.path.join(SHOTS, f"{view}-{width}.png")
-                self.assertTrue(os.path.isfile(p), f"{p} was not written")
-                with open(p, "rb") as f:
-                    self.assertEqual(f.read(8), PNG_MAGIC, f"{p} is not a PNG")
+        self.assert_pngs(os.path.join(SHOTS, f"{view}-{width}.png")
+                         for view in VIEWS for width in (375, 1280))
 
     def test_script_summary(self):
-        lines = self.output.strip().splitlines()
-        self.assertEqual(lines[-1:], [f"{CASES} passed, 0 failed"],
-                         f"rehearsal.mjs said:\n{self.output}")
-        self.assertEqual(self.returncode, 0)
+        self.assert_summary(CASES)
 
 
 if __name__ == "__main__":

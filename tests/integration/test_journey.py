@@ -7,41 +7,31 @@ screenshotted at 375 and 1280 px into tests/artifacts/journey.  This module
 starts the stack, runs the script once and turns each of its cases into a
 test, checking the database for what the browser did."""
 import os
-import re
 import shutil
-import subprocess
 import tempfile
 import unittest
 
 import tokens
+from browser_run import ScriptOutput, require_node, run_script
 from fake_openai import FakeOpenAI
-from stack import ARTIFACTS, ROOT
+from stack import ARTIFACTS
 from test_auth import AuthStack
 
-BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
-SCRIPT = os.path.join("tests", "browser", "journey.mjs")
 SHOTS = os.path.join(ARTIFACTS, "journey")
 DEV_ISSUER = "https://dev.jobtune.invalid"
 VIEWS = ("signin", "resumes-empty", "editor-new", "editor-errors", "editor-filled",
          "editor-conflict", "resumes-import-error", "tailor-empty", "tailor-result",
          "resumes-confirm-delete", "resumes-list", "editor-not-found")
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RUN_TIMEOUT = 600
 
 
-class JourneyTest(unittest.TestCase):
+class JourneyTest(ScriptOutput, unittest.TestCase):
+    SCRIPT = "journey.mjs"
     stack = ai = tmp = None
-    output = ""
-    returncode = None
 
     @classmethod
     def setUpClass(cls):
-        if not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core")) or \
-                not os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "axe-core")):
-            raise RuntimeError("tests/browser/node_modules is incomplete: run `npm ci` in "
-                               "tests/browser (scripts/test does this)")
-        if shutil.which("node") is None:
-            raise RuntimeError("node is not installed (Debian package nodejs)")
+        require_node(("playwright-core", "axe-core"))
         shutil.rmtree(SHOTS, ignore_errors=True)
         os.makedirs(SHOTS, exist_ok=True)
         cls.tmp = tempfile.mkdtemp(prefix="jobtune-journey-")
@@ -60,17 +50,7 @@ class JourneyTest(unittest.TestCase):
         cls.base = base
         try:
             cls.stack.start()
-            try:
-                proc = subprocess.run(["node", SCRIPT, base, os.path.relpath(SHOTS, ROOT)],
-                                      cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      timeout=RUN_TIMEOUT)
-                cls.output = proc.stdout.decode("utf-8", "replace")
-                cls.returncode = proc.returncode
-            except subprocess.TimeoutExpired as e:
-                cls.output = (e.stdout or b"").decode("utf-8", "replace") + \
-                    f"\n(journey.mjs timed out after {RUN_TIMEOUT} s)"
-            with open(os.path.join(SHOTS, "output.txt"), "w") as f:
-                f.write(cls.output)
+            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT)
         except BaseException:
             cls.tearDownClass()
             raise
@@ -89,13 +69,6 @@ class JourneyTest(unittest.TestCase):
                 shutil.rmtree(cls.tmp, ignore_errors=True)
                 cls.tmp = None
 
-    def case_ok(self, name):
-        m = re.search(rf"^ok   browser {re.escape(name)}(?: (.*))?$", self.output, re.M)
-        failed = re.search(rf"^FAIL browser {re.escape(name)}\b.*$", self.output, re.M)
-        self.assertIsNotNone(m, failed.group(0) if failed else
-                             f"browser case {name} did not run; journey.mjs said:\n{self.output}")
-        return (m.group(1) or "").strip()
-
     def as_user(self, path):
         """GET path as the journey's user, with a token of its own."""
         token = tokens.rs256(self.key, tokens.claims(self.info("user"), iss=DEV_ISSUER,
@@ -103,9 +76,7 @@ class JourneyTest(unittest.TestCase):
         return self.stack.get(path, headers={"Authorization": f"Bearer {token}"})
 
     def info(self, key):
-        m = re.search(rf"^info browser {re.escape(key)}=(.*)$", self.output, re.M)
-        self.assertIsNotNone(m, f"journey.mjs printed no {key}")
-        return m.group(1).strip('"')
+        return self.info_line(key).strip('"')
 
     def test_signed_out_goes_to_sign_in(self):
         self.assertEqual(self.case_ok("signed_out_goes_to_sign_in"), "/app/")
@@ -162,18 +133,11 @@ class JourneyTest(unittest.TestCase):
         self.case_ok("sign_out")
 
     def test_script_summary(self):
-        lines = self.output.strip().splitlines()
-        self.assertRegex(lines[-1] if lines else "", r"^\d+ passed, 0 failed$",
-                         f"journey.mjs said:\n{self.output}")
-        self.assertEqual(self.returncode, 0, f"journey.mjs said:\n{self.output}")
+        self.assert_summary()
 
     def test_screenshots_at_both_widths(self):
-        for view in VIEWS:
-            for width in (375, 1280):
-                path = os.path.join(SHOTS, f"{view}-{width}.png")
-                self.assertTrue(os.path.isfile(path), f"{path} was not written")
-                with open(path, "rb") as f:
-                    self.assertEqual(f.read(8), PNG_MAGIC, f"{path} is not a PNG")
+        self.assert_pngs(os.path.join(SHOTS, f"{view}-{width}.png")
+                         for view in VIEWS for width in (375, 1280))
 
 
 if __name__ == "__main__":

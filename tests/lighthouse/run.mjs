@@ -15,6 +15,7 @@
 
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { CHROMIUM, CHROMIUM_ARGS } from '../browser/chromium.mjs';
 
 const urls = process.argv.slice(2);
 if (!urls.length) {
@@ -23,17 +24,8 @@ if (!urls.length) {
 }
 
 const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  chromeFlags: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  chromePath: process.env.CHROME_PATH || CHROMIUM,
+  chromeFlags: ['--headless=new', ...CHROMIUM_ARGS],
 });
 
 function failing(lhr) {
