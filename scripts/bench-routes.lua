@@ -22,15 +22,15 @@ while true do
 end
 assert(#all > 0, "no requests in " .. dir)
 
-local threads = {}
+-- the status tally and done(), shared with the other wrk scripts
+local tally = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "bench-tally.lua")
 
 function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads - 1)
+  thread:set("tid", tally.setup(thread) - 1)
 end
 
 function init(args)
-  counts = {}
+  tally.init()
   mine = {}
   -- Each thread has a Lua state of its own, without setup()'s table:
   -- the thread count comes from the environment.
@@ -47,23 +47,7 @@ function request()
 end
 
 function response(status, headers, body)
-  counts[status] = (counts[status] or 0) + 1
+  tally.response(status)
 end
 
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    local c = thread:get("counts")
-    if c then
-      for status, n in pairs(c) do
-        total[status] = (total[status] or 0) + n
-      end
-    end
-  end
-  local keys = {}
-  for status in pairs(total) do table.insert(keys, status) end
-  table.sort(keys)
-  for _, status in ipairs(keys) do
-    io.write(string.format("status %d: %d\n", status, total[status]))
-  end
-end
+done = tally.done

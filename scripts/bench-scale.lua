@@ -18,15 +18,15 @@ local f = assert(io.open(body_file, "rb"), "BENCH_BODY_FILE")
 local body = f:read("*a")
 f:close()
 
-local threads = {}
+-- the status tally and done(), shared with the other wrk scripts
+local tally = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "bench-tally.lua")
 local ids = {}
 for id, version in string.gmatch(os.getenv("BENCH_PUT_IDS") or "", "([0-9a-f]+):([0-9]+)") do
   table.insert(ids, {id, version})
 end
 
 function setup(thread)
-  table.insert(threads, thread)
-  local n = #threads
+  local n = tally.setup(thread)
   if mode == "put" then
     local e = ids[(n - 1) % #ids + 1]
     thread:set("rid", e[1])
@@ -37,7 +37,7 @@ end
 local headers
 
 function init(args)
-  counts = {}
+  tally.init()
   headers = {}
   for k, v in pairs(wrk.headers) do headers[k] = v end
   headers["Content-Type"] = "application/json"
@@ -53,7 +53,7 @@ function request()
 end
 
 function response(status, hdrs, resp_body)
-  counts[status] = (counts[status] or 0) + 1
+  tally.response(status)
   if mode == "put" then
     local etag = hdrs["ETag"] or hdrs["Etag"] or hdrs["etag"]
     local v = etag and string.match(etag, "(%d+)")
@@ -61,20 +61,4 @@ function response(status, hdrs, resp_body)
   end
 end
 
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    local c = thread:get("counts")
-    if c then
-      for status, n in pairs(c) do
-        total[status] = (total[status] or 0) + n
-      end
-    end
-  end
-  local keys = {}
-  for status in pairs(total) do table.insert(keys, status) end
-  table.sort(keys)
-  for _, status in ipairs(keys) do
-    io.write(string.format("status %d: %d\n", status, total[status]))
-  end
-end
+done = tally.done

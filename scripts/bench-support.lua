@@ -34,18 +34,16 @@ local headers = {
   ["Accept"] = "application/json",
 }
 
-local threads = {}
-local thread_count = 0
+-- the status tally and done(), shared with the other wrk scripts
+local tally = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "bench-tally.lua")
 
 function setup(thread)
-  thread_count = thread_count + 1
-  thread:set("seed", os.time() * 1000 + thread_count)
-  table.insert(threads, thread)
+  thread:set("seed", os.time() * 1000 + tally.setup(thread))
 end
 
 function init(args)
   math.randomseed(seed)
-  counts = {}
+  tally.init()
 end
 
 function request()
@@ -59,23 +57,7 @@ function request()
 end
 
 function response(status, hdrs, resp_body)
-  counts[status] = (counts[status] or 0) + 1
+  tally.response(status)
 end
 
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    local c = thread:get("counts")
-    if c then
-      for status, n in pairs(c) do
-        total[status] = (total[status] or 0) + n
-      end
-    end
-  end
-  local keys = {}
-  for status in pairs(total) do table.insert(keys, status) end
-  table.sort(keys)
-  for _, status in ipairs(keys) do
-    io.write(string.format("status %d: %d\n", status, total[status]))
-  end
-end
+done = tally.done

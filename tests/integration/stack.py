@@ -15,7 +15,10 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.parse
+
+import tokens
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FERRETDB = os.environ.get("FERRETDB_BIN", "")
@@ -318,6 +321,57 @@ class Stack:
         client = pymongo.MongoClient(f"mongodb://127.0.0.1:{self.db_port}/",
                                      serverSelectionTimeoutMS=3000)
         return client[self.db_name]
+
+
+class AuthStack(Stack):
+    """A Stack whose CLERK_* configuration is only what the test gives it
+    (none inherited from the environment the tests run in); an env value
+    of None leaves that variable unset."""
+
+    def env(self):
+        e = super().env()
+        for k in list(e):
+            if (k.startswith("CLERK_") and k not in self.extra_env) or e[k] is None:
+                del e[k]
+        return e
+
+
+class SignedInStackTest(unittest.TestCase):
+    """One stack for the class that accepts the bearer tokens auth() makes:
+    RS256 with cls.key (CLERK_JWT_KEY), issuer tokens.ISSUER, authorized
+    party tokens.ORIGIN.  A using class sets `workers`, `key_id` (the key's
+    kid), `stack_class` (AuthStack to drop the environment's CLERK_*),
+    `stack_options` (more Stack() keywords) and env_extra() (more of the
+    stack's environment).  No tests of its own."""
+    workers = 2
+    key_id = None
+    stack_class = Stack
+    stack_options = {}
+
+    @classmethod
+    def env_extra(cls):
+        return {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key(kid=cls.key_id) if cls.key_id else tokens.Key()
+        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+               "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN}
+        env.update(cls.env_extra())
+        cls.stack = cls.stack_class(workers=cls.workers, env=env, **cls.stack_options)
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def auth(self, user):
+        """The Authorization header of a fresh token for user."""
+        return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
 
 
 def kill_quietly(pid, sig=signal.SIGKILL):

@@ -18,26 +18,13 @@ import unittest
 
 import tokens
 from fake_clerk import FakeClerk
-from stack import JOBTUNED, ROOT, Stack, free_port
+from stack import JOBTUNED, ROOT, AuthStack, free_port
 from tokens import DROP, ISSUER, ORIGIN
 
 ME = "/api/me"
 DEV_ISSUER = "https://dev.jobtune.invalid"
 ME_KEYS = {"id", "email", "name", "residence", "consent", "createdAt"}
 PASSWORD_LIKE = re.compile(r"pass(word|wd|phrase|_?hash)?$|pwd|passw|secret|credential", re.I)
-
-
-class AuthStack(Stack):
-    """A Stack whose CLERK_* configuration is only what the test gives it
-    (none inherited from the environment the tests run in); an env value
-    of None leaves that variable unset."""
-
-    def env(self):
-        e = super().env()
-        for k in list(e):
-            if (k.startswith("CLERK_") and k not in self.extra_env) or e[k] is None:
-                del e[k]
-        return e
 
 
 def parse_time(text):

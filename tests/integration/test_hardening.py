@@ -13,7 +13,8 @@ import unittest
 
 import tokens
 import test_resumes as tr
-from stack import ROOT, Stack, free_port, kill_quietly, nginx_t_production_site, wait_until
+from stack import (ROOT, SignedInStackTest, Stack, free_port, kill_quietly, nginx_t_production_site,
+                   wait_until)
 
 
 def fcgi_record(rtype, body, request_id=1):
@@ -136,24 +137,14 @@ class ProductionRedirectTest(unittest.TestCase):
                 nginx.wait(10)
 
 
-class ApiInputTest(tr.ResumeClient, unittest.TestCase):
+class ApiInputTest(tr.ResumeClient, SignedInStackTest):
     """Query strings, charsets and text fields a client controls."""
+    key_id = "ins_test_hardening"
+    stack_class = tr.AuthStack
 
     @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_hardening")
-        cls.stack = tr.AuthStack(workers=2, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "CLERK_WEBHOOK_SECRET": tr.WEBHOOK_SECRET})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
+    def env_extra(cls):
+        return {"CLERK_WEBHOOK_SECRET": tr.WEBHOOK_SECRET}
 
     def setUp(self):
         self.user = tokens.new_user_id()

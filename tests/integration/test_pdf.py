@@ -17,8 +17,7 @@ import unicodedata
 import unittest
 
 import tokens
-from stack import ARTIFACTS, Stack, wait_until
-from tokens import ISSUER, ORIGIN
+from stack import ARTIFACTS, SignedInStackTest, wait_until
 
 PDF_ARTIFACTS = os.path.join(ARTIFACTS, "pdf")
 HEADINGS = ["Summary", "Experience", "Projects", "Education", "Skills", "Certificates",
@@ -161,27 +160,8 @@ def save_first_page_png(data, name):
 
 # ---- tests ------------------------------------------------------------------------
 
-class PdfCase(unittest.TestCase):
+class PdfCase(SignedInStackTest):
     workers = 2
-
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        cls.stack = Stack(workers=cls.workers, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
-    def auth(self, user):
-        return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
 
     def create(self, user, resume):
         r = self.stack.request("POST", "/api/resumes", body=resume, headers=self.auth(user))

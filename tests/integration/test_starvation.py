@@ -14,8 +14,7 @@ import time
 import unittest
 
 import tokens
-from stack import Stack
-from tokens import ISSUER, ORIGIN
+from stack import SignedInStackTest
 
 FLOOD_THREADS = 10
 P99_LIMIT_MS = 100
@@ -57,29 +56,11 @@ def distinct_terms(chars):
     return " ".join(words)
 
 
-class TestStarvation(unittest.TestCase):
+class TestStarvation(SignedInStackTest):
     workers = 3
-
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        # latency under the flood, with workers recycled as rarely as in
-        # production (the default JOBTUNE_MAX_REQUESTS), not every few requests
-        cls.stack = Stack(workers=cls.workers, max_requests=10000, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
-    def auth(self, user):
-        return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
+    # latency under the flood, with workers recycled as rarely as in
+    # production (the default JOBTUNE_MAX_REQUESTS), not every few requests
+    stack_options = {"max_requests": 10000}
 
     def test_flood_of_expensive_routes_leaves_others_fast(self):
         flooder, other = tokens.new_user_id(), tokens.new_user_id()
@@ -157,7 +138,7 @@ class TestStarvation(unittest.TestCase):
             self.assertEqual(self.stack.get("/api/health").status, 200)
 
 
-class TestSequentialClient(unittest.TestCase):
+class TestSequentialClient(SignedInStackTest):
     """One client that waits for each answer never holds more than one
     claim, so with 2 workers (one expensive request at a time in all) it
     must never be refused: a worker clears its claim before the answer
@@ -165,25 +146,8 @@ class TestSequentialClient(unittest.TestCase):
     workers = 2
     requests = 60
 
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        cls.stack = Stack(workers=cls.workers, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
     def test_back_to_back_expensive_requests_are_never_refused(self):
-        auth = {"Authorization": "Bearer " + tokens.rs256(
-            self.key, tokens.claims(tokens.new_user_id()))}
+        auth = self.auth(tokens.new_user_id())
         r = self.stack.request("POST", "/api/resumes",
                                body={"basics": {"name": "One Client"}}, headers=auth)
         self.assertEqual(r.status, 201, r.text[:300])

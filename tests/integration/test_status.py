@@ -10,8 +10,7 @@ import threading
 import unittest
 
 import tokens
-from stack import kill_quietly, wait_until
-from test_auth import AuthStack
+from stack import AuthStack, SignedInStackTest, kill_quietly, wait_until
 
 LOOPBACK = "127.0.0.1"
 SUPPORT = {"email": "ops@example.in", "subject": "Slow one", "message": "in flight"}
@@ -27,36 +26,29 @@ def comm(pid):
         return f.read().strip()
 
 
-class StatusTest(unittest.TestCase):
+class StatusTest(SignedInStackTest):
+    workers = 3
+    stack_class = AuthStack
+    # the workers' titles and generations, and workers that stay
+    # connected to a hung database, are what these tests look at: no
+    # recycling
+    stack_options = {"request_timeout": 2, "max_requests": 0}
+
     @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
+    def env_extra(cls):
         cls.staff = tokens.new_user_id()
-        # the workers' titles and generations, and workers that stay
-        # connected to a hung database, are what these tests look at: no
-        # recycling
-        cls.stack = AuthStack(workers=3, request_timeout=2, max_requests=0, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN,
-            "JOBTUNE_ADMIN_USER_IDS": cls.staff})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            raise
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff}
 
     @classmethod
     def tearDownClass(cls):
         if cls.stack.ferret:
             kill_quietly(cls.stack.ferret.pid, signal.SIGCONT)
-        cls.stack.stop()
+        super().tearDownClass()
 
     def status(self, **kw):
         kw.setdefault("client_ip", LOOPBACK)
         return self.stack.get("/api/status", **kw)
 
-    def bearer(self, user):
-        return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
 
     def test_loopback_sees_master_and_every_worker(self):
         r = self.status()
@@ -91,9 +83,9 @@ class StatusTest(unittest.TestCase):
         r = self.stack.get("/api/status")  # a documentation-range client address
         self.assertEqual(r.status, 404)
         self.assertEqual(r.json()["error"]["code"], "not_found")
-        r = self.stack.get("/api/status", headers=self.bearer(tokens.new_user_id()))
+        r = self.stack.get("/api/status", headers=self.auth(tokens.new_user_id()))
         self.assertEqual(r.status, 404)
-        r = self.stack.get("/api/status", headers=self.bearer(self.staff))
+        r = self.stack.get("/api/status", headers=self.auth(self.staff))
         self.assertEqual(r.status, 200, r.text)
         self.assertIn("workers", r.json())
 
