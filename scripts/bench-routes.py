@@ -69,7 +69,7 @@ from doc_section import write_section  # noqa: E402
 from fake_clerk import FakeClerk  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from fake_sarvam import FakeSarvam  # noqa: E402
-from test_auth import AuthStack  # noqa: E402
+from stack import AuthStack  # noqa: E402
 from test_interviews import tone_wav  # noqa: E402
 from test_tailor import JD, RESUME  # noqa: E402
 from test_webhooks import SECRET as WEBHOOK_SECRET, sign, user_event  # noqa: E402
@@ -156,14 +156,7 @@ def cpu_ticks(pid, kids=True):
 
 
 def rss_mib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except FileNotFoundError:
-        pass
-    return 0.0
+    return (stackmod.rss_kb(pid) or 0) / 1024
 
 
 # ---- the stack ---------------------------------------------------------------------

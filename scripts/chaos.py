@@ -75,7 +75,7 @@ import tokens  # noqa: E402
 from doc_section import write_section  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from fake_sarvam import FakeSarvam  # noqa: E402
-from stack import Stack, kill_quietly, wait_until  # noqa: E402
+from stack import AuthStack, kill_quietly, rss_kb, wait_until  # noqa: E402
 from tokens import ISSUER, ORIGIN  # noqa: E402
 
 SECRET = "chaos-secret-" + "0123456789abcdef" * 2
@@ -89,33 +89,11 @@ MASTER_GROWTH_KB = 4096
 WRITES = ("support", "rcreate", "rupdate", "icreate", "answer")
 
 
-class AuthStack(Stack):
-    """The CLERK_* configuration is only what the run gives."""
-
-    def env(self):
-        e = super().env()
-        for k in list(e):
-            if k.startswith("CLERK_") and k not in self.extra_env:
-                del e[k]
-        return e
-
-
 def asan_build(path):
     try:
         return b"__asan_init" in subprocess.run(["nm", "-D", path], capture_output=True).stdout
     except OSError:
         return False
-
-
-def rss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return None
 
 
 class Run:

@@ -469,8 +469,13 @@ async function staffWorksDeletionRequest(browser) {
     // the ticket list: filters and a status change
     await page.selectOption('#filter-status', '');
     await page.click('#apply-filters');
-    await page.waitForSelector(`#ticket-table tr[data-ticket="${ticket}"]`);
     const row = `#ticket-table tr[data-ticket="${ticket}"]`;
+    // the row from before the execution stays until the reloaded list
+    // replaces it: wait for the new one, not for any row of the ticket
+    await page.waitForFunction((sel) => {
+      const tr = document.querySelector(sel);
+      return tr && tr.textContent.includes('deletion: completed');
+    }, row).catch(() => {}); // the expect below reports what the row says
     expect((await text(page, row)).includes('deletion: completed'),
       `the ticket row says ${await text(page, row)}`);
     expect(await page.inputValue(`${row} select`) === 'closed',

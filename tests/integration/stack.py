@@ -374,6 +374,18 @@ class SignedInStackTest(unittest.TestCase):
         return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
 
 
+def rss_kb(pid):
+    """A process's resident set (VmRSS) in KiB, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return None
+
+
 def kill_quietly(pid, sig=signal.SIGKILL):
     try:
         os.kill(pid, sig)
