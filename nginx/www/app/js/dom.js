@@ -60,3 +60,18 @@ export function clear(el) {
   }
   return el;
 }
+
+// An ISO date as the reader's locale writes a date and time, or '' when it
+// is not a date.
+export function formatDate(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// Shows text in a notice element (class "notice", plus kind such as
+// "error"); hides the element when text is empty.
+export function setNotice(el, text, kind = '') {
+  el.textContent = text;
+  el.className = `notice${kind ? ` ${kind}` : ''}`;
+  el.hidden = !text;
+}

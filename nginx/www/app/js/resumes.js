@@ -5,7 +5,7 @@
 
 import { api, problemText, problemsByPath } from './api.js';
 import { announce, setBusy, start } from './shell.js';
-import { clear, h } from './dom.js';
+import { clear, formatDate, h, setNotice } from './dom.js';
 
 const list = document.getElementById('resume-list');
 const status = document.getElementById('list-status');
@@ -15,15 +15,8 @@ const importInput = document.getElementById('import-file');
 const importProblems = document.getElementById('import-problems');
 let cursor = null;
 
-function formatDate(iso) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 function setStatus(text, kind) {
-  status.textContent = text;
-  status.className = `notice${kind ? ` ${kind}` : ''}`;
-  status.hidden = !text;
+  setNotice(status, text, kind);
 }
 
 function item(r) {

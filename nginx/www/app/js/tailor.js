@@ -9,7 +9,7 @@
 
 import { api, problemText, problemsByPath } from './api.js';
 import { announce, setBusy, start } from './shell.js';
-import { clear, h } from './dom.js';
+import { clear, formatDate, h, setNotice } from './dom.js';
 import { likeness, wordDiff } from './diff.js';
 
 const id = decodeURIComponent(location.pathname.split('/')[3] || '');
@@ -25,14 +25,7 @@ const pastStatus = document.getElementById('past-status');
 let resume = null;
 
 function setStatus(text, kind = '') {
-  status.textContent = text;
-  status.className = `notice${kind ? ` ${kind}` : ''}`;
-  status.hidden = !text;
-}
-
-function formatDate(iso) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  setNotice(status, text, kind);
 }
 
 function diffView(original, tailored) {
