@@ -19,7 +19,7 @@ import urllib.parse
 
 import tokens
 from fake_clerk import FakeClerk
-from test_auth import AuthStack
+from stack import AuthStack, SignedInStackTest
 from test_webhooks import SECRET, new_id, sign, user_event
 
 DAY_S = 24 * 3600
@@ -412,32 +412,22 @@ class AdminTest(unittest.TestCase):
         self.assert_nothing_names(user, email)
 
 
-class AdminWithoutClerkApiTest(unittest.TestCase):
+class AdminWithoutClerkApiTest(SignedInStackTest):
     """Without CLERK_SECRET_KEY, execute answers 503 not_configured and
     changes nothing; the rest of the queue still works."""
+    workers = 1
+    stack_class = AuthStack
 
     @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
+    def env_extra(cls):
         cls.staff = tokens.new_user_id()
-        cls.stack = AuthStack(workers=1, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "JOBTUNE_ADMIN_USER_IDS": cls.staff})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff}
 
     def test_execute_names_the_missing_variable(self):
         r = self.stack.request("POST", "/api/support", body={
             "email": "wait@example.in", "subject": "Data Deletion Request", "message": "m"})
         number = r.json()["ticket"]
-        auth = {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(self.staff))}
+        auth = self.auth(self.staff)
         path = f"/api/admin/privacy-requests/{number}"
         r = self.stack.request("POST", path + "/verify", body={"method": "m"}, headers=auth)
         self.assertEqual(r.status, 200, r.text)
