@@ -340,13 +340,18 @@ class SignedInStackTest(unittest.TestCase):
     """One stack for the class that accepts the bearer tokens auth() makes:
     RS256 with cls.key (CLERK_JWT_KEY), issuer tokens.ISSUER, authorized
     party tokens.ORIGIN.  A using class sets `workers`, `key_id` (the key's
-    kid), `stack_class` (AuthStack to drop the environment's CLERK_*),
-    `stack_options` (more Stack() keywords) and env_extra() (more of the
-    stack's environment).  No tests of its own."""
+    kid), `issuer`, `dev_signing_key` (True: the key also signs the
+    development sessions, JOBTUNE_DEV_SIGNING_KEY = cls.key_path, a file in
+    a directory of the class's own), `stack_class` (AuthStack to drop the
+    environment's CLERK_*), `stack_options` (more Stack() keywords) and
+    env_extra() (more of the stack's environment).  No tests of its own."""
     workers = 2
     key_id = None
+    issuer = tokens.ISSUER
+    dev_signing_key = False
     stack_class = Stack
     stack_options = {}
+    tmp = None
 
     @classmethod
     def env_extra(cls):
@@ -355,23 +360,35 @@ class SignedInStackTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.key = tokens.Key(kid=cls.key_id) if cls.key_id else tokens.Key()
-        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
+        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": cls.issuer,
                "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN}
+        if cls.dev_signing_key:
+            cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
+            cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
+            with open(cls.key_path, "w") as f:
+                f.write(cls.key.private_pem())
+            env["JOBTUNE_DEV_SIGNING_KEY"] = cls.key_path
         env.update(cls.env_extra())
         cls.stack = cls.stack_class(workers=cls.workers, env=env, **cls.stack_options)
         try:
             cls.stack.start()
         except BaseException:
-            cls.stack.stop()
+            cls.tearDownClass()
             raise
 
     @classmethod
     def tearDownClass(cls):
-        cls.stack.stop()
+        try:
+            cls.stack.stop()
+        finally:
+            if cls.tmp is not None:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None
 
     def auth(self, user):
         """The Authorization header of a fresh token for user."""
-        return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
+        token = tokens.rs256(self.key, tokens.claims(user, iss=self.issuer))
+        return {"Authorization": "Bearer " + token}
 
 
 def rss_kb(pid):

@@ -15,8 +15,8 @@ import time
 import unittest
 
 import tokens
-from stack import JOBTUNED, ROOT, free_port, kill_quietly, nginx_t_production_site, wait_until
-from test_auth import AuthStack
+from stack import (JOBTUNED, ROOT, AuthStack, SignedInStackTest, free_port, kill_quietly,
+                   nginx_t_production_site, wait_until)
 from test_hardening import production_site
 
 DEV_ISSUER = "https://dev.jobtune.invalid"
@@ -36,28 +36,11 @@ def cookie_parts(set_cookie):
     return out
 
 
-class DevSessionTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
-        cls.key = tokens.Key(kid="jobtune-dev")
-        cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
-        with open(cls.key_path, "w") as f:
-            f.write(cls.key.private_pem())
-        cls.stack = AuthStack(workers=2, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "JOBTUNE_DEV_SIGNING_KEY": cls.key_path})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+class DevSessionTest(SignedInStackTest):
+    key_id = "jobtune-dev"
+    issuer = DEV_ISSUER
+    dev_signing_key = True
+    stack_class = AuthStack
 
     def sign_in(self, body, origin=ORIGIN):
         headers = {"Origin": origin} if origin else {}
@@ -160,32 +143,16 @@ class DevSessionTest(unittest.TestCase):
         self.assertNotIn(token[-40:], log)
 
 
-class ClerkModeTest(unittest.TestCase):
+class ClerkModeTest(SignedInStackTest):
     """A server that trusts Clerk's issuer: ClerkJS settings, and no
     development route even with a key given."""
+    workers = 1
+    dev_signing_key = True
+    stack_class = AuthStack
 
     @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
-        key = tokens.Key()
-        path = os.path.join(cls.tmp, "dev-key.pem")
-        with open(path, "w") as f:
-            f.write(key.private_pem())
-        cls.stack = AuthStack(workers=1, env={
-            "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "CLERK_PUBLISHABLE_KEY": PUBLISHABLE,
-            "JOBTUNE_DEV_SIGNING_KEY": path})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            shutil.rmtree(cls.tmp, ignore_errors=True)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def env_extra(cls):
+        return {"CLERK_PUBLISHABLE_KEY": PUBLISHABLE}
 
     def test_config_names_clerk(self):
         r = self.stack.get("/api/auth/config")
