@@ -403,6 +403,35 @@ def rss_kb(pid):
     return None
 
 
+def run_refusing_jobtuned(test, env_over, timeout=20):
+    """Runs jobtuned on its own, for a test that expects it to refuse to
+    start: the environment's JOBTUNE_*, MONGODB_* and CLERK_* give way to a
+    minimal configuration (a socket in a directory of its own, a MONGODB_URI
+    where nothing listens) and then env_over.  Fails the test if jobtuned
+    keeps running.  Returns (exit status, output, the socket's path)."""
+    tmp = tempfile.mkdtemp(prefix="jobtune-refuse-")
+    test.addCleanup(shutil.rmtree, tmp, True)
+    sock = os.path.join(tmp, "jobtune.sock")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JOBTUNE_", "MONGODB_", "CLERK_"))}
+    env.update({
+        "JOBTUNE_SECRET": "test-secret-not-for-production-0123456789",
+        "JOBTUNE_LISTEN": f"unix:{sock}",
+        "JOBTUNE_WORKERS": "1",
+        "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
+        "MONGODB_URI": f"mongodb://127.0.0.1:{free_port()}/",  # nothing listens there
+    })
+    env.update(env_over)
+    p = subprocess.Popen([JOBTUNED], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+        test.fail("jobtuned kept running:\n" + out.decode("utf-8", "replace"))
+    return p.returncode, out.decode("utf-8", "replace"), sock
+
+
 def kill_quietly(pid, sig=signal.SIGKILL):
     try:
         os.kill(pid, sig)

@@ -18,7 +18,7 @@ import unittest
 
 import tokens
 from fake_clerk import FakeClerk
-from stack import JOBTUNED, ROOT, AuthStack, free_port
+from stack import ROOT, AuthStack, run_refusing_jobtuned
 from tokens import DROP, ISSUER, ORIGIN
 
 ME = "/api/me"
@@ -853,29 +853,7 @@ class DevTokenTest(MeClient, unittest.TestCase):
 
 class ProductionRefusesDevIssuerTest(unittest.TestCase):
     def run_jobtuned(self, env_over):
-        tmp = tempfile.mkdtemp(prefix="jobtune-prod-")
-        self.addCleanup(shutil.rmtree, tmp, True)
-        sock = os.path.join(tmp, "jobtune.sock")
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("JOBTUNE_", "MONGODB_", "CLERK_"))}
-        env.update({
-            "JOBTUNE_ENV": "production",
-            "JOBTUNE_SECRET": "test-secret-not-for-production-0123456789",
-            "JOBTUNE_LISTEN": f"unix:{sock}",
-            "JOBTUNE_WORKERS": "1",
-            "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
-            "MONGODB_URI": f"mongodb://127.0.0.1:{free_port()}/",  # nothing listens there
-        })
-        env.update(env_over)
-        p = subprocess.Popen([JOBTUNED], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        try:
-            out, _ = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            out, _ = p.communicate()
-            self.fail("jobtuned kept running in production with the development issuer:\n"
-                      + out.decode("utf-8", "replace"))
-        return p.returncode, out.decode("utf-8", "replace"), sock
+        return run_refusing_jobtuned(self, {"JOBTUNE_ENV": "production", **env_over})
 
     def test_production_refuses_the_development_issuer(self):
         key = tokens.Key()

@@ -1,4 +1,5 @@
 """Findings of the adversarial probe (issue 13, item 2), one test each."""
+import contextlib
 import http.client
 import json
 import os
@@ -102,39 +103,47 @@ def production_site(d):
     return site, snippets, http_port, https_port
 
 
+@contextlib.contextmanager
+def production_nginx(test):
+    """nginx serving production_site() from a temporary directory, after
+    `nginx -t` passed on it and once its HTTPS port accepts; yields (site
+    text, http port, https port) and stops nginx afterwards."""
+    with tempfile.TemporaryDirectory() as d:
+        os.chmod(d, 0o755)
+        site, snippets, http_port, https_port = production_site(d)
+        p = nginx_t_production_site(d, site, snippets)
+        test.assertEqual(p.returncode, 0, p.stderr)
+        nginx = subprocess.Popen(["nginx", "-c", f"{d}/nginx.conf", "-p", d, "-g", "daemon off;"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: socket.create_connection(("127.0.0.1", https_port), 0.2).close()
+                       or True, what="nginx port")
+            yield site, http_port, https_port
+        finally:
+            kill_quietly(nginx.pid, 15)
+            nginx.wait(10)
+
+
 class ProductionRedirectTest(unittest.TestCase):
     """Redirects name the configured server, whatever the Host header says."""
 
     def test_host_header_is_not_reflected_in_redirects(self):
-        with tempfile.TemporaryDirectory() as d:
-            os.chmod(d, 0o755)
-            site, snippets, http_port, https_port = production_site(d)
-            p = nginx_t_production_site(d, site, snippets)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            nginx = subprocess.Popen(["nginx", "-c", f"{d}/nginx.conf", "-p", d,
-                                      "-g", "daemon off;"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                wait_until(lambda: socket.create_connection(("127.0.0.1", https_port), 0.2).close()
-                           or True, what="nginx port")
-                c = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
-                c.request("GET", "/support?x=1", headers={"Host": "evil.example"})
-                r = c.getresponse()
-                self.assertEqual(r.status, 301)
-                self.assertEqual(r.getheader("Location"), "https://jobtune.example/support?x=1")
-                # nginx's own redirect: a directory without its slash
-                ctx = ssl.create_default_context()
-                ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
-                c = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10, context=ctx)
-                c.request("GET", "/assets", headers={"Host": "evil.example"})
-                r = c.getresponse()
-                self.assertEqual(r.status, 301)
-                self.assertNotIn("evil.example", r.getheader("Location"))
-                self.assertTrue(r.getheader("Location").startswith("https://jobtune.example"),
-                                r.getheader("Location"))
-            finally:
-                kill_quietly(nginx.pid, 15)
-                nginx.wait(10)
+        with production_nginx(self) as (_, http_port, https_port):
+            c = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+            c.request("GET", "/support?x=1", headers={"Host": "evil.example"})
+            r = c.getresponse()
+            self.assertEqual(r.status, 301)
+            self.assertEqual(r.getheader("Location"), "https://jobtune.example/support?x=1")
+            # nginx's own redirect: a directory without its slash
+            ctx = ssl.create_default_context()
+            ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+            c = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10, context=ctx)
+            c.request("GET", "/assets", headers={"Host": "evil.example"})
+            r = c.getresponse()
+            self.assertEqual(r.status, 301)
+            self.assertNotIn("evil.example", r.getheader("Location"))
+            self.assertTrue(r.getheader("Location").startswith("https://jobtune.example"),
+                            r.getheader("Location"))
 
 
 class ApiInputTest(tr.ResumeClient, SignedInStackTest):

@@ -7,17 +7,14 @@ refuses to start with JOBTUNE_DEV_SIGNING_KEY set."""
 import http.client
 import os
 import shutil
-import socket
 import ssl
-import subprocess
 import tempfile
 import time
 import unittest
 
 import tokens
-from stack import (JOBTUNED, ROOT, AuthStack, SignedInStackTest, free_port, kill_quietly,
-                   nginx_t_production_site, wait_until)
-from test_hardening import production_site
+from stack import AuthStack, SignedInStackTest, run_refusing_jobtuned
+from test_hardening import production_nginx
 
 DEV_ISSUER = "https://dev.jobtune.invalid"
 ORIGIN = tokens.ORIGIN
@@ -192,27 +189,7 @@ class NotConfiguredTest(unittest.TestCase):
 
 class StartRefusalTest(unittest.TestCase):
     def run_jobtuned(self, env_over):
-        tmp = tempfile.mkdtemp(prefix="jobtune-refuse-")
-        self.addCleanup(shutil.rmtree, tmp, True)
-        sock = os.path.join(tmp, "jobtune.sock")
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("JOBTUNE_", "MONGODB_", "CLERK_"))}
-        env.update({
-            "JOBTUNE_SECRET": "test-secret-not-for-production-0123456789",
-            "JOBTUNE_LISTEN": f"unix:{sock}",
-            "JOBTUNE_WORKERS": "1",
-            "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
-            "MONGODB_URI": f"mongodb://127.0.0.1:{free_port()}/",  # nothing listens there
-        })
-        env.update(env_over)
-        p = subprocess.Popen([JOBTUNED], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        try:
-            out, _ = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            out, _ = p.communicate()
-            self.fail("jobtuned kept running:\n" + out.decode("utf-8", "replace"))
-        return p.returncode, out.decode("utf-8", "replace"), sock
+        return run_refusing_jobtuned(self, env_over)
 
     def test_production_refuses_a_development_signing_key(self):
         tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
@@ -253,47 +230,34 @@ class ProductionCspTest(unittest.TestCase):
     and no page may run inline script."""
 
     def test_clerk_host_only_on_app_pages(self):
-        with tempfile.TemporaryDirectory() as d:
-            os.chmod(d, 0o755)
-            site, snippets, _, https_port = production_site(d)
+        with production_nginx(self) as (site, _, https_port):
             self.assertIn("https://clerk.jobtune.example", site)  # the placeholder to replace
-            p = nginx_t_production_site(d, site, snippets)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            nginx = subprocess.Popen(["nginx", "-c", f"{d}/nginx.conf", "-p", d,
-                                      "-g", "daemon off;"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                wait_until(lambda: socket.create_connection(("127.0.0.1", https_port), 0.2).close()
-                           or True, what="nginx port")
-                ctx = ssl.create_default_context()
-                ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+            ctx = ssl.create_default_context()
+            ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
 
-                def csp(path):
-                    c = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10,
-                                                    context=ctx)
-                    c.request("GET", path, headers={"Host": "jobtune.example"})
-                    r = c.getresponse()
-                    r.read()
-                    self.assertEqual(r.status, 200, path)
-                    return {d.split()[0]: d.split()[1:] for d in
-                            (x.strip() for x in r.getheader("Content-Security-Policy").split(";"))
-                            if d}
+            def csp(path):
+                c = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10,
+                                                context=ctx)
+                c.request("GET", path, headers={"Host": "jobtune.example"})
+                r = c.getresponse()
+                r.read()
+                self.assertEqual(r.status, 200, path)
+                return {d.split()[0]: d.split()[1:] for d in
+                        (x.strip() for x in r.getheader("Content-Security-Policy").split(";"))
+                        if d}
 
-                for path in ("/app/signin", "/app/", "/app/resumes/65f1c0a4e3b2d19a7c5e8f01"):
-                    policy = csp(path)
-                    for directive in ("script-src", "connect-src", "frame-src", "img-src"):
-                        self.assertIn("https://clerk.jobtune.example", policy[directive], path)
-                    self.assertNotIn("'unsafe-inline'", policy["script-src"], path)
-                    self.assertNotIn("'unsafe-eval'", policy["script-src"], path)
-                    self.assertIn("'unsafe-inline'", policy["style-src"], path)  # ClerkJS's widget
-                for path in ("/", "/privacy", "/support"):
-                    policy = csp(path)
-                    self.assertEqual(policy["script-src"], ["'self'"], path)
-                    self.assertEqual(policy["style-src"], ["'self'"], path)
-                    self.assertEqual(policy["connect-src"], ["'self'"], path)
-            finally:
-                kill_quietly(nginx.pid, 15)
-                nginx.wait(10)
+            for path in ("/app/signin", "/app/", "/app/resumes/65f1c0a4e3b2d19a7c5e8f01"):
+                policy = csp(path)
+                for directive in ("script-src", "connect-src", "frame-src", "img-src"):
+                    self.assertIn("https://clerk.jobtune.example", policy[directive], path)
+                self.assertNotIn("'unsafe-inline'", policy["script-src"], path)
+                self.assertNotIn("'unsafe-eval'", policy["script-src"], path)
+                self.assertIn("'unsafe-inline'", policy["style-src"], path)  # ClerkJS's widget
+            for path in ("/", "/privacy", "/support"):
+                policy = csp(path)
+                self.assertEqual(policy["script-src"], ["'self'"], path)
+                self.assertEqual(policy["style-src"], ["'self'"], path)
+                self.assertEqual(policy["connect-src"], ["'self'"], path)
 
 
 if __name__ == "__main__":
