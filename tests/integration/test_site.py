@@ -122,7 +122,7 @@ class SiteTest(unittest.TestCase):
 
     def test_pages_share_the_header_and_footer_partials(self):
         for path, current in (("/", "/"), ("/privacy", "/privacy"), ("/support", "/support"),
-                              ("/support/thanks", None)):
+                              ("/support/thanks", None), ("/no-such-page", None)):
             body = self.stack.get(path).text
             self.assertNotIn("<!--#", body, path)  # SSI ran
             self.assertEqual(body.count('<header class="site-header">'), 1, path)
