@@ -2,11 +2,12 @@
  * fuzz_clerk.c - the session token checks of clerk_verify(): the JWT's
  * shape, its header (RS256 with a kid, nothing else) and its claims.
  *
- * The first byte chooses what the rest is:
- *  - even: a token as it comes in the Authorization header or the cookie,
- *    verified as is (shape, base64url, header and payload JSON; a made-up
- *    signature fails there);
- *  - odd: a header JSON, a newline, then a claims JSON, made into a token
+ * The first byte (modulo 3) chooses what the rest is:
+ *  - 0: a token, verified as is (shape, base64url, header and payload
+ *    JSON; a made-up signature fails there);
+ *  - 2: the Authorization header, a newline, the Cookie header: the token
+ *    is taken from them by auth_token(), as every signed-in route does;
+ *  - 1: a header JSON, a newline, then a claims JSON, made into a token
  *    signed with RS256 by the key that CLERK_JWT_KEY holds here, so that
  *    the header and claims checks behind the signature are reached too.
  * The key pair is made once per process.  The token cache is emptied
@@ -23,6 +24,8 @@
 
 #include "base/config.h"
 #include "base/encode.h"
+#include "http/request.h"
+#include "routes/auth.h"
 #include "svc/clerk.h"
 
 #define NOW 1700000000
@@ -94,11 +97,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     clerk_forget(clerk);
-    if ((data[0] & 1) == 0) {
+    if (data[0] % 3 == 0) {
         char *t = fuzz_cstr(data + 1, size - 1);
 
         rc = clerk_verify(clerk, t, NOW, &s);
         free(t);
+    } else if (data[0] % 3 == 2) {
+        struct arena *a = fuzz_arena();
+        struct request req;
+        char *env[3];
+        const char *t;
+        bool from_cookie;
+
+        fuzz_fields(data + 1, size - 1, '\n', f, 2);
+        env[0] = arena_printf(a, "HTTP_AUTHORIZATION=%s", f[0]);
+        env[1] = arena_printf(a, "HTTP_COOKIE=%s", f[1]);
+        env[2] = NULL;
+        memset(&req, 0, sizeof(req));
+        req.arena = a;
+        req.envp = env;
+        t = auth_token(&req, &from_cookie);
+        free(f[0]);
+        if (t == NULL) {
+            arena_reset(a);
+            return 0;
+        }
+        FUZZ_CHECK(*t != '\0');
+        rc = clerk_verify(clerk, t, NOW, &s);
+        arena_reset(a);
     } else {
         fuzz_fields(data + 1, size - 1, '\n', f, 2);
         if (!make_token(f[0], f[1], token)) {

@@ -170,3 +170,9 @@ for route, ct, cl, accept, body in [
         ("GET /api/me", "application/json", "", "", "{}")]:
     b = body if isinstance(body, bytes) else body.encode()
     put("body", f"{route}\n{ct}\n{cl}\n{accept}\n".encode("latin1") + b)
+
+# ---- clerk, the headers a token comes in: \x02 + Authorization \n Cookie
+for auth, cookie in [("Bearer " + fake, ""), ("", "a=1; __session=" + fake + "; b=2"),
+                     (fake, ""), ("Basic dXNlcjpwdw==", ""), ("bearer   ", "__session="),
+                     ("", "__session_x=1;__session=" + fake)]:
+    put("clerk", b"\x02" + auth.encode() + b"\n" + cookie.encode())
