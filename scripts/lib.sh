@@ -15,7 +15,8 @@ JT_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libfcgi-dev
   libmaxminddb-dev libssl-dev libcairo2-dev libpango1.0-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev
   libzip-dev libsystemd-dev"
 JT_RUN_PKGS="nginx-light curl openssl fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-liberation2 iso-codes"
-JT_TEST_PKGS="python3 python3-yaml python3-pymongo python3-jsonschema chromium valgrind libmaxmind-db-writer-perl python3-cryptography poppler-utils espeak-ng sox strace wrk"
+JT_TEST_PKGS="python3 python3-yaml python3-pymongo python3-jsonschema chromium valgrind libmaxmind-db-writer-perl python3-cryptography poppler-utils espeak-ng sox strace wrk
+  clang libclang-rt-14-dev"
 JT_BENCH_PKGS="wrk php-fpm python3-pymongo python3-cryptography"
 
 
@@ -88,6 +89,41 @@ build() {
     log "make"
     make -s -j"$(nproc)" >/dev/null
   ) 9>"$JT_ROOT/.local/build.lock" || die "build failed"
+}
+
+# The libFuzzer targets (tests/fuzz/fuzz_NAME.c) and where they are built:
+# a copy of the tree under .local/fuzz, configured with clang, ASan, UBSan
+# and libFuzzer's coverage instrumentation, so the gcc build is untouched.
+JT_FUZZERS="body form multipart json resume router clerk svix audio geo cursor"
+JT_FUZZ_DIR=$JT_ROOT/.local/fuzz
+
+# build_fuzzers: bring the clang copy up to date and build every fuzzer
+# (make rebuilds only what changed), and the GeoIP test database fuzz_geo
+# reads.  The copy holds the files git knows or would add, with their
+# times, so an unchanged source is not recompiled.
+build_fuzzers() {
+  mkdir -p "$JT_FUZZ_DIR/src"
+  (
+    flock 9
+    cd "$JT_ROOT" || exit 1
+    git ls-files -co --exclude-standard -z |
+      while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+      tar --null -T - -cf - | (cd "$JT_FUZZ_DIR/src" && tar -xf -) || exit 1
+    cd "$JT_FUZZ_DIR/src" || exit 1
+    if [ ! -f Makefile ]; then
+      log "configure the fuzzing build (clang, ASan, UBSan, libFuzzer)"
+      { autoreconf -fi && ./configure -q CC=clang CFLAGS="-g -O1" \
+          --enable-sanitizers --enable-fuzzers; } >"$JT_FUZZ_DIR/configure.log" 2>&1 || {
+        cat "$JT_FUZZ_DIR/configure.log" >&2; exit 1; }
+    fi
+    make -s -j"$(nproc)" fuzzers >"$JT_FUZZ_DIR/make.log" 2>&1 || {
+      tail -n 40 "$JT_FUZZ_DIR/make.log" >&2; exit 1; }
+    if [ ! -f "$JT_FUZZ_DIR/city.mmdb" ] ||
+       [ "$JT_ROOT/tests/geoip/city.json" -nt "$JT_FUZZ_DIR/city.mmdb" ]; then
+      perl "$JT_ROOT/tests/geoip/build-mmdb.pl" "$JT_ROOT/tests/geoip/city.json" \
+        "$JT_FUZZ_DIR/city.mmdb" >/dev/null || exit 1
+    fi
+  ) 9>"$JT_ROOT/.local/fuzz.lock" || die "building the fuzzers failed"
 }
 
 # render_nginx STATE_DIR PORT SOCKET [SUPPORT_RATE]: write STATE_DIR/nginx.conf.

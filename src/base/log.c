@@ -117,6 +117,7 @@ static void finish(struct line *l)
     }
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(enum log_level level, const char *fmt, va_list ap)
 {
     struct line l;

@@ -254,7 +254,9 @@ struct walk {
 };
 
 /* "example.com/x" -> "https://example.com/x" when that is a URL: a value
- * with no scheme at all, a dot in it and no space.  NULL otherwise. */
+ * with no scheme at all, a dot in it and no space.  NULL otherwise, and
+ * also when the 8 characters added would take it past RESUME_TEXT_MAX
+ * (the stored document must pass its own validation again). */
 static json_t *with_https(const char *s)
 {
     json_t *fixed;
@@ -263,7 +265,8 @@ static json_t *with_https(const char *s)
         *s == '/' || *s == '.')
         return NULL;
     fixed = json_sprintf("https://%s", s);
-    if (fixed != NULL && !resume_is_url(json_string_value(fixed))) {
+    if (fixed != NULL && (!resume_is_url(json_string_value(fixed)) ||
+                          text_utf8_len(json_string_value(fixed)) > RESUME_TEXT_MAX)) {
         json_decref(fixed);
         return NULL;
     }

@@ -353,15 +353,31 @@ static bool payload_is_json(const char *text, size_t len)
     return ok;
 }
 
+/* The latest NumericDate taken: 9999-12-31T23:59:59Z.  Beyond it a time
+ * claim is malformed, so no claim value can overflow the int64_t
+ * arithmetic of claims_check() (exp + leeway) or, as a real, the
+ * conversion to int64_t (undefined behaviour outside its range). */
+#define CLAIM_TIME_MAX INT64_C(253402300799)
+
 static bool number_claim(json_t *claims, const char *name, bool required, int64_t *out)
 {
     json_t *v = json_object_get(claims, name);
+    double d;
 
     if (v == NULL)
         return !required;
-    if (!json_is_number(v))
+    if (json_is_integer(v)) {
+        if (json_integer_value(v) < -CLAIM_TIME_MAX || json_integer_value(v) > CLAIM_TIME_MAX)
+            return false;
+        *out = (int64_t)json_integer_value(v);
+        return true;
+    }
+    if (!json_is_real(v))
         return false;
-    *out = (int64_t)json_number_value(v);
+    d = json_real_value(v);
+    if (!(d >= (double)-CLAIM_TIME_MAX && d <= (double)CLAIM_TIME_MAX)) /* NaN too */
+        return false;
+    *out = (int64_t)d; /* a fraction of a second is dropped, as before */
     return true;
 }
 

@@ -382,6 +382,31 @@ TEST(resume_check_adds_https_and_reports_every_problem)
     json_decref(doc);
 }
 
+/* A URL without its scheme that https:// would take past the limit is a
+ * problem, not a rewrite into a document its own validation refuses. */
+TEST(resume_https_never_takes_a_url_past_the_limit)
+{
+    char url[RESUME_TEXT_MAX + 1];
+    json_t *doc, *normalized = NULL, *problems;
+
+    memcpy(url, "example.com/", 12);
+    memset(url + 12, 'x', RESUME_TEXT_MAX - 12);
+    url[RESUME_TEXT_MAX - 7] = '\0'; /* 1993 characters: 2001 with https:// */
+    doc = json_pack("{s:{s:s}}", "basics", "url", url);
+    problems = resume_check(doc, &normalized);
+    CHECK(problems != NULL && json_object_get(problems, "basics.url") != NULL);
+    CHECK(json_array_size(normalized) == 0);
+    json_decref(problems);
+    json_decref(normalized);
+    url[RESUME_TEXT_MAX - 8] = '\0'; /* 1992: exactly the limit once fixed */
+    json_object_set_new(json_object_get(doc, "basics"), "url", json_string(url));
+    problems = resume_check(doc, &normalized);
+    CHECK(problems == NULL && json_array_size(normalized) == 1);
+    CHECK(resume_validate(doc) == NULL);
+    json_decref(normalized);
+    json_decref(doc);
+}
+
 const struct unit_test resume_tests[] = {
     {"resume_empty_and_minimal_documents_are_valid", resume_empty_and_minimal_documents_are_valid},
     {"resume_partial_dates", resume_partial_dates},
@@ -398,5 +423,7 @@ const struct unit_test resume_tests[] = {
     {"resume_schema_key_only_at_the_top", resume_schema_key_only_at_the_top},
     {"resume_check_adds_https_and_reports_every_problem",
      resume_check_adds_https_and_reports_every_problem},
+    {"resume_https_never_takes_a_url_past_the_limit",
+     resume_https_never_takes_a_url_past_the_limit},
     {NULL, NULL},
 };

@@ -1,0 +1,51 @@
+/*
+ * fuzz_audio.c - decoding an uploaded recording and cutting it into the
+ * pieces the speech service takes.
+ *
+ * The input is the upload, decoded by audio_decode() through libsndfile's
+ * virtual I/O with the answer route's 300 s limit.  What decodes is cut by
+ * audio_split() (into pieces of 1/8 s here, so that short inputs make
+ * several; the cutting does not depend on the size), each piece is probed
+ * back as 16 kHz mono, and the pieces are joined by audio_join_wav(),
+ * which must give back every sample.
+ */
+#include "fuzz.h"
+
+#include "svc/audio.h"
+
+#define MAX_SECONDS 300.0
+#define PIECE_FRAMES (AUDIO_RATE / 8)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct audio_pcm pcm = {0};
+    struct audio_buf *chunks = NULL, joined = {0};
+    size_t n = 0, frames = 0, total = 0;
+    int rate, channels, rc;
+
+    (void)audio_probe(data, size, &rate, &channels, &frames);
+    rc = audio_decode(data, size, MAX_SECONDS, &pcm);
+    FUZZ_CHECK(rc <= 0 && rc >= AUDIO_FAILED);
+    if (rc != AUDIO_OK) {
+        FUZZ_CHECK(pcm.samples == NULL && pcm.frames == 0);
+        return 0;
+    }
+    FUZZ_CHECK(pcm.frames > 0 && pcm.frames <= (size_t)(MAX_SECONDS * AUDIO_RATE) + 8192);
+    rc = audio_split(&pcm, PIECE_FRAMES, &chunks, &n);
+    FUZZ_CHECK(rc == AUDIO_OK);
+    FUZZ_CHECK(n == audio_chunk_count(pcm.frames, PIECE_FRAMES));
+    for (size_t i = 0; i < n; i++) {
+        FUZZ_CHECK(audio_probe(chunks[i].p, chunks[i].len, &rate, &channels, &frames) ==
+                   AUDIO_OK);
+        FUZZ_CHECK(rate == AUDIO_RATE && channels == 1 && frames <= PIECE_FRAMES);
+        total += frames;
+    }
+    FUZZ_CHECK(total == pcm.frames);
+    FUZZ_CHECK(audio_join_wav(chunks, n, &joined) == AUDIO_OK);
+    FUZZ_CHECK(audio_probe(joined.p, joined.len, &rate, &channels, &frames) == AUDIO_OK);
+    FUZZ_CHECK(frames == pcm.frames);
+    audio_buf_free(&joined);
+    audio_chunks_free(chunks, n);
+    audio_pcm_free(&pcm);
+    return 0;
+}
