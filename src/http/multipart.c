@@ -8,6 +8,8 @@
  */
 #include "http/multipart.h"
 
+#include "http/media.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,23 +20,10 @@
 /* The boundary parameter of content_type into out (NUL-terminated). */
 static bool boundary_of(const char *ct, char out[BOUNDARY_MAX + 1])
 {
-    const char *p = ct ? strcasestr(ct, "boundary=") : NULL;
-    size_t n = 0;
+    const char *p;
+    size_t n;
 
-    if (p == NULL)
-        return false;
-    p += 9;
-    if (*p == '"') {
-        p++;
-        while (p[n] != '\0' && p[n] != '"')
-            n++;
-        if (p[n] != '"')
-            return false;
-    } else {
-        while (p[n] != '\0' && p[n] != ';' && p[n] != ' ' && p[n] != '\t')
-            n++;
-    }
-    if (n == 0 || n > BOUNDARY_MAX)
+    if (media_param(ct, "boundary", &p, &n) != MEDIA_PARAM_FOUND || n == 0 || n > BOUNDARY_MAX)
         return false;
     memcpy(out, p, n);
     out[n] = '\0';

@@ -19,6 +19,7 @@
 #include "http/arena.h"
 #include "http/form.h"
 #include "http/jsonx.h"
+#include "http/media.h"
 
 /* ---- inputs ------------------------------------------------------------ */
 
@@ -390,30 +391,24 @@ void request_parse_content_type(struct request *req)
     req->content_type = t;
 }
 
-/* charset=utf-8 or utf8, quoted or not, any case, and nothing after it
- * but spaces or the next parameter: "utf-8x" is another charset. */
+/* No charset parameter, or charset=utf-8 (or utf8), quoted or not, any
+ * case: "utf-8x" is another charset, and a parameter list that does not
+ * parse is refused rather than guessed at. */
 static bool charset_ok(const struct request *req)
 {
-    const char *ct = request_env(req, "CONTENT_TYPE");
-    const char *cs = ct ? strcasestr(ct, "charset=") : NULL;
-    bool quoted;
+    const char *cs;
+    size_t n;
 
-    if (cs == NULL)
+    switch (media_param(request_env(req, "CONTENT_TYPE"), "charset", &cs, &n)) {
+    case MEDIA_PARAM_ABSENT:
         return true;
-    cs += 8;
-    quoted = *cs == '"';
-    if (quoted)
-        cs++;
-    if (strncasecmp(cs, "utf-8", 5) == 0)
-        cs += 5;
-    else if (strncasecmp(cs, "utf8", 4) == 0)
-        cs += 4;
-    else
-        return false;
-    if (quoted && *cs++ != '"')
-        return false;
-    cs += strspn(cs, " \t");
-    return *cs == '\0' || *cs == ';';
+    case MEDIA_PARAM_FOUND:
+        return (n == 5 && strncasecmp(cs, "utf-8", 5) == 0) ||
+               (n == 4 && strncasecmp(cs, "utf8", 4) == 0);
+    case MEDIA_PARAM_MALFORMED:
+        break;
+    }
+    return false;
 }
 
 int request_read_body(struct request *req)

@@ -168,12 +168,15 @@ class ApiInputTest(tr.ResumeClient, SignedInStackTest):
         body = json.dumps({"basics": {"name": "Meera"}})
         for ct in ("application/json; charset=utf-8", "application/json; charset=UTF-8",
                    "application/json;charset=utf8", 'application/json; charset="utf-8"',
-                   "application/json; charset=utf-8; foo=bar", "application/json"):
+                   "application/json; charset=utf-8; foo=bar", "application/json",
+                   "application/json; xcharset=latin1"):
             r = self.call("POST", tr.RESUMES, self.user, body=body, headers={"Content-Type": ct})
             self.assertEqual(r.status, 201, f"{ct}: {r.text}")
         for ct in ("application/json; charset=utf-8x", "application/json; charset=utf-16",
                    "application/json; charset=utf8mb4", 'application/json; charset="utf-8',
-                   'application/json; charset="utf-8x"', "application/json; charset=latin1"):
+                   'application/json; charset="utf-8x"', "application/json; charset=latin1",
+                   "application/json; xcharset=utf-8; charset=latin1",
+                   "application/json; charset=utf-8 latin1"):
             r = self.call("POST", tr.RESUMES, self.user, body=body, headers={"Content-Type": ct})
             self.assertEqual(r.status, 415, f"{ct}: {r.text}")
 

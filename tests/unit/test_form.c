@@ -3,6 +3,7 @@
 #include "http/arena.h"
 #include "http/form.h"
 #include "http/jsonx.h"
+#include "http/media.h"
 #include "http/request.h"
 
 static json_t *decode(struct arena *a, const char *body, enum form_error *err,
@@ -104,7 +105,48 @@ TEST(form_query_is_as_strict_as_a_body)
     arena_free(a);
 }
 
+static int param(const char *ct, const char *name, char *out, size_t outlen)
+{
+    const char *v;
+    size_t n;
+    enum media_param r = media_param(ct, name, &v, &n);
+
+    if (r == MEDIA_PARAM_FOUND)
+        snprintf(out, outlen, "%.*s", (int)n, v);
+    return (int)r;
+}
+
+TEST(media_params_are_matched_whole)
+{
+    char v[64];
+
+    CHECK_INT(param("application/json; charset=utf-8", "charset", v, sizeof(v)), MEDIA_PARAM_FOUND);
+    CHECK_STR(v, "utf-8");
+    CHECK_INT(param("multipart/form-data;boundary=\"a b;c\" ; x=1", "boundary", v, sizeof(v)),
+              MEDIA_PARAM_FOUND);
+    CHECK_STR(v, "a b;c");
+    CHECK_INT(param("text/plain; Charset=UTF-8;", "charset", v, sizeof(v)), MEDIA_PARAM_FOUND);
+    CHECK_STR(v, "UTF-8");
+    CHECK_INT(param("application/json", "charset", v, sizeof(v)), MEDIA_PARAM_ABSENT);
+    CHECK_INT(param(NULL, "charset", v, sizeof(v)), MEDIA_PARAM_ABSENT);
+    /* a name inside another name is not the parameter */
+    CHECK_INT(param("application/json; xcharset=latin1", "charset", v, sizeof(v)), MEDIA_PARAM_ABSENT);
+    CHECK_INT(param("multipart/form-data; xboundary=zz; boundary=b1", "boundary", v, sizeof(v)),
+              MEDIA_PARAM_FOUND);
+    CHECK_STR(v, "b1");
+    /* a value inside a quoted value is not a parameter */
+    CHECK_INT(param("multipart/form-data; a=\"boundary=evil\"", "boundary", v, sizeof(v)),
+              MEDIA_PARAM_ABSENT);
+    /* lists that do not parse */
+    CHECK_INT(param("application/json; charset=utf-8x y", "charset", v, sizeof(v)), MEDIA_PARAM_MALFORMED);
+    CHECK_INT(param("application/json; charset=", "charset", v, sizeof(v)), MEDIA_PARAM_MALFORMED);
+    CHECK_INT(param("application/json; charset=\"utf-8", "charset", v, sizeof(v)), MEDIA_PARAM_MALFORMED);
+    CHECK_INT(param("application/json; =utf-8", "charset", v, sizeof(v)), MEDIA_PARAM_MALFORMED);
+    CHECK_INT(param("application/json; charset=\"a\\\"b\"", "charset", v, sizeof(v)), MEDIA_PARAM_MALFORMED);
+}
+
 const struct unit_test form_tests[] = {
+    {"media_params_are_matched_whole", media_params_are_matched_whole},
     {"form_query_is_as_strict_as_a_body", form_query_is_as_strict_as_a_body},
     {"form_decodes_plus_and_escapes", form_decodes_plus_and_escapes},
     {"form_rejects_bad_escapes", form_rejects_bad_escapes},
