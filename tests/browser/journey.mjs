@@ -5,14 +5,14 @@
 // fake OpenAI), download PDFs, delete, sign out.  Every view is checked
 // with axe-core and screenshotted at 375 and 1280 px.
 //
-// Usage: node journey.mjs BASE_URL ARTIFACT_DIR
+// Usage: [JT_USER_ID=user_…] node journey.mjs BASE_URL ARTIFACT_DIR
+// JT_USER_ID is the id signed in (tests/integration/test_journey.py passes
+// the one rehearsal.mjs then continues with); without it a new id is made.
 //
 // Output: "ok   browser NAME [NOTE]" / "FAIL browser NAME: REASON" lines,
 // then "N passed, N failed" (lib.mjs runCases), read by
-// tests/integration/test_journey.py.  Later journeys (interviews, privacy)
-// add their cases to CASES (before sign_out), reusing the signed-in
-// `state.page`, or import { CASES, state, view } from here and run
-// runCases() themselves.
+// tests/integration/test_journey.py, which runs rehearsal.mjs (interviews,
+// privacy, the account's deletion) next as the same user.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +30,7 @@ export const BASE = baseArg.replace(/\/+$/, '');
 setArtifactDir(artifactArg);
 
 const RUN = `${Date.now().toString(36)}${process.pid}`;
-const USER = `user_journey${RUN}`.replace(/[^A-Za-z0-9_]/g, '');
+const USER = process.env.JT_USER_ID || `user_journey${RUN}`.replace(/[^A-Za-z0-9_]/g, '');
 const JD = 'We are hiring a Senior Backend Engineer (Python, Go, Kubernetes). You will design a REST API, '
   + 'practise unit testing and continuous integration, and run PostgreSQL and Docker in production.';
 

@@ -13,8 +13,8 @@
 // JT_VICTIM_EMAIL (the deletion request's email).
 //
 // Prints "ok   browser NAME [EXTRA]" or "FAIL browser NAME: REASON" per case,
-// "info browser NAME KEY=JSON" lines for tests/integration/
-// test_browser_rehearsal.py to check against the database and the fake
+// "info browser NAME KEY=JSON" lines for tests/integration/test_journey.py
+// (which runs journey.mjs first, as the same JT_USER_ID) to check against the database and the fake
 // services, then "N passed, N failed".  The cases run in order and build
 // on each other; after a failure the later cases fail with "skipped".
 // Screenshots of every view at 375 and 1280 px go to ARTIFACT_DIR.

@@ -1,6 +1,6 @@
 """One run of a tests/browser script against a started stack, shared by the
-browser tests (test_browser.py: support.mjs, test_journey.py: journey.mjs,
-test_browser_rehearsal.py: rehearsal.mjs): the check that node and
+browser tests (test_browser.py: support.mjs, test_journey.py: journey.mjs
+then rehearsal.mjs): the check that node and
 tests/browser/node_modules are there, the run itself with its output saved
 next to the screenshots, and the reading of the script's lines:
 
@@ -34,10 +34,10 @@ def require_node(modules=("playwright-core",)):
         raise RuntimeError("node is not installed (Debian package nodejs)")
 
 
-def run_script(script, base, shots, timeout, env=None):
+def run_script(script, base, shots, timeout, env=None, log="output.txt"):
     """Runs `node tests/browser/SCRIPT BASE SHOTS` from the repository root;
     returns (output, returncode), returncode None after a timeout.  The
-    output is saved as SHOTS/output.txt too."""
+    output is saved as SHOTS/LOG too."""
     try:
         proc = subprocess.run(["node", os.path.join("tests", "browser", script), base,
                                os.path.relpath(shots, ROOT)],
@@ -49,7 +49,7 @@ def run_script(script, base, shots, timeout, env=None):
             f"\n({script} timed out after {timeout} s)"
         returncode = None
     os.makedirs(shots, exist_ok=True)
-    with open(os.path.join(shots, "output.txt"), "w") as f:
+    with open(os.path.join(shots, log), "w") as f:
         f.write(output)
     return output, returncode
 
