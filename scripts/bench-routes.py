@@ -29,8 +29,8 @@ audio) are admitted at most two in flight per user and JOBTUNE_WORKERS - 1
 on the host (429 beyond): wrk sends them from BENCH_USERS users over
 BENCH_EXPENSIVE_CONNECTIONS connections (default: JOBTUNE_WORKERS - 1,
 what the host admits), and the tables show 2xx answers per second beside
-all answers, and the 429s (a request that reaches another worker before
-the previous one's slot is released is refused).  More connections than
+all answers, and the 429s (with one connection, the previous run's last
+request still holding the host's admission).  More connections than
 the host admits mostly measure how fast a 429 is made.
 
 CPU per request: utime + stime from /proc of the jobtuned workers (live ones
@@ -787,8 +787,10 @@ wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up, `--timeout 10s`.
   {USERS} users in turn (a resume and a 10-question interview each); the host admits
   `JOBTUNE_WORKERS - 1` = {max(1, WORKERS - 1)} expensive request(s) at a time and two per user, so
   429s count what the limits refused, and 2xx/s is what the route delivers. With one connection a
-  429 can only be a race: the next request reached the other worker before the previous
-  request's worker had cleared its claim (it does so after the answer is sent). The fake OpenAI and
+  429 comes from the run before: wrk stops with a request in flight, its worker finishes that
+  request, and the next run's first requests find the host's one admission taken (measured: three
+  3 s wrk runs of `GET /api/me/export` back to back gave 0, 4 and 9 non-2xx; a client that waits
+  for each answer gets none, `test_starvation.TestSequentialClient`). The fake OpenAI and
   Sarvam answer at once (they run in this script, on the app CPU).
 - *(pool)*: routes that do a thing once (DELETEs, answers, finish) cannot repeat a request; a pool
   of Python threads sends a prepared list ({POOL_REQUESTS} deletions each; 10 answers per user
