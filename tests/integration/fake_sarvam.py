@@ -10,6 +10,9 @@ background thread.  Python 3 standard library only.
     sv.delay = 1.0             # every call waits this long first (benchmarks)
     sv.order_delays = [0.6, 0.3]  # the 1st arriving call waits 0.6 s, the 2nd 0.3 s:
                                # answers come back out of order
+    sv.hold_until = 3          # no call is answered before 3 have arrived (or
+                               # HOLD_TIMEOUT passed): concurrency made certain,
+                               # not left to timing
     ...
     sv.count                   # requests received (all paths)
     sv.requests                # one dict per request, in arrival order
@@ -60,6 +63,9 @@ MODES = (
     "hang",     # no answer for hang_seconds (then success, if anyone still listens)
     "bad-json", # 200 with a body that is not the documented JSON
 )
+
+# How long hold() waits for the calls it expects (see hold_until).
+HOLD_TIMEOUT = 10.0
 
 TTS_LIMITS = {"bulbul:v2": 1500, "bulbul:v3": 2500}
 TTS_RATES = {"bulbul:v2": {8000, 16000, 22050, 24000},
@@ -123,6 +129,7 @@ class FakeSarvam(FakeServer):
         self.api_key = api_key or "sk_test_" + secrets.token_hex(16)
         self.hang_seconds = hang_seconds
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
         self.reset()
 
     @property
@@ -136,6 +143,7 @@ class FakeSarvam(FakeServer):
             self.retry_after = "1"
             self.delay = 0.0
             self.order_delays = []
+            self.hold_until = 0
             self.audios_per_call = 1
             self.count = 0
             self.failed = 0
@@ -156,7 +164,15 @@ class FakeSarvam(FakeServer):
             self.requests.append(record)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.arrived.notify_all()
             return record["arrival"]
+
+    def hold(self):
+        """Wait until hold_until calls have arrived, or HOLD_TIMEOUT: a
+        client that does not send them at once is answered late, and its
+        max_in_flight shows it."""
+        with self.lock:
+            self.arrived.wait_for(lambda: self.count >= self.hold_until, timeout=HOLD_TIMEOUT)
 
     def leave(self):
         with self.lock:
@@ -295,6 +311,8 @@ class _Handler(JsonHandler):
                 sv.violate("an Authorization header was sent (Sarvam uses api-subscription-key)")
             if sv.delay:
                 time.sleep(sv.delay)
+            if sv.hold_until:
+                sv.hold()
             if arrival < len(sv.order_delays):
                 time.sleep(sv.order_delays[arrival])
             if self.path == "/speech-to-text":

@@ -75,6 +75,7 @@ class SarvamClientTest(unittest.TestCase):
     # ---- speech to text ---------------------------------------------------------------
     def test_70s_in_order_whatever_the_answer_order(self):
         # the first chunk to arrive waits longest: answers come back 3, 2, 1
+        self.sv.hold_until = 3   # all three in flight before any is answered
         self.sv.order_delays = [0.8, 0.4, 0.0]
         rc, out, err, _ = self.probe(["stt", "hi-IN"], marked_wav(70))
         self.assertEqual(rc, 0, err)
