@@ -27,6 +27,7 @@
 #include "base/config.h"
 #include "base/encode.h"
 #include "base/text.h"
+#include "http/arena.h"
 #include "http/jsonx.h"
 #include "http/request.h"
 #include "model/analytics.h"
@@ -43,13 +44,6 @@ static const char *static_regime(const char *r)
     return "gdpr";
 }
 
-static bool has_gpc(const struct request *req)
-{
-    const char *gpc = request_env(req, "HTTP_SEC_GPC");
-
-    return gpc != NULL && strcmp(gpc, "1") == 0;
-}
-
 /* Decide for this request, given the users document (borrowed, may be NULL). */
 static bool decide(struct request *req, json_t *doc, const char **reason)
 {
@@ -59,7 +53,7 @@ static bool decide(struct request *req, json_t *doc, const char **reason)
 
     req->analytics_regime = static_regime(jsonx_string(region, "regime"));
     json_decref(region);
-    on = analytics_decide(config.analytics, req->analytics_regime, consent, has_gpc(req),
+    on = analytics_decide(config.analytics, req->analytics_regime, consent, request_has_gpc(req),
                           reason);
     req->analytics_allowed = on ? 1 : -1;
     return on;
@@ -94,8 +88,11 @@ void routes_track(struct request *req, const char *event, json_t *props)
     routes_analytics_prepare(req);
     if (req->analytics_allowed != 1)
         return;
+    /* "analytics:" keeps this pseudonym apart from the one that keys an
+     * erased account's tombstone and receipt (HMAC of the bare id), so no
+     * PostHog event joins the list of erased accounts */
     if (req->user_id != NULL)
-        encode_hmac_hex(config.secret, req->user_id, id);
+        encode_hmac_hex(config.secret, arena_printf(req->arena, "analytics:%s", req->user_id), id);
     else if (encode_random_hex(32, id) != 0)
         return;
     built = analytics_event_build(event, props, id, req->analytics_regime,

@@ -63,7 +63,8 @@ TICKET_TEXT = "Please help with my Marmalade invoice"
 
 
 def pseudonym(user):
-    return hmac.new(SECRET.encode(), user.encode(), hashlib.sha256).hexdigest()
+    """PostHog's distinct_id: apart from the tombstone's HMAC of the bare id."""
+    return hmac.new(SECRET.encode(), f"analytics:{user}".encode(), hashlib.sha256).hexdigest()
 
 
 def strings_of(value):
@@ -237,6 +238,9 @@ class SessionTest(AnalyticsCase):
             self.assert_event_shape(e)
             self.assertEqual(e["properties"]["distinct_id"], pseudonym(user))
             self.assertEqual(e["properties"]["regime"], "baseline")
+        # the erased account's tombstone key is not PostHog's id
+        tombstone_key = hmac.new(SECRET.encode(), user.encode(), hashlib.sha256).hexdigest()
+        self.assertNotIn(tombstone_key, {e["properties"]["distinct_id"] for e in events})
         by_name = {e["event"]: e["properties"] for e in events}
         self.assertIn(by_name["resume_tailored"]["ats_score_bucket"], BUCKETS)
         self.assertIsInstance(by_name["resume_tailored"]["duration_ms"], int)
