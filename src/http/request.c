@@ -28,6 +28,13 @@ const char *request_env(const struct request *req, const char *name)
     return req->envp ? FCGX_GetParam(name, req->envp) : NULL;
 }
 
+bool request_has_gpc(const struct request *req)
+{
+    const char *gpc = request_env(req, "HTTP_SEC_GPC");
+
+    return gpc != NULL && strcmp(gpc, "1") == 0;
+}
+
 const char *request_param(const struct request *req, const char *name)
 {
     return router_param(&req->match, name);

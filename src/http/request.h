@@ -71,6 +71,8 @@ struct request {
 
 /* Borrowed CGI variable (e.g. "HTTP_ACCEPT"), or NULL. */
 const char *request_env(const struct request *req, const char *name);
+/* Does the request carry Global Privacy Control (`Sec-GPC: 1`)? */
+bool request_has_gpc(const struct request *req);
 
 /* Borrowed route capture, or NULL. */
 const char *request_param(const struct request *req, const char *name);

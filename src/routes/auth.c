@@ -95,7 +95,7 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
                               struct auth_session *s)
 {
     struct clerk_session cs;
-    const char *token, *gpc;
+    const char *token;
     bool from_cookie, first;
     int rc;
 
@@ -124,8 +124,7 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
      * _id lookup), so an erased account's token is refused everywhere at
      * once.  A first sight of the token creates the users document. */
     first = cs.user_known == NULL || !*cs.user_known;
-    gpc = request_env(req, "HTTP_SEC_GPC");
-    rc = users_signed_in(req->svc->db, s->user_id, first, gpc != NULL && strcmp(gpc, "1") == 0);
+    rc = users_signed_in(req->svc->db, s->user_id, first, request_has_gpc(req));
     if (rc == USERS_ERASED)
         return level == AUTH_ERASURE && erasure_running(req, s) ? AUTH_OK : AUTH_ERASED;
     if (rc != STORE_OK) {

@@ -41,7 +41,6 @@ static json_t *declared_region(json_t *user_doc)
 json_t *privacy_region_for(struct request *req, json_t *user_doc)
 {
     char country[3], part[4], subdivision[REGION_SUBDIVISION_SIZE];
-    const char *gpc = request_env(req, "HTTP_SEC_GPC");
     json_t *answer = declared_region(user_doc);
 
     if (answer == NULL) {
@@ -53,7 +52,7 @@ json_t *privacy_region_for(struct request *req, json_t *user_doc)
         }
     }
     if (answer != NULL)
-        json_object_set_new(answer, "gpc", json_boolean(gpc != NULL && strcmp(gpc, "1") == 0));
+        json_object_set_new(answer, "gpc", json_boolean(request_has_gpc(req)));
     return answer;
 }
 
