@@ -242,6 +242,9 @@ class ProductionCspTest(unittest.TestCase):
                 r = c.getresponse()
                 r.read()
                 self.assertEqual(r.status, 200, path)
+                # every page keeps HSTS, also where a location adds headers of its own
+                self.assertEqual(r.getheader("Strict-Transport-Security"), "max-age=63072000",
+                                 path)
                 return {d.split()[0]: d.split()[1:] for d in
                         (x.strip() for x in r.getheader("Content-Security-Policy").split(";"))
                         if d}
