@@ -8,8 +8,8 @@
 // &cursor=) and their status changed (PATCH /api/admin/tickets/{ticket}).
 import { api, problemText, problemsByPath } from './api.js';
 import { announce, setBusy, start } from './shell.js';
-import { clear, h } from './dom.js';
-import { dateTime, shortDate } from './rehearsal-text.js';
+import { clear, formatDate, h } from './dom.js';
+import { shortDate } from './rehearsal-text.js';
 
 const $ = (id) => document.getElementById(id);
 const STATUSES = ['open', 'pending', 'closed'];
@@ -164,7 +164,7 @@ function ticketRow(t) {
     h('th', { scope: 'row' }, t.ticket),
     h('td', {}, t.subject || '', pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
     h('td', {}, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
-    h('td', {}, dateTime(t.createdAt)),
+    h('td', {}, formatDate(t.createdAt)),
     h('td', {}, statusControl(t)));
 }
 

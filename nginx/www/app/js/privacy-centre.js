@@ -8,8 +8,7 @@
 // the session.
 import { api, problemText } from './api.js';
 import { announce, setBusy, start } from './shell.js';
-import { clear, h } from './dom.js';
-import { dateTime } from './rehearsal-text.js';
+import { clear, formatDate, h } from './dom.js';
 import { endSession } from './session-end.js';
 
 const $ = (id) => document.getElementById(id);
@@ -56,10 +55,10 @@ function renderConsent(me, region) {
   const eff = me.analytics || {};
   const history = (me.consent && me.consent.history) || [];
   const last = history.length ? history[history.length - 1] : null;
-  const lastAt = last && (last.at || last.time || last.changedAt);
+  const lastAt = last && last.at;
   $('consent-state').textContent =
     `${choice === 'unset' ? 'You have not chosen yet.' : `Your choice: ${choice}` +
-      `${lastAt ? ` (${dateTime(lastAt)})` : ''}.`} ` +
+      `${lastAt ? ` (${formatDate(lastAt)})` : ''}.`} ` +
     `Analytics for you right now: ${eff.state || 'off'}${eff.reason ? ` — ${eff.reason}` : ''}.`;
   const browserGpc = navigator.globalPrivacyControl === true;
   const serverGpc = Boolean(region && region.gpc);
@@ -94,7 +93,7 @@ function wireConsent(state) {
 
 function renderReceipt(receipt) {
   $('receipt-id').textContent = receipt.receiptId;
-  $('receipt-at').textContent = dateTime(receipt.erasedAt);
+  $('receipt-at').textContent = formatDate(receipt.erasedAt);
   const body = $('receipt-counts').tBodies[0];
   clear(body);
   for (const [kind, n] of Object.entries(receipt.counts || {})) {

@@ -21,17 +21,3 @@ export function shortDate(iso) {
   }
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
-
-export function dateTime(iso) {
-  if (iso && typeof iso === 'object' && iso.$date !== undefined) {
-    iso = iso.$date; // a stored date as Extended JSON
-  }
-  if (!iso) {
-    return '';
-  }
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) {
-    return iso;
-  }
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}

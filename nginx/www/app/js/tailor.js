@@ -154,12 +154,10 @@ async function loadPast() {
   const r = await api('GET', `/api/resumes/${encodeURIComponent(id)}/tailorings`);
   clear(pastList);
   if (!r.ok) {
-    pastStatus.textContent = problemText(r.data);
-    pastStatus.className = 'notice error';
+    setNotice(pastStatus, problemText(r.data), 'error');
     return;
   }
-  pastStatus.textContent = r.data.items.length ? '' : 'No tailorings of this resume yet.';
-  pastStatus.hidden = !r.data.items.length ? false : true;
+  setNotice(pastStatus, r.data.items.length ? '' : 'No tailorings of this resume yet.');
   for (const t of r.data.items) {
     pastList.append(pastItem(t));
   }
