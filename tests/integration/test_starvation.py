@@ -14,7 +14,7 @@ import time
 import unittest
 
 import tokens
-from stack import SignedInStackTest
+from stack import SignedInStackTest, wait_until
 
 FLOOD_THREADS = 10
 P99_LIMIT_MS = 100
@@ -93,7 +93,9 @@ class TestStarvation(SignedInStackTest):
         for t in threads:
             t.start()
         try:
-            time.sleep(1.0)  # the flood is under way
+            # the flood is under way: as many answers as flooding threads
+            wait_until(lambda: len(results) >= FLOOD_THREADS, timeout=60,
+                       what="the flood's first answers")
             latencies = []
             for _ in range(ME_SAMPLES):
                 t0 = time.monotonic()
