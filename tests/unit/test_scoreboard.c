@@ -34,27 +34,41 @@ TEST(scoreboard_limits_per_user_and_in_all)
 }
 
 /* Eight processes, one slot each, race for one user's 2 places and hold
- * what they got for a while: exactly two win. */
+ * what they got until all eight have tried (a pipe each way, not a sleep):
+ * exactly two win. */
 TEST(scoreboard_limit_holds_across_processes)
 {
     enum { N = 8 };
     struct scoreboard *b = scoreboard_new(N);
     uint64_t user = scoreboard_user_hash("user_flood");
-    int admitted = 0;
+    int admitted = 0, tried[2], go[2];
     pid_t pids[N];
+    char c;
 
+    CHECK(pipe(tried) == 0 && pipe(go) == 0);
     for (int i = 0; i < N; i++) {
         pids[i] = fork();
         CHECK(pids[i] >= 0);
         if (pids[i] == 0) {
-            struct timespec hold = {0, 300 * 1000 * 1000};
-            int v = scoreboard_admit(b, &b->slots[i], user, 2, N);
+            int v;
 
-            nanosleep(&hold, NULL);
+            close(tried[0]);
+            close(go[1]);
+            v = scoreboard_admit(b, &b->slots[i], user, 2, N);
+            if (write(tried[1], "t", 1) != 1)
+                _exit(2);
+            while (read(go[0], &c, 1) > 0) /* held until the parent closes go */
+                ;
             scoreboard_end(&b->slots[i]);
             _exit(v == SCOREBOARD_ADMITTED ? 0 : 1);
         }
     }
+    close(tried[1]);
+    close(go[0]);
+    for (int i = 0; i < N; i++)
+        CHECK(read(tried[0], &c, 1) == 1);
+    close(go[1]); /* every child has tried: let them end */
+    close(tried[0]);
     for (int i = 0; i < N; i++) {
         int st = 0;
 
