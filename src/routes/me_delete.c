@@ -18,9 +18,6 @@
 #include "store/store.h"
 #include "svc/services.h"
 
-/* The browser's session cookie, cleared with the account. */
-#define CLEAR_SESSION "__session=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax"
-
 /* DELETE /api/me -> 200 {receiptId, erasedAt, counts} | 401 | 403 | 503 erasure_incomplete */
 int me_delete(struct request *req)
 {
@@ -39,7 +36,7 @@ int me_delete(struct request *req)
     }
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
-    request_header(req, "Set-Cookie", CLEAR_SESSION);
+    session_clear_cookie(req); /* the browser's session goes with the account */
     routes_track(req, "account_deleted", NULL);
     return request_json(req, 200, receipt);
 }

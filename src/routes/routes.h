@@ -101,6 +101,8 @@ int health_get(struct request *req);
 int auth_config_get(struct request *req);
 int session_create(struct request *req);
 int session_delete(struct request *req);
+/* Expire the browser's __session cookie (sign-out, account deletion). */
+void session_clear_cookie(struct request *req);
 
 /* privacy.c */
 int privacy_region_get(struct request *req);

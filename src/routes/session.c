@@ -147,6 +147,13 @@ int session_create(struct request *req)
                                             SESSION_LIFETIME_S));
 }
 
+void session_clear_cookie(struct request *req)
+{
+    request_header(req, "Set-Cookie",
+                   arena_printf(req->arena, "__session=; Max-Age=0; Expires=Thu, 01 Jan 1970 "
+                                            "00:00:00 GMT%s", cookie_attributes(req)));
+}
+
 /* DELETE /api/session -> 204 + Set-Cookie expiring __session | 403 origin */
 int session_delete(struct request *req)
 {
@@ -154,9 +161,7 @@ int session_delete(struct request *req)
 
     if (origin == NULL || !clerk_origin_allowed(origin))
         return refuse_origin(req);
-    request_header(req, "Set-Cookie",
-                   arena_printf(req->arena, "__session=; Max-Age=0; Expires=Thu, 01 Jan 1970 "
-                                            "00:00:00 GMT%s", cookie_attributes(req)));
+    session_clear_cookie(req);
     request_header(req, "Cache-Control", "no-store");
     req->status = 204;
     return 204;
