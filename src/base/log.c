@@ -154,7 +154,8 @@ void log_access(const struct log_access *a)
     put_str(&l, a->method);
     PUT_LIT(&l, ",\"route\":");
     put_str(&l, a->route);
-    putf(&l, ",\"status\":%d,\"duration_ms\":%.3f", a->status, a->duration_ms);
+    putf(&l, ",\"status\":%d,\"duration_ms\":%.3f,\"db_ops\":%u,\"db_ms\":%.3f", a->status,
+         a->duration_ms, a->db_ops, a->db_ms);
     finish(&l);
 }
 

@@ -27,6 +27,8 @@ struct log_access {
     const char *route;   /* the route pattern, never the raw path */
     int status;
     double duration_ms;
+    unsigned db_ops;     /* database operations the request made */
+    double db_ms;        /* and their time */
 };
 void log_access(const struct log_access *a);
 

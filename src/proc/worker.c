@@ -116,7 +116,9 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     uint64_t t0 = clock_mono_us();
     struct request *req = arena_calloc(arena, 1, sizeof(*req));
     struct log_access line;
+    struct store_usage used;
 
+    store_usage_reset(svc->db);
     if (req == NULL) {
         FCGX_PutS("Status: 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
                   "{\"error\":{\"code\":\"internal_error\",\"message\":\"Out of memory.\"}}",
@@ -162,6 +164,9 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     line.route = req->match.route ? req->match.route->pattern : "-";
     line.status = req->status;
     line.duration_ms = (double)(clock_mono_us() - t0) / 1000.0;
+    store_usage(svc->db, &used);
+    line.db_ops = (unsigned)used.ops;
+    line.db_ms = (double)used.us / 1000.0;
     log_access(&line);
     return req;
 }

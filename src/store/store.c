@@ -29,3 +29,16 @@ void store_close(struct db *db)
 {
     db_free(db);
 }
+
+void store_usage(struct db *db, struct store_usage *u)
+{
+    u->ops = u->us = 0;
+    if (db != NULL)
+        db_usage(db, &u->ops, &u->us);
+}
+
+void store_usage_reset(struct db *db)
+{
+    if (db != NULL)
+        db_usage_reset(db);
+}

@@ -2,8 +2,10 @@
  * store.h - what every store returns, for the layers above.
  *
  * Stores (one file per collection) are the only code that includes
- * svc/db.h; handlers see these statuses, equal to the DB_ ones, and the
- * stores' own positive codes (RESUMES_STALE, ...).
+ * svc/db.h.  Every store function returns one of these statuses: the
+ * negative ones are the database's own (DB_ in svc/db.h, same values),
+ * the positive ones say why a well-formed request changed nothing.  No
+ * store has codes of its own.
  */
 #ifndef JT_STORE_H
 #define JT_STORE_H
@@ -17,6 +19,10 @@ enum store_status {
     STORE_DOWN = -1,      /* no database reachable: 503 */
     STORE_DUPLICATE = -2, /* the _id is taken */
     STORE_ERROR = -3,     /* anything else, logged where it happened */
+    STORE_CONFLICT = 1,   /* another writer committed this version first (412) */
+    STORE_NOT_FOUND = 2,  /* what the change needs is not there, or not the user's */
+    STORE_ERASED = 3,     /* the account is erased or being erased: nothing was written */
+    STORE_PENDING = 4,    /* stored; an outside step is still to be done (and retried) */
 };
 
 /* A stored timestamp ({"$date": ms}, new reference) for a document a
@@ -33,5 +39,13 @@ void store_close(struct db *db);
 /* The database as this process last saw it, at most max_age_ms ago, else
  * a fresh ping: STORE_OK or STORE_DOWN. */
 int store_health(struct db *db, unsigned max_age_ms);
+
+/* Database operations this process made since the last reset, and their
+ * time: the access log's db_ops and db_ms. */
+struct store_usage {
+    uint64_t ops, us;
+};
+void store_usage(struct db *db, struct store_usage *u);
+void store_usage_reset(struct db *db);
 
 #endif

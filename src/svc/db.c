@@ -36,12 +36,33 @@ struct db {
     /* the outcome of the last operation, for db_health() */
     bool up;
     uint64_t observed_at_ms; /* monotonic; 0 = nothing observed yet */
+    /* operations and their time since db_usage_reset(), for the access
+     * log: an operation starts when it asks database() for the handle and
+     * ends when its outcome is observed */
+    uint64_t op_started_us, ops, op_us;
 };
 
 static void observe(struct db *db, bool up)
 {
     db->up = up;
     db->observed_at_ms = clock_mono_ms();
+    if (db->op_started_us != 0) {
+        db->ops++;
+        db->op_us += clock_mono_us() - db->op_started_us;
+        db->op_started_us = 0;
+    }
+}
+
+void db_usage(const struct db *db, uint64_t *ops, uint64_t *us)
+{
+    *ops = db->ops;
+    *us = db->op_us;
+}
+
+void db_usage_reset(struct db *db)
+{
+    db->ops = db->op_us = 0;
+    db->op_started_us = 0;
 }
 
 static int init_done;
@@ -331,6 +352,7 @@ static mongoc_database_t *database(struct db *db)
     mongoc_database_t *old_database = db->database;
     bson_error_t err;
 
+    db->op_started_us = clock_mono_us();
     if (db->up || db->observed_at_ms == 0 || clock_mono_ms() - db->client_at_ms < REVIVE_MS)
         return db->database;
     if (connect_client(db, &err)) {

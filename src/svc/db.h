@@ -110,6 +110,11 @@ int db_delete_id(struct db *db, const char *coll, const char *id, int64_t *delet
 int db_delete_page(struct db *db, const char *coll, json_t *filter, int limit, int64_t *deleted,
                    bool *more);
 
+/* Operations made and their time (microseconds) since the last reset:
+ * the access log's db_ops and db_ms. */
+void db_usage(const struct db *db, uint64_t *ops, uint64_t *us);
+void db_usage_reset(struct db *db);
+
 /* {"$date": ms} for a wall-clock time in milliseconds (new reference). */
 json_t *db_date(int64_t ms);
 

@@ -136,7 +136,7 @@ class RegionCase(unittest.TestCase):
         self.assertGreaterEqual(len(access), len(addresses))
         for line in access:
             self.assertEqual(set(line), {"time", "level", "pid", "request_id", "method",
-                                         "route", "status", "duration_ms"}, line)
+                                         "route", "status", "duration_ms", "db_ops", "db_ms"}, line)
 
 
 class CityDatabaseTest(RegionCase):

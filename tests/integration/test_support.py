@@ -285,7 +285,7 @@ class SupportTest(unittest.TestCase):
         access = [l for l in self.stack.log_lines() if l.get("route") == "/api/support"]
         self.assertTrue(access)
         self.assertEqual(set(access[-1]), {"time", "level", "pid", "request_id", "method",
-                                           "route", "status", "duration_ms"})
+                                           "route", "status", "duration_ms", "db_ops", "db_ms"})
 
 
 if __name__ == "__main__":
