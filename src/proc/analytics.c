@@ -215,15 +215,20 @@ static void batch_record(struct db *db)
             seen = batch.users[j] != NULL && strcmp(batch.users[j], batch.users[i]) == 0;
         if (seen)
             continue;
-        if (tombstones_has(db, batch.users[i], &erased) != STORE_OK || erased)
-            continue; /* nothing is written for an erased account */
         entries = json_pack("[{s:s, s:s, s:[s], s:o}]", "processor", "posthog", "purpose",
                             "product analytics", "dataCategories",
                             "pseudonymous usage events", "at", store_date(clock_wall_ms()));
+        /* refused for an erased account (STORE_ERASED) */
         rc = processing_record(db, batch.users[i], entries);
-        if (rc != STORE_OK)
-            log_error("analytics: a processing record entry was not stored (%d)", rc);
         json_decref(entries);
+        if (rc != STORE_OK && rc != STORE_ERASED)
+            log_error("analytics: a processing record entry was not stored (%d)", rc);
+        /* this child is not bound by the request timeout, so the erasure's
+         * second pass cannot be relied on to come after it: ask again, and
+         * take the record back if an erasure began meanwhile (its own pass
+         * then finds nothing more of ours) */
+        if (rc == STORE_OK && tombstones_has(db, batch.users[i], &erased) == STORE_OK && erased)
+            processing_erase_user(db, batch.users[i], NULL);
     }
 }
 

@@ -43,7 +43,7 @@
 #include "http/jsonx.h"
 #include "proc/child.h"
 #include "proc/worker.h"
-#include "store/erasure.h"
+#include "flows/erasure.h"
 #include "store/erasure_claims.h"
 #include "store/jobs.h"
 #include "store/store.h"
@@ -65,26 +65,12 @@ static void on_quit(int sig)
 
 static int run_erasures(struct services *svc, int64_t now)
 {
-    int64_t stalled_before = now - ((int64_t)config.request_timeout + 5) * 1000;
-    json_t *claims = NULL, *claim;
-    size_t i, done = 0;
-    int rc = erasure_claims_stalled(svc->db, stalled_before, STALLED_PAGE, &claims);
+    size_t done = 0, seen = 0;
+    int rc = erasure_finish_claims(svc->db, svc->clerk, now, STALLED_PAGE, &done, &seen);
 
-    json_array_foreach(rc == STORE_OK ? claims : NULL, i, claim) {
-        const char *user_id = jsonx_string(claim, "userId");
-        json_t *receipt = NULL;
-
-        if (user_id == NULL)
-            continue;
-        fault_point("scheduler_erasure");
-        if (erasure_complete(svc->db, svc->clerk, user_id, &receipt) == STORE_OK)
-            done++;
-        json_decref(receipt);
-    }
-    if (json_array_size(claims) > 0)
-        log_info("scheduler: finished %zu of %zu interrupted erasures", done,
-                 json_array_size(claims));
-    json_decref(claims);
+    if (seen > 0)
+        log_info("scheduler: finished %zu of %zu erasures (interrupted, or due their second "
+                 "pass)", done, seen);
     return rc;
 }
 

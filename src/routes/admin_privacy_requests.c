@@ -20,7 +20,7 @@
  *      lower-cased email under JOBTUNE_SECRET) and name, message and userId
  *      are removed, so the record of the request stays as the 30-day proof
  *      without the identity;
- *   3. each account: erasure_complete() (store/erasure.h: recorded before
+ *   3. each account: erasure_complete() (flows/erasure.h: recorded before
  *      it runs, then our data, then Clerk's account, then a pseudonymous
  *      receipt; a repeat finishes an interrupted one);
  *   4. completed: the outcome (counts, never ids) recorded, the account ids
@@ -44,7 +44,7 @@
 #include "http/arena.h"
 #include "http/jsonx.h"
 #include "http/request.h"
-#include "store/erasure.h"
+#include "flows/erasure.h"
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/users.h"
@@ -474,7 +474,7 @@ int admin_privacy_execute(struct request *req)
         /* the same erasure as DELETE /api/me: recorded first, finished by a
          * retry or the scheduler, and proven by a pseudonymous receipt */
         rc = erasure_complete(req->svc->db, req->svc->clerk, json_string_value(id), &receipt);
-        if (rc == ERASURE_CLERK_PENDING)
+        if (rc == STORE_PENDING)
             return clerk_failed(req, doc, CLERK_UNAVAILABLE, "Deleting the account");
         if (rc != STORE_OK) {
             log_warn("staff %s: deletion request %s stopped in erasure", req->user_id, number);

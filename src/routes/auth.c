@@ -125,7 +125,7 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
      * once.  A first sight of the token creates the users document. */
     first = cs.user_known == NULL || !*cs.user_known;
     rc = users_signed_in(req->svc->db, s->user_id, first, request_has_gpc(req));
-    if (rc == USERS_ERASED)
+    if (rc == STORE_ERASED)
         return level == AUTH_ERASURE && erasure_running(req, s) ? AUTH_OK : AUTH_ERASED;
     if (rc != STORE_OK) {
         s->db_status = rc;

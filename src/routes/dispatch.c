@@ -40,6 +40,8 @@ int routes_db_failure(struct request *req, int db_status)
     if (db_status == STORE_DOWN)
         return request_error(req, 503, "db_unavailable",
                              "The service is unavailable right now; please try again.");
+    if (db_status == STORE_ERASED) /* erased while the request ran: nothing was stored */
+        return request_error(req, 401, "unauthenticated", "This account was deleted.");
     return request_error(req, 500, "internal_error", "The data could not be stored or read.");
 }
 

@@ -94,9 +94,9 @@ int interviews_speech_failure(struct request *req, int rc, bool answering)
     }
 }
 
-int interviews_load(struct request *req, json_t **body, int64_t *gen)
+int interviews_load(struct request *req, json_t **body, struct chain_ver *v)
 {
-    int rc = interviews_get(req->svc->db, req->user_id, request_param(req, "id"), body, gen);
+    int rc = interviews_get(req->svc->db, req->user_id, request_param(req, "id"), body, v);
 
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
@@ -361,12 +361,12 @@ int interviews_list_route(struct request *req)
 int interviews_show_route(struct request *req)
 {
     json_t *body;
-    int64_t gen;
+    struct chain_ver v;
     int rc;
 
-    if ((rc = interviews_load(req, &body, &gen)) != 0)
+    if ((rc = interviews_load(req, &body, &v)) != 0)
         return rc;
-    return request_json(req, 200, interviews_view(request_param(req, "id"), gen, body));
+    return request_json(req, 200, interviews_view(request_param(req, "id"), v.gen, body));
 }
 
 /* DELETE /api/interviews/{id} -> 204 | 404 */

@@ -10,11 +10,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store/interviews.h"
+
 struct request;
 
 /* The caller's interview of the route's {id}: 0 with *body (arena-owned)
- * at version *gen, or the status of the 404/503 written. */
-int interviews_load(struct request *req, json_t **body, int64_t *gen);
+ * at version v->gen, or the status of the 404/503 written. */
+int interviews_load(struct request *req, json_t **body, struct chain_ver *v);
 
 /* The public shape of a stored interview (new reference). */
 json_t *interviews_view(const char *id, int64_t version, json_t *body);

@@ -148,7 +148,8 @@ int interviews_answer_route(struct request *req)
     const char *asked = request_query(req, "question"), *text = NULL, *next = NULL, *source;
     json_t *body, *q;
     json_int_t current, count;
-    int64_t gen, now;
+    struct chain_ver v;
+    int64_t now;
     bool is_json;
     size_t i;
     int rc;
@@ -165,7 +166,7 @@ int interviews_answer_route(struct request *req)
         return request_error(req, 415, "unsupported_media_type",
                              "Send the answer as audio (audio/wav, or multipart with the field "
                              "\"audio\") or as application/json {\"text\"}.");
-    if ((rc = interviews_load(req, &body, &gen)) != 0)
+    if ((rc = interviews_load(req, &body, &v)) != 0)
         return rc;
     current = interviews_current(body);
     if (strcmp(jsonx_string(body, "status") ?: "", "active") != 0)
@@ -194,10 +195,10 @@ int interviews_answer_route(struct request *req)
         interviews_add_question(body, current + 1, next, clock_wall_ms());
     }
     json_object_set_new(body, "updatedAt", json_integer(clock_wall_ms()));
-    rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), gen, body);
-    if (rc == INTERVIEWS_CONFLICT)
+    rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), &v, body);
+    if (rc == STORE_CONFLICT)
         return conflict(req, "That question already has an answer.");
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
-    return request_json(req, 201, interviews_view(request_param(req, "id"), gen + 1, body));
+    return request_json(req, 201, interviews_view(request_param(req, "id"), v.gen, body));
 }

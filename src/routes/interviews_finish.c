@@ -143,11 +143,12 @@ int interviews_finish_route(struct request *req)
     json_t *body, *transcript = json_array(), *q, *input, *report = NULL;
     json_t *resume = NULL;
     const char *rid, *jd;
-    int64_t gen, now;
+    struct chain_ver v;
+    int64_t now;
     size_t i;
     int rc;
 
-    if ((rc = interviews_load(req, &body, &gen)) != 0) {
+    if ((rc = interviews_load(req, &body, &v)) != 0) {
         json_decref(transcript);
         return rc;
     }
@@ -200,12 +201,12 @@ int interviews_finish_route(struct request *req)
     json_object_set_new(body, "status", json_string("completed"));
     json_object_set_new(body, "completedAt", json_integer(now));
     json_object_set_new(body, "updatedAt", json_integer(now));
-    rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), gen, body);
-    if (rc == INTERVIEWS_CONFLICT)
+    rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), &v, body);
+    if (rc == STORE_CONFLICT)
         return request_error(req, 409, "conflict", "This interview changed or was finished "
                                                    "meanwhile.");
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
     track_completed(req, body, now);
-    return request_json(req, 200, interviews_view(request_param(req, "id"), gen + 1, body));
+    return request_json(req, 200, interviews_view(request_param(req, "id"), v.gen, body));
 }

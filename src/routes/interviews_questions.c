@@ -27,11 +27,11 @@ int interviews_question_audio_route(struct request *req)
     const char *n_s = request_param(req, "n"), *text = NULL;
     struct audio_buf *wav;
     json_t *body, *q;
-    int64_t gen;
+    struct chain_ver v;
     size_t i;
     int rc;
 
-    if ((rc = interviews_load(req, &body, &gen)) != 0)
+    if ((rc = interviews_load(req, &body, &v)) != 0)
         return rc;
     json_array_foreach(json_object_get(body, "questions"), i, q) {
         if (strcmp(n_s, arena_printf(req->arena, "%lld",

@@ -1,7 +1,7 @@
 /*
  * me_delete.c - the right to erasure, on request: DELETE /api/me.
  *
- * Everything the user has is erased (store/erasure.h erasure_complete():
+ * Everything the user has is erased (flows/erasure.h erasure_complete():
  * the progress is recorded first, then tickets, resumes, tailorings,
  * interviews, consent and the profile, then the account at Clerk), and a
  * pseudonymous receipt is the one record kept.  A failure midway leaves
@@ -14,7 +14,7 @@
 #include "routes/routes.h"
 
 #include "http/request.h"
-#include "store/erasure.h"
+#include "flows/erasure.h"
 #include "store/store.h"
 #include "svc/services.h"
 
@@ -27,7 +27,7 @@ int me_delete(struct request *req)
     routes_analytics_prepare(req); /* the consent goes with the account */
     rc = erasure_complete(req->svc->db, req->svc->clerk, req->user_id, &receipt);
 
-    if (rc == ERASURE_CLERK_PENDING) {
+    if (rc == STORE_PENDING) {
         request_header(req, "Retry-After", "30");
         return request_error(req, 503, "erasure_incomplete",
                              "Your data is erased, but deleting your sign-in account has not "

@@ -222,15 +222,15 @@ static int write_interviews(struct sink *s, json_t *dir)
     open_array(s, "interviews");
     json_object_foreach(json_object_get(dir, "interviews"), id, entry) {
         json_t *body = NULL, *out;
-        int64_t gen = 0;
+        struct chain_ver v;
 
         if (!is_live(entry))
             continue;
-        if ((rc = interviews_get(req->svc->db, req->user_id, id, &body, &gen)) != STORE_OK)
+        if ((rc = interviews_get(req->svc->db, req->user_id, id, &body, &v)) != STORE_OK)
             break;
         if (body == NULL)
             continue;
-        out = json_pack("{s:s, s:I}", "id", id, "version", (json_int_t)gen);
+        out = json_pack("{s:s, s:I}", "id", id, "version", (json_int_t)v.gen);
         json_object_update(out, body);
         element(s, out);
         json_decref(out);

@@ -183,11 +183,11 @@ int resumes_update(struct request *req)
         if (stored == NULL)
             return not_found(req);
         json_decref(stored);
-        rc = RESUMES_STALE;
+        rc = STORE_CONFLICT;
     } else {
         rc = resumes_replace(req->svc->db, req->user_id, id, version, req->input, &stored);
     }
-    if (rc == RESUMES_STALE)
+    if (rc == STORE_CONFLICT)
         return request_error(req, 412, "precondition_failed",
                              "This resume was changed since you loaded it; "
                              "load it again and reapply your edit.");

@@ -352,7 +352,7 @@ int tailor_create(struct request *req)
      * while the model was answering gets no tailoring */
     rc = tailorings_insert(req->svc->db, req->user_id, jsonx_string(doc, "id"), tailoring, id,
                            &now);
-    if (rc == TAILORINGS_NO_RESUME)
+    if (rc == STORE_NOT_FOUND)
         return request_error(req, 404, "not_found", "The resume was deleted.");
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);

@@ -39,7 +39,7 @@
 #include "http/jsonx.h"
 #include "http/request.h"
 #include "model/svix.h"
-#include "store/erasure.h"
+#include "flows/erasure.h"
 #include "store/store.h"
 #include "store/tombstones.h"
 #include "store/users.h"
@@ -157,12 +157,17 @@ static int process(struct request *req, const char *type,
         return STORE_ERROR;
     }
     if (!profile) {
-        /* erasure_run() writes the tombstone before anything else, so no
-         * sign-in or late event can recreate the account while it is
-         * being erased; a retried or repeated user.deleted simply erases
-         * again (it is idempotent). */
+        /* the whole workflow, the account at Clerk being gone already:
+         * the tombstone before anything else (no sign-in or late event can
+         * recreate the account), the claim, the receipt, and the second
+         * pass; a retried or repeated user.deleted answers the same
+         * receipt */
+        json_t *receipt = NULL;
+
         *outcome = PROCESSED;
-        return erasure_run(db, user_id, NULL);
+        rc = erasure_complete(db, NULL, user_id, &receipt);
+        json_decref(receipt);
+        return rc;
     }
     if (!full_name(req->arena, data, &name))
         return STORE_ERROR;

@@ -8,16 +8,28 @@
  *
  *   {"resumes":    {"<resume id>": {"title", "version", "createdAt",
  *                                   "updatedAt", "state", "at"}},
+ *    "interviews": {"<interview id>": {...}},
  *    "tailorings": {"<resume id>": [{"id", "createdAt", "state", "at"}]}}
  *
  * Times are milliseconds since the epoch.  `state` orders the two writes
  * of a create or a delete so that a crash between them is repaired:
- *   "new"      written before the object is inserted; an entry whose
- *              object exists is simply listed, one whose object is still
- *              missing after the request timeout is dropped;
+ *   "new"      written before the object is inserted (in the log entry
+ *              that commits it); the creator marks it "ok" in the head once
+ *              the object exists, so only a create that died or whose
+ *              insert had no known outcome leaves a "new" for the next list
+ *              to settle: listed once its object exists, dropped once its
+ *              request can no longer be running;
  *   "ok"       the object exists;
  *   "deleting" written before the object is deleted; whoever meets it
  *              finishes the deletion.
+ *
+ * Erasure seals the directory: it commits a last generation
+ *   {"erased": true, "sealedAt": ms, <the same sections, ids only>}
+ * that every later edit refuses (STORE_ERASED), so no object can be listed
+ * after the seal, and every object listed before it is named in the seal
+ * for the erasure's passes.  The sealed directory is removed by the last
+ * pass.
+ *
  * The object itself stays the authority on its content; the directory is
  * the authority on what a user owns, which is what erasure walks.
  */
@@ -27,24 +39,47 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "store/chain.h"
+
 struct db;
 
-/* *dir: new reference to the user's directory ({"resumes":{}, "tailorings":{}}
- * when there is none yet).  A DB_ status. */
+/* *dir: new reference to the user's directory ({"resumes":{},
+ * "tailorings":{}} when there is none yet).  STORE_ERASED (and *dir NULL)
+ * when it is sealed. */
 int directory_get(struct db *db, const char *user_id, json_t **dir);
 
 /*
  * Change a user's directory atomically: edit(dir, arg) changes dir (a
- * private copy) in place and returns 0 to commit it, or a positive code
- * (above 2) to leave the directory alone (directory_edit() returns it).
+ * private copy) in place and returns 0 to commit it, STORE_NOT_FOUND to
+ * leave the directory alone (directory_edit() returns it), or STORE_ERROR.
  * A conflicting writer makes it read again and call edit again, so edit
- * must depend on nothing but dir and arg.  Returns DB_OK, edit's code, or
- * a DB_ status.
+ * must depend on nothing but dir and arg.  STORE_ERASED when sealed.
  */
 typedef int (*directory_edit_fn)(json_t *dir, void *arg);
 int directory_edit(struct db *db, const char *user_id, directory_edit_fn edit, void *arg);
 
-/* Delete the user's directory (erasure).  A DB_ status. */
+/*
+ * An edit whose head is written later: directory_edit_begin() commits
+ * edit's directory (the log entry is the truth) and keeps it in *p;
+ * directory_edit_end() applies then (may be NULL) to that copy and writes
+ * it as the head of the same generation, and releases *p.  Between the
+ * two the creator inserts its object; a crash there leaves the head
+ * behind, and the next read finds the log's "new" entry.
+ */
+struct directory_pending {
+    struct chain_ver v;
+    json_t *dir;
+};
+int directory_edit_begin(struct db *db, const char *user_id, directory_edit_fn edit, void *arg,
+                         struct directory_pending *p);
+int directory_edit_end(struct db *db, const char *user_id, struct directory_pending *p,
+                       directory_edit_fn then, void *arg);
+
+/* Seal the directory for erasure (see above); repeatable.  *sealed (new
+ * reference) receives the sealed directory: what the erasure walks. */
+int directory_seal(struct db *db, const char *user_id, json_t **sealed);
+
+/* Delete the user's directory (the erasure's last pass). */
 int directory_remove(struct db *db, const char *user_id);
 
 /* An object whose entry is "new" and whose object is still missing after

@@ -3,109 +3,65 @@
  */
 #include "store/erasure.h"
 
-#include <stdint.h>
+#include <stdio.h>
 
 #include "http/jsonx.h"
-#include "base/fault.h"
-#include "base/log.h"
 #include "store/directory.h"
-#include "store/erasure_claims.h"
 #include "store/interviews.h"
-#include "store/receipts.h"
 #include "store/processing.h"
 #include "store/resumes.h"
+#include "store/store.h"
 #include "store/tickets.h"
 #include "store/tombstones.h"
 #include "store/users.h"
-#include "svc/clerk.h"
-#include "svc/db.h"
 
-int erasure_run(struct db *db, const char *user_id, json_t *counts_out)
+static void tell(erasure_step_fn step, void *arg, const char *what, int64_t n)
 {
+    if (step != NULL)
+        step(what, n, arg);
+}
+
+int erasure_run(struct db *db, const char *user_id, const char *email_key, bool last,
+                erasure_step_fn step, void *arg)
+{
+    char key[TICKETS_KEY_SIZE] = "";
     int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0, interviews = 0, processing = 0;
-    json_t *user = NULL;
+    json_t *user = NULL, *sealed = NULL;
     int rc;
 
-    if ((rc = tombstones_add(db, user_id)) != DB_OK)
+    if ((rc = tombstones_add(db, user_id)) != STORE_OK)
         return rc;
-    if ((rc = users_get(db, user_id, &user)) != DB_OK)
+    if ((rc = directory_seal(db, user_id, &sealed)) != STORE_OK)
         return rc;
-    rc = tickets_erase(db, user_id, jsonx_string(user, "email"), &tickets);
-    if (rc == DB_OK)
-        rc = resumes_erase_user(db, user_id, &resumes, &tailorings);
-    if (rc == DB_OK)
-        rc = interviews_erase_user(db, user_id, &interviews);
-    if (rc == DB_OK)
+    if ((rc = users_get(db, user_id, &user)) != STORE_OK)
+        goto out;
+    /* the address as the users document has it, else as the caller kept it */
+    if (!tickets_email_key(jsonx_string(user, "email"), key) && email_key != NULL)
+        snprintf(key, sizeof(key), "%s", email_key);
+    rc = tickets_erase_keyed(db, user_id, key, last, &tickets);
+    tell(step, arg, "tickets", tickets);
+    if (rc == STORE_OK) {
+        rc = resumes_erase_user(db, user_id, sealed, &resumes, &tailorings);
+        tell(step, arg, "resumes", resumes);
+        tell(step, arg, "tailorings", tailorings);
+    }
+    if (rc == STORE_OK) {
+        rc = interviews_erase_user(db, user_id, sealed, &interviews);
+        tell(step, arg, "interviews", interviews);
+    }
+    if (rc == STORE_OK) {
         rc = processing_erase_user(db, user_id, &processing);
+        tell(step, arg, "processing", processing);
+    }
     /* a later feature that stores personal data adds its store here */
-    if (rc == DB_OK)
-        rc = directory_remove(db, user_id);
-    if (rc == DB_OK)
+    if (rc == STORE_OK) {
         rc = users_delete(db, user_id, &users);
-    json_decref(user);
-    if (rc == DB_OK && counts_out != NULL) {
-        json_object_set_new(counts_out, "users", json_integer(users));
-        json_object_set_new(counts_out, "tickets", json_integer(tickets));
-        json_object_set_new(counts_out, "resumes", json_integer(resumes));
-        json_object_set_new(counts_out, "tailorings", json_integer(tailorings));
-        json_object_set_new(counts_out, "interviews", json_integer(interviews));
-        json_object_set_new(counts_out, "processing", json_integer(processing));
+        tell(step, arg, "users", users);
     }
-    return rc;
-}
-
-/* Add counts (borrowed) into the claim's running totals, so a receipt
- * issued after several attempts counts every document each deleted. */
-static void add_counts(json_t *total, json_t *counts)
-{
-    const char *key;
-    json_t *v;
-
-    json_object_foreach(counts, key, v)
-        json_object_set_new(total, key, json_integer(json_integer_value(json_object_get(total,
-                                                                                        key)) +
-                                                     json_integer_value(v)));
-}
-
-int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
-                     json_t **receipt)
-{
-    json_t *before = NULL, *counts = json_object(), *total;
-    const char *clerk_state = "deleted";
-    int rc;
-
-    *receipt = NULL;
-    if ((rc = erasure_claims_begin(db, user_id, &before)) != DB_OK)
-        goto out;
-    if (before != NULL && jsonx_string(before, "receiptId") != NULL) {
-        rc = receipts_get(db, jsonx_string(before, "receiptId"), receipt);
-        if (rc == DB_OK && *receipt == NULL)
-            rc = DB_ERROR;
-        goto out;
-    }
-    total = json_object_get(before, "counts");
-    if ((rc = erasure_run(db, user_id, counts)) != DB_OK)
-        goto out;
-    if (json_is_object(total))
-        add_counts(counts, total);
-    erasure_claims_count(db, user_id, counts);
-    fault_point("erasure_before_clerk");
-    switch (clerk_delete_user(clerk, user_id)) {
-    case CLERK_OK:
-        break;
-    case CLERK_NOT_CONFIGURED:
-        clerk_state = "not_configured";
-        break;
-    default:
-        log_warn("erasure: the Clerk account could not be deleted yet; it will be retried");
-        rc = ERASURE_CLERK_PENDING;
-        goto out;
-    }
-    if ((rc = receipts_issue(db, user_id, counts, clerk_state, receipt)) != DB_OK)
-        goto out;
-    rc = erasure_claims_done(db, user_id, jsonx_string(*receipt, "receiptId"));
+    if (rc == STORE_OK && last)
+        rc = directory_remove(db, user_id);
 out:
-    json_decref(before);
-    json_decref(counts);
+    json_decref(user);
+    json_decref(sealed);
     return rc;
 }

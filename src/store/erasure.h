@@ -1,46 +1,41 @@
 /*
- * erasure.h - erasing everything a user has.
+ * erasure.h - one pass over every collection that holds a user's data.
  *
  * The one place that knows every collection holding a user's personal
- * data: each later feature that stores some (interviews, ...) adds its
- * store's erase call here, so Clerk's user.deleted, DELETE /api/me and
- * staff-handled deletion requests all erase the same things.
+ * data: each later feature that stores some adds its store's erase call
+ * here, so Clerk's user.deleted, DELETE /api/me, staff-handled deletion
+ * requests and the scheduler all erase the same things.  The workflow
+ * around it (the claim, Clerk, the receipt, the second pass) is
+ * flows/erasure.c's.
  */
 #ifndef JT_ERASURE_H
 #define JT_ERASURE_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 struct db;
 
-/*
- * Erase user_id: the tombstone first (no session or late event can bring
- * the account back while it goes), then tickets, tailorings and resumes,
- * interviews,
- * the directory, and the users document last (the only place the email
- * is known from), so an interrupted erasure is finished by running it
- * again.  Idempotent.  counts_out (borrowed, may be NULL) receives
- * {"users","tickets","resumes","tailorings","interviews"}: documents deleted.
- */
-int erasure_run(struct db *db, const char *user_id, json_t *counts_out);
-
-struct clerk;
-
-/* erasure_complete(): the Clerk account could not be deleted yet (the
- * erasure stays recorded as running; a retry or the scheduler finishes). */
-#define ERASURE_CLERK_PENDING 141
+/* Called after each collection with what the pass deleted there, so a
+ * pass cut short still leaves the counts of the steps it finished. */
+typedef void (*erasure_step_fn)(const char *what, int64_t deleted, void *arg);
 
 /*
- * The whole erasure of user_id, for DELETE /api/me, a staff-executed
- * deletion request and the scheduler: the claim is recorded first
- * (erasure_claims.h), then erasure_run(), then the account at Clerk
- * (skipped when the Backend API is not configured), then a pseudonymous
- * receipt, and the claim is marked done.  Repeating it finishes an
- * interrupted erasure; once done it answers the same receipt.
- * *receipt: new reference to {receiptId, erasedAt, counts}.  DB_OK,
- * ERASURE_CLERK_PENDING, or a DB_ status.
+ * One pass over user_id's data: the tombstone first (every later request
+ * of the user is refused at sign-in), the directory sealed (every create
+ * and list edit still in flight is refused from here on, and the seal
+ * names everything listed before it), then tickets, resumes with their
+ * tailorings, interviews, the processing record and the users document
+ * (the only place the email is known from, so last).  `last`: also remove
+ * the tickets' refs and the sealed directory (the second pass, once no request that began
+ * before the tombstone can still be running).  Idempotent: repeating it
+ * finishes an interrupted pass.  step (may be NULL) hears each count.
+ * email_key (tickets.h tickets_email_key(); NULL or "" for none) finds
+ * the refs of the account's address once the users document, the only
+ * place the address itself is kept, is gone.
  */
-int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
-                     json_t **receipt);
+int erasure_run(struct db *db, const char *user_id, const char *email_key, bool last,
+                erasure_step_fn step, void *arg);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "store/erasure_claims.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -37,8 +38,9 @@ int erasure_claims_begin(struct db *db, const char *user_id, json_t **before)
     pseudonym(user_id, id);
     if ((rc = db_get(db, COLL, id, before)) != DB_OK)
         return rc;
-    if (*before != NULL && strcmp(jsonx_string(*before, "state") ?: "", "done") == 0)
-        return DB_OK; /* finished before: nothing to record */
+    if (*before != NULL && (strcmp(jsonx_string(*before, "state") ?: "", "done") == 0 ||
+                            strcmp(jsonx_string(*before, "state") ?: "", "sweeping") == 0))
+        return DB_OK; /* the receipt exists: nothing to record */
     update = json_pack("{s:{s:s, s:s, s:o}, s:{s:i}, s:{s:o}}",
                        "$set", "userId", user_id, "state", "running", "updatedAt", db_date(now),
                        "$inc", "attempts", 1, "$setOnInsert", "startedAt", db_date(now));
@@ -61,12 +63,53 @@ int erasure_claims_count(struct db *db, const char *user_id, json_t *counts)
     return rc;
 }
 
+int erasure_claims_add(struct db *db, const char *user_id, const char *what, int64_t n)
+{
+    char id[65], field[64];
+    json_t *update;
+    int rc;
+
+    if (n == 0)
+        return DB_OK;
+    pseudonym(user_id, id);
+    snprintf(field, sizeof(field), "counts.%s", what);
+    update = json_pack("{s:{s:I}}", "$inc", field, (json_int_t)n);
+    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
+    json_decref(update);
+    return rc;
+}
+
+int erasure_claims_keep_key(struct db *db, const char *user_id, const char *email_key)
+{
+    char id[65];
+    json_t *update = json_pack("{s:{s:s}}", "$set", "emailKey", email_key);
+    int rc;
+
+    pseudonym(user_id, id);
+    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
+    json_decref(update);
+    return rc;
+}
+
+int erasure_claims_sweeping(struct db *db, const char *user_id, const char *receipt_id)
+{
+    char id[65];
+    json_t *update = json_pack("{s:{s:s, s:s, s:o}}", "$set", "state", "sweeping",
+                               "receiptId", receipt_id, "updatedAt", db_date(clock_wall_ms()));
+    int rc;
+
+    pseudonym(user_id, id);
+    rc = db_update_id(db, COLL, id, update, NULL);
+    json_decref(update);
+    return rc;
+}
+
 int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_id)
 {
     char id[65];
-    json_t *update = json_pack("{s:{s:s, s:s, s:o}, s:{s:s}}", "$set", "state", "done",
+    json_t *update = json_pack("{s:{s:s, s:s, s:o}, s:{s:s, s:s}}", "$set", "state", "done",
                                "receiptId", receipt_id, "updatedAt", db_date(clock_wall_ms()),
-                               "$unset", "userId", "");
+                               "$unset", "userId", "", "emailKey", "");
     int rc;
 
     pseudonym(user_id, id);
@@ -77,8 +120,8 @@ int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_
 
 int erasure_claims_stalled(struct db *db, int64_t before_ms, int limit, json_t **claims)
 {
-    json_t *filter = json_pack("{s:s, s:{s:o}}", "state", "running", "updatedAt", "$lt",
-                               db_date(before_ms));
+    json_t *filter = json_pack("{s:{s:[s,s]}, s:{s:o}}", "state", "$in", "running", "sweeping",
+                               "updatedAt", "$lt", db_date(before_ms));
     json_t *opts = json_pack("{s:i}", "limit", limit);
     int rc = db_find(db, COLL, filter, opts, claims);
 

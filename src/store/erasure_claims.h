@@ -29,12 +29,25 @@ int erasure_claims_get(struct db *db, const char *user_id, json_t **claim);
 /* Store the counts (borrowed) of documents deleted so far. */
 int erasure_claims_count(struct db *db, const char *user_id, json_t *counts);
 
+/* Keep the email's refs key (tickets_email_key()) for the later passes;
+ * forgotten when the claim is done. */
+int erasure_claims_keep_key(struct db *db, const char *user_id, const char *email_key);
+
+/* Add n to the claim's count of `what` (documents deleted so far, across
+ * attempts). */
+int erasure_claims_add(struct db *db, const char *user_id, const char *what, int64_t n);
+
+/* The first pass is done and its receipt issued: the claim waits for the
+ * second pass (erasure_claims_stalled() finds it once it is old enough). */
+int erasure_claims_sweeping(struct db *db, const char *user_id, const char *receipt_id);
+
 /* Mark user_id's erasure done with its receipt, forgetting the user id. */
 int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_id);
 
 /* Up to limit running claims last touched before before_ms (a background
  * path: a query on state, in one bounded page): *claims a new reference
  * to an array of claims with their userId. */
+/* (state running or sweeping) */
 int erasure_claims_stalled(struct db *db, int64_t before_ms, int limit, json_t **claims);
 
 /* Delete done claims last touched before before_ms (the receipts stay);

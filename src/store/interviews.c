@@ -38,9 +38,9 @@ static const struct listed_kind kind = {
 };
 
 int interviews_get(struct db *db, const char *user_id, const char *id, json_t **body,
-                   int64_t *gen)
+                   struct chain_ver *v)
 {
-    return listed_load(&kind, db, user_id, id, body, gen);
+    return listed_load_for_write(&kind, db, user_id, id, 0, body, v);
 }
 
 int interviews_create(struct db *db, const char *user_id, json_t *body,
@@ -49,10 +49,10 @@ int interviews_create(struct db *db, const char *user_id, json_t *body,
     return listed_create(&kind, db, user_id, body, id_out);
 }
 
-int interviews_commit(struct db *db, const char *user_id, const char *id, int64_t gen,
+int interviews_commit(struct db *db, const char *user_id, const char *id, struct chain_ver *v,
                       json_t *body)
 {
-    return listed_commit(&kind, db, user_id, id, gen, body);
+    return listed_commit(&kind, db, user_id, id, v, body);
 }
 
 int interviews_remove(struct db *db, const char *user_id, const char *id, bool *found)
@@ -67,9 +67,9 @@ int interviews_page(struct db *db, const char *user_id, size_t limit,
     return listed_page(&kind, db, user_id, limit, after, items, more, next);
 }
 
-int interviews_erase_user(struct db *db, const char *user_id, int64_t *count)
+int interviews_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *count)
 {
     int64_t none = 0;
 
-    return listed_erase_user(&kind, db, user_id, count, &none);
+    return listed_erase_user(&kind, db, user_id, dir, count, &none);
 }

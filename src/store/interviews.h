@@ -26,19 +26,18 @@
 struct db;
 
 #define INTERVIEWS_ID_LEN LISTED_ID_LEN
-#define INTERVIEWS_CONFLICT LISTED_CONFLICT
 
 /* user_id's interview id: *body new reference (NULL when there is none or
- * it is someone else's) at version *gen. */
+ * it is someone else's) at version v->gen; v is what a commit needs. */
 int interviews_get(struct db *db, const char *user_id, const char *id, json_t **body,
-                   int64_t *gen);
+                   struct chain_ver *v);
 
 /* Store body (borrowed) as a new interview of user_id; id_out its id. */
 int interviews_create(struct db *db, const char *user_id, json_t *body,
                       char id_out[INTERVIEWS_ID_LEN + 1]);
 
-/* Store body as the version after gen: DB_OK or INTERVIEWS_CONFLICT. */
-int interviews_commit(struct db *db, const char *user_id, const char *id, int64_t gen,
+/* Store body as the version after v: STORE_OK or STORE_CONFLICT. */
+int interviews_commit(struct db *db, const char *user_id, const char *id, struct chain_ver *v,
                       json_t *body);
 
 /* Delete user_id's interview id; *found = false when there is none. */
@@ -51,7 +50,8 @@ int interviews_page(struct db *db, const char *user_id, size_t limit,
                     const struct listed_cursor *after, json_t **items, bool *more,
                     struct listed_cursor *next);
 
-/* Erase every interview of user_id; adds to *count. */
-int interviews_erase_user(struct db *db, const char *user_id, int64_t *count);
+/* Erase every interview that dir (user_id's sealed directory) lists;
+ * adds to *count. */
+int interviews_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *count);
 
 #endif

@@ -20,9 +20,10 @@
 #include "http/jsonx.h"
 #include "store/chain.h"
 #include "store/directory.h"
+#include "store/store.h"
 #include "svc/db.h"
 
-#define NOT_LISTED 132
+#define NOT_LISTED STORE_NOT_FOUND /* an edit with nothing to change */
 
 bool listed_is_id(const char *id)
 {
@@ -37,20 +38,45 @@ static void crash_point(const struct listed_kind *k, const char *what)
     fault_point(name);
 }
 
-int listed_load(const struct listed_kind *k, struct db *db, const char *user_id,
-                const char *id, json_t **body, int64_t *gen)
+/* Read (peek: the head alone, for a writer) and check the owner. */
+static int load(const struct listed_kind *k, struct db *db, const char *user_id, const char *id,
+                bool peek, json_t **body, struct chain_ver *v)
 {
     int rc;
 
     *body = NULL;
-    *gen = 0;
+    memset(v, 0, sizeof(*v));
     if (!listed_is_id(id) || user_id == NULL)
         return DB_OK;
-    rc = chain_read(db, k->coll, id, body, gen);
+    rc = peek ? chain_peek(db, k->coll, id, body, v) : chain_read(db, k->coll, id, body, v);
     if (rc == DB_OK && *body != NULL &&
         strcmp(jsonx_string(*body, "userId") ?: "", user_id) != 0) {
         json_decref(*body);
         *body = NULL;
+    }
+    return rc;
+}
+
+int listed_load(const struct listed_kind *k, struct db *db, const char *user_id,
+                const char *id, json_t **body, int64_t *gen)
+{
+    struct chain_ver v;
+    int rc = load(k, db, user_id, id, false, body, &v);
+
+    *gen = *body != NULL ? v.gen : 0;
+    return rc;
+}
+
+int listed_load_for_write(const struct listed_kind *k, struct db *db, const char *user_id,
+                          const char *id, int64_t expected, json_t **body, struct chain_ver *v)
+{
+    int rc = load(k, db, user_id, id, expected > 0, body, v);
+
+    /* the head may lag behind the newest generation: when it does not say
+     * what the writer expects, ask the log */
+    if (rc == DB_OK && *body != NULL && expected > 0 && v->gen != expected) {
+        json_decref(*body);
+        rc = load(k, db, user_id, id, false, body, v);
     }
     return rc;
 }
@@ -87,6 +113,13 @@ static int set_entry(json_t *dir, void *arg)
         json_object_set_new(old, "state", json_string("ok"));
         return 0;
     }
+    if (strcmp(c->state, "ok") == 0) {
+        /* a create's own settling of its entry, once its object exists */
+        if (state == NULL || strcmp(state, "new") != 0)
+            return NOT_LISTED;
+        json_object_set_new(old, "state", json_string("ok"));
+        return 0;
+    }
     if (strcmp(c->state, "deleting") == 0) {
         if (old == NULL)
             return NOT_LISTED;
@@ -98,7 +131,7 @@ static int set_entry(json_t *dir, void *arg)
     json_object_set_new(e, "version", json_integer(c->version));
     json_object_set_new(e, "state", json_string(c->state));
     json_object_set_new(e, "at", json_integer(c->now));
-    return json_object_set_new(section, c->id, e);
+    return json_object_set_new(section, c->id, e) == 0 ? 0 : STORE_ERROR;
 }
 
 struct drop {
@@ -162,37 +195,52 @@ int listed_create(const struct listed_kind *k, struct db *db, const char *user_i
 {
     struct change c = {.k = k, .id = id_out, .version = 1, .now = clock_wall_ms(),
                        .state = "new"};
-    struct drop d = {k, id_out};
-    int rc;
+    struct change settled = {.k = k, .id = id_out, .state = "ok"};
+    struct directory_pending p;
+    struct chain_ver v = {0};
+    int rc, end;
 
     if (encode_random_hex(LISTED_ID_LEN / 2, id_out) != 0)
         return DB_ERROR;
     c.summary = k->summarize(body);
-    rc = directory_edit(db, user_id, set_entry, &c);
+    /* the commit point lists the object as "new" (sealed: STORE_ERASED,
+     * and nothing is written) */
+    rc = directory_edit_begin(db, user_id, set_entry, &c, &p);
     json_decref(c.summary);
     if (rc != DB_OK)
         return rc;
     crash_point(k, "listed");
-    rc = chain_commit(db, k->coll, id_out, 0, body);
-    if (rc == CHAIN_CONFLICT) /* 96 random bits: all but impossible */
+    v.read_ms = clock_wall_ms();
+    rc = chain_commit(db, k->coll, id_out, &v, body);
+    if (rc == STORE_CONFLICT) /* 96 random bits: all but impossible */
         rc = DB_ERROR;
-    if (rc != DB_OK)
-        edit(db, user_id, drop_entry, &d); /* or the next list drops it */
+    /*
+     * The head says "ok" only when the object is known to exist.  After an
+     * error the insert may or may not have been applied (a lost
+     * acknowledgement): the entry stays "new", the trail by which the next
+     * list settles it and an erasure finds the object either way.
+     */
+    end = directory_edit_end(db, user_id, &p, rc == DB_OK ? set_entry : NULL, &settled);
+    if (rc == DB_OK && end == STORE_ERASED) {
+        /* the last erasure pass removed the directory while we inserted:
+         * nothing may remain */
+        chain_remove(db, k->coll, id_out, NULL);
+        return STORE_ERASED;
+    }
     return rc;
 }
 
 int listed_commit(const struct listed_kind *k, struct db *db, const char *user_id,
-                  const char *id, int64_t gen, json_t *body)
+                  const char *id, struct chain_ver *v, json_t *body)
 {
-    struct change c = {.k = k, .id = id, .version = gen + 1};
-    int rc = chain_commit(db, k->coll, id, gen, body);
+    struct change c = {.k = k, .id = id, .version = v->gen + 1};
+    int rc = chain_commit(db, k->coll, id, v, body);
 
-    if (rc == CHAIN_CONFLICT)
-        return LISTED_CONFLICT;
     if (rc != DB_OK)
         return rc;
     /* the list's summary; a crash before it leaves the previous summary in
-     * the list until the next commit, never a missing object */
+     * the list until the next commit, never a missing object; a sealed
+     * directory refuses it, and the seal names the object for erasure */
     c.summary = k->summarize(body);
     edit(db, user_id, set_entry, &c);
     json_decref(c.summary);
@@ -245,16 +293,13 @@ int listed_remove(const struct listed_kind *k, struct db *db, const char *user_i
 }
 
 int listed_erase_user(const struct listed_kind *k, struct db *db, const char *user_id,
-                      int64_t *objects, int64_t *dependants)
+                      json_t *dir, int64_t *objects, int64_t *dependants)
 {
-    json_t *dir = NULL, *section, *deps;
+    json_t *section = json_object_get(dir, k->coll);
+    json_t *deps = k->dependents ? json_object_get(dir, k->dependents) : NULL;
     void *iter;
-    int rc;
+    int rc = DB_OK;
 
-    if ((rc = directory_get(db, user_id, &dir)) != DB_OK)
-        return rc;
-    section = json_object_get(dir, k->coll);
-    deps = k->dependents ? json_object_get(dir, k->dependents) : NULL;
     for (iter = json_object_iter(section); iter != NULL && rc == DB_OK;
          iter = json_object_iter_next(section, iter)) {
         const char *id = json_object_iter_key(iter);
@@ -273,7 +318,6 @@ int listed_erase_user(const struct listed_kind *k, struct db *db, const char *us
             rc = chain_remove(db, k->coll, id, &existed);
         *objects += existed;
     }
-    json_decref(dir);
     return rc;
 }
 
@@ -378,6 +422,24 @@ static bool unsettled(const struct listed_kind *k, json_t *dir)
     return false;
 }
 
+/* Insert r into the limit + 1 newest kept in top[0..*n), newest first. */
+static void keep_newest(struct row *top, size_t *n, size_t cap, struct row r)
+{
+    size_t i = *n;
+
+    if (i == cap && by_recency(&r, &top[cap - 1]) >= 0)
+        return; /* older than everything kept */
+    if (i == cap)
+        i--;
+    while (i > 0 && by_recency(&r, &top[i - 1]) < 0) {
+        top[i] = top[i - 1];
+        i--;
+    }
+    top[i] = r;
+    if (*n < cap)
+        (*n)++;
+}
+
 int listed_page(const struct listed_kind *k, struct db *db, const char *user_id,
                 size_t limit, const struct listed_cursor *after, json_t **items, bool *more,
                 struct listed_cursor *next)
@@ -395,6 +457,7 @@ int listed_page(const struct listed_kind *k, struct db *db, const char *user_id,
     if ((rc = directory_get(db, user_id, &dir)) != DB_OK)
         return rc;
     if (unsettled(k, dir)) {
+        /* only after a crash or a lost acknowledgement */
         rc = repair(k, db, user_id, dir);
         json_decref(dir);
         dir = NULL;
@@ -402,7 +465,9 @@ int listed_page(const struct listed_kind *k, struct db *db, const char *user_id,
             return rc;
     }
     section = json_object_get(dir, k->coll);
-    rows = mem_calloc(json_object_size(section) + 1, sizeof(*rows));
+    /* the page and one more, by a bounded insertion: the directory is
+     * walked once, and only the page is sorted and copied */
+    rows = mem_calloc(limit + 1, sizeof(*rows));
     json_object_foreach(section, id, e) {
         struct row r = {id, e, json_integer_value(json_object_get(e, k->sort_key))};
 
@@ -410,9 +475,8 @@ int listed_page(const struct listed_kind *k, struct db *db, const char *user_id,
         if (listed_is_id(id) && strcmp(jsonx_string(e, "state") ?: "", "ok") == 0 &&
             (after == NULL || r.at < after->at_ms ||
              (r.at == after->at_ms && strcmp(id, after->id) < 0)))
-            rows[n++] = r;
+            keep_newest(rows, &n, limit + 1, r);
     }
-    qsort(rows, n, sizeof(*rows), by_recency);
     out = json_array();
     for (i = 0; i < n && i < limit; i++) {
         json_t *item = json_deep_copy(rows[i].entry);

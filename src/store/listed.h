@@ -13,7 +13,7 @@
  *    "deleting" one is deleted;
  *  - a commit is a chain commit, so of two writers of one version only one
  *    wins; the summary follows it.
- * Functions return a DB_ status, or a code named here.
+ * Functions return a STORE_ status (store.h).
  */
 #ifndef JT_LISTED_H
 #define JT_LISTED_H
@@ -25,9 +25,9 @@
 
 struct db;
 
+#include "store/chain.h"
+
 #define LISTED_ID_LEN 24
-/* listed_commit(): another writer committed this version first. */
-#define LISTED_CONFLICT 131
 
 struct listed_kind {
     const char *coll;     /* chain collection, and the directory section */
@@ -49,15 +49,24 @@ bool listed_is_id(const char *id);
 int listed_load(const struct listed_kind *k, struct db *db, const char *user_id,
                 const char *id, json_t **body, int64_t *gen);
 
+/* For a writer: the body and version of user_id's object id (with
+ * expected > 0, the head alone when it is at that version; the newest
+ * otherwise); pass *v to listed_commit(). */
+int listed_load_for_write(const struct listed_kind *k, struct db *db, const char *user_id,
+                          const char *id, int64_t expected, json_t **body, struct chain_ver *v);
+
 /* Store body (borrowed; has userId) as a new object at version 1; its id
- * goes to id_out. */
+ * goes to id_out.  The directory entry is "new" in the commit and "ok" in
+ * the head once the object exists; after an error whose outcome is
+ * unknown it stays "new" for the repair.  STORE_ERASED: the account is
+ * being erased, and nothing was stored. */
 int listed_create(const struct listed_kind *k, struct db *db, const char *user_id,
                   json_t *body, char id_out[LISTED_ID_LEN + 1]);
 
-/* Commit body as version gen + 1 of an object read at gen: DB_OK, or
- * LISTED_CONFLICT when another writer got there first. */
+/* Commit body as the version after v (from listed_load_for_write()):
+ * STORE_OK, or STORE_CONFLICT when another writer got there first. */
 int listed_commit(const struct listed_kind *k, struct db *db, const char *user_id,
-                  const char *id, int64_t gen, json_t *body);
+                  const char *id, struct chain_ver *v, json_t *body);
 
 /* Delete user_id's object id and its dependants.  *found = false when
  * there is no such object of theirs (nothing deleted). */
@@ -88,9 +97,9 @@ int listed_page(const struct listed_kind *k, struct db *db, const char *user_id,
                 size_t limit, const struct listed_cursor *after, json_t **items, bool *more,
                 struct listed_cursor *next);
 
-/* Erase every object of this kind that user_id's directory lists, with
- * their dependants; adds to *objects and *dependants. */
+/* Erase every object of this kind that dir (user_id's sealed directory)
+ * lists, with their dependants; adds to *objects and *dependants. */
 int listed_erase_user(const struct listed_kind *k, struct db *db, const char *user_id,
-                      int64_t *objects, int64_t *dependants);
+                      json_t *dir, int64_t *objects, int64_t *dependants);
 
 #endif

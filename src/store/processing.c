@@ -6,15 +6,24 @@
 
 #include "base/clock.h"
 #include "store/slots.h"
+#include "store/store.h"
+#include "store/tombstones.h"
 #include "svc/db.h"
 
 #define COLL "processing"
 
 int processing_record(struct db *db, const char *user_id, json_t *entries)
 {
-    json_t *doc = json_pack("{s:O, s:o}", "entries", entries, "at", db_date(clock_wall_ms()));
+    json_t *doc;
+    bool erased = false;
     int rc;
 
+    /* every append of a user's data refuses an erased account */
+    if ((rc = tombstones_has(db, user_id, &erased)) != DB_OK)
+        return rc;
+    if (erased)
+        return STORE_ERASED;
+    doc = json_pack("{s:O, s:o}", "entries", entries, "at", db_date(clock_wall_ms()));
     if (doc == NULL)
         return DB_ERROR;
     rc = slots_append(db, COLL, user_id, doc, NULL);

@@ -3,6 +3,8 @@
  */
 #include "store/receipts.h"
 
+#include <stdio.h>
+
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
@@ -37,6 +39,29 @@ int receipts_issue(struct db *db, const char *user_id, json_t *counts, const cha
     json_decref(doc);
     if (rc == DB_OK)
         *out = view(id, now, counts);
+    return rc;
+}
+
+int receipts_add(struct db *db, const char *id, json_t *counts)
+{
+    json_t *inc = json_object(), *update, *v;
+    const char *what;
+    char field[64];
+    int rc;
+
+    json_object_foreach(counts, what, v) {
+        if (json_integer_value(v) == 0)
+            continue;
+        snprintf(field, sizeof(field), "counts.%s", what);
+        json_object_set_new(inc, field, json_integer(json_integer_value(v)));
+    }
+    if (json_object_size(inc) == 0) {
+        json_decref(inc);
+        return DB_OK;
+    }
+    update = json_pack("{s:o}", "$inc", inc);
+    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
+    json_decref(update);
     return rc;
 }
 

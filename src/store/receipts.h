@@ -22,6 +22,10 @@ struct db;
 int receipts_issue(struct db *db, const char *user_id, json_t *counts, const char *clerk,
                    json_t **out);
 
+/* Add counts (borrowed, {what: n}) to receipt id: what a later pass of
+ * the same erasure deleted. */
+int receipts_add(struct db *db, const char *id, json_t *counts);
+
 /* The public shape of receipt id (new reference), or NULL. */
 int receipts_get(struct db *db, const char *id, json_t **out);
 

@@ -17,6 +17,7 @@
 #include "http/jsonx.h"
 #include "model/resume.h"
 #include "store/listed.h"
+#include "store/store.h"
 #include "store/tailorings.h"
 #include "svc/db.h"
 
@@ -149,15 +150,23 @@ int resumes_replace(struct db *db, const char *user_id, const char *id, int64_t 
                     json_t *resume, json_t **out)
 {
     json_t *body, *next;
-    int64_t gen;
+    struct chain_ver v;
     int rc;
 
     *out = NULL;
-    if ((rc = load(db, user_id, id, &body, &gen)) != DB_OK || body == NULL)
+    /* the head alone when it is at the version the client edited: the
+     * commit is the check */
+    if ((rc = listed_load_for_write(&kind, db, user_id, id, version, &body, &v)) != DB_OK ||
+        body == NULL)
         return rc;
-    if (gen != version) {
+    if (!json_is_object(json_object_get(body, "resume"))) {
         json_decref(body);
-        return RESUMES_STALE;
+        *out = NULL;
+        return DB_OK;
+    }
+    if (v.gen != version) {
+        json_decref(body);
+        return STORE_CONFLICT;
     }
     next = json_pack("{s:O, s:o, s:o, s:O, s:I}", "userId", json_object_get(body, "userId"),
                      "title", resume_title(resume), "resume", stored_resume(resume),
@@ -165,10 +174,8 @@ int resumes_replace(struct db *db, const char *user_id, const char *id, int64_t 
                      "updatedAt", (json_int_t)clock_wall_ms());
     keep_schema(next, resume);
     json_decref(body);
-    rc = listed_commit(&kind, db, user_id, id, gen, next);
-    if (rc == LISTED_CONFLICT)
-        rc = RESUMES_STALE;
-    if (rc == DB_OK && (*out = view(id, gen + 1, next)) == NULL)
+    rc = listed_commit(&kind, db, user_id, id, &v, next);
+    if (rc == DB_OK && (*out = view(id, v.gen, next)) == NULL)
         rc = DB_ERROR;
     json_decref(next);
     return rc;
@@ -179,10 +186,10 @@ int resumes_remove(struct db *db, const char *user_id, const char *id, bool *fou
     return listed_remove(&kind, db, user_id, id, found);
 }
 
-int resumes_erase_user(struct db *db, const char *user_id, int64_t *resumes,
+int resumes_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *resumes,
                        int64_t *tailorings)
 {
-    return listed_erase_user(&kind, db, user_id, resumes, tailorings);
+    return listed_erase_user(&kind, db, user_id, dir, resumes, tailorings);
 }
 
 int resumes_page(struct db *db, const char *user_id, size_t limit,

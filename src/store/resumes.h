@@ -10,7 +10,7 @@
  * C, so another user's resume simply does not exist to the caller.
  *
  * No HTTP here: routes/resumes*.c call these functions.  Functions
- * returning int return a DB_ status (svc/db.h), or RESUMES_STALE where
+ * returning int return a STORE_ status (store.h): STORE_CONFLICT where
  * said.
  */
 #ifndef JT_RESUMES_H
@@ -27,7 +27,6 @@ struct db;
 
 #define RESUMES_ID_LEN LISTED_ID_LEN
 /* resumes_replace(): the version given is not the stored one. */
-#define RESUMES_STALE 101
 
 /* A well-formed resume id: 24 lowercase hex characters. */
 bool resumes_is_id(const char *id);
@@ -52,7 +51,7 @@ int resumes_insert(struct db *db, const char *user_id, json_t *resume, json_t **
  * version is `version`: of two writers that read the same version only
  * one wins, across processes and hosts.  DB_OK with *out the stored
  * result (shape of resumes_get(), new reference); DB_OK with *out = NULL
- * when the user has no such resume; RESUMES_STALE (nothing written) when
+ * when the user has no such resume; STORE_CONFLICT (nothing written) when
  * it exists at another version or a concurrent writer won.
  */
 int resumes_replace(struct db *db, const char *user_id, const char *id, int64_t version,
@@ -80,11 +79,11 @@ int resumes_page(struct db *db, const char *user_id, size_t limit,
                  struct listed_cursor *next);
 
 /*
- * Erase every resume of user_id and its tailorings, as listed in the
- * directory; adds the counts to *resumes and *tailorings.  The directory
- * itself is left to the caller.
+ * Erase every resume of user_id and its tailorings, as listed in dir (the
+ * user's sealed directory); adds the counts to *resumes and *tailorings.
+ * The directory itself is left to the caller.
  */
-int resumes_erase_user(struct db *db, const char *user_id, int64_t *resumes,
+int resumes_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *resumes,
                        int64_t *tailorings);
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/encode.h"
 #include "http/jsonx.h"
 #include "store/directory.h"
+#include "store/store.h"
 #include "svc/db.h"
 
 #define COLL "tailorings"
@@ -26,7 +27,7 @@ static int add_entry(json_t *dir, void *arg)
     const char *state = jsonx_string(entry, "state");
 
     if (entry == NULL || state == NULL || strcmp(state, "deleting") == 0)
-        return TAILORINGS_NO_RESUME;
+        return STORE_NOT_FOUND;
     list = json_object_get(all, a->resume_id);
     if (!json_is_array(list)) {
         list = json_array();
@@ -34,45 +35,58 @@ static int add_entry(json_t *dir, void *arg)
     }
     return json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:I}", "id", a->id,
                                                  "createdAt", (json_int_t)a->now, "state", "new",
-                                                 "at", (json_int_t)a->now)) == 0 ? 0 : DB_ERROR;
+                                                 "at", (json_int_t)a->now)) == 0
+               ? 0
+               : STORE_ERROR;
 }
 
-static int drop_entry(json_t *dir, void *arg)
+/* The create's own entry, settled once the tailoring exists. */
+static int settle_entry(json_t *dir, void *arg)
 {
     const struct add *a = arg;
     json_t *list = json_object_get(json_object_get(dir, "tailorings"), a->resume_id), *e;
     size_t i;
 
-    json_array_foreach(list, i, e) {
-        if (strcmp(jsonx_string(e, "id") ?: "", a->id) == 0) {
-            json_array_remove(list, i);
-            return 0;
-        }
-    }
-    return 102; /* nothing to drop */
+    json_array_foreach(list, i, e)
+        if (strcmp(jsonx_string(e, "id") ?: "", a->id) == 0)
+            json_object_set_new(e, "state", json_string("ok"));
+    return 0;
 }
 
 int tailorings_insert(struct db *db, const char *user_id, const char *resume_id, json_t *doc,
                       char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms)
 {
     struct add a = {.resume_id = resume_id, .id = id_out, .now = clock_wall_ms()};
+    struct directory_pending p;
     json_t *stored;
-    int rc;
+    int rc, end;
 
     if (encode_random_hex(TAILORINGS_ID_LEN / 2, id_out) != 0)
         return DB_ERROR;
     *created_ms = a.now;
-    if ((rc = directory_edit(db, user_id, add_entry, &a)) != DB_OK)
-        return rc;
     stored = json_deep_copy(doc);
     if (stored == NULL)
         return DB_ERROR;
     json_object_set_new(stored, "_id", json_string(id_out));
     json_object_set_new(stored, "createdAt", db_date(a.now));
+    /* listed "new" first (a sealed directory: STORE_ERASED, nothing
+     * written), then the document, then the entry settled in the head */
+    if ((rc = directory_edit_begin(db, user_id, add_entry, &a, &p)) != DB_OK) {
+        json_decref(stored);
+        return rc;
+    }
     rc = db_insert(db, COLL, stored);
     json_decref(stored);
-    if (rc != DB_OK)
-        directory_edit(db, user_id, drop_entry, &a); /* else the list drops it later */
+    if (rc == DB_DUPLICATE) /* 96 random bits: all but impossible */
+        rc = DB_ERROR;
+    /* after an error the insert may have been applied all the same (a lost
+     * acknowledgement): the entry stays "new", so the resume's deletion and
+     * erasure, which delete by the listed id, still find it */
+    end = directory_edit_end(db, user_id, &p, rc == DB_OK ? settle_entry : NULL, &a);
+    if (rc == DB_OK && end == STORE_ERASED) {
+        db_delete_id(db, COLL, id_out, NULL); /* the account went meanwhile */
+        return STORE_ERASED;
+    }
     return rc;
 }
 

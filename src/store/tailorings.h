@@ -17,14 +17,14 @@ struct db;
 
 #define TAILORINGS_ID_LEN 24
 /* tailorings_insert(): the resume is gone (or being deleted). */
-#define TAILORINGS_NO_RESUME 111
-
 /*
  * Store doc (borrowed; every field but _id and createdAt) as a new
  * tailoring of user_id's resume resume_id: listed first, inserted after,
  * and only while the resume is listed and not being deleted, so no
  * tailoring outlives its resume.  id_out receives its id; *created_ms its
- * createdAt.  DB_OK, TAILORINGS_NO_RESUME, or a DB_ status.
+ * createdAt.  STORE_OK; STORE_NOT_FOUND when the resume is not listed (or
+ * being deleted); STORE_ERASED when the account is being erased (nothing
+ * stored); or another STORE_ status.
  */
 int tailorings_insert(struct db *db, const char *user_id, const char *resume_id, json_t *doc,
                       char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms);

@@ -15,7 +15,7 @@
 #define PAGE 200 /* ids per page of a staff scan */
 #define REFS "ticket_refs"
 #define EMAIL_MAX 254
-#define KEY_SIZE (2 + 64 + 1)
+#define KEY_SIZE TICKETS_KEY_SIZE
 
 /* "u:" + HMAC(user id) */
 static void user_key(const char *user_id, char out[KEY_SIZE])
@@ -124,30 +124,37 @@ static int collect(json_t *slot, int64_t n, void *arg)
     return 0;
 }
 
-static bool is_theirs(json_t *ticket, const char *user_id, const char *email)
+/* The owner as the refs name them: a user id, and the key of an email
+ * ("e:" + HMAC), which a ticket's own email is compared by. */
+struct owner {
+    const char *user_id;
+    const char *email_key; /* NULL or "" for none */
+};
+
+static bool is_theirs(json_t *ticket, const struct owner *o)
 {
     const char *owner = jsonx_string(ticket, "userId"), *from = jsonx_string(ticket, "email");
-    char a[EMAIL_MAX + 1], b[EMAIL_MAX + 1];
+    char key[KEY_SIZE];
 
-    if (user_id != NULL && owner != NULL && strcmp(owner, user_id) == 0)
+    if (o->user_id != NULL && owner != NULL && strcmp(owner, o->user_id) == 0)
         return true;
-    return email != NULL && from != NULL && email_norm(email, a) && email_norm(from, b) &&
-           strcmp(a, b) == 0;
+    return o->email_key != NULL && *o->email_key != '\0' && from != NULL &&
+           email_key(from, key) && strcmp(key, o->email_key) == 0;
 }
 
-/* The set of ticket numbers referenced for the user (new reference). */
-static int referenced(struct db *db, const char *user_id, const char *email, json_t **set)
+/* The set of ticket numbers referenced for the owner (new reference). */
+static int referenced(struct db *db, const struct owner *o, json_t **set)
 {
     char key[KEY_SIZE];
     int rc = DB_OK;
 
     *set = json_object();
-    if (user_id != NULL) {
-        user_key(user_id, key);
+    if (o->user_id != NULL) {
+        user_key(o->user_id, key);
         rc = slots_each(db, REFS, key, collect, *set);
     }
-    if (rc == DB_OK && email != NULL && *email != '\0' && email_key(email, key))
-        rc = slots_each(db, REFS, key, collect, *set);
+    if (rc == DB_OK && o->email_key != NULL && *o->email_key != '\0')
+        rc = slots_each(db, REFS, o->email_key, collect, *set);
     if (rc != DB_OK) {
         json_decref(*set);
         *set = NULL;
@@ -155,21 +162,20 @@ static int referenced(struct db *db, const char *user_id, const char *email, jso
     return rc;
 }
 
-int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
-                         tickets_visit_fn visit, void *arg)
+static int each_of(struct db *db, const struct owner *o, tickets_visit_fn visit, void *arg)
 {
     json_t *set = NULL, *v;
     const char *number;
     int rc;
 
-    if ((rc = referenced(db, user_id, email, &set)) != DB_OK)
+    if ((rc = referenced(db, o, &set)) != DB_OK)
         return rc;
     json_object_foreach(set, number, v) {
         json_t *ticket = NULL;
 
         if ((rc = db_get(db, COLL, number, &ticket)) != DB_OK)
             break;
-        if (ticket != NULL && is_theirs(ticket, user_id, email))
+        if (ticket != NULL && is_theirs(ticket, o))
             rc = visit(ticket, arg);
         json_decref(ticket);
         if (rc != 0)
@@ -179,22 +185,20 @@ int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
     return rc;
 }
 
-static int append(json_t *ticket, void *arg)
+bool tickets_email_key(const char *email, char out[TICKETS_KEY_SIZE])
 {
-    return json_array_append(arg, ticket) == 0 ? 0 : DB_ERROR;
+    return email != NULL && *email != '\0' && email_key(email, out);
 }
 
-int tickets_of_user(struct db *db, const char *user_id, const char *email, json_t **tickets)
+int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
+                         tickets_visit_fn visit, void *arg)
 {
-    json_t *out = json_array();
-    int rc = tickets_each_of_user(db, user_id, email, append, out);
+    char key[KEY_SIZE] = "";
+    struct owner o = {user_id, key};
 
-    if (rc != DB_OK) {
-        json_decref(out);
-        out = NULL;
-    }
-    *tickets = out;
-    return rc;
+    if (!tickets_email_key(email, key))
+        key[0] = '\0';
+    return each_of(db, &o, visit, arg);
 }
 
 /* ---- erasure ------------------------------------------------------------ */
@@ -214,19 +218,25 @@ static int erase_one(json_t *ticket, void *arg)
     return rc;
 }
 
-int tickets_erase(struct db *db, const char *user_id, const char *email, int64_t *deleted)
+int tickets_erase_keyed(struct db *db, const char *user_id, const char *email_key,
+                        bool refs_too, int64_t *deleted)
 {
     struct erase e = {.db = db, .deleted = deleted};
+    struct owner o = {user_id, email_key};
     char key[KEY_SIZE];
-    int rc = tickets_each_of_user(db, user_id, email, erase_one, &e);
+    int rc = each_of(db, &o, erase_one, &e);
 
-    /* the refs last: an erasure cut short is found again by its retry */
+    /* the refs last, and only when asked: a ticket's ref is written before
+     * the ticket, so a request in flight may have a ref whose ticket comes
+     * later; the refs must outlive every such request to find it */
+    if (!refs_too)
+        return rc;
     if (rc == DB_OK && user_id != NULL) {
         user_key(user_id, key);
         rc = slots_remove(db, REFS, key, NULL);
     }
-    if (rc == DB_OK && email != NULL && *email != '\0' && email_key(email, key))
-        rc = slots_remove(db, REFS, key, NULL);
+    if (rc == DB_OK && email_key != NULL && *email_key != '\0')
+        rc = slots_remove(db, REFS, email_key, NULL);
     return rc;
 }
 

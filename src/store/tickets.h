@@ -55,14 +55,21 @@ typedef int (*tickets_visit_fn)(json_t *ticket, void *arg);
 int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
                          tickets_visit_fn visit, void *arg);
 
-/* The same tickets as a new array (*tickets, new reference). */
-int tickets_of_user(struct db *db, const char *user_id, const char *email, json_t **tickets);
+/* The refs' key of an email ("e:" + HMAC of the normalized address), the
+ * pseudonym an erasure keeps until its last pass to find the refs of that
+ * address once the users document (the email) is gone.  False for none. */
+#define TICKETS_KEY_SIZE (2 + 64 + 1)
+bool tickets_email_key(const char *email, char out[TICKETS_KEY_SIZE]);
 
 /*
- * Erase the tickets of a user (as tickets_each_of_user() finds them), each
- * by _id, then the refs.  Adds the tickets deleted to *deleted.
+ * Erase the tickets of a user, found through the refs of the user id and
+ * of the email's key (NULL or "": the user id alone), each by _id; adds
+ * the tickets deleted to *deleted.  refs_too: then delete the refs (an
+ * erasure's last pass; before it, a request in flight may still add the
+ * ticket of a ref it wrote).
  */
-int tickets_erase(struct db *db, const char *user_id, const char *email, int64_t *deleted);
+int tickets_erase_keyed(struct db *db, const char *user_id, const char *email_key,
+                        bool refs_too, int64_t *deleted);
 
 /* How many deletion requests are still open (not completed or closed)
  * past their due date at now_ms: a background query on

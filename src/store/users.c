@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/mem.h"
 #include "http/jsonx.h"
+#include "store/store.h"
 #include "store/tombstones.h"
 #include "svc/db.h"
 
@@ -74,7 +75,7 @@ int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc)
     if ((rc = tombstones_has(db, user_id, &erased)) != DB_OK)
         return rc;
     if (erased)
-        return USERS_ERASED;
+        return STORE_ERASED;
     if (first) {
         json_t *update = json_pack("{s:o}", "$setOnInsert", on_insert(clock_wall_ms(), true));
 

@@ -16,12 +16,9 @@
 
 struct db;
 
-/* users_signed_in(): the account was erased. */
-#define USERS_ERASED 1
-
 /*
  * The side effects of a verified session of user_id.  The tombstone is
- * asked first, every time, and USERS_ERASED answered for an erased
+ * asked first, every time, and STORE_ERASED answered for an erased
  * account.  `first`: the first time this worker sees the token: make sure
  * the users document exists ({createdAt, updatedAt, consent: {analytics:
  * "unset", history: []}}).  `gpc`: the request carries Sec-GPC: 1,

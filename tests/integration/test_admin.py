@@ -18,6 +18,7 @@ import unittest
 import urllib.parse
 
 import tokens
+from stack import wait_until
 from fake_clerk import FakeClerk
 from stack import AuthStack, SignedInStackTest
 from test_webhooks import SECRET, new_id, sign, user_event
@@ -43,6 +44,7 @@ class AdminTest(unittest.TestCase):
             "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "CLERK_WEBHOOK_SECRET": SECRET,
             "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
             "JOBTUNE_ADMIN_USER_IDS": f"user_someone_else, {cls.staff}",
+            "JOBTUNE_SCHEDULER_PERIOD": "1",
             "JOBTUNE_SECRET": "admin-test-secret-0123456789abcdef0123456789"})
         cls.clock_file = os.path.join(cls.stack.dir, "clock")
         cls.stack.extra_env["JOBTUNE_CLOCK_FILE"] = cls.clock_file
@@ -125,6 +127,14 @@ class AdminTest(unittest.TestCase):
         return found[0] if found else None
 
     def assert_nothing_names(self, *needles):
+        """No document names any needle, once every erasure's second pass
+        has run: the clock moves past the request timeout plus 5 s (the
+        sealed directory waits that long for requests still in flight), and
+        the scheduler (every second) sweeps."""
+        self.set_clock(self.clock_offset_s + 66)
+        wait_until(lambda: self.db["erasure_claims"].count_documents(
+            {"state": {"$in": ["running", "sweeping"]}}) == 0, timeout=20,
+            what="the erasures' second passes")
         needles = [n.lower() for n in needles]
         for name in self.db.list_collection_names():
             for doc in self.db[name].find():

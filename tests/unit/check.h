@@ -50,4 +50,7 @@ struct unit_test {
 /* declared by each test file, listed in main.c */
 #define SUITE(suite) extern const struct unit_test suite[]
 
+/* Run every suite (runner.c): 0 when every test passed. */
+int check_run(const struct unit_test *const *suites, size_t n);
+
 #endif

@@ -2,10 +2,7 @@
  * Unit test runner: runs every listed suite, prints one line per test and
  * the closing count.  Exit status is 1 when any test failed.
  */
-#include "base/mem.h"
 #include "check.h"
-
-int check_failures;
 
 SUITE(arena_tests);
 SUITE(router_tests);
@@ -35,22 +32,5 @@ static const struct unit_test *const suites[] = {
 
 int main(void)
 {
-    int passed = 0, failed = 0;
-
-    mem_install(); /* as in jobtuned: Jansson allocates through mem.h */
-    for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
-        for (const struct unit_test *t = suites[s]; t->name != NULL; t++) {
-            check_failures = 0;
-            t->fn();
-            if (check_failures == 0) {
-                passed++;
-                printf("ok   unit %s\n", t->name);
-            } else {
-                failed++;
-                printf("FAIL unit %s\n", t->name);
-            }
-        }
-    }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_run(suites, sizeof(suites) / sizeof(suites[0]));
 }

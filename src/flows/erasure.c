@@ -1,0 +1,187 @@
+/*
+ * erasure.c - the erasure workflow (see erasure.h).
+ */
+#include "flows/erasure.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/fault.h"
+#include "base/log.h"
+#include "http/jsonx.h"
+#include "store/erasure.h"
+#include "store/erasure_claims.h"
+#include "store/receipts.h"
+#include "store/store.h"
+#include "store/tickets.h"
+#include "store/users.h"
+#include "svc/clerk.h"
+
+static const char *const counted[] = {"users", "tickets", "resumes", "tailorings", "interviews",
+                                      "processing"};
+
+struct tally {
+    struct db *db;
+    const char *user_id;
+    json_t *counts; /* the second pass collects here instead */
+};
+
+static void to_claim(const char *what, int64_t n, void *arg)
+{
+    const struct tally *t = arg;
+
+    if (erasure_claims_add(t->db, t->user_id, what, n) != STORE_OK)
+        log_warn("erasure: a count of deleted documents was not recorded");
+}
+
+static void to_counts(const char *what, int64_t n, void *arg)
+{
+    const struct tally *t = arg;
+
+    json_object_set_new(t->counts, what,
+                        json_integer(json_integer_value(json_object_get(t->counts, what)) + n));
+}
+
+/*
+ * The email's refs key for the passes: the one the claim keeps, else made
+ * from the users document and kept in the claim before anything is
+ * deleted (the users document, which holds the address, goes in the
+ * first pass; a ticket that a request in flight files afterwards is found
+ * by the second pass through this key).
+ */
+static void email_key(struct db *db, const char *user_id, json_t *claim,
+                      char key[TICKETS_KEY_SIZE])
+{
+    json_t *user = NULL;
+    const char *kept = jsonx_string(claim, "emailKey");
+
+    key[0] = '\0';
+    if (kept != NULL && strlen(kept) < TICKETS_KEY_SIZE) {
+        strcpy(key, kept);
+        return;
+    }
+    if (users_get(db, user_id, &user) == STORE_OK &&
+        tickets_email_key(jsonx_string(user, "email"), key) &&
+        erasure_claims_keep_key(db, user_id, key) != STORE_OK)
+        log_warn("erasure: the email's refs key was not kept for the second pass");
+    json_decref(user);
+}
+
+/* Every counted collection, from the claim's running totals. */
+static json_t *receipt_counts(json_t *claim)
+{
+    json_t *out = json_object(), *have = json_object_get(claim, "counts");
+
+    for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+        json_object_set_new(out, counted[i],
+                            json_integer(json_integer_value(json_object_get(have, counted[i]))));
+    return out;
+}
+
+int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
+                     json_t **receipt)
+{
+    struct tally t = {db, user_id, NULL};
+    json_t *before = NULL, *claim = NULL, *counts = NULL;
+    const char *clerk_state = "deleted";
+    char key[TICKETS_KEY_SIZE];
+    int rc;
+
+    *receipt = NULL;
+    if ((rc = erasure_claims_begin(db, user_id, &before)) != STORE_OK)
+        goto out;
+    email_key(db, user_id, before, key);
+    if (before != NULL && jsonx_string(before, "receiptId") != NULL) {
+        /* erased before: a repeated call (a retried delivery, a staff
+         * retry) sweeps again, in case anything came since, and answers
+         * the same receipt with what it found added */
+        const char *id = jsonx_string(before, "receiptId");
+        bool done = strcmp(jsonx_string(before, "state") ?: "", "done") == 0;
+
+        t.counts = json_object();
+        rc = erasure_run(db, user_id, key, done, to_counts, &t);
+        if (rc == STORE_OK)
+            rc = receipts_add(db, id, t.counts);
+        json_decref(t.counts);
+        if (rc == STORE_OK)
+            rc = receipts_get(db, id, receipt);
+        if (rc == STORE_OK && *receipt == NULL)
+            rc = STORE_ERROR;
+        goto out;
+    }
+    if ((rc = erasure_run(db, user_id, key, false, to_claim, &t)) != STORE_OK)
+        goto out;
+    fault_point("erasure_before_clerk");
+    switch (clerk != NULL ? clerk_delete_user(clerk, user_id) : CLERK_OK) {
+    case CLERK_OK:
+        break;
+    case CLERK_NOT_CONFIGURED:
+        clerk_state = "not_configured";
+        break;
+    default:
+        log_warn("erasure: the Clerk account could not be deleted yet; it will be retried");
+        rc = STORE_PENDING;
+        goto out;
+    }
+    if ((rc = erasure_claims_get(db, user_id, &claim)) != STORE_OK)
+        goto out;
+    counts = receipt_counts(claim);
+    if ((rc = receipts_issue(db, user_id, counts, clerk_state, receipt)) != STORE_OK)
+        goto out;
+    rc = erasure_claims_sweeping(db, user_id, jsonx_string(*receipt, "receiptId"));
+out:
+    json_decref(before);
+    json_decref(claim);
+    json_decref(counts);
+    return rc;
+}
+
+/* Step 5: the second pass, then the claim is done. */
+static int sweep(struct db *db, const char *user_id, json_t *claim, const char *receipt_id)
+{
+    struct tally t = {db, user_id, json_object()};
+    char key[TICKETS_KEY_SIZE];
+    int rc;
+
+    email_key(db, user_id, claim, key);
+    rc = erasure_run(db, user_id, key, true, to_counts, &t);
+
+    if (rc == STORE_OK)
+        rc = receipts_add(db, receipt_id, t.counts);
+    if (rc == STORE_OK)
+        rc = erasure_claims_done(db, user_id, receipt_id);
+    json_decref(t.counts);
+    return rc;
+}
+
+int erasure_finish_claims(struct db *db, struct clerk *clerk, int64_t now_ms, int limit,
+                          size_t *finished, size_t *seen)
+{
+    int64_t before = now_ms - ((int64_t)config.request_timeout + 5) * 1000;
+    json_t *claims = NULL, *claim;
+    size_t i;
+    int rc = erasure_claims_stalled(db, before, limit, &claims);
+
+    *finished = *seen = 0;
+    json_array_foreach(rc == STORE_OK ? claims : NULL, i, claim) {
+        const char *user_id = jsonx_string(claim, "userId");
+        const char *receipt_id = jsonx_string(claim, "receiptId");
+        json_t *receipt = NULL;
+        int one;
+
+        if (user_id == NULL)
+            continue;
+        (*seen)++;
+        fault_point("scheduler_erasure");
+        if (strcmp(jsonx_string(claim, "state") ?: "", "sweeping") == 0 && receipt_id != NULL)
+            one = sweep(db, user_id, claim, receipt_id);
+        else
+            one = erasure_complete(db, clerk, user_id, &receipt);
+        json_decref(receipt);
+        *finished += one == STORE_OK;
+    }
+    json_decref(claims);
+    return rc;
+}
