@@ -353,7 +353,8 @@ class ResumesTest(ResumeClient, unittest.TestCase):
 
     def race(self, n, work):
         """work(i) in n threads released together by a barrier: their
-        results in thread order, and the (start, end) of each call."""
+        results in thread order.  Fails unless at least two calls were in
+        flight at the same time."""
         barrier = threading.Barrier(n)
         results, spans, errors = [None] * n, [None] * n, []
 
