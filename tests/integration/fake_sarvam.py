@@ -8,8 +8,9 @@ background thread.  Python 3 standard library only.
     sv.fail_times = 1          # a failing mode applies to this many requests, then
                                # success (-1: every request)
     sv.delay = 1.0             # every call waits this long first (benchmarks)
-    sv.order_delays = [0.6, 0.3]  # the 1st arriving call waits 0.6 s, the 2nd 0.3 s:
-                               # answers come back out of order
+    sv.answer_reversed = 3     # the first 3 calls to arrive are answered last
+                               # first: each waits until every later one of
+                               # them has been answered (or HOLD_TIMEOUT)
     sv.hold_until = 3          # no call is answered before 3 have arrived (or
                                # HOLD_TIMEOUT passed): concurrency made certain,
                                # not left to timing
@@ -17,6 +18,7 @@ background thread.  Python 3 standard library only.
     sv.count                   # requests received (all paths)
     sv.requests                # one dict per request, in arrival order
     sv.max_in_flight           # most requests being answered at once
+    sv.answered                # arrival numbers (0, 1, ...) in the order answered
     sv.violations              # broken rules, one sentence each: tests assert []
     sv.stop()
 
@@ -142,7 +144,8 @@ class FakeSarvam(FakeServer):
             self.fail_times = -1
             self.retry_after = "1"
             self.delay = 0.0
-            self.order_delays = []
+            self.answer_reversed = 0
+            self.answered = []
             self.hold_until = 0
             self.audios_per_call = 1
             self.count = 0
@@ -174,9 +177,18 @@ class FakeSarvam(FakeServer):
         with self.lock:
             self.arrived.wait_for(lambda: self.count >= self.hold_until, timeout=HOLD_TIMEOUT)
 
-    def leave(self):
+    def wait_turn(self, arrival):
+        """The answer_reversed order: wait until every call that arrived
+        after this one, among the first answer_reversed, was answered."""
+        later = set(range(arrival + 1, self.answer_reversed))
+        with self.lock:
+            self.arrived.wait_for(lambda: later <= set(self.answered), timeout=HOLD_TIMEOUT)
+
+    def leave(self, arrival):
         with self.lock:
             self.in_flight -= 1
+            self.answered.append(arrival)
+            self.arrived.notify_all()
 
     def failure_now(self):
         """The mode this request gets: the failing mode while fail_times lasts."""
@@ -313,8 +325,8 @@ class _Handler(JsonHandler):
                 time.sleep(sv.delay)
             if sv.hold_until:
                 sv.hold()
-            if arrival < len(sv.order_delays):
-                time.sleep(sv.order_delays[arrival])
+            if arrival < sv.answer_reversed:
+                sv.wait_turn(arrival)
             if self.path == "/speech-to-text":
                 result = sv.check_stt(headers, raw, record)
             else:
@@ -347,7 +359,7 @@ class _Handler(JsonHandler):
                 answer = sv.tts_answer(*result)
             self.send_json(200, answer, {"x-request-id": rid})
         finally:
-            sv.leave()
+            sv.leave(arrival)
 
     def send_error_json(self, mode, rid, extra=None):
         status, code, message = ERRORS[mode]

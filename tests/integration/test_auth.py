@@ -88,7 +88,9 @@ class MeClient:
 
 
 class AuthCase(MeClient, unittest.TestCase):
-    """One stack for the class, configured by stack_env().  No tests of its own."""
+    """One stack for the class, configured by stack_env().  No tests of its own.
+    The server's clock reads JOBTUNE_CLOCK_FILE (development only), which a
+    test moves with move_clock(); absent, as between tests, it is not moved."""
     workers = 2
 
     @classmethod
@@ -98,6 +100,8 @@ class AuthCase(MeClient, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.stack = AuthStack(workers=cls.workers, env=cls.stack_env())
+        cls.clock = os.path.join(cls.stack.dir, "clock-offset")
+        cls.stack.extra_env["JOBTUNE_CLOCK_FILE"] = cls.clock
         try:
             cls.stack.start()
         except BaseException:
@@ -108,6 +112,14 @@ class AuthCase(MeClient, unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.stack.stop()
+
+    def move_clock(self, ms):
+        """The server's clock ms milliseconds from the real one, until the
+        test ends."""
+        if not os.path.exists(self.clock):
+            self.addCleanup(os.remove, self.clock)
+        with open(self.clock, "w") as f:
+            f.write(str(ms))
 
 
 # ==== networkless verification with CLERK_JWT_KEY =================================
@@ -429,22 +441,27 @@ class PemKeyTest(AuthCase):
     def test_consent_history_grows_with_timestamps(self):
         sub = tokens.new_user_id()
         t = self.token(sub)
-        t0 = utcnow() - datetime.timedelta(seconds=2)
+        slack = datetime.timedelta(seconds=2)
+        t0 = utcnow() - slack
         body = self.assert_me(self.patch_me({"consent": {"analytics": "granted"}}, token=t), sub)
+        t1 = utcnow() + slack
         self.assertEqual(body["consent"]["analytics"], "granted")
         self.assertEqual(len(body["consent"]["history"]), 1)
-        time.sleep(1.1)  # the second entry's timestamp is later
+        # the server's clock a minute on (the token is good for an hour):
+        # the second entry is stamped with the server's time, a minute later
+        minute = datetime.timedelta(minutes=1)
+        self.move_clock(60 * 1000)
         body = self.assert_me(self.patch_me({"consent": {"analytics": "denied"}}, token=t), sub)
-        t1 = utcnow() + datetime.timedelta(seconds=2)
+        t2 = utcnow() + slack
         consent = body["consent"]
         self.assertEqual(consent["analytics"], "denied")
         history = consent["history"]
         self.assertEqual([(h["value"], h["source"]) for h in history],
                          [("granted", "user"), ("denied", "user")])
         times = [parse_time(h["at"]) for h in history]
-        for at in times:
-            self.assertTrue(t0 <= at <= t1, (t0, at, t1))
-        self.assertLess(times[0], times[1])
+        self.assertTrue(t0 <= times[0] <= t1, (t0, times[0], t1))
+        self.assertTrue(t0 + minute <= times[1] <= t2 + minute, (t0, times[1], t2))
+        self.assertGreaterEqual(times[1] - times[0], minute)
         self.assertEqual(self.assert_accepted(t, sub)["consent"], consent)
         # granting again appends, never rewrites
         body = self.assert_me(self.patch_me({"consent": {"analytics": "granted"}}, token=t), sub)

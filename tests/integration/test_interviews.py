@@ -269,13 +269,14 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
         iv = self.start_interview(self.alice)
         wav = tone_wav(70, first_samples={0: 1, 30 * RATE: 2, 60 * RATE: 3})
         self.sv.hold_until = 3   # all three in flight before any is answered
-        self.sv.order_delays = [0.6, 0.3, 0.0]   # the first to arrive answers last
+        self.sv.answer_reversed = 3   # the first to arrive is answered last
         r = self.answer_audio(self.alice, iv["id"], wav)
         self.assertEqual(r.status, 201, r.text)
         self.assertEqual(r.json()["questions"][0]["answer"]["text"],
                          "30000ms:1 30000ms:2 10000ms:3")
         self.assertEqual(len(self.sv.requests), 3)
         self.assertEqual(self.sv.max_in_flight, 3)
+        self.assertEqual(self.sv.answered, [2, 1, 0])
 
     def test_bad_audio_is_415_too_long_is_413(self):
         iv = self.start_interview(self.alice)

@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import re
+import threading
 import time
 import unittest
 import uuid
@@ -350,12 +351,87 @@ class ResumesTest(ResumeClient, unittest.TestCase):
                 self.assert_error(r, 428, "precondition_required")
         self.assertEqual(self.call("GET", f"{RESUMES}/{made['id']}", self.alice).json(), made)
 
+    def race(self, n, work):
+        """work(i) in n threads released together by a barrier: their
+        results in thread order.  Fails unless at least two calls were in
+        flight at the same time."""
+        barrier = threading.Barrier(n)
+        results, spans, errors = [None] * n, [None] * n, []
+
+        def run(i):
+            try:
+                barrier.wait(timeout=30)
+                started = time.monotonic()
+                results[i] = work(i)
+                spans[i] = (started, time.monotonic())
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertFalse([t for t in threads if t.is_alive()], "a racing request never returned")
+        self.assertEqual(errors, [])
+        # really concurrent: at least two requests were in flight at once
+        starts = sorted(s for s, _ in spans)
+        self.assertLess(starts[1], min(e for _, e in spans), "the requests ran one after another")
+        return results
+
     def test_concurrent_writers_of_one_version_one_wins(self):
+        """WRITERS tabs PUT over the same version at the same moment, for
+        several rounds: each round exactly one wins (200) and the others get
+        412, the stored version moves by exactly one and holds the winner's
+        document."""
+        writers, rounds = 6, 5
         rid = self.create(self.alice, {"basics": {"name": "v1"}})["id"]
-        a = self.put(self.alice, rid, {"basics": {"name": "tab A"}}, '"1"')
-        b = self.put(self.alice, rid, {"basics": {"name": "tab B"}}, '"1"')
-        self.assertEqual((a.status, b.status), (200, 412))
-        self.assertEqual(self.resumes.find_one({"_id": rid})["body"]["resume"]["basics"]["name"], "tab A")
+        for version in range(1, rounds + 1):
+            with self.subTest(round=version):
+                names = [f"round {version} tab {i}" for i in range(writers)]
+                answers = self.race(writers, lambda i: self.put(
+                    self.alice, rid, {"basics": {"name": names[i]}}, f'"{version}"'))
+                statuses = [r.status for r in answers]
+                self.assertEqual(sorted(statuses), [200] + [412] * (writers - 1),
+                                 [(r.status, r.text[:200]) for r in answers])
+                for r in answers:
+                    if r.status == 412:
+                        self.assert_error(r, 412, "precondition_failed")
+                winner = statuses.index(200)
+                won = answers[winner].json()
+                self.assertEqual((won["version"], won["title"]), (version + 1, names[winner]))
+                self.assertEqual(answers[winner].header("etag"), f'"{version + 1}"')
+                head = self.resumes.find_one({"_id": rid})
+                self.assertEqual(head["gen"], version + 1)
+                self.assertEqual(head["body"]["resume"], {"basics": {"name": names[winner]}})
+                r = self.call("GET", f"{RESUMES}/{rid}", self.alice)
+                self.assertEqual((r.json()["version"], r.header("etag")),
+                                 (version + 1, f'"{version + 1}"'))
+                self.assertEqual(r.json()["resume"], {"basics": {"name": names[winner]}})
+        items = self.call("GET", RESUMES, self.alice).json()["items"]
+        self.assertEqual([(i["id"], i["version"]) for i in items], [(rid, rounds + 1)])
+
+    def test_concurrent_creates_are_each_listed_once(self):
+        """One user's creates at the same moment: every one is 201 with its
+        own id, and the list (every page) names each exactly once, with
+        nothing else in it; the other user's list stays empty."""
+        creators = 8
+        names = [f"parallel {i}" for i in range(creators)]
+        answers = self.race(creators, lambda i: self.call(
+            "POST", RESUMES, self.alice, body={"basics": {"name": names[i]}}))
+        self.assertEqual([r.status for r in answers], [201] * creators,
+                         [r.text[:200] for r in answers])
+        made = {r.json()["id"]: r.json()["title"] for r in answers}
+        self.assertEqual(len(made), creators, "two creates answered with one id")
+        self.assertEqual(sorted(made.values()), sorted(names))
+        for limit in (100, 3):
+            with self.subTest(limit=limit):
+                listed = [(i["id"], i["title"], i["version"])
+                          for page in self.list_all(self.alice, limit=limit) for i in page]
+                self.assertEqual(sorted(listed), sorted((rid, title, 1)
+                                                        for rid, title in made.items()))
+        self.assertEqual(self.resumes.count_documents({"body.userId": self.alice}), creators)
+        self.assertEqual(self.call("GET", RESUMES, self.bob).json(), {"items": [], "next": None})
 
     # ---- one user's resumes are invisible to another ---------------------------------
     def test_another_users_resume_is_404_everywhere(self):

@@ -76,13 +76,14 @@ class SarvamClientTest(unittest.TestCase):
     def test_70s_in_order_whatever_the_answer_order(self):
         # the first chunk to arrive waits longest: answers come back 3, 2, 1
         self.sv.hold_until = 3   # all three in flight before any is answered
-        self.sv.order_delays = [0.8, 0.4, 0.0]
+        self.sv.answer_reversed = 3
         rc, out, err, _ = self.probe(["stt", "hi-IN"], marked_wav(70))
         self.assertEqual(rc, 0, err)
         self.assertEqual(out.decode().strip(), "30000ms:1 30000ms:2 10000ms:3")
         self.assertEqual(self.sv.violations, [])
         self.assertEqual(self.sv.count, 3)
         self.assertEqual(self.sv.max_in_flight, 3)
+        self.assertEqual(self.sv.answered, [2, 1, 0])
         for r in self.sv.requests:
             self.assertEqual(r["fields"], {"model": "saarika:v2.5", "language_code": "hi-IN"})
             self.assertEqual(r["filename"], "chunk.wav")
