@@ -494,11 +494,14 @@ int admin_privacy_execute(struct request *req)
                               (long long)json_integer_value(json_object_get(erased, "tickets")))
                : arena_printf(req->arena, "No account found for this email; %lld other "
                               "ticket(s) from it deleted.", (long long)tickets);
-    set = json_pack("{s:s, s:O, s:{s:s, s:I, s:O, s:s}}", "privacyRequest.status", "completed",
-                    "privacyRequest.completedAt", at, "privacyRequest.outcome",
+    /* deleted: every document of the request; emailTickets: of those, the
+     * tickets swept by the email alone (the accounts' receipts count the
+     * rest, and a receipt's second pass may add to its own) */
+    set = json_pack("{s:s, s:O, s:{s:s, s:I, s:O, s:I, s:s}}", "privacyRequest.status",
+                    "completed", "privacyRequest.completedAt", at, "privacyRequest.outcome",
                     "result", json_array_size(accounts) > 0 ? "erased" : "no_account",
                     "accounts", (json_int_t)json_array_size(accounts), "deleted", erased,
-                    "note", note);
+                    "emailTickets", (json_int_t)tickets, "note", note);
     unset = json_pack("{s:s, s:s}", "privacyRequest.accounts", "",
                       "privacyRequest.ticketsErased", "");
     rc = write_step(req, doc, at, set, step(req, at, "completed", note), "closed", unset);

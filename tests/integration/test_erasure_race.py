@@ -1,11 +1,12 @@
-"""Erasure that nothing outruns: while a user's erasure runs (DELETE /api/me, or
-Clerk's user.deleted), the same user's
-requests already in flight keep creating resumes, tailoring, creating
-interviews and filing tickets, and one slow OpenAI request spans the whole
-erasure.  Once the erasure's second pass is done, a scan of every document of
-every collection finds nothing of the user (id, HMAC keys, email, name,
-resume text), and the receipt counts exactly what the user was told was
-stored.  Twenty rounds."""
+"""Erasure that nothing outruns.  While a user's erasure runs (DELETE /api/me,
+Clerk's user.deleted, or a staff-executed "Data Deletion Request"), the same
+user's requests already in flight keep creating resumes, tailoring, creating
+interviews, answering one and filing tickets, and slow OpenAI requests (the
+fake holds every answer 1.2 s) span the whole erasure.  Once the erasure's
+second pass is done (the request timeout plus 5 s later), a scan of every
+document of every collection finds nothing of the user (id, HMAC keys,
+email, name, resume text), and the receipt counts exactly what the user was
+told was stored.  Twenty rounds, the three paths in turn."""
 import hashlib
 import hmac
 import json
@@ -15,8 +16,9 @@ import unittest
 import uuid
 
 import tokens
+from fake_clerk import FakeClerk
 from fake_openai import FakeOpenAI
-from stack import Stack, wait_until
+from stack import AuthStack, wait_until
 from test_webhooks import SECRET, sign, user_event
 
 DEV_SECRET = b"jobtune-development-secret-not-for-production"
@@ -35,18 +37,25 @@ class EraseWhileWriting(unittest.TestCase):
         cls.key = tokens.Key()
         cls.ai = FakeOpenAI().start()
         cls.ai.delay = 1.2  # every model answer spans the erasure
-        staff = tokens.new_user_id()
-        cls.staff = staff
-        cls.stack = Stack(workers=6, request_timeout=REQUEST_TIMEOUT, max_requests=0, env={
+        cls.clerk = FakeClerk().start()
+        cls.staff = tokens.new_user_id()
+        cls.stack = AuthStack(workers=6, request_timeout=REQUEST_TIMEOUT, max_requests=0, env={
             "CLERK_WEBHOOK_SECRET": SECRET, "CLERK_JWT_KEY": cls.key.public_pem(),
             "CLERK_ISSUER": tokens.ISSUER, "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN,
+            "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
             "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-            "JOBTUNE_ADMIN_USER_IDS": staff, "JOBTUNE_SCHEDULER_PERIOD": "1"}).start()
+            "JOBTUNE_ADMIN_USER_IDS": cls.staff, "JOBTUNE_SCHEDULER_PERIOD": "1"})
+        try:
+            cls.stack.start()
+        except BaseException:
+            cls.tearDownClass()
+            raise
 
     @classmethod
     def tearDownClass(cls):
         cls.stack.stop()
         cls.ai.stop()
+        cls.clerk.stop()
 
     def auth(self, user):
         return {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))}
@@ -63,111 +72,154 @@ class EraseWhileWriting(unittest.TestCase):
 
     # ---- one round ---------------------------------------------------------
     def erase(self, path, user, email):
+        """Erase by path; the staff path answers its request ticket's number."""
         if path == "user":
             r = self.call("DELETE", "/api/me", user)
             self.assertEqual(r.status, 200, r.text)
-        elif path == "webhook":
+            return None
+        if path == "webhook":
             r = self.webhook(user_event("user.deleted", user))
             self.assertEqual(r.status, 200, r.text)
+            return None
+        r = self.stack.request("POST", "/api/support", body={
+            "email": email, "subject": "Data Deletion Request",
+            "message": "Please delete my account and everything in it."})
+        self.assertEqual(r.status, 201, r.text)
+        number = r.json()["ticket"]
+        request = f"/api/admin/privacy-requests/{number}"
+        r = self.call("POST", request + "/verify", self.staff, {"method": "Email reply"})
+        self.assertEqual(r.status, 200, r.text)
+        r = self.call("POST", request + "/execute", self.staff)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["privacyRequest"]["status"], "completed", r.text)
+        return number
 
     def round(self, n, path):
         user = tokens.new_user_id()
         marker = f"Racer{uuid.uuid4().hex[:10]}"
         email = f"{marker.lower()}@example.in"
+        self.clerk.add_user(user, email=email, first_name=marker, last_name="Person")
         self.assertEqual(self.webhook(user_event("user.created", user, email=email,
                                                  first=marker, last="Person")).status, 200)
         resume = {"basics": {"name": f"{marker} Person", "email": email,
                              "summary": f"{marker} builds reliable systems."},
                   "work": [{"name": f"{marker} Works", "position": "Engineer"}]}
-        acked = {"resumes": 0, "tailorings": 0, "interviews": 0, "tickets": 0}
+        acked = {"resumes": 0, "tailorings": 0, "interviews": 0, "tickets": 0, "answers": 0}
         lock = threading.Lock()
+        errors = []
         r = self.call("POST", "/api/resumes", user, resume)
         self.assertEqual(r.status, 201, r.text)
-        acked["resumes"] += 1
         first = r.json()["id"]
+        r = self.call("POST", "/api/interviews", user,
+                      {"role": f"{marker} Engineer", "questionCount": 10})
+        self.assertEqual(r.status, 201, r.text)
+        interview = r.json()["id"]
+        acked["resumes"] = acked["interviews"] = 1
         stop = threading.Event()
+        started = threading.Barrier(7)
 
-        def ack(kind, r, ok):
+        def ack(kind, r, ok, refused=(401,)):
             if r.status == ok:
                 with lock:
                     acked[kind] += 1
-            elif r.status != 401:
-                errors.append((kind, r.status, r.text))
+            elif r.status not in refused:
+                errors.append((kind, r.status, r.text[:200]))
+            return r.status == ok
 
-        def creator():
-            while not stop.is_set():
-                r = self.call("POST", "/api/resumes", user, resume)
-                ack("resumes", r, 201)
-                if r.status == 401:
-                    return
+        def loop(kind, method, url, body, ok, refused=(401,)):
+            def run():
+                started.wait()
+                while not stop.is_set():
+                    if not ack(kind, self.call(method, url, user, body), ok, refused):
+                        return
+            return run
 
-        def tailor():
-            ack("tailorings", self.call("POST", f"/api/resumes/{first}/tailor", user,
-                                        {"jobDescription": JD}), 201)
+        def once(kind, method, url, body, ok):
+            def run():
+                started.wait()
+                ack(kind, self.call(method, url, user, body), ok)
+            return run
 
-        def interview():
-            ack("interviews", self.call("POST", "/api/interviews", user,
-                                        {"role": f"{marker} Engineer",
-                                         "questionCount": 3}), 201)
-
-        def support():
-            while not stop.is_set():
-                r = self.call("POST", "/api/support", user,
-                              {"email": email, "subject": "Help", "message": f"{marker} asks."})
-                ack("tickets", r, 201)
-                if r.status == 401:
-                    return
-
-        errors = []
-        threads = [threading.Thread(target=f) for f in (creator, tailor, interview, support)]
+        workers = [
+            loop("resumes", "POST", "/api/resumes", resume, 201),
+            loop("tickets", "POST", "/api/support",
+                 {"email": email, "subject": "Help", "message": f"{marker} asks."}, 201),
+            # an answer whose interview went first is a 404, one whose
+            # commit met the erasure a 409 or a 401: none is stored
+            loop("answers", "POST", f"/api/interviews/{interview}/answers", {
+                "text": f"{marker} answers with care."}, 201, refused=(401, 404, 409)),
+            # one tailoring at a time: the route is an expensive one, one per user
+            once("tailorings", "POST", f"/api/resumes/{first}/tailor", {"jobDescription": JD},
+                 201),
+            once("interviews", "POST", "/api/interviews",
+                 {"role": f"{marker} Lead", "questionCount": 3}, 201),
+            once("interviews", "POST", "/api/interviews",
+                 {"role": f"{marker} Architect", "questionCount": 3}, 201),
+        ]
+        threads = [threading.Thread(target=w) for w in workers]
         for t in threads:
             t.start()
-        time.sleep(0.3)  # the slow requests are in flight (the model holds them 1.2 s)
-        self.erase(path, user, email)
-        # requests that began before the erasure finish after it
-        for t in threads[1:3]:
-            t.join(30)
+        started.wait()
+        # the model holds each slow request 1.2 s: the erasure begins under
+        # them (early rounds) or just after some finished (later ones)
+        time.sleep(0.2 + (n % 5) * 0.35)
+        request = self.erase(path, user, email)
+        for t in threads[3:]:
+            t.join(30)  # the slow ones end after the erasure
         stop.set()
         for t in threads:
             t.join(30)
         self.assertEqual(errors, [], f"round {n} ({path})")
-        return user, email, marker, acked
+        return user, email, marker, acked, request
 
     # ---- the test ------------------------------------------------------------
     def test_erasure_leaves_nothing_whatever_was_in_flight(self):
-        paths = ("user", "webhook")
-        rounds = [self.round(n, paths[n % 2]) for n in range(ROUNDS)]
+        paths = ("user", "webhook", "staff")
+        rounds = [self.round(n, paths[n % 3]) for n in range(ROUNDS)]
         db = self.stack.db()
 
         def claims_done():
             return all((db["erasure_claims"].find_one({"_id": pseudonym(u)}) or {})
-                       .get("state") == "done" for u, _, _, _ in rounds)
+                       .get("state") == "done" for u, *_ in rounds)
         # the second pass comes once the request timeout plus 5 s has passed
         wait_until(claims_done, timeout=4 * REQUEST_TIMEOUT + 30, what="every second pass")
         everything = []
         for name in db.list_collection_names():
             for doc in db[name].find({}):
-                everything.append((name, json.dumps(doc, default=str).lower()))
-        for user, email, marker, acked in rounds:
+                everything.append((name, doc.get("_id"), json.dumps(doc, default=str).lower()))
+        totals = {}
+        for user, email, marker, acked, request in rounds:
             keys = [user.lower(), email, marker.lower(), pseudonym(email),
                     "u:" + pseudonym(user), "e:" + pseudonym(email)]
             # the tombstone, the claim and the receipt are keyed by the one
-            # pseudonym an erasure keeps (HMAC of the user id): any other
-            # trace is a failure
-            left = [(name, k) for name, text in everything for k in keys if k in text]
+            # pseudonym an erasure keeps (HMAC of the user id, not listed
+            # here), and a staff-handled request's own ticket keeps the HMAC
+            # of the address it came from (emailHmac), as the record of the
+            # request: any other trace is a failure
+            left = [(name, k) for name, _id, text in everything for k in keys
+                    if k in text and not (_id == request and k == pseudonym(email))]
             self.assertEqual(left, [], f"{user} left traces")
             receipt = db["receipts"].find_one({"subject": pseudonym(user)})
             self.assertIsNotNone(receipt, user)
             counts = receipt["counts"]
+            # a staff-handled request sweeps the email's tickets before the
+            # account's erasure: its outcome counts those, the receipt the rest
+            swept = 0
+            if request is not None:
+                outcome = db["tickets"].find_one({"_id": request})["privacyRequest"]["outcome"]
+                swept = outcome["emailTickets"]
             for kind in ("resumes", "tailorings", "interviews"):
                 self.assertEqual(counts.get(kind), acked[kind],
                                  f"{user} {kind}: {counts} vs {acked}")
-            # Known gap: a ticket post that finds the tombstone after writing
-            # withdraws the user's tickets itself (routes/support.c), and
-            # those deletions are not yet added to the receipt.
-            self.assertLessEqual(counts.get("tickets"), acked["tickets"], counts)
-            self.assertGreater(acked["resumes"], 1, "the race created nothing during the erasure")
+            self.assertEqual(counts.get("tickets") + swept, acked["tickets"],
+                             f"{user} tickets: {counts}, {swept} swept by email, {acked}")
             self.assertEqual(counts.get("users"), 1, counts)
+            for kind, n in acked.items():
+                totals[kind] = totals.get(kind, 0) + n
+        # the race was a race: writes were acknowledged while erasures ran
+        print(f"\n    {ROUNDS} rounds, acknowledged: {totals}", flush=True)
+        self.assertGreater(totals["resumes"], 2 * ROUNDS)
+        self.assertGreater(totals["tickets"], ROUNDS)
 
 
 if __name__ == "__main__":
