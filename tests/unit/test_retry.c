@@ -1,11 +1,12 @@
 /* Unit tests: the one retry rule (svc/retry.h) -- which failures are
  * retried, the wait a server asks for in both Retry-After forms, the
  * jittered backoff with the random draw chosen here, the caps and the
- * deadline. */
+ * deadline -- and the numbers each client gives it. */
 #include <math.h>
 #include <stdint.h>
 
 #include "check.h"
+#include "svc/openai.h"
 #include "svc/retry.h"
 
 /* 1994-11-06T08:49:37Z, the date of RFC 9110's examples */
@@ -240,6 +241,21 @@ TEST(retry_policy_edges)
     CHECK_INT(retry_delay_ms(&tight, 1, 1, 0, RETRY_NO_DEADLINE, 0.0), RETRY_STOP);
 }
 
+/* The numbers each client gives the rule (docs/external-apis.md). */
+TEST(retry_the_services_policies)
+{
+    /* OpenAI: two retries from 0.5 s, capped at 8 s; asked up to 20 s */
+    CHECK_INT(openai_retry_policy.max_attempts, 3);
+    CHECK_INT(retry_delay_ms(&openai_retry_policy, 1, -1, 0, RETRY_NO_DEADLINE, 0.0), 500);
+    CHECK_INT(retry_delay_ms(&openai_retry_policy, 2, -1, 4000, RETRY_NO_DEADLINE, 1.0), 8000);
+    CHECK_INT(retry_delay_ms(&openai_retry_policy, 1, 20000, 0, RETRY_NO_DEADLINE, 0.0), 20000);
+    CHECK_INT(retry_delay_ms(&openai_retry_policy, 1, 20001, 0, RETRY_NO_DEADLINE, 0.0),
+              RETRY_STOP);
+    CHECK_INT(retry_delay_ms(&openai_retry_policy, 3, -1, 500, RETRY_NO_DEADLINE, 0.0),
+              RETRY_STOP);
+    CHECK(!retry_curl_is_transient(&openai_retry_policy, CURLE_OPERATION_TIMEDOUT));
+}
+
 TEST(retry_header_values)
 {
     static const struct {
@@ -279,6 +295,7 @@ const struct unit_test retry_tests[] = {
     {"retry_delays", retry_delays},
     {"retry_jitter_stays_in_its_window", retry_jitter_stays_in_its_window},
     {"retry_policy_edges", retry_policy_edges},
+    {"retry_the_services_policies", retry_the_services_policies},
     {"retry_header_values", retry_header_values},
     {NULL, NULL},
 };
