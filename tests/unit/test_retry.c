@@ -8,6 +8,7 @@
 #include "check.h"
 #include "svc/openai.h"
 #include "svc/retry.h"
+#include "svc/sarvam.h"
 
 /* 1994-11-06T08:49:37Z, the date of RFC 9110's examples */
 #define EXAMPLE_DATE 784111777L
@@ -254,6 +255,15 @@ TEST(retry_the_services_policies)
     CHECK_INT(retry_delay_ms(&openai_retry_policy, 3, -1, 500, RETRY_NO_DEADLINE, 0.0),
               RETRY_STOP);
     CHECK(!retry_curl_is_transient(&openai_retry_policy, CURLE_OPERATION_TIMEDOUT));
+    /* Sarvam: two retries from 1 s, capped at 8 s; asked up to 10 s */
+    CHECK_INT(sarvam_retry_policy.max_attempts, 3);
+    CHECK_INT(retry_delay_ms(&sarvam_retry_policy, 1, -1, 0, RETRY_NO_DEADLINE, 0.0), 1000);
+    CHECK_INT(retry_delay_ms(&sarvam_retry_policy, 1, -1, 0, RETRY_NO_DEADLINE, 1.0), 3000);
+    CHECK_INT(retry_delay_ms(&sarvam_retry_policy, 2, -1, 3000, RETRY_NO_DEADLINE, 1.0), 8000);
+    CHECK_INT(retry_delay_ms(&sarvam_retry_policy, 1, 10000, 0, RETRY_NO_DEADLINE, 0.0), 10000);
+    CHECK_INT(retry_delay_ms(&sarvam_retry_policy, 1, 11000, 0, RETRY_NO_DEADLINE, 0.0),
+              RETRY_STOP);
+    CHECK(!retry_curl_is_transient(&sarvam_retry_policy, CURLE_OPERATION_TIMEDOUT));
 }
 
 TEST(retry_header_values)
