@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "svc/openai.h"
+#include "svc/posthog.h"
 #include "svc/retry.h"
 #include "svc/sarvam.h"
 
@@ -264,6 +265,13 @@ TEST(retry_the_services_policies)
     CHECK_INT(retry_delay_ms(&sarvam_retry_policy, 1, 11000, 0, RETRY_NO_DEADLINE, 0.0),
               RETRY_STOP);
     CHECK(!retry_curl_is_transient(&sarvam_retry_policy, CURLE_OPERATION_TIMEDOUT));
+    /* PostHog: three retries from 0.5 s, capped at 2 s; timeouts retried */
+    CHECK_INT(posthog_retry_policy.max_attempts, 4);
+    CHECK_INT(retry_delay_ms(&posthog_retry_policy, 3, -1, 2000, RETRY_NO_DEADLINE, 1.0), 2000);
+    CHECK_INT(retry_delay_ms(&posthog_retry_policy, 4, -1, 2000, RETRY_NO_DEADLINE, 0.0),
+              RETRY_STOP);
+    CHECK_INT(retry_delay_ms(&posthog_retry_policy, 1, 60000, 0, RETRY_NO_DEADLINE, 0.0), 60000);
+    CHECK(retry_curl_is_transient(&posthog_retry_policy, CURLE_OPERATION_TIMEDOUT));
 }
 
 TEST(retry_header_values)
