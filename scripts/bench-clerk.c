@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "base/config.h"
-#include "svc/clerk.h"
+#include "svc/clerk_token.h"
 
 static double now_ns(void)
 {
@@ -46,7 +46,7 @@ static char *slurp(const char *path)
 int main(int argc, char **argv)
 {
     struct clerk_session s;
-    struct clerk *c;
+    struct clerk_token *c;
     long iterations = argc > 4 ? strtol(argv[4], NULL, 10) : 2000;
     int64_t now = (int64_t)time(NULL);
     double t0, cold, cached;
@@ -58,24 +58,25 @@ int main(int argc, char **argv)
     config.clerk_jwt_key = slurp(argv[1]);
     config.clerk_issuer = argv[3];
     config.clerk_authorized_parties = "http://127.0.0.1:8080,http://localhost:8080";
-    c = clerk_new();
-    if (config.clerk_jwt_key == NULL || c == NULL || clerk_verify(c, argv[2], now, &s) != CLERK_OK) {
+    c = clerk_token_new();
+    if (config.clerk_jwt_key == NULL || c == NULL ||
+        clerk_token_verify(c, argv[2], now, &s) != CLERK_TOKEN_OK) {
         fprintf(stderr, "bench-clerk: the token does not verify with this key and issuer\n");
         return 1;
     }
     t0 = now_ns();
     for (long i = 0; i < iterations; i++) {
-        clerk_forget(c);
-        if (clerk_verify(c, argv[2], now, &s) != CLERK_OK)
+        clerk_token_forget(c);
+        if (clerk_token_verify(c, argv[2], now, &s) != CLERK_TOKEN_OK)
             return 1;
     }
     cold = (now_ns() - t0) / (double)iterations;
     t0 = now_ns();
     for (long i = 0; i < iterations * 50; i++)
-        if (clerk_verify(c, argv[2], now, &s) != CLERK_OK || !s.cached)
+        if (clerk_token_verify(c, argv[2], now, &s) != CLERK_TOKEN_OK || !s.cached)
             return 1;
     cached = (now_ns() - t0) / (double)(iterations * 50);
     printf("cold %.0f ns/op\ncached %.0f ns/op\n", cold, cached);
-    clerk_free(c);
+    clerk_token_free(c);
     return 0;
 }

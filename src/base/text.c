@@ -142,7 +142,7 @@ bool text_is_email(const char *s)
     const char *dot, *p;
     size_t n = strlen(s);
 
-    if (n < 3 || n > 254 || at == NULL || at == s || at - s > 64)
+    if (n < 3 || n > TEXT_EMAIL_MAX || at == NULL || at == s || at - s > 64)
         return false;
     for (p = s; *p != '\0'; p++) {
         unsigned char c = (unsigned char)*p;
@@ -158,6 +158,25 @@ bool text_is_email(const char *s)
     if (dot == NULL || dot == at + 1 || dot[1] == '\0' || strstr(at, "..") != NULL ||
         at[1] == '.' || s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
         return false;
+    return true;
+}
+
+bool text_email_normalize(const char *email, char *out, size_t size)
+{
+    size_t n;
+
+    if (size > 0)
+        out[0] = '\0';
+    while (is_space(*email))
+        email++;
+    n = strlen(email);
+    while (n > 0 && is_space(email[n - 1]))
+        n--;
+    if (n > TEXT_EMAIL_MAX || n >= size)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = email[i] >= 'A' && email[i] <= 'Z' ? (char)(email[i] - 'A' + 'a') : email[i];
+    out[n] = '\0';
     return true;
 }
 

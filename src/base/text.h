@@ -60,8 +60,29 @@ bool text_has_hidden_controls(const char *s, enum text_lines lines);
 bool text_eq_nocase(const char *a, const char *b);
 
 /* A plausible mailbox: local@domain.tld, ASCII or UTF-8, no spaces or
- * control characters, at most 254 bytes. */
+ * control characters, at most TEXT_EMAIL_MAX bytes. */
 bool text_is_email(const char *s);
+
+/* The longest address in bytes (RFC 5321's path limit, less the brackets). */
+#define TEXT_EMAIL_MAX 254
+
+/*
+ * The one form in which email addresses are compared, looked up and keyed:
+ * surrounding ASCII white space dropped, ASCII A-Z lower-cased, every other
+ * byte kept as it is, written to out (size bytes, NUL-terminated).  False,
+ * with out empty when size > 0, when what is left is longer than
+ * TEXT_EMAIL_MAX or does not fit in out.  It does not check that email is
+ * an address (text_is_email() does).
+ *
+ * Non-ASCII is left alone, on purpose: lower-casing it would need Unicode
+ * case tables (and, for a domain, IDNA mapping), and the local part of an
+ * internationalised address (RFC 6531) belongs to its own mail server,
+ * which may treat its cases as different mailboxes.  Two addresses that
+ * differ only in the case of a non-ASCII letter stay two addresses here:
+ * a missed match can be found by staff by hand, while a wrong match would
+ * join one person's tickets or account to another's.
+ */
+bool text_email_normalize(const char *email, char *out, size_t size);
 
 /* "2026-11-26T17:03:48.123Z" for ms since the epoch; buf >= 32 bytes. */
 char *text_iso8601(long long ms, char *buf, size_t size);

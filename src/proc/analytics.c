@@ -14,9 +14,11 @@
  *     batch began a second ago or more, else within the second, with one
  *     batch in flight (libcurl multi, svc/posthog.h: the socket is read
  *     while it travels);
- *   - retries a batch that met a 5xx, a 429, a timeout or a connection
- *     failure RETRIES times, after 0.5, 1 and 2 s; then drops and counts
- *     it.  Another 4xx drops it at once (it would fail again);
+ *   - retries a batch that met a 408, a 429, a 5xx, a timeout or a
+ *     connection failure as svc/retry.h's rule and posthog_retry_policy
+ *     say: three times, after the wait PostHog's Retry-After asks for (up
+ *     to a minute), else after 0.5 to 2 s of jittered backoff; then drops
+ *     and counts it.  Another 4xx drops it at once (it would fail again);
  *   - after each delivered batch, appends one processing-record entry
  *     ("posthog", "product analytics") for each user the batch concerns,
  *     unless the account was erased since (its tombstone);
@@ -54,12 +56,11 @@
 #include "store/store.h"
 #include "store/tombstones.h"
 #include "svc/posthog.h"
+#include "svc/retry.h"
 
 #define QUEUE_MAX 10000
 #define BATCH_MAX 100
 #define SEND_EVERY_MS 1000
-#define RETRIES 3
-#define BACKOFF_MS 500  /* doubled at each retry: 0.5, 1, 2 s */
 #define FLUSH_MS 1800   /* of the 2 s a graceful stop gives */
 #define DGRAM_MAX 8192  /* an event is a few hundred bytes */
 #define SOCKET_BUFFER (1 << 20)
@@ -171,6 +172,7 @@ static struct {
     char *users[BATCH_MAX];  /* its users, for the record */
     size_t n;
     int failures;
+    long last_wait_ms;       /* before the last attempt, 0 = none */
     uint64_t not_before_ms;  /* of the next attempt */
 } batch;
 
@@ -179,6 +181,7 @@ static void batch_take(void)
     batch.events = json_array();
     batch.n = 0;
     batch.failures = 0;
+    batch.last_wait_ms = 0;
     batch.not_before_ms = 0;
     while (q_len > 0 && batch.n < BATCH_MAX) {
         struct item *it = &queue[q_head];
@@ -285,7 +288,7 @@ void analytics_main(void)
 
     for (;;) {
         uint64_t now = clock_mono_ms();
-        long status = 0, timeout;
+        long status = 0, asked = -1, timeout, retry_ms;
         bool ready = false;
         int wait_ms = 100; /* also the bound on noticing a signal */
 
@@ -321,7 +324,7 @@ void analytics_main(void)
         if (ready)
             drain(fd);
 
-        switch (posthog_result(ph, &status)) {
+        switch (posthog_result(ph, &status, &asked)) {
         case POSTHOG_PENDING:
             break;
         case POSTHOG_OK:
@@ -330,14 +333,17 @@ void analytics_main(void)
             batch_clear();
             break;
         case POSTHOG_RETRY:
-            if (++batch.failures > RETRIES) {
-                log_warn("analytics: a batch of %zu events failed %d times (last status %ld); "
-                         "dropped", batch.n, batch.failures, status);
+            retry_ms = retry_delay_ms(&posthog_retry_policy, ++batch.failures, asked,
+                                      batch.last_wait_ms, RETRY_NO_DEADLINE, retry_random());
+            if (retry_ms == RETRY_STOP) {
+                log_warn("analytics: a batch of %zu events failed %d time%s (last status %ld); "
+                         "dropped", batch.n, batch.failures, batch.failures == 1 ? "" : "s",
+                         status);
                 counts.dropped_failed += batch.n;
                 batch_clear();
             } else {
-                batch.not_before_ms = clock_mono_ms() +
-                                      ((uint64_t)BACKOFF_MS << (batch.failures - 1));
+                batch.not_before_ms = clock_mono_ms() + (uint64_t)retry_ms;
+                batch.last_wait_ms = retry_ms;
             }
             break;
         case POSTHOG_REJECTED:

@@ -36,6 +36,7 @@
 #include "routes/routes.h"
 #include "store/store.h"
 #include "svc/clerk.h"
+#include "svc/clerk_token.h"
 #include "svc/geo.h"
 #include "svc/openai.h"
 #include "svc/pdf.h"
@@ -260,14 +261,15 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
     svc.geo = geo_open(config.geoip_db, err, sizeof(err));
     if (svc.geo == NULL && err[0] != '\0')
         log_warn("%s; this worker runs without it", err);
+    svc.clerk_token = clerk_token_new();
     svc.clerk = clerk_new();
     svc.openai = openai_new();
     svc.sarvam = sarvam_new();
     /* fonts and Pango loaded now, not during some user's first PDF */
     pdf_warm_up();
     arena = arena_new(16 * 1024);
-    if (svc.clerk == NULL || svc.openai == NULL || svc.sarvam == NULL || arena == NULL || FCGX_Init() != 0 ||
-        FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
+    if (svc.clerk_token == NULL || svc.clerk == NULL || svc.openai == NULL || svc.sarvam == NULL ||
+        arena == NULL || FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, listen_fd, 0) != 0) {
         log_error("worker cannot start: FastCGI initialisation failed");
         _exit(WORKER_EXIT_INIT);
     }
@@ -310,6 +312,7 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
     FCGX_Free(&fcgx, 0);
     arena_free(arena);
     geo_close(svc.geo);
+    clerk_token_free(svc.clerk_token);
     clerk_free(svc.clerk);
     openai_free(svc.openai);
     sarvam_free(svc.sarvam);

@@ -25,7 +25,7 @@
 #include "store/erasure_claims.h"
 #include "store/tombstones.h"
 #include "store/users.h"
-#include "svc/clerk.h"
+#include "svc/clerk_token.h"
 #include "svc/services.h"
 
 const char *auth_token(struct request *req, bool *from_cookie)
@@ -63,7 +63,7 @@ const char *auth_token(struct request *req, bool *from_cookie)
 }
 
 /* One line per refused token: the reason only (a fixed word from
- * CLERK_REASONS), never the token or a claim value, which are the user's. */
+ * CLERK_TOKEN_REASONS), never the token or a claim value, which are the user's. */
 static void log_refusal(struct request *req, const struct clerk_session *cs, bool from_cookie)
 {
     log_info("%s: session token refused (%s) from the %s", req->request_id,
@@ -100,20 +100,20 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
     int rc;
 
     memset(s, 0, sizeof(*s));
-    if ((s->missing = clerk_missing_config()) != NULL)
+    if ((s->missing = clerk_token_missing_config()) != NULL)
         return AUTH_NOT_CONFIGURED;
     token = auth_token(req, &from_cookie);
     if (token == NULL)
         return AUTH_NO_TOKEN;
-    rc = clerk_verify(req->svc->clerk, token, clock_wall_ms() / 1000, &cs);
-    if (rc == CLERK_NOT_CONFIGURED)
+    rc = clerk_token_verify(req->svc->clerk_token, token, clock_wall_ms() / 1000, &cs);
+    if (rc == CLERK_TOKEN_NOT_CONFIGURED)
         return AUTH_NOT_CONFIGURED;
-    if (rc != CLERK_OK) {
+    if (rc != CLERK_TOKEN_OK) {
         log_refusal(req, &cs, from_cookie);
         return AUTH_INVALID;
     }
     if (from_cookie && changes_state(req->method) &&
-        !clerk_origin_allowed(request_env(req, "HTTP_ORIGIN")))
+        !clerk_token_origin_allowed(request_env(req, "HTTP_ORIGIN")))
         return AUTH_BAD_ORIGIN;
     req->user_id = s->user_id = arena_strdup(req->arena, cs.user_id);
     if (level == AUTH_STAFF && !config_is_admin(s->user_id))
@@ -144,13 +144,14 @@ const char *auth_optional(struct request *req)
 
     if (req->user_id != NULL)
         return req->user_id;
-    if (clerk_missing_config() != NULL || (token = auth_token(req, &from_cookie)) == NULL)
+    if (clerk_token_missing_config() != NULL || (token = auth_token(req, &from_cookie)) == NULL)
         return NULL;
     /* a cross-site form post carries the cookie too: it is not the user's */
     if (from_cookie && changes_state(req->method) &&
-        !clerk_origin_allowed(request_env(req, "HTTP_ORIGIN")))
+        !clerk_token_origin_allowed(request_env(req, "HTTP_ORIGIN")))
         return NULL;
-    if (clerk_verify(req->svc->clerk, token, clock_wall_ms() / 1000, &s) != CLERK_OK) {
+    if (clerk_token_verify(req->svc->clerk_token, token, clock_wall_ms() / 1000, &s) !=
+        CLERK_TOKEN_OK) {
         log_refusal(req, &s, from_cookie);
         return NULL;
     }

@@ -32,7 +32,7 @@
 #include "http/arena.h"
 #include "http/jsonx.h"
 #include "http/request.h"
-#include "svc/clerk.h"
+#include "svc/clerk_token.h"
 
 #define SESSION_LIFETIME_S 3600
 #define USER_ID_MAX 64
@@ -108,7 +108,7 @@ int session_create(struct request *req)
      * elsewhere any POST, well-formed or not, meets the same 404. */
     if (!config_has_dev_sessions())
         return request_error(req, 404, "not_found", "There is nothing at this address.");
-    if (origin == NULL || !clerk_origin_allowed(origin))
+    if (origin == NULL || !clerk_token_origin_allowed(origin))
         return refuse_origin(req);
     if (req->content_type == NULL || strcmp(req->content_type, "application/json") != 0)
         return request_error(req, 415, "unsupported_media_type",
@@ -159,7 +159,7 @@ int session_delete(struct request *req)
 {
     const char *origin = request_env(req, "HTTP_ORIGIN");
 
-    if (origin == NULL || !clerk_origin_allowed(origin))
+    if (origin == NULL || !clerk_token_origin_allowed(origin))
         return refuse_origin(req);
     session_clear_cookie(req);
     request_header(req, "Cache-Control", "no-store");

@@ -7,6 +7,7 @@
 
 #include "base/config.h"
 #include "base/encode.h"
+#include "base/text.h"
 #include "http/jsonx.h"
 #include "store/slots.h"
 #include "svc/db.h"
@@ -14,7 +15,6 @@
 #define COLL "tickets"
 #define PAGE 200 /* ids per page of a staff scan */
 #define REFS "ticket_refs"
-#define EMAIL_MAX 254
 #define KEY_SIZE TICKETS_KEY_SIZE
 
 /* "u:" + HMAC(user id) */
@@ -24,31 +24,12 @@ static void user_key(const char *user_id, char out[KEY_SIZE])
     encode_hmac_hex(config.secret, user_id, out + 2);
 }
 
-/* The email as compared: ASCII lower case, surrounding blanks dropped.
- * False when it is too long to be one. */
-static bool email_norm(const char *email, char out[EMAIL_MAX + 1])
-{
-    size_t n;
-
-    while (*email == ' ' || *email == '\t')
-        email++;
-    n = strlen(email);
-    while (n > 0 && (email[n - 1] == ' ' || email[n - 1] == '\t'))
-        n--;
-    if (n > EMAIL_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (email[i] >= 'A' && email[i] <= 'Z') ? (char)(email[i] - 'A' + 'a') : email[i];
-    out[n] = '\0';
-    return true;
-}
-
-/* "e:" + HMAC(normalized email) */
+/* "e:" + HMAC(normalized email: text_email_normalize()) */
 static bool email_key(const char *email, char out[KEY_SIZE])
 {
-    char norm[EMAIL_MAX + 1];
+    char norm[TEXT_EMAIL_MAX + 1];
 
-    if (!email_norm(email, norm))
+    if (!text_email_normalize(email, norm, sizeof(norm)))
         return false;
     memcpy(out, "e:", 2);
     encode_hmac_hex(config.secret, norm, out + 2);

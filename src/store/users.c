@@ -9,11 +9,10 @@
  */
 #include "store/users.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/mem.h"
+#include "base/text.h"
 #include "http/jsonx.h"
 #include "store/store.h"
 #include "store/tombstones.h"
@@ -145,17 +144,14 @@ int users_delete(struct db *db, const char *user_id, int64_t *deleted)
 int users_find_by_email(struct db *db, const char *email, json_t **ids)
 {
     json_t *filter, *opts, *found = NULL, *doc;
-    char *lower = mem_strdup(email);
+    char norm[TEXT_EMAIL_MAX + 1];
     size_t i;
     int rc;
 
     *ids = NULL;
-    for (char *p = lower; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    filter = json_pack("{s:{s:[ss]}}", "email", "$in", email, lower);
+    filter = json_pack("{s:{s:[ss]}}", "email", "$in", email,
+                       text_email_normalize(email, norm, sizeof(norm)) ? norm : email);
     opts = json_pack("{s:{s:i}, s:i}", "projection", "_id", 1, "limit", 100);
-    free(lower);
     rc = db_find(db, COLL, filter, opts, &found);
     json_decref(filter);
     json_decref(opts);

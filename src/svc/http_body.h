@@ -2,11 +2,13 @@
  * http_body.h - the one libcurl write callback: a response body gathered
  * into a growing buffer, with a ceiling.
  *
- * Used by the services that call out over HTTP (clerk.c for the JWKS,
- * openai.c for completions, sarvam.c for transcripts and speech).  The ceiling is per caller: a body that would
- * pass it aborts the transfer (curl reports CURLE_WRITE_ERROR) and sets
- * too_big, so a hostile or broken upstream cannot make a worker hold an
- * unbounded answer.
+ * Used by the services that call out over HTTP (clerk_token.c for the
+ * JWKS, clerk.c for the Backend API, openai.c for completions, sarvam.c for
+ * transcripts and speech, posthog.c for the answers it throws away).  The
+ * ceiling is per caller: a body that would pass it aborts the transfer
+ * (curl reports CURLE_WRITE_ERROR) and sets too_big, so a hostile or
+ * broken upstream cannot make a worker hold an unbounded answer.  Whether
+ * a failed transfer is worth another attempt is svc/retry.h's question.
  */
 #ifndef JT_HTTP_BODY_H
 #define JT_HTTP_BODY_H
@@ -33,9 +35,5 @@ size_t http_body_collect(char *data, size_t size, size_t nmemb, void *userp);
 /* Free the buffer (wiped first when b->wipe) and empty b (max and wipe are
  * kept, so b can take another body). */
 void http_body_free(struct http_body *b);
-
-/* Worth another attempt: the connection failed before an answer came
- * (no host, refused, reset, nothing or half an answer received). */
-bool http_body_connection_failed(CURLcode rc);
 
 #endif

@@ -18,14 +18,12 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <math.h> /* isfinite: a macro, no libm */
 #include <openssl/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "base/clock.h"
@@ -35,14 +33,18 @@
 #include "http/jsonx.h"
 #include "svc/http_body.h"
 
-#define MAX_ATTEMPTS 3               /* the first and two retries */
 #define CONNECT_TIMEOUT_MS 5000L
-#define MAX_RETRY_AFTER_MS 20000.0   /* a longer wait asked for: give up */
-#define BACKOFF_INITIAL_MS 500.0
-#define BACKOFF_MAX_MS 8000.0
 #define DEADLINE_MARGIN_MS 2000      /* left for our own work and the reply */
 #define MAX_BODY_BYTES (4 * 1024 * 1024)
 #define TEMPERATURE 0.2
+
+const struct retry_policy openai_retry_policy = {
+    .max_attempts = 3,            /* the first and two retries */
+    .base_ms = 500,
+    .cap_ms = 8000,
+    .retry_after_max_ms = 20000,  /* a longer wait asked for: give up */
+    .timeouts = false,            /* a timed-out attempt used the time a retry would need */
+};
 
 struct openai {
     CURL *curl;
@@ -161,69 +163,7 @@ bool openai_schema_matches(json_t *schema, json_t *value)
     return true;
 }
 
-/* ---- retry timing -------------------------------------------------------------- */
-
-/* A non-negative decimal number filling all of s (surrounding blanks
- * allowed), or -1. */
-static double number_of(const char *s)
-{
-    char *end;
-    double v;
-
-    if (s == NULL || *s == '\0')
-        return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    while (*end == ' ' || *end == '\t')
-        end++;
-    if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0)
-        return -1;
-    return v;
-}
-
-long openai_retry_delay_ms(const char *retry_after_ms, const char *retry_after, long now_s,
-                           int retry, double jitter)
-{
-    double wait = number_of(retry_after_ms), backoff;
-
-    if (wait < 0 && retry_after != NULL && *retry_after != '\0') {
-        double secs = number_of(retry_after);
-
-        if (secs >= 0) {
-            wait = secs * 1000.0;
-        } else {
-            time_t when = curl_getdate(retry_after, NULL); /* an HTTP date */
-
-            if (when != -1)
-                wait = ((double)when - (double)now_s) * 1000.0;
-        }
-    }
-    if (wait > MAX_RETRY_AFTER_MS)
-        return -1;
-    if (wait > 0)
-        return (long)wait + ((double)(long)wait < wait); /* rounded up */
-
-    backoff = BACKOFF_INITIAL_MS;
-    for (int i = 1; i < retry && backoff < BACKOFF_MAX_MS; i++)
-        backoff *= 2.0;
-    if (backoff > BACKOFF_MAX_MS)
-        backoff = BACKOFF_MAX_MS;
-    if (jitter < -1.0)
-        jitter = -1.0;
-    if (jitter > 1.0)
-        jitter = 1.0;
-    return (long)(backoff * (1.0 + 0.25 * jitter));
-}
-
-/* Uniform in [-1, 1]; 0 when the kernel gives no randomness. */
-static double random_jitter(void)
-{
-    uint32_t r;
-
-    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        return 0.0;
-    return (double)r / (double)UINT32_MAX * 2.0 - 1.0;
-}
+/* ---- the wait between attempts (its length: svc/retry.h) ------------------------ */
 
 static void sleep_ms(long ms)
 {
@@ -235,28 +175,6 @@ static void sleep_ms(long ms)
 
 /* ---- one attempt ------------------------------------------------------------------ */
 
-/* Keep the value of a header the retry rules read. */
-static void keep_header(const char *line, size_t n, const char *name, char *out, size_t outlen)
-{
-    size_t nlen = strlen(name), vlen;
-    const char *v;
-
-    if (n <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
-        return;
-    v = line + nlen + 1;
-    vlen = n - nlen - 1;
-    while (vlen > 0 && (*v == ' ' || *v == '\t')) {
-        v++;
-        vlen--;
-    }
-    while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
-        vlen--;
-    if (vlen >= outlen)
-        vlen = outlen - 1;
-    memcpy(out, v, vlen);
-    out[vlen] = '\0';
-}
-
 static size_t collect_header(char *line, size_t size, size_t nmemb, void *userp)
 {
     struct reply *r = userp;
@@ -267,9 +185,10 @@ static size_t collect_header(char *line, size_t size, size_t nmemb, void *userp)
         r->retry_after_ms[0] = r->retry_after[0] = r->should_retry[0] = '\0';
         return n;
     }
-    keep_header(line, n, "retry-after-ms", r->retry_after_ms, sizeof(r->retry_after_ms));
-    keep_header(line, n, "retry-after", r->retry_after, sizeof(r->retry_after));
-    keep_header(line, n, "x-should-retry", r->should_retry, sizeof(r->should_retry));
+    /* the values svc/retry.h and the x-should-retry override read */
+    retry_header_value(line, n, "retry-after-ms", r->retry_after_ms, sizeof(r->retry_after_ms));
+    retry_header_value(line, n, "retry-after", r->retry_after, sizeof(r->retry_after));
+    retry_header_value(line, n, "x-should-retry", r->should_retry, sizeof(r->should_retry));
     return n;
 }
 
@@ -427,6 +346,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
     int64_t budget = (int64_t)config.request_timeout * 1000 - DEADLINE_MARGIN_MS;
     json_t *body;
     char *payload, *url;
+    long last_wait = 0;
     int rc = OPENAI_UPSTREAM;
 
     *out_parsed = NULL;
@@ -452,7 +372,7 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
         return OPENAI_UPSTREAM;
     }
 
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= openai_retry_policy.max_attempts; attempt++) {
         struct reply r = {.body.max = MAX_BODY_BYTES};
         uint64_t now = clock_mono_ms();
         long timeout_ms = config.openai_timeout_ms, status = 0, delay;
@@ -469,10 +389,11 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
         if (crc == CURLE_OPERATION_TIMEDOUT) {
             log_warn("OpenAI did not answer within %ld ms (attempt %d)", timeout_ms, attempt);
             rc = OPENAI_TIMEOUT;
+            retry = retry_curl_is_transient(&openai_retry_policy, crc);
         } else if (crc != CURLE_OK) {
             log_warn("OpenAI request failed (curl %d, attempt %d)", (int)crc, attempt);
             rc = OPENAI_UPSTREAM;
-            retry = http_body_connection_failed(crc) && !r.body.too_big;
+            retry = retry_curl_is_transient(&openai_retry_policy, crc);
         } else if (status == 200) {
             rc = read_completion(&r, schema, out_parsed, refusal, refusal_len);
             if (attempt > 1)
@@ -482,7 +403,8 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
             rc = OPENAI_AUTH;
         } else {
             rc = OPENAI_UPSTREAM;
-            retry = status == 408 || status == 409 || status == 429 || status >= 500;
+            /* the rule's statuses, and 409 as OpenAI's SDK retries it */
+            retry = retry_status_is_transient(status) || status == 409;
             if (strcasecmp(r.should_retry, "true") == 0)
                 retry = true;
             else if (strcasecmp(r.should_retry, "false") == 0)
@@ -490,20 +412,23 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
             if (retry && status == 429 && is_insufficient_quota(&r))
                 retry = false; /* the quota will not come back in seconds */
         }
-        if (retry && attempt < MAX_ATTEMPTS) {
-            delay = openai_retry_delay_ms(r.retry_after_ms[0] ? r.retry_after_ms : NULL,
-                                          r.retry_after[0] ? r.retry_after : NULL,
-                                          (long)time(NULL), attempt, random_jitter());
+        if (retry && attempt < openai_retry_policy.max_attempts) {
+            long asked = retry_asked_ms(r.retry_after_ms[0] ? r.retry_after_ms : NULL,
+                                        r.retry_after[0] ? r.retry_after : NULL, time(NULL));
+
             now = clock_mono_ms();
-            if (delay < 0 || now + (uint64_t)delay >= deadline) {
+            delay = retry_delay_ms(&openai_retry_policy, attempt, asked, last_wait,
+                                   now < deadline ? (long)(deadline - now) : 0, retry_random());
+            if (delay == RETRY_STOP) {
                 log_warn("OpenAI answered HTTP %ld on attempt %d; no time to retry",
                          status, attempt);
                 retry = false;
             } else {
                 log_warn("OpenAI answered HTTP %ld on attempt %d of %d; retrying in %ld ms",
-                         status, attempt, MAX_ATTEMPTS, delay);
+                         status, attempt, openai_retry_policy.max_attempts, delay);
                 http_body_free(&r.body);
                 sleep_ms(delay);
+                last_wait = delay;
                 continue;
             }
         }

@@ -8,12 +8,14 @@
  *
  * Every request is {model, store:false, temperature:0.2, messages,
  * response_format:{type:"json_schema", json_schema:{name, strict:true,
- * schema}}}.  408, 409, 429, 5xx and connection errors are retried at most
- * twice, after retry-after-ms / retry-after when given (up to 20 s; a longer
- * wait means no retry), else 0.5 s doubling with ±25 % jitter; the
- * x-should-retry header overrides the status.  The whole call also ends
- * before JOBTUNE_REQUEST_TIMEOUT, so the master never has to kill the worker
- * for it.
+ * schema}}}.  Retries follow svc/retry.h with openai_retry_policy: at most
+ * two, for 408, 429, 5xx, connection errors and (as OpenAI's own SDK does)
+ * 409, but not for a 429 of an exhausted quota; the x-should-retry header
+ * overrides the status.  The wait is retry-after-ms, else retry-after
+ * (seconds or an HTTP date), when given (up to 20 s; a longer wait means no
+ * retry), else a backoff from 0.5 s, capped at 8 s, with decorrelated
+ * jitter.  The whole call also ends before JOBTUNE_REQUEST_TIMEOUT, so the
+ * master never has to kill the worker for it.
  *
  * Privacy: nothing here logs the key, a message, or a response; only HTTP
  * statuses, curl codes and attempt counts.
@@ -25,6 +27,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "svc/retry.h"
 
 struct openai;
 
@@ -38,6 +42,11 @@ enum openai_status {
     OPENAI_UPSTREAM = -6,       /* other errors, after retries: 502 ai_upstream_error */
     OPENAI_NOT_CONFIGURED = -7, /* OPENAI_API_KEY unset: 503 not_configured */
 };
+
+/* OpenAI's numbers for the retry rule (docs/external-apis.md section 1:
+ * the SDK's 2 retries, 0.5 s doubling to 8 s; waits asked for are honoured
+ * up to 20 s here, well inside the request's time). */
+extern const struct retry_policy openai_retry_policy;
 
 /* Per process, after fork (holds a reused curl handle).  NULL only when
  * out of memory. */
@@ -79,14 +88,5 @@ int openai_ask(struct openai *o, const char *system, json_t *data, const char *s
  * array of names), properties, required, additionalProperties:false,
  * items, enum.  Both borrowed. */
 bool openai_schema_matches(json_t *schema, json_t *value);
-
-/*
- * The wait before retry number `retry` (1 or 2), in milliseconds, or -1 for
- * "do not retry": from the retry-after-ms / retry-after header values (NULL
- * when absent; retry-after in seconds or an HTTP date, read against now_s),
- * else the backoff with `jitter` in [-1, 1] scaling ±25 %.
- */
-long openai_retry_delay_ms(const char *retry_after_ms, const char *retry_after, long now_s,
-                           int retry, double jitter);
 
 #endif

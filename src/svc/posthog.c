@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/config.h"
 #include "base/log.h"
@@ -21,6 +22,14 @@
 
 #define ANSWER_MAX 65536
 
+const struct retry_policy posthog_retry_policy = {
+    .max_attempts = 4, /* the first and three retries */
+    .base_ms = 500,
+    .cap_ms = 2000,
+    .retry_after_max_ms = 60000, /* longer: drop the batch rather than hold the queue */
+    .timeouts = true,
+};
+
 struct posthog {
     CURLM *multi;
     CURL *easy;
@@ -28,6 +37,7 @@ struct posthog {
     char *url;
     char *body;          /* the request body in flight (malloc'd) */
     struct http_body answer;
+    char retry_after[64]; /* the answer's Retry-After, "" when none */
     bool busy;           /* added to the multi handle */
     bool done;           /* ended; result holds the outcome */
     enum posthog_result result;
@@ -61,6 +71,18 @@ static void end_transfer(struct posthog *p)
     free(p->body);
     p->body = NULL;
     http_body_free(&p->answer);
+}
+
+static size_t collect_header(char *line, size_t size, size_t nmemb, void *userp)
+{
+    struct posthog *p = userp;
+    size_t n = size * nmemb;
+
+    if (n > 5 && strncmp(line, "HTTP/", 5) == 0)
+        p->retry_after[0] = '\0'; /* a new response (after 100 Continue, say) */
+    else
+        retry_header_value(line, n, "retry-after", p->retry_after, sizeof(p->retry_after));
+    return n;
 }
 
 void posthog_free(struct posthog *p)
@@ -101,6 +123,9 @@ int posthog_begin(struct posthog *p, json_t *events, long timeout_ms)
     curl_easy_setopt(p->easy, CURLOPT_USERAGENT, "jobtuned/" PACKAGE_VERSION);
     curl_easy_setopt(p->easy, CURLOPT_WRITEFUNCTION, http_body_collect);
     curl_easy_setopt(p->easy, CURLOPT_WRITEDATA, &p->answer);
+    curl_easy_setopt(p->easy, CURLOPT_HEADERFUNCTION, collect_header);
+    curl_easy_setopt(p->easy, CURLOPT_HEADERDATA, p);
+    p->retry_after[0] = '\0';
     if (curl_multi_add_handle(p->multi, p->easy) != CURLM_OK) {
         free(p->body);
         p->body = NULL;
@@ -135,10 +160,12 @@ static void drive(struct posthog *p)
         p->status = code;
         if (m->data.result != CURLE_OK && !(m->data.result == CURLE_WRITE_ERROR &&
                                             p->answer.too_big && code >= 200))
-            p->result = POSTHOG_RETRY; /* timeout, refused, reset, ... */
+            p->result = retry_curl_is_transient(&posthog_retry_policy, m->data.result)
+                            ? POSTHOG_RETRY /* timeout, refused, reset, ... */
+                            : POSTHOG_REJECTED;
         else if (code >= 200 && code < 300)
             p->result = POSTHOG_OK;
-        else if (code == 429 || code >= 500 || code == 408)
+        else if (retry_status_is_transient(code))
             p->result = POSTHOG_RETRY;
         else
             p->result = POSTHOG_REJECTED;
@@ -161,7 +188,7 @@ void posthog_wait(struct posthog *p, int fd, int timeout_ms, bool *fd_ready)
     drive(p);
 }
 
-enum posthog_result posthog_result(struct posthog *p, long *http_status)
+enum posthog_result posthog_result(struct posthog *p, long *http_status, long *asked_ms)
 {
     enum posthog_result r;
 
@@ -170,6 +197,7 @@ enum posthog_result posthog_result(struct posthog *p, long *http_status)
         return POSTHOG_PENDING;
     r = p->result;
     *http_status = p->status;
+    *asked_ms = retry_asked_ms(NULL, p->retry_after[0] ? p->retry_after : NULL, time(NULL));
     end_transfer(p);
     return r;
 }

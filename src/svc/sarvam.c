@@ -22,12 +22,10 @@
 #include "svc/sarvam.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "base/clock.h"
@@ -39,14 +37,19 @@
 #include "svc/http_body.h"
 
 #define MAX_PARALLEL 4               /* transfers at once (Sarvam's REST limits are per minute) */
-#define MAX_ATTEMPTS 3               /* the first and two retries */
 #define CONNECT_TIMEOUT_MS 5000L
-#define MAX_RETRY_AFTER_MS 10000L    /* a longer wait asked for: give up */
-#define BACKOFF_INITIAL_MS 1000L
 #define DEADLINE_MARGIN_MS 2000      /* left for our own work and the reply */
 #define STT_MAX_BODY (1024 * 1024)
 #define TTS_MAX_BODY (64 * 1024 * 1024)
 #define POLL_MAX_MS 200
+
+const struct retry_policy sarvam_retry_policy = {
+    .max_attempts = 3,            /* the first and two retries */
+    .base_ms = 1000,
+    .cap_ms = 8000,
+    .retry_after_max_ms = 10000,  /* a longer wait asked for: give up */
+    .timeouts = false,            /* a timed-out attempt used the time a retry would need */
+};
 
 struct sarvam {
     CURLM *multi;
@@ -62,13 +65,14 @@ struct job {
     const char *payload;         /* TTS: the JSON */
     /* one attempt */
     struct http_body body;
-    char retry_after[32];
+    char retry_after[64]; /* an RFC 850 date takes up to 33 */
     struct curl_slist *headers;
     curl_mime *mime;
     size_t read_pos; /* into wav, for the mime read callback */
     int slot;        /* -1 when not running */
     /* across attempts */
     int attempts;
+    long last_wait;      /* ms waited before the last attempt, 0 = none */
     uint64_t not_before; /* clock_mono_ms() before which no retry starts */
     bool done;
     /* the result, owned */
@@ -212,58 +216,18 @@ void sarvam_pieces_free(char **pieces, size_t n)
     free(pieces);
 }
 
-long sarvam_retry_delay_ms(const char *retry_after, int retry)
-{
-    long backoff = BACKOFF_INITIAL_MS;
-
-    if (retry_after != NULL && *retry_after != '\0') {
-        char *end;
-        double secs;
-
-        errno = 0;
-        secs = strtod(retry_after, &end);
-        while (*end == ' ' || *end == '\t')
-            end++;
-        if (errno == 0 && end != retry_after && *end == '\0' && secs >= 0 && secs < 1e6) {
-            if (secs * 1000.0 > (double)MAX_RETRY_AFTER_MS)
-                return -1;
-            if (secs > 0)
-                return (long)(secs * 1000.0 + 0.999);
-        }
-        /* an HTTP date or nonsense: the backoff */
-    }
-    for (int i = 1; i < retry; i++)
-        backoff *= 2;
-    return backoff;
-}
-
 /* ---- one transfer ---------------------------------------------------------------- */
 
 static size_t collect_header(char *line, size_t size, size_t nmemb, void *userp)
 {
     struct job *j = userp;
-    size_t n = size * nmemb, vlen;
-    static const char name[] = "retry-after:";
-    const char *v;
+    size_t n = size * nmemb;
 
     if (n > 5 && strncmp(line, "HTTP/", 5) == 0) {
         j->retry_after[0] = '\0'; /* a new response (after 100 Continue, say) */
         return n;
     }
-    if (n <= sizeof(name) - 1 || strncasecmp(line, name, sizeof(name) - 1) != 0)
-        return n;
-    v = line + sizeof(name) - 1;
-    vlen = n - (sizeof(name) - 1);
-    while (vlen > 0 && (*v == ' ' || *v == '\t')) {
-        v++;
-        vlen--;
-    }
-    while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
-        vlen--;
-    if (vlen >= sizeof(j->retry_after))
-        vlen = sizeof(j->retry_after) - 1;
-    memcpy(j->retry_after, v, vlen);
-    j->retry_after[vlen] = '\0';
+    retry_header_value(line, n, "retry-after", j->retry_after, sizeof(j->retry_after));
     return n;
 }
 
@@ -476,10 +440,11 @@ static int finish_attempt(struct sarvam *s, enum kind kind, struct job *j, CURLc
     if (crc == CURLE_OPERATION_TIMEDOUT) {
         log_warn("Sarvam %s did not answer in time (attempt %d)", what, j->attempts);
         rc = SARVAM_TIMEOUT;
+        retry = retry_curl_is_transient(&sarvam_retry_policy, crc);
     } else if (crc != CURLE_OK) {
         log_warn("Sarvam %s request failed (curl %d, attempt %d)", what, (int)crc, j->attempts);
         rc = SARVAM_UPSTREAM;
-        retry = http_body_connection_failed(crc) && !j->body.too_big;
+        retry = retry_curl_is_transient(&sarvam_retry_policy, crc);
     } else if (status == 200) {
         rc = kind == KIND_STT ? read_stt(j) : read_tts(j);
         if (rc == SARVAM_OK)
@@ -496,18 +461,23 @@ static int finish_attempt(struct sarvam *s, enum kind kind, struct job *j, CURLc
         rc = SARVAM_BAD_REQUEST;
     } else {
         rc = SARVAM_UPSTREAM;
-        retry = status == 429 || status >= 500;
+        retry = retry_status_is_transient(status);
         if (retry && status == 429 && is_insufficient_quota(j))
             retry = false;
     }
-    if (retry && j->attempts < MAX_ATTEMPTS) {
+    if (retry && j->attempts < sarvam_retry_policy.max_attempts) {
         uint64_t now = clock_mono_ms();
 
-        delay = sarvam_retry_delay_ms(j->retry_after[0] ? j->retry_after : NULL, j->attempts);
-        if (delay >= 0 && now + (uint64_t)delay < deadline) {
+        delay = retry_delay_ms(&sarvam_retry_policy, j->attempts,
+                               retry_asked_ms(NULL, j->retry_after[0] ? j->retry_after : NULL,
+                                              time(NULL)),
+                               j->last_wait, now < deadline ? (long)(deadline - now) : 0,
+                               retry_random());
+        if (delay != RETRY_STOP) {
             log_warn("Sarvam %s answered HTTP %ld on attempt %d of %d; retrying in %ld ms",
-                     what, status, j->attempts, MAX_ATTEMPTS, delay);
+                     what, status, j->attempts, sarvam_retry_policy.max_attempts, delay);
             j->not_before = now + (uint64_t)delay;
+            j->last_wait = delay;
             http_body_free(&j->body);
             return 1;
         }

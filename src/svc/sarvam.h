@@ -21,10 +21,12 @@
  * newlines; a longer sentence at spaces) into several requests, and every
  * returned WAV is joined, in order, into one.
  *
- * Retries: 429 (but not insufficient_quota_error), 5xx and connection
- * errors are retried at most twice, after Retry-After seconds when given
- * and at most 10 s (a longer wait asked for means no retry), else 1 s then
- * 2 s.  Everything, waits included, ends before JOBTUNE_REQUEST_TIMEOUT.
+ * Retries follow svc/retry.h with sarvam_retry_policy: each request is
+ * retried at most twice, for 408, 429 (but not insufficient_quota_error),
+ * 5xx and connection errors, after Retry-After (seconds or an HTTP date)
+ * when given and at most 10 s (a longer wait asked for means no retry),
+ * else a backoff from 1 s, capped at 8 s, with decorrelated jitter.
+ * Everything, waits included, ends before JOBTUNE_REQUEST_TIMEOUT.
  *
  * Privacy: nothing here logs the key, audio, a transcript or a text; only
  * HTTP statuses, curl codes, chunk counts and attempt counts.  Buffers of
@@ -38,6 +40,7 @@
 #include <stdint.h>
 
 #include "svc/audio.h"
+#include "svc/retry.h"
 
 struct sarvam;
 
@@ -51,6 +54,11 @@ enum sarvam_status {
     SARVAM_BAD_OUTPUT = -6,     /* 200 without the documented JSON, or audio we cannot read */
     SARVAM_FAILED = -7,         /* our side: empty input or encoding failed (logged) */
 };
+
+/* Sarvam's numbers for the retry rule (docs/external-apis.md section 2:
+ * the SDKs' 2 retries from 1 s, Retry-After honoured; the cap and the
+ * longest wait asked for are ours, for a person waiting on an answer). */
+extern const struct retry_policy sarvam_retry_policy;
 
 /* Per process, after fork (holds the reused curl handles).  NULL only
  * when libcurl cannot start. */
@@ -101,10 +109,5 @@ size_t sarvam_utf8_chars(const char *s, size_t n);
  */
 size_t sarvam_split_text(const char *text, size_t limit, char ***out_pieces);
 void sarvam_pieces_free(char **pieces, size_t n);
-
-/* The wait before retry number `retry` (1 or 2) in ms, or -1 for "do not
- * retry": Retry-After in seconds (NULL when absent) when at most 10 s, else
- * 1 s doubling. */
-long sarvam_retry_delay_ms(const char *retry_after, int retry);
 
 #endif

@@ -11,6 +11,7 @@
 struct db;
 struct geo;
 struct clerk;
+struct clerk_token;
 struct openai;
 struct sarvam;
 struct json_t;
@@ -18,7 +19,8 @@ struct json_t;
 struct services {
     struct db *db;
     struct geo *geo;       /* NULL: no GeoIP database (GEOIP_DB unset or unusable) */
-    struct clerk *clerk;   /* keys, JWKS and verified-token caches */
+    struct clerk_token *clerk_token; /* keys, JWKS and verified-token caches */
+    struct clerk *clerk;   /* the reused curl handle to the Clerk Backend API */
     struct openai *openai; /* the reused curl handle to the text AI */
     struct sarvam *sarvam; /* the reused curl handles to the speech AI */
     /* The process-wide status document for GET /api/status (new

@@ -1,6 +1,7 @@
 /*
- * fuzz_clerk.c - the session token checks of clerk_verify(): the JWT's
- * shape, its header (RS256 with a kid, nothing else) and its claims.
+ * fuzz_clerk.c - the session token checks of clerk_token_verify()
+ * (svc/clerk_token.c): the JWT's shape, its header (RS256 with a kid,
+ * nothing else) and its claims.
  *
  * The first byte (modulo 3) chooses what the rest is:
  *  - 0: a token, verified as is (shape, base64url, header and payload
@@ -13,7 +14,7 @@
  * The key pair is made once per process.  The token cache is emptied
  * before every input so that each is judged on its own.  An accepted
  * token must yield a user id and an exp not past now's leeway; a refused
- * one a reason from CLERK_REASONS.
+ * one a reason from CLERK_TOKEN_REASONS.
  */
 #include "fuzz.h"
 
@@ -26,12 +27,12 @@
 #include "base/encode.h"
 #include "http/request.h"
 #include "routes/auth.h"
-#include "svc/clerk.h"
+#include "svc/clerk_token.h"
 
 #define NOW 1700000000
 #define TOKEN_CAP 16384
 
-static struct clerk *clerk;
+static struct clerk_token *clerk;
 static EVP_PKEY *key;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -56,8 +57,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     config.clerk_jwt_key = copy;
     config.clerk_issuer = "https://clerk.jobtune.test";
     config.clerk_authorized_parties = "https://jobtune.test, http://localhost:8080";
-    clerk = clerk_new();
-    FUZZ_CHECK(clerk_missing_config() == NULL);
+    clerk = clerk_token_new();
+    FUZZ_CHECK(clerk_token_missing_config() == NULL);
     return 0;
 }
 
@@ -96,11 +97,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size == 0)
         return 0;
-    clerk_forget(clerk);
+    clerk_token_forget(clerk);
     if (data[0] % 3 == 0) {
         char *t = fuzz_cstr(data + 1, size - 1);
 
-        rc = clerk_verify(clerk, t, NOW, &s);
+        rc = clerk_token_verify(clerk, t, NOW, &s);
         free(t);
     } else if (data[0] % 3 == 2) {
         struct arena *a = fuzz_arena();
@@ -123,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         }
         FUZZ_CHECK(*t != '\0');
-        rc = clerk_verify(clerk, t, NOW, &s);
+        rc = clerk_token_verify(clerk, t, NOW, &s);
         arena_reset(a);
     } else {
         fuzz_fields(data + 1, size - 1, '\n', f, 2);
@@ -132,14 +133,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         }
         free(f[0]);
-        rc = clerk_verify(clerk, token, NOW, &s);
+        rc = clerk_token_verify(clerk, token, NOW, &s);
     }
-    if (rc == CLERK_OK) {
+    if (rc == CLERK_TOKEN_OK) {
         FUZZ_CHECK(s.user_id[0] != '\0' && s.reason == NULL);
-        FUZZ_CHECK(NOW <= s.exp + CLERK_LEEWAY_S);
+        FUZZ_CHECK(NOW <= s.exp + CLERK_TOKEN_LEEWAY_S);
     } else {
-        FUZZ_CHECK(rc == CLERK_INVALID && s.reason != NULL);
-        FUZZ_CHECK(strstr(CLERK_REASONS, s.reason) != NULL);
+        FUZZ_CHECK(rc == CLERK_TOKEN_INVALID && s.reason != NULL);
+        FUZZ_CHECK(strstr(CLERK_TOKEN_REASONS, s.reason) != NULL);
     }
     return 0;
 }

@@ -7,6 +7,7 @@ Test audio is made here with the wave module: 16 kHz mono 16-bit, silent
 but for sample value k+1 at the start of 30 s chunk k, which the fake
 reads back as its transcript ("<ms>ms:<first nonzero sample>").
 """
+import email.utils
 import io
 import os
 import struct
@@ -131,12 +132,24 @@ class SarvamClientTest(unittest.TestCase):
         self.assertEqual(self.sv.count, 2)
         self.assertGreaterEqual(elapsed, 1.0)
 
+    def test_429_is_retried_after_an_http_date(self):
+        # Retry-After's other form (RFC 9110 section 10.2.3): 2 s from now, to the second
+        when = time.time() + 2
+        self.sv.mode, self.sv.fail_times = "429", 1
+        self.sv.retry_after = email.utils.formatdate(when, usegmt=True)
+        rc, out, err, elapsed = self.probe(["stt", "en-IN"], marked_wav(5))
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.decode().strip(), "5000ms:1")
+        self.assertEqual(self.sv.count, 2)
+        self.assertGreaterEqual(elapsed, 1.0)
+
     def test_500_gives_up_after_two_retries(self):
         self.sv.mode = "500"
         rc, _, err, elapsed = self.probe(["stt", "en-IN"], marked_wav(5))
         self.assertEqual(rc, -4, err)
         self.assertEqual(self.sv.count, 3)
-        self.assertGreaterEqual(elapsed, 3.0)  # 1 s, then 2 s
+        # two jittered waits (src/svc/retry.c), neither shorter than the 1 s base
+        self.assertGreaterEqual(elapsed, 2.0)
 
     def test_quota_is_not_retried(self):
         self.sv.mode = "quota"

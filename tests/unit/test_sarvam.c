@@ -1,5 +1,6 @@
 /* Unit tests: the Sarvam client's pure parts -- the character limit per
- * model, cutting text at sentence ends, the retry wait. */
+ * model, cutting text at sentence ends.  (Its retry waits are
+ * svc/retry.c's: test_retry.c.) */
 #include <stdlib.h>
 
 #include "check.h"
@@ -82,22 +83,9 @@ TEST(sarvam_split_respects_the_model_limit)
     sarvam_pieces_free(p, n);
 }
 
-TEST(sarvam_retry_waits)
-{
-    CHECK_INT(sarvam_retry_delay_ms(NULL, 1), 1000);
-    CHECK_INT(sarvam_retry_delay_ms(NULL, 2), 2000);
-    CHECK_INT(sarvam_retry_delay_ms("3", 1), 3000);
-    CHECK_INT(sarvam_retry_delay_ms("0.25", 2), 250);
-    CHECK_INT(sarvam_retry_delay_ms("10", 1), 10000);
-    CHECK_INT(sarvam_retry_delay_ms("11", 1), -1); /* longer than 10 s: give up */
-    CHECK_INT(sarvam_retry_delay_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1), 1000);
-    CHECK_INT(sarvam_retry_delay_ms("0", 2), 2000);
-}
-
 const struct unit_test sarvam_tests[] = {
     {"sarvam_char_limits", sarvam_char_limits},
     {"sarvam_split_at_sentences", sarvam_split_at_sentences},
     {"sarvam_split_respects_the_model_limit", sarvam_split_respects_the_model_limit},
-    {"sarvam_retry_waits", sarvam_retry_waits},
     {NULL, NULL},
 };

@@ -78,6 +78,47 @@ TEST(text_email)
     CHECK(!text_is_email("a..b@c.io"));
 }
 
+TEST(text_email_normalized)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"Alice@Example.COM", "alice@example.com"},
+        {"  bob@example.in\t", "bob@example.in"},
+        {"\r\n carol@example.org \n", "carol@example.org"},
+        {"already@lower.case", "already@lower.case"},
+        {"MiXeD.Local+Tag@Sub.Example.Co.IN", "mixed.local+tag@sub.example.co.in"},
+        {"in ner@Example.com", "in ner@example.com"},           /* inside: kept */
+        {"\xc3\x89lodie@Exemple.FR", "\xc3\x89lodie@exemple.fr"}, /* É: kept */
+        {"\xe0\xa4\xae@EXAMPLE.\xe0\xa4\xad\xe0\xa4\xbe", /* Devanagari: kept */
+         "\xe0\xa4\xae@example.\xe0\xa4\xad\xe0\xa4\xbe"},
+        {"", ""},
+        {" \t ", ""},
+    };
+    char out[TEXT_EMAIL_MAX + 1], longest[TEXT_EMAIL_MAX + 3], small[4];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        CHECK(text_email_normalize(cases[i].in, out, sizeof(out)));
+        CHECK_STR(out, cases[i].out);
+    }
+    /* 254 bytes fit, 255 do not; blanks around do not count */
+    memset(longest, 'A', sizeof(longest));
+    longest[0] = ' ';
+    longest[TEXT_EMAIL_MAX + 1] = ' ';
+    longest[TEXT_EMAIL_MAX + 2] = '\0';
+    CHECK(text_email_normalize(longest, out, sizeof(out)));
+    CHECK_INT(strlen(out), TEXT_EMAIL_MAX);
+    CHECK(out[0] == 'a' && out[TEXT_EMAIL_MAX - 1] == 'a');
+    longest[TEXT_EMAIL_MAX + 1] = 'A';
+    CHECK(!text_email_normalize(longest, out, sizeof(out)));
+    CHECK_STR(out, "");
+    /* a buffer too small for the address */
+    CHECK(!text_email_normalize("a@b.io", small, sizeof(small)));
+    CHECK_STR(small, "");
+    CHECK(text_email_normalize("A@B", small, sizeof(small)));
+    CHECK_STR(small, "a@b");
+}
+
 TEST(text_iso8601_dates)
 {
     char buf[40];
@@ -115,6 +156,7 @@ const struct unit_test text_tests[] = {
     {"text_lengths", text_lengths},
     {"text_hidden_controls", text_hidden_controls},
     {"text_email", text_email},
+    {"text_email_normalized", text_email_normalized},
     {"text_iso8601_dates", text_iso8601_dates},
     {"text_iso8601_parse", text_iso8601_parse},
     {NULL, NULL},
