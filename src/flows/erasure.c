@@ -13,6 +13,7 @@
 #include "http/jsonx.h"
 #include "store/erasure.h"
 #include "store/erasure_claims.h"
+#include "store/processing.h"
 #include "store/receipts.h"
 #include "store/store.h"
 #include "store/tickets.h"
@@ -147,6 +148,16 @@ static int sweep(struct db *db, const char *user_id, json_t *claim, const char *
 
     email_key(db, user_id, claim, key);
     rc = erasure_run(db, user_id, key, true, to_counts, &t);
+    /* and, being a background pass, the slots by a range scan too: an
+     * append that raced the first pass's removal may sit past a hole */
+    if (rc == STORE_OK) {
+        int64_t n = 0;
+
+        rc = processing_purge_user(db, user_id, &n);
+        to_counts("processing", n, &t);
+    }
+    if (rc == STORE_OK)
+        rc = tickets_purge_refs(db, user_id, key);
 
     if (rc == STORE_OK)
         rc = receipts_add(db, receipt_id, t.counts);

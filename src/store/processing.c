@@ -55,3 +55,8 @@ int processing_erase_user(struct db *db, const char *user_id, int64_t *deleted)
 {
     return slots_remove(db, COLL, user_id, deleted);
 }
+
+int processing_purge_user(struct db *db, const char *user_id, int64_t *deleted)
+{
+    return slots_purge(db, COLL, user_id, deleted);
+}

@@ -30,4 +30,8 @@ int processing_each(struct db *db, const char *user_id, processing_visit_fn visi
 /* Erase user_id's record; adds the slots deleted to *deleted. */
 int processing_erase_user(struct db *db, const char *user_id, int64_t *deleted);
 
+/* The same by a range scan of _ids, past any hole a raced removal left:
+ * for an erasure's background last pass only.  Adds to *deleted. */
+int processing_purge_user(struct db *db, const char *user_id, int64_t *deleted);
+
 #endif

@@ -87,18 +87,39 @@ int slots_next(struct db *db, const char *coll, const char *key, int64_t *free_n
     return slots_search(db_probe, &p, free_n, NULL);
 }
 
+/* The highest slot number slot 1 records (1 when it records none): a hint,
+ * kept with $max after each append, so that an append costs the same few
+ * operations whatever the number of slots (it may lag under concurrent
+ * appends: the insert's unique _id is what decides, and the next number is
+ * tried). */
+#define LAST "last"
+
+static int64_t last_hint(json_t *first)
+{
+    json_t *v = json_object_get(first, LAST);
+
+    return json_is_integer(v) && json_integer_value(v) >= 1 ? json_integer_value(v) : 1;
+}
+
 int slots_append(struct db *db, const char *coll, const char *key, json_t *doc,
                  int64_t *n_out)
 {
-    json_t *stored = json_copy(doc); /* shallow: only _id is added */
+    json_t *stored = json_copy(doc), *first = NULL; /* shallow: only _id is added */
     char id[ID_MAX_LEN];
     int64_t n = 0;
     int rc = DB_ERROR;
 
     if (stored == NULL)
         return DB_ERROR;
-    for (int round = 0; round < SEARCH_ROUNDS; round++) {
-        if ((rc = slots_next(db, coll, key, &n)) != DB_OK)
+    /* slot 1 answers both "any slot yet?" and where the others end */
+    if (!slot_id(key, 1, id) || (rc = db_get(db, coll, id, &first)) != DB_OK)
+        goto out;
+    n = first == NULL ? 1 : last_hint(first) + 1;
+    json_decref(first);
+    for (int round = 0; round <= SEARCH_ROUNDS; round++) {
+        /* round 0 starts from the hint; later rounds search (a hint far
+         * behind, or many appenders at once) */
+        if (round > 0 && (rc = slots_next(db, coll, key, &n)) != DB_OK)
             break;
         for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++, n++) {
             if (!slot_id(key, n, id)) {
@@ -113,6 +134,12 @@ int slots_append(struct db *db, const char *coll, const char *key, json_t *doc,
     }
 out:
     json_decref(stored);
+    if (rc == DB_OK && n > 1 && slot_id(key, 1, id)) {
+        json_t *hint = json_pack("{s:{s:I}}", "$max", LAST, (json_int_t)n);
+
+        db_update_id(db, coll, id, hint, NULL); /* a hint: a failure only costs a probe */
+        json_decref(hint);
+    }
     if (rc == DB_OK && n_out != NULL)
         *n_out = n;
     return rc;
@@ -131,6 +158,7 @@ int slots_each(struct db *db, const char *coll, const char *key, slots_visit_fn 
             return DB_ERROR;
         if ((rc = db_get(db, coll, id, &doc)) != DB_OK || doc == NULL)
             return rc;
+        json_object_del(doc, LAST); /* bookkeeping, not the slot's content */
         rc = visit(doc, n, arg);
         json_decref(doc);
         if (rc != 0)
@@ -142,10 +170,17 @@ int slots_remove(struct db *db, const char *coll, const char *key, int64_t *dele
 {
     char id[ID_MAX_LEN];
     int64_t end = 0, count = 0, n;
+    json_t *first = NULL;
     int rc;
 
     if ((rc = slots_next(db, coll, key, &end)) != DB_OK)
         return rc;
+    /* past a hole (an append that raced an earlier removal) up to the end
+     * slot 1 knows of */
+    if (end > 1 && slot_id(key, 1, id) && db_get(db, coll, id, &first) == DB_OK &&
+        last_hint(first) + 1 > end)
+        end = last_hint(first) + 1;
+    json_decref(first);
     for (n = end - 1; n >= 1; n--) {
         int64_t got = 0;
 
@@ -170,4 +205,22 @@ int slots_remove(struct db *db, const char *coll, const char *key, int64_t *dele
     if (deleted != NULL)
         *deleted += count;
     return DB_OK;
+}
+
+int slots_purge(struct db *db, const char *coll, const char *key, int64_t *deleted)
+{
+    char lo[ID_MAX_LEN], hi[ID_MAX_LEN];
+    json_t *filter;
+    bool more = true;
+    int rc = DB_OK;
+
+    /* "<key>:" followed by digits sorts between "<key>:0" and "<key>:;" */
+    if (snprintf(lo, sizeof(lo), "%s:0", key) >= (int)sizeof(lo) ||
+        snprintf(hi, sizeof(hi), "%s:;", key) >= (int)sizeof(hi))
+        return DB_ERROR;
+    filter = json_pack("{s:{s:s, s:s}}", "_id", "$gte", lo, "$lt", hi);
+    while (rc == DB_OK && more)
+        rc = filter ? db_delete_page(db, coll, filter, 500, deleted, &more) : DB_ERROR;
+    json_decref(filter);
+    return rc;
 }

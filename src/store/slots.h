@@ -11,7 +11,10 @@
  *    the highest down, so a removal cut short leaves a shorter prefix.
  * On that invariant the first free n is found with O(log k) lookups
  * (galloping: probe 1, 2, 4, 8, ... until a miss, then binary search),
- * and a listing walks n = 1.. until the first miss.
+ * and a listing walks n = 1.. until the first miss.  An append does not
+ * even search: slot 1 records the highest number appended (a hint, raised
+ * with $max), so an append is a lookup of slot 1, an insert and the hint's
+ * update, whatever k is; the search is the fallback when the hint lags.
  *
  * Keys go into _ids: they must carry no personal data where a listing of
  * the collection should not reveal any (ticket_refs keys are HMACs), and
@@ -46,6 +49,13 @@ int slots_next(struct db *db, const char *coll, const char *key, int64_t *free_n
  */
 int slots_append(struct db *db, const char *coll, const char *key, json_t *doc,
                  int64_t *n_out);
+
+/*
+ * Every slot of key, whatever holes a removal raced by an append left: a
+ * bounded range scan of _ids, for background passes only (an erasure's
+ * last), never a request.  Adds the count to *deleted (may be NULL).
+ */
+int slots_purge(struct db *db, const char *coll, const char *key, int64_t *deleted);
 
 /*
  * Visit slots 1, 2, ... of key until the first missing one: each is

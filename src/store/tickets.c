@@ -221,6 +221,20 @@ int tickets_erase_keyed(struct db *db, const char *user_id, const char *email_ke
     return rc;
 }
 
+int tickets_purge_refs(struct db *db, const char *user_id, const char *email_key)
+{
+    char key[KEY_SIZE];
+    int rc = DB_OK;
+
+    if (user_id != NULL) {
+        user_key(user_id, key);
+        rc = slots_purge(db, REFS, key, NULL);
+    }
+    if (rc == DB_OK && email_key != NULL && *email_key != '\0')
+        rc = slots_purge(db, REFS, email_key, NULL);
+    return rc;
+}
+
 int tickets_count_overdue(struct db *db, int64_t now_ms, int64_t *count)
 {
     json_t *filter = json_pack("{s:{s:[s, s, s]}, s:{s:o}}", "privacyRequest.status", "$in",

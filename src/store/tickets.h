@@ -71,6 +71,11 @@ bool tickets_email_key(const char *email, char out[TICKETS_KEY_SIZE]);
 int tickets_erase_keyed(struct db *db, const char *user_id, const char *email_key,
                         bool refs_too, int64_t *deleted);
 
+/* The refs of the user id and the email's key by a range scan of _ids,
+ * past any hole a raced removal left: an erasure's background last pass
+ * only. */
+int tickets_purge_refs(struct db *db, const char *user_id, const char *email_key);
+
 /* How many deletion requests are still open (not completed or closed)
  * past their due date at now_ms: a background query on
  * privacyRequest.status and dueAt. */
