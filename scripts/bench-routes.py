@@ -175,7 +175,7 @@ class BenchStack(AuthStack):
         logf = open(os.path.join(self.dir, "ferretdb.log"), "ab")
         pin = ["taskset", "-c", str(DB_CPU)] if PIN else []
         self.ferret = subprocess.Popen(
-            pin + [stackmod.FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/",
+            pin + [stackmod.FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/?_pragma=secure_delete(1)",
                    "--telemetry=disable", "--debug-addr=-", "--log-level=warn",
                    f"--state-dir={self.data}", f"--listen-addr=127.0.0.1:{self.db_port}"],
             stdout=logf, stderr=logf)

@@ -44,6 +44,8 @@
 #include "proc/child.h"
 #include "proc/worker.h"
 #include "flows/erasure.h"
+#include "svc/ferret_sqlite.h"
+#include "svc/scratch.h"
 #include "store/erasure_claims.h"
 #include "store/jobs.h"
 #include "store/store.h"
@@ -71,7 +73,31 @@ static int run_erasures(struct services *svc, int64_t now)
     if (seen > 0)
         log_info("scheduler: finished %zu of %zu erasures (interrupted, or due their second "
                  "pass)", done, seen);
+    /* the embedded database: the log's old page images go too (its
+     * deleted cells are zeroed by secure_delete; svc/ferret_sqlite.h) */
+    if (done > 0 && config.ferretdb_sqlite_dir != NULL) {
+        bool complete = false;
+
+        if (ferret_sqlite_checkpoint(config.ferretdb_sqlite_dir, config.db_name, &complete) ==
+                0 &&
+            !complete)
+            log_warn("scheduler: the database's write-ahead log was busy; the next erasure's "
+                     "checkpoint finishes it");
+    }
     return rc;
+}
+
+/* Working folders whose worker is gone with no master to reap it (a
+ * master that died, a host restarted with /dev/shm kept). */
+static int run_scratch(struct services *svc, int64_t now)
+{
+    int n = scratch_sweep();
+
+    (void)svc;
+    (void)now;
+    if (n > 0)
+        log_warn("scheduler: removed %d export working folder(s) of workers that are gone", n);
+    return STORE_OK;
 }
 
 static int run_overdue(struct services *svc, int64_t now)
@@ -125,6 +151,7 @@ static const struct job {
     {"overdue", run_overdue},
     {"retention", run_retention},
     {"backfill", run_backfill},
+    {"scratch", run_scratch},
 };
 
 /* Sleep until the wall clock reaches the next slot, or a signal. */

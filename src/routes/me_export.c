@@ -29,24 +29,23 @@
  * each resume's PDF is rendered to a file there one at a time, libzip
  * reads those files a buffer at a time while it writes the archive file,
  * and the archive is then streamed out in pieces; the directory is
- * removed when the request ends, whatever happened.  It lives in
- * memory-backed /dev/shm where the host has it (so an export never reaches
- * a disk), is readable by this user only, and a directory left by a worker
- * killed mid-export is swept by the next export of the host.
+ * removed when the request ends, whatever happened.  It is a working
+ * folder of svc/scratch.h: in memory-backed /dev/shm where the host has it
+ * (so an export never reaches a disk), readable by this user only, and,
+ * when its worker is killed mid-export, removed by the master that reaps
+ * the worker, by the user's erasure, or by the scheduler.
  */
 #include "routes/routes.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/fault.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "http/arena.h"
@@ -62,6 +61,7 @@
 #include "store/users.h"
 #include "svc/archive.h"
 #include "svc/pdf.h"
+#include "svc/scratch.h"
 #include "svc/services.h"
 
 #define CHUNK (64 * 1024)
@@ -301,26 +301,11 @@ static int write_export(struct sink *s, json_t *user, json_t *dir)
     return rc;
 }
 
-/* ---- the ZIP's temporary directory ------------------------------------- */
+/* ---- the ZIP's working folder (svc/scratch.h) ---------------------------- */
 
-static void remove_dir(void *path)
+static void remove_scratch(void *path)
 {
-    DIR *d = opendir(path);
-    struct dirent *e;
-
-    if (d != NULL) {
-        while ((e = readdir(d)) != NULL) {
-            char file[4096];
-
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            if (snprintf(file, sizeof(file), "%s/%s", (char *)path, e->d_name) <
-                (int)sizeof(file))
-                unlink(file);
-        }
-        closedir(d);
-    }
-    rmdir(path);
+    scratch_remove(path);
 }
 
 static void close_file(void *f)
@@ -328,54 +313,15 @@ static void close_file(void *f)
     fclose(f);
 }
 
-/* Where the ZIP's members are made: memory-backed /dev/shm when the host
- * has it, so an export never reaches a disk; TMPDIR or /tmp otherwise. */
-static const char *temp_base(void)
-{
-    const char *base = getenv("TMPDIR");
-    struct stat st;
-
-    if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
-        return "/dev/shm";
-    return base != NULL && *base != '\0' ? base : "/tmp";
-}
-
-/* Remove what an export killed mid-way left (its request cleanup never
- * ran): directories of ours older than any request can run. */
-static void sweep_leftovers(const char *base)
-{
-    time_t cutoff = time(NULL) - (time_t)config.request_timeout - 60;
-    DIR *d = opendir(base);
-    struct dirent *e;
-
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        char path[4096];
-        struct stat st;
-
-        if (strncmp(e->d_name, "jobtune-export-", 15) != 0 ||
-            snprintf(path, sizeof(path), "%s/%s", base, e->d_name) >= (int)sizeof(path) ||
-            lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_mtime > cutoff)
-            continue;
-        remove_dir(path);
-        log_warn("export: removed a stale export directory (a request that died)");
-    }
-    closedir(d);
-}
-
-/* A private directory (0700) for this request, removed when it ends. */
+/* A private folder for this request, removed when it ends (and, if its
+ * worker dies first, by the master that reaps it). */
 static const char *temp_dir(struct request *req)
 {
-    const char *base = temp_base();
-    char *path = arena_printf(req->arena, "%s/jobtune-export-XXXXXX", base);
+    char *path = arena_alloc(req->arena, 4096);
 
-    sweep_leftovers(base);
-    if (path == NULL || mkdtemp(path) == NULL) {
-        log_error("export: cannot create a temporary directory: %s", strerror(errno));
+    if (path == NULL || scratch_create(req->user_id, path, 4096) != 0)
         return NULL;
-    }
-    arena_add_cleanup(req->arena, remove_dir, path);
+    arena_add_cleanup(req->arena, remove_scratch, path);
     return path;
 }
 
@@ -404,6 +350,7 @@ static int zip_export(struct request *req, struct sink *s, json_t *user, json_t 
     s->file = NULL;
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
+    fault_point("export_members_written"); /* the tests: a worker killed here */
     if ((ar = archive_new(zip_path)) == NULL)
         return 500;
     rc = archive_add_file(ar, "export.json", json_path, true);

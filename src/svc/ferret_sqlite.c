@@ -92,3 +92,41 @@ done:
     sqlite3_close(db);
     return result;
 }
+
+int ferret_sqlite_checkpoint(const char *dir, const char *db_name, bool *complete)
+{
+    char path[4096];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc, result = -1;
+
+    *complete = false;
+    snprintf(path, sizeof(path), "%s/%s.sqlite", dir, db_name);
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("FerretDB's SQLite file %s cannot be opened: %s", path,
+                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_busy_timeout(db, BUSY_WAIT_MS);
+    /* the statement, not sqlite3_wal_checkpoint_v2() on a fresh handle:
+     * preparing it reads the file's header first, so the connection knows
+     * the file is in WAL mode (the C call answers "not WAL" before that) */
+    if (sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        log_error("checkpointing %s failed: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    /* columns: busy (1: readers kept part of the log), log frames,
+     * frames checkpointed; -1 frames: the file is not in WAL mode */
+    if (sqlite3_column_int(st, 1) < 0) {
+        log_error("checkpointing %s: the file is not in WAL mode", path);
+        goto out;
+    }
+    *complete = sqlite3_column_int(st, 0) == 0;
+    result = 0;
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return result;
+}

@@ -19,9 +19,26 @@
 #ifndef JT_FERRET_SQLITE_H
 #define JT_FERRET_SQLITE_H
 
+#include <stdbool.h>
+
 /* Create the missing _id lookup indexes in <dir>/<db>.sqlite.  0, or -1
  * with the reason logged (the file is missing, locked for too long, ...).
  * *created receives how many were added. */
 int ferret_sqlite_index_ids(const char *dir, const char *db, int *created);
+
+/*
+ * Erased data must not outlive its documents in the file's free space or
+ * in the write-ahead log.  FerretDB opens its own connections, so the
+ * zeroing of deleted content is asked of it, not set here: its
+ * --sqlite-url carries `?_pragma=secure_delete(1)` (scripts/run, the
+ * tests, the benchmarks; docs/DEPLOYMENT.md), and SQLite then overwrites
+ * every deleted cell and freed page with zeros.  What remains is the old
+ * page images in the -wal file until they are checkpointed and the log is
+ * reset: ferret_sqlite_checkpoint() does that, after an erasure's last
+ * pass (the scheduler), with a TRUNCATE checkpoint that leaves the -wal
+ * file empty.  0, or -1 with the reason logged (busy readers make the
+ * checkpoint partial: *complete is then false, and the next one finishes).
+ */
+int ferret_sqlite_checkpoint(const char *dir, const char *db, bool *complete);
 
 #endif

@@ -111,7 +111,7 @@ class Stack:
         os.makedirs(self.data, exist_ok=True)
         log = open(os.path.join(self.dir, "ferretdb.log"), "ab")
         self.ferret = subprocess.Popen(
-            [FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/",
+            [FERRETDB, "--handler=sqlite", f"--sqlite-url=file:{self.data}/?_pragma=secure_delete(1)",
              "--telemetry=disable", "--debug-addr=-", "--log-level=warn",
              f"--state-dir={self.data}",
              f"--listen-addr=127.0.0.1:{self.db_port}"],

@@ -170,6 +170,32 @@ class ErasureRequestTest(ErasureClient, unittest.TestCase):
             "Authorization": f"Bearer {token}"}).status, 401)
         self.assertEqual(self.call("GET", f"/api/resumes/{kept}", other).status, 200)
 
+    def test_erased_content_is_not_left_in_the_database_files(self):
+        """FerretDB runs with secure_delete (stack.py's --sqlite-url), and the
+        scheduler checkpoints the write-ahead log after the last pass: the
+        bytes of an erased resume are in no file of the database directory."""
+        marker = f"Unforgettable{uuid.uuid4().hex[:12]}"
+        self.seed_user(self.user, self.email)
+        self.create(self.user, {"basics": {"name": marker, "summary": marker * 20}})
+
+        def files_with(needle):
+            found = []
+            for name in os.listdir(self.stack.data):
+                path = os.path.join(self.stack.data, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        if needle.encode() in f.read():
+                            found.append(name)
+            return found
+        self.assertTrue(files_with(marker))  # the check finds what is there
+        self.assertEqual(self.call("DELETE", ME, self.user).status, 200)
+        self.assertEqual(self.traces_after_sweep(self.user, self.email), [])
+        try:
+            wait_until(lambda: files_with(marker) == [], timeout=20,
+                       what="the erased resume's bytes gone from the files")
+        except TimeoutError:
+            self.fail(f"{files_with(marker)} still hold the erased resume")
+
     def test_a_ticket_stored_before_ticket_refs_is_backfilled_and_erased(self):
         """An older ticket, stored without refs or their mark, is given its
         references by the scheduler, so the erasure finds it by _id."""

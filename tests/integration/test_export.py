@@ -7,6 +7,7 @@ erasure that takes the refs and the processing record with it."""
 import io
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -284,6 +285,63 @@ class ExportTest(unittest.TestCase):
         # alice's tickets are untouched
         for t in self.a_tickets:
             self.assertIsNotNone(self.db["tickets"].find_one({"_id": t}))
+
+
+class KilledExportTest(unittest.TestCase):
+    """A ZIP export whose worker dies after it wrote the user's data to its
+    working folder: the folder goes when the master reaps the worker, and,
+    when no master reaps it, with the user's erasure."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key(kid="ins_test_killed_export")
+        cls.stack = AuthStack(workers=2, max_requests=0, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN,
+            "JOBTUNE_FAULT": "export_members_written"}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def call(self, method, path, user, body=None):
+        return self.stack.request(method, path, body=body, headers={
+            "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))})
+
+    @staticmethod
+    def folders():
+        return sorted(n for n in os.listdir("/dev/shm") if n.startswith("jobtune-export-"))
+
+    def killed_export(self, user):
+        before = set(self.stack.worker_pids())
+        self.assertEqual(self.call("POST", "/api/resumes", user, RESUME).status, 201)
+        r = self.call("GET", "/api/me/export?format=zip", user)
+        self.assertEqual(r.status, 502, r.text)  # the worker died mid-export
+        return before
+
+    def test_the_master_removes_a_dead_workers_folder(self):
+        user = tokens.new_user_id()
+        before = self.killed_export(user)
+        wait_until(lambda: set(self.stack.worker_pids()) - before, what="a replacement worker")
+        self.assertEqual(self.folders(), [])
+        self.assertIn("removed the export working folder of worker", self.stack.log_text())
+
+    def test_the_erasure_removes_a_folder_no_master_reaped(self):
+        user = tokens.new_user_id()
+        master = self.stack.jobtuned.pid
+        os.kill(master, signal.SIGSTOP)  # nothing reaps the worker about to die
+        try:
+            self.killed_export(user)
+            left = self.folders()
+            self.assertEqual(len(left), 1, left)
+            names = os.listdir(os.path.join("/dev/shm", left[0]))
+            self.assertIn("export.json", names)  # the user's data, in memory
+            self.assertNotIn(user, left[0])      # named by a pseudonym, never the id
+            # the other worker serves the erasure
+            self.assertEqual(self.call("DELETE", "/api/me", user).status, 200)
+            self.assertEqual(self.folders(), [])
+        finally:
+            os.kill(master, signal.SIGCONT)
 
 
 if __name__ == "__main__":
