@@ -10,6 +10,13 @@
 #ifndef JT_FAULT_H
 #define JT_FAULT_H
 
+#include <stdbool.h>
+
 void fault_point(const char *name);
+
+/* Does JOBTUNE_FAULT name this point (development only)?  For faults that
+ * are not a crash: svc/db.c's "lost_ack:<collection>" makes an insert that
+ * was applied answer as if its acknowledgement was lost (DB_DOWN). */
+bool fault_active(const char *name);
 
 #endif

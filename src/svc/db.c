@@ -21,6 +21,8 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/config.h"
+#include "base/fault.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/text.h"
@@ -382,6 +384,15 @@ int db_health(struct db *db, unsigned max_age_ms)
     return db_ping(db);
 }
 
+/* JOBTUNE_FAULT=lost_ack:<coll> (development only): see base/fault.h. */
+static bool lost_ack(const char *coll)
+{
+    char name[96];
+
+    snprintf(name, sizeof(name), "lost_ack:%s", coll);
+    return config.fault != NULL && fault_active(name);
+}
+
 int db_insert(struct db *db, const char *coll, json_t *doc)
 {
     mongoc_collection_t *c;
@@ -395,6 +406,8 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
+    if (ok && lost_ack(coll))
+        return DB_DOWN; /* the tests: applied, but the answer never came */
     return outcome(db, "insert", ok, &err);
 }
 

@@ -145,6 +145,31 @@ class DataLayerTest(ResumeClient, unittest.TestCase):
         wait_until(lambda: len(set(self.stack.worker_pids()) - before) >= 1,
                    what="a replacement worker")
 
+    def test_a_lost_acknowledgement_keeps_the_trail(self):
+        """An insert that was applied but whose answer never came (a socket
+        timeout after the write): the request fails, yet the entry that lets
+        the list's repair and the erasure find the object stays."""
+        user = tokens.new_user_id()
+        kept = self.create(user, {"basics": {"name": "kept"}})["id"]
+        self.restart_jobtuned("lost_ack:resumes")
+        try:
+            r = self.call("POST", RESUMES, user, body={"basics": {"name": "unacknowledged"}})
+            self.assertEqual(r.status, 503, r.text)
+        finally:
+            self.restart_jobtuned()
+        stored = [d["_id"] for d in self.resumes.find({"body.userId": user})]
+        self.assertEqual(len(stored), 2)  # it was stored all the same
+        rid = (set(stored) - {kept}).pop()
+        self.assertEqual(self.newest_directory(user)["resumes"][rid]["state"], "new")
+        # the next list settles it: the object exists, so it is listed ...
+        self.assertEqual(set(self.listed(user)), {kept, rid})
+        self.assertEqual(self.newest_directory(user)["resumes"][rid]["state"], "ok")
+        # ... and an erasure finds it and counts it
+        r = self.call("DELETE", "/api/me", user)
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["counts"]["resumes"], 2)
+        self.assertEqual(self.resumes.count_documents({"body.userId": user}), 0)
+
     def test_crash_between_the_writes_of_a_create(self):
         kept = self.create(self.alice, {"basics": {"name": "kept"}})["id"]
         self.restart_jobtuned("resume_listed")
