@@ -2,7 +2,7 @@
  * router.h - the route table's types and its matcher.
  *
  * Routes are data: one `struct route` per (method, pattern) in the single
- * table of routes.c.  A pattern is a path whose segments are literals or
+ * table of routes/table.c.  A pattern is a path whose segments are literals or
  * `{name}` captures.  Matching tells "no such path" (404) apart from "path
  * exists, method does not" (405 with the Allow list).
  */

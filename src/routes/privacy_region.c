@@ -1,5 +1,5 @@
 /*
- * privacy.c - which privacy regime applies to the caller, and its rights.
+ * privacy_region.c - which privacy regime applies to the caller, and its rights.
  *
  * The place comes from the client address (REMOTE_ADDR, which is nginx's
  * real-IP result: the app never reads X-Forwarded-For) looked up in the

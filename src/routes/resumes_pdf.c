@@ -1,5 +1,5 @@
 /*
- * resume_pdf.c - a stored resume as a PDF download: the policy's right to
+ * resumes_pdf.c - a stored resume as a PDF download: the policy's right to
  * data portability in the form people actually use.
  *
  * The handler only answers the HTTP questions (paper size, ownership,

@@ -1,5 +1,5 @@
 /*
- * tailor.c - tailoring a resume to a job description with OpenAI, the
+ * resumes_tailor.c - tailoring a resume to a job description with OpenAI, the
  * stored tailorings of a resume, and the local keyword ATS score.
  *
  * Invariants:

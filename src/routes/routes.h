@@ -104,7 +104,7 @@ int session_delete(struct request *req);
 /* Expire the browser's __session cookie (sign-out, account deletion). */
 void session_clear_cookie(struct request *req);
 
-/* privacy.c */
+/* privacy_region.c */
 int privacy_region_get(struct request *req);
 /* The region answer for this request (profile, else address): new reference. */
 json_t *privacy_region_of(struct request *req);
@@ -141,10 +141,10 @@ int resumes_show(struct request *req);
 int resumes_update(struct request *req);
 int resumes_delete(struct request *req);
 
-/* resume_pdf.c */
+/* resumes_pdf.c */
 int resume_pdf_get(struct request *req);
 
-/* tailor.c */
+/* resumes_tailor.c */
 int tailor_create(struct request *req);
 int tailor_list(struct request *req);
 int tailor_ats(struct request *req);
@@ -152,7 +152,7 @@ int tailor_ats(struct request *req);
 /* support.c */
 int support_create(struct request *req);
 
-/* webhooks.c */
+/* webhooks_clerk.c */
 int webhooks_clerk(struct request *req);
 
 #endif

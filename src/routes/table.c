@@ -1,5 +1,5 @@
 /*
- * routes.c - the route table: the one place URLs are bound to handlers,
+ * table.c - the route table: the one place URLs are bound to handlers,
  * with each route's authentication, body kind, body limit and cost as data.
  * Keep it in URL order; docs/openapi.yaml describes the same list.
  */
