@@ -204,7 +204,7 @@ static int step_failed(struct request *req, int rc)
 /* ---- list -------------------------------------------------------------------------- */
 
 /* GET /api/admin/privacy-requests -> 200 {"items","count","overdue"} (by due date) */
-int admin_privacy_list(struct request *req)
+int admin_privacy_list_route(struct request *req)
 {
     int64_t now = clock_wall_ms();
     json_t *docs = NULL, *items, *doc;
@@ -250,7 +250,7 @@ int admin_privacy_list(struct request *req)
 /* ---- verify ------------------------------------------------------------------------- */
 
 /* POST /api/admin/privacy-requests/{id}/verify {"method", "note"?} -> 200 | 404 | 409 | 422 */
-int admin_privacy_verify(struct request *req)
+int admin_privacy_verify_route(struct request *req)
 {
     static const char *const allowed[] = {"method", "note", NULL};
     json_t *fields = json_object(), *doc, *at, *set;
@@ -284,7 +284,7 @@ int admin_privacy_verify(struct request *req)
 /* ---- close -------------------------------------------------------------------------- */
 
 /* POST /api/admin/privacy-requests/{id}/close {"reason"} -> 200 | 404 | 409 | 422 */
-int admin_privacy_close(struct request *req)
+int admin_privacy_close_route(struct request *req)
 {
     static const char *const allowed[] = {"reason", NULL};
     json_t *fields = json_object(), *doc, *at, *set;
@@ -421,7 +421,7 @@ static void add_counts(json_t *total, json_t *counts)
 }
 
 /* POST /api/admin/privacy-requests/{id}/execute -> 200 | 404 | 409 | 502 | 503 */
-int admin_privacy_execute(struct request *req)
+int admin_privacy_execute_route(struct request *req)
 {
     json_t *doc, *at, *accounts, *id, *erased, *set, *unset;
     const char *state, *email, *number;

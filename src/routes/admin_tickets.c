@@ -154,7 +154,7 @@ static bool day_param(struct request *req, const char *name, int64_t *ms, int *s
 }
 
 /* GET /api/admin/tickets?status=&from=&to=&limit=&cursor= -> 200 {"items","next"} | 422 */
-int admin_tickets_list(struct request *req)
+int admin_tickets_list_route(struct request *req)
 {
     struct tickets_query q = {.limit = LIST_DEFAULT};
     const char *status = request_query(req, "status"), *limit = request_query(req, "limit");
@@ -211,7 +211,7 @@ int admin_tickets_list(struct request *req)
 /* ---- change -------------------------------------------------------------------------- */
 
 /* PATCH /api/admin/tickets/{ticket} {"status"?, "note"?} -> 200 ticket | 404 | 422 */
-int admin_tickets_patch(struct request *req)
+int admin_tickets_patch_route(struct request *req)
 {
     const char *number = request_param(req, "ticket"), *status = NULL, *key;
     json_t *fields = json_object(), *v, *doc = NULL, *update, *push, *at;

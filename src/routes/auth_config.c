@@ -17,7 +17,7 @@
 /* GET /api/auth/config -> 200 {"mode":"development"}
  *                       | 200 {"mode":"clerk","publishable_key","frontend_api"}
  *                       | 503 not_configured CLERK_PUBLISHABLE_KEY */
-int auth_config_get(struct request *req)
+int auth_config_get_route(struct request *req)
 {
     request_header(req, "Cache-Control", "no-store");
     if (config_has_dev_sessions())

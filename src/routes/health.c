@@ -42,7 +42,7 @@ static json_int_t overdue_count(struct request *req)
 
 /* GET /api/health -> 200 {"status":"ok","db":"ok","overduePrivacyRequests":n}
  *                  | 503 {"status":"degraded","db":"down"} */
-int health_get(struct request *req)
+int health_get_route(struct request *req)
 {
     json_int_t overdue;
 

@@ -70,7 +70,7 @@ static int load_and_show(struct request *req)
 }
 
 /* GET /api/me -> 200 account | 401 */
-int me_get(struct request *req)
+int me_get_route(struct request *req)
 {
     return load_and_show(req);
 }
@@ -117,7 +117,7 @@ static void check_residence(json_t *v, json_t *set, json_t *unset, json_t *field
 }
 
 /* PATCH /api/me {name?, residence?, consent?: {analytics}} -> 200 account | 422 */
-int me_patch(struct request *req)
+int me_patch_route(struct request *req)
 {
     json_t *in = req->input, *fields = jsonx_own(req->arena, json_object());
     json_t *set = jsonx_own(req->arena, json_object());

@@ -19,7 +19,7 @@
 #include "svc/services.h"
 
 /* DELETE /api/me -> 200 {receiptId, erasedAt, counts} | 401 | 403 | 503 erasure_incomplete */
-int me_delete(struct request *req)
+int me_delete_route(struct request *req)
 {
     json_t *receipt = NULL;
     int rc;

@@ -380,7 +380,7 @@ static int zip_export(struct request *req, struct sink *s, json_t *user, json_t 
 }
 
 /* GET /api/me/export[?format=json|zip] -> 200 attachment (streamed) | 422 */
-int me_export_get(struct request *req)
+int me_export_get_route(struct request *req)
 {
     const char *format = request_query(req, "format");
     struct sink s = {.req = req, .first = true};

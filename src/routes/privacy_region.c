@@ -71,7 +71,7 @@ json_t *privacy_region_of(struct request *req)
 }
 
 /* GET /api/privacy/region -> 200 {"country","subdivision","regime","source",...} */
-int privacy_region_get(struct request *req)
+int privacy_region_get_route(struct request *req)
 {
     return request_json(req, 200, privacy_region_of(req));
 }

@@ -60,7 +60,7 @@ static int respond_resume(struct request *req, int status, json_t *stored, json_
 /* ---- list ---------------------------------------------------------------- */
 
 /* GET /api/resumes?limit=&cursor= -> 200 {"items","next"} | 422 limit/cursor */
-int resumes_list(struct request *req)
+int resumes_list_route(struct request *req)
 {
     struct routes_page page;
     struct listed_cursor next;
@@ -79,7 +79,7 @@ int resumes_list(struct request *req)
 /* ---- create -------------------------------------------------------------- */
 
 /* POST /api/resumes {JSON Resume} -> 201 resume + normalized + Location, ETag | 422 */
-int resumes_create(struct request *req)
+int resumes_create_route(struct request *req)
 {
     json_t *normalized = NULL, *stored = NULL;
     json_t *problems = resume_check(req->input, &normalized);
@@ -102,7 +102,7 @@ int resumes_create(struct request *req)
 /* ---- read ---------------------------------------------------------------- */
 
 /* GET /api/resumes/{id}[?format=jsonresume] -> 200 resume | 200 JSON Resume attachment | 404 */
-int resumes_show(struct request *req)
+int resumes_show_route(struct request *req)
 {
     const char *format = request_query(req, "format");
     json_t *stored = NULL;
@@ -156,7 +156,7 @@ static int64_t if_match_version(const char *h)
 
 /* PUT /api/resumes/{id} {JSON Resume} + If-Match: "N"
  *   -> 200 resume + normalized | 404 | 412 | 422 | 428 */
-int resumes_update(struct request *req)
+int resumes_update_route(struct request *req)
 {
     const char *id = request_param(req, "id"), *if_match = request_env(req, "HTTP_IF_MATCH");
     json_t *problems, *stored = NULL, *normalized = NULL;
@@ -201,7 +201,7 @@ int resumes_update(struct request *req)
 /* ---- delete -------------------------------------------------------------- */
 
 /* DELETE /api/resumes/{id} -> 204 (with its tailorings) | 404 */
-int resumes_delete(struct request *req)
+int resumes_delete_route(struct request *req)
 {
     bool found;
     int rc = resumes_remove(req->svc->db, req->user_id, request_param(req, "id"), &found);

@@ -32,7 +32,7 @@
 #include "svc/services.h"
 
 /* GET /api/pdf/templates -> 200 {"templates", "fonts", "default"} */
-int pdf_templates_get(struct request *req)
+int pdf_templates_get_route(struct request *req)
 {
     return request_json(req, 200, pdf_catalog());
 }
@@ -107,7 +107,7 @@ static json_t *tailored_copy(json_t *resume, json_t *result)
 
 /* GET /api/resumes/{id}/pdf?paper=a4|letter&template=&font=&tailoring=
  *   -> 200 application/pdf | 404 (also an unknown tailoring) | 422 paper, template, font */
-int resume_pdf_get(struct request *req)
+int resume_pdf_get_route(struct request *req)
 {
     const char *paper_arg = request_query(req, "paper");
     const char *template_arg = request_query(req, "template"), *font_arg = request_query(req, "font");

@@ -303,7 +303,7 @@ static json_t *tailoring_view(json_t *doc)
 /* ---- handlers --------------------------------------------------------------------------- */
 
 /* POST /api/resumes/{id}/tailor -> 201 tailoring | 404 | 422 | 502 | 503 | 504 */
-int tailor_create(struct request *req)
+int tailor_create_route(struct request *req)
 {
     struct arena *a = req->arena;
     struct minimise_pii pii = {.n = 0};
@@ -367,7 +367,7 @@ int tailor_create(struct request *req)
 }
 
 /* GET /api/resumes/{id}/tailorings -> 200 {items: newest first} | 404 */
-int tailor_list(struct request *req)
+int tailor_list_route(struct request *req)
 {
     json_t *doc, *found = NULL, *items, *t;
     size_t i;
@@ -386,7 +386,7 @@ int tailor_list(struct request *req)
 }
 
 /* POST /api/resumes/{id}/ats -> 200 {score, found, missing, method} | 404 | 422 */
-int tailor_ats(struct request *req)
+int tailor_ats_route(struct request *req)
 {
     json_t *doc;
     const char *jd;

@@ -77,35 +77,35 @@ int interviews_finish_route(struct request *req);
 int interviews_question_audio_route(struct request *req);
 
 /* resumes_pdf.c: the PDF of a resume, and its templates and fonts */
-int pdf_templates_get(struct request *req);
+int pdf_templates_get_route(struct request *req);
 
 /* status.c: loopback or staff, else 404 */
-int status_get(struct request *req);
+int status_get_route(struct request *req);
 
 /* admin_tickets.c (staff) */
-int admin_tickets_list(struct request *req);
-int admin_tickets_patch(struct request *req);
+int admin_tickets_list_route(struct request *req);
+int admin_tickets_patch_route(struct request *req);
 /* Is s a ticket number (JT-XXXX-XXXX, Crockford base32)? */
 bool admin_is_ticket_number(const char *s);
 /* The staff's view of a stored ticket (borrowed): new reference. */
 json_t *admin_ticket_view(json_t *doc);
 
 /* admin_privacy_requests.c (staff) */
-int admin_privacy_list(struct request *req);
-int admin_privacy_verify(struct request *req);
-int admin_privacy_execute(struct request *req);
-int admin_privacy_close(struct request *req);
+int admin_privacy_list_route(struct request *req);
+int admin_privacy_verify_route(struct request *req);
+int admin_privacy_execute_route(struct request *req);
+int admin_privacy_close_route(struct request *req);
 
 /* health.c */
-int health_get(struct request *req);
-int auth_config_get(struct request *req);
-int session_create(struct request *req);
-int session_delete(struct request *req);
+int health_get_route(struct request *req);
+int auth_config_get_route(struct request *req);
+int session_create_route(struct request *req);
+int session_delete_route(struct request *req);
 /* Expire the browser's __session cookie (sign-out, account deletion). */
 void session_clear_cookie(struct request *req);
 
 /* privacy_region.c */
-int privacy_region_get(struct request *req);
+int privacy_region_get_route(struct request *req);
 /* The region answer for this request (profile, else address): new reference. */
 json_t *privacy_region_of(struct request *req);
 /* The same for a users document already read (borrowed; NULL: not signed
@@ -126,33 +126,33 @@ void routes_analytics_prepare(struct request *req);
 json_t *routes_analytics_state(struct request *req, json_t *user_doc);
 
 /* me.c */
-int me_get(struct request *req);
-int me_patch(struct request *req);
+int me_get_route(struct request *req);
+int me_patch_route(struct request *req);
 
 /* me_delete.c */
-int me_delete(struct request *req);
+int me_delete_route(struct request *req);
 /* me_export.c */
-int me_export_get(struct request *req);
+int me_export_get_route(struct request *req);
 
 /* resumes.c */
-int resumes_list(struct request *req);
-int resumes_create(struct request *req);
-int resumes_show(struct request *req);
-int resumes_update(struct request *req);
-int resumes_delete(struct request *req);
+int resumes_list_route(struct request *req);
+int resumes_create_route(struct request *req);
+int resumes_show_route(struct request *req);
+int resumes_update_route(struct request *req);
+int resumes_delete_route(struct request *req);
 
 /* resumes_pdf.c */
-int resume_pdf_get(struct request *req);
+int resume_pdf_get_route(struct request *req);
 
 /* resumes_tailor.c */
-int tailor_create(struct request *req);
-int tailor_list(struct request *req);
-int tailor_ats(struct request *req);
+int tailor_create_route(struct request *req);
+int tailor_list_route(struct request *req);
+int tailor_ats_route(struct request *req);
 
 /* support.c */
-int support_create(struct request *req);
+int support_create_route(struct request *req);
 
 /* webhooks_clerk.c */
-int webhooks_clerk(struct request *req);
+int webhooks_clerk_route(struct request *req);
 
 #endif

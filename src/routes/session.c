@@ -96,7 +96,7 @@ static char *mint(struct request *req, const char *user_id, const char *origin, 
 
 /* POST /api/session {"userId":"user_..."} (development only)
  *   -> 201 {"userId","expiresIn"} + Set-Cookie __session | 400 | 403 origin | 404 | 415 | 422 */
-int session_create(struct request *req)
+int session_create_route(struct request *req)
 {
     const char *origin = request_env(req, "HTTP_ORIGIN");
     const char *user_id, *key, *where = NULL;
@@ -155,7 +155,7 @@ void session_clear_cookie(struct request *req)
 }
 
 /* DELETE /api/session -> 204 + Set-Cookie expiring __session | 403 origin */
-int session_delete(struct request *req)
+int session_delete_route(struct request *req)
 {
     const char *origin = request_env(req, "HTTP_ORIGIN");
 

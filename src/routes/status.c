@@ -30,7 +30,7 @@ static bool is_loopback(const char *addr)
 }
 
 /* GET /api/status -> 200 status | 404 (not loopback, not staff) */
-int status_get(struct request *req)
+int status_get_route(struct request *req)
 {
     json_t *doc;
 

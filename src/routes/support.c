@@ -148,7 +148,7 @@ static int respond(struct request *req, const char *number, json_t *privacy)
 }
 
 /* POST /api/support -> 201 {"ticket","status"} | 303 /support/thanks | 422 | 503 */
-int support_create(struct request *req)
+int support_create_route(struct request *req)
 {
     const char *email, *name, *subject, *message, *regime;
     json_t *fields = json_object(), *doc, *privacy = NULL, *region;

@@ -184,7 +184,7 @@ static int status_answer(struct request *req, const char *status)
 
 
 /* POST /api/webhooks/clerk -> 200 {"status":"processed"|"duplicate"|"ignored"} | 400 | 401 | 503 */
-int webhooks_clerk(struct request *req)
+int webhooks_clerk_route(struct request *req)
 {
     struct delivery d;
     json_error_t jerr;

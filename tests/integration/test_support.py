@@ -82,7 +82,7 @@ class SupportTest(unittest.TestCase):
         """Twenty tickets, twenty numbers, each stored once under the number
         its answer gave, with that request's message.
 
-        This does not reach support_create's retry after a duplicate number:
+        This does not reach support_create_route's retry after a duplicate number:
         the number is 40 bits from getrandom(2), so a test can neither
         predict it (to store a ticket under it first) nor force a repeat,
         and no JOBTUNE_* setting makes it deterministic.  Covering the retry
