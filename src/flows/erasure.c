@@ -9,8 +9,8 @@
 
 #include "base/config.h"
 #include "base/fault.h"
+#include "base/jsonx.h"
 #include "base/log.h"
-#include "http/jsonx.h"
 #include "store/erasure.h"
 #include "store/erasure_claims.h"
 #include "store/processing.h"

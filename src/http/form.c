@@ -11,9 +11,9 @@
 #include <curl/curl.h>
 #include <string.h>
 
+#include "base/arena.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 
 static int hexval(char c)
 {

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/arena.h"
+#include "base/jsonx.h"
 #include "base/log.h"
-#include "http/arena.h"
 #include "http/form.h"
-#include "http/jsonx.h"
 #include "http/media.h"
 
 /* ---- inputs ------------------------------------------------------------ */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/arena.h"
-#include "http/jsonx.h"
+#include "base/arena.h"
+#include "base/jsonx.h"
 
 static void pii_add(struct minimise_pii *p, json_t *v, const char *with)
 {

@@ -23,11 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
 #include "base/log.h"
-#include "http/arena.h"
 #include "http/request.h"
 #include "proc/analytics.h"
 #include "proc/child.h"

@@ -36,15 +36,15 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
+#include "base/jsonx.h"
 #include "base/log.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
-#include "http/request.h"
 #include "flows/erasure.h"
+#include "http/request.h"
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/users.h"

@@ -19,12 +19,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/encode.h"
+#include "base/jsonx.h"
 #include "base/log.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "store/tickets.h"

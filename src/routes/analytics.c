@@ -23,12 +23,12 @@
 
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "model/analytics.h"
 #include "store/store.h"

@@ -15,14 +15,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/jsonx.h"
 #include "base/log.h"
-#include "http/arena.h"
 #include "http/request.h"
-#include "store/store.h"
-#include "http/jsonx.h"
 #include "store/erasure_claims.h"
+#include "store/store.h"
 #include "store/tombstones.h"
 #include "store/users.h"
 #include "svc/clerk_token.h"

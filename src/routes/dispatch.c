@@ -10,13 +10,13 @@
  */
 #include "routes/routes.h"
 
+#include "base/arena.h"
 #include "base/log.h"
-#include "http/arena.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "routes/auth.h"
-#include "svc/openai.h"
 #include "store/store.h"
+#include "svc/openai.h"
 
 int routes_match(struct request *req)
 {

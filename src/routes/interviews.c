@@ -13,10 +13,10 @@
 
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "model/minimise.h"
 #include "routes/interviews.h"

@@ -21,10 +21,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/multipart.h"
 #include "http/request.h"
 #include "routes/interviews.h"

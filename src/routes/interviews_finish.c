@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "http/request.h"
 #include "model/minimise.h"
 #include "routes/interviews.h"

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/arena.h"
-#include "http/jsonx.h"
+#include "base/arena.h"
+#include "base/jsonx.h"
 #include "http/request.h"
 #include "routes/interviews.h"
 #include "svc/audio.h"

@@ -11,11 +11,11 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "model/region.h"
 #include "store/store.h"

@@ -43,13 +43,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/fault.h"
+#include "base/jsonx.h"
 #include "base/log.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "store/directory.h"
 #include "store/interviews.h"

@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "http/request.h"
 #include "model/region.h"
 #include "routes/auth.h"

@@ -13,8 +13,8 @@
 #include <stdarg.h>
 
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/log.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "store/processing.h"
 #include "store/store.h"

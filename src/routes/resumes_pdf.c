@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/encode.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "http/request.h"
 #include "store/resumes.h"
 #include "store/store.h"

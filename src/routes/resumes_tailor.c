@@ -30,11 +30,11 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/mem.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "model/analytics.h"
 #include "model/ats.h"

@@ -25,12 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
+#include "base/jsonx.h"
 #include "base/log.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "svc/clerk_token.h"
 

@@ -24,10 +24,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "store/tickets.h"

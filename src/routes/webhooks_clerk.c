@@ -31,15 +31,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/jsonx.h"
 #include "base/log.h"
 #include "base/text.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
+#include "flows/erasure.h"
 #include "http/request.h"
 #include "model/svix.h"
-#include "flows/erasure.h"
 #include "store/store.h"
 #include "store/tombstones.h"
 #include "store/users.h"

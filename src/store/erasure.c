@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "store/directory.h"
 #include "store/interviews.h"
 #include "store/processing.h"

@@ -9,7 +9,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "svc/db.h"
 
 #define COLL "erasure_claims"

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "base/clock.h"
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "svc/db.h"
 
 #define COLL "jobs"

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/jsonx.h"
 #include "model/resume.h"
 #include "store/listed.h"
 #include "store/store.h"

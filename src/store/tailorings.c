@@ -7,7 +7,7 @@
 
 #include "base/clock.h"
 #include "base/encode.h"
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "store/directory.h"
 #include "store/store.h"
 #include "svc/db.h"

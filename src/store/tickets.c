@@ -7,8 +7,8 @@
 
 #include "base/config.h"
 #include "base/encode.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/jsonx.h"
 #include "store/slots.h"
 #include "svc/db.h"
 

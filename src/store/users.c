@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/jsonx.h"
 #include "base/text.h"
-#include "http/jsonx.h"
 #include "store/store.h"
 #include "store/tombstones.h"
 #include "svc/db.h"

@@ -28,9 +28,9 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/jsonx.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "http/jsonx.h"
 #include "svc/http_body.h"
 
 #define CONNECT_TIMEOUT_MS 5000L

@@ -31,9 +31,9 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/encode.h"
+#include "base/jsonx.h"
 #include "base/log.h"
 #include "base/mem.h"
-#include "http/jsonx.h"
 #include "svc/http_body.h"
 
 #define MAX_PARALLEL 4               /* transfers at once (Sarvam's REST limits are per minute) */

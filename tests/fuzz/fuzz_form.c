@@ -12,9 +12,9 @@
 
 #include <jansson.h>
 
+#include "base/jsonx.h"
 #include "base/text.h"
 #include "http/form.h"
-#include "http/jsonx.h"
 #include "http/request.h"
 
 static void check_value(const char *v)

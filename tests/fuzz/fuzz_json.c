@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

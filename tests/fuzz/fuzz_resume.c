@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 #include "model/resume.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

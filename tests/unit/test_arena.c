@@ -1,8 +1,8 @@
 /* Unit tests: the request arena. */
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "check.h"
-#include "http/arena.h"
 
 static int cleanup_order[4];
 static int cleanup_count;

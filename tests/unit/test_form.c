@@ -1,8 +1,8 @@
 /* Unit tests: strict application/x-www-form-urlencoded decoding. */
+#include "base/arena.h"
+#include "base/jsonx.h"
 #include "check.h"
-#include "http/arena.h"
 #include "http/form.h"
-#include "http/jsonx.h"
 #include "http/media.h"
 #include "http/request.h"
 

@@ -1,7 +1,7 @@
 /* Unit tests: strict JSON bodies ($-prefixed and dotted keys, duplicates). */
+#include "base/arena.h"
+#include "base/jsonx.h"
 #include "check.h"
-#include "http/arena.h"
-#include "http/jsonx.h"
 
 static json_t *parse(struct arena *a, const char *s, enum jsonx_error *err, const char **where)
 {

@@ -1,11 +1,11 @@
 /*
  * jsonx.c - see jsonx.h.
  */
-#include "http/jsonx.h"
+#include "base/jsonx.h"
 
 #include <string.h>
 
-#include "http/arena.h"
+#include "base/arena.h"
 
 static void decref_cleanup(void *data)
 {

@@ -6,7 +6,7 @@
  * larger allocations get a chunk of their own.  Cleanups are a LIFO list
  * allocated from the arena itself.
  */
-#include "http/arena.h"
+#include "base/arena.h"
 
 #include <stdarg.h>
 #include <stdint.h>
