@@ -117,12 +117,6 @@ static void element(struct sink *s, json_t *v)
     put_json(s, v);
 }
 
-/* Is a directory entry one of the user's live objects (not being deleted)? */
-static bool is_live(json_t *entry)
-{
-    return strcmp(jsonx_string(entry, "state") ?: "", "deleting") != 0;
-}
-
 /* ---- the sections ------------------------------------------------------- */
 
 static int render_pdf(struct sink *s, json_t *resume)
@@ -150,92 +144,73 @@ static int render_pdf(struct sink *s, json_t *resume)
     return rc;
 }
 
-static int write_resumes(struct sink *s, json_t *dir)
+static int resume_out(const char *id, const char *parent, void *arg)
 {
-    struct request *req = s->req;
-    const char *id;
-    json_t *entry;
-    int rc = STORE_OK;
+    struct sink *s = arg;
+    json_t *r = NULL, *jr;
+    int rc;
 
-    open_array(s, "resumes");
-    json_object_foreach(json_object_get(dir, "resumes"), id, entry) {
-        json_t *r = NULL, *jr;
-
-        if (!is_live(entry))
-            continue;
-        if ((rc = resumes_get(req->svc->db, req->user_id, id, &r)) != STORE_OK)
-            break;
-        if (r == NULL)
-            continue; /* a "new" entry whose request died: nothing was stored */
-        jr = json_deep_copy(json_object_get(r, "resume"));
-        json_object_set_new(jr, "meta", json_pack("{s:s, s:O, s:I}", "canonical",
-                            "https://jsonresume.org/schema/", "lastModified",
-                            json_object_get(r, "updatedAt"), "version",
-                            json_integer_value(json_object_get(r, "version"))));
-        json_object_set_new(r, "jsonResume", jr);
-        element(s, r);
-        if (s->pdf_dir != NULL)
-            rc = render_pdf(s, r);
-        json_decref(r);
-        if (rc != STORE_OK)
-            break;
-    }
-    put_s(s, "]");
+    (void)parent;
+    if ((rc = resumes_get(s->req->svc->db, s->req->user_id, id, &r)) != STORE_OK)
+        return rc;
+    if (r == NULL)
+        return 0; /* listed, never stored: its request died */
+    jr = json_deep_copy(json_object_get(r, "resume"));
+    json_object_set_new(jr, "meta", json_pack("{s:s, s:O, s:I}", "canonical",
+                        "https://jsonresume.org/schema/", "lastModified",
+                        json_object_get(r, "updatedAt"), "version",
+                        json_integer_value(json_object_get(r, "version"))));
+    json_object_set_new(r, "jsonResume", jr);
+    element(s, r);
+    if (s->pdf_dir != NULL)
+        rc = render_pdf(s, r);
+    json_decref(r);
     return rc;
 }
 
-static int write_tailorings(struct sink *s, json_t *dir)
+static int tailoring_out(const char *id, const char *parent, void *arg)
 {
-    struct request *req = s->req;
-    const char *rid;
-    json_t *list, *entry;
-    size_t i;
-    int rc = STORE_OK;
+    struct sink *s = arg;
+    json_t *t = NULL;
+    int rc;
 
-    open_array(s, "tailorings");
-    json_object_foreach(json_object_get(dir, "tailorings"), rid, list) {
-        json_array_foreach(list, i, entry) {
-            const char *id = jsonx_string(entry, "id");
-            json_t *t = NULL;
-
-            if (id == NULL || !is_live(entry))
-                continue;
-            if ((rc = tailorings_get(req->svc->db, req->user_id, id, &t)) != STORE_OK)
-                goto out;
-            if (t != NULL)
-                element(s, t);
-            json_decref(t);
-        }
-    }
-out:
-    put_s(s, "]");
-    return rc;
+    (void)parent;
+    if ((rc = tailorings_get(s->req->svc->db, s->req->user_id, id, &t)) != STORE_OK)
+        return rc;
+    if (t != NULL)
+        element(s, t);
+    json_decref(t);
+    return 0;
 }
 
-static int write_interviews(struct sink *s, json_t *dir)
+static int interview_out(const char *id, const char *parent, void *arg)
 {
-    struct request *req = s->req;
-    const char *id;
-    json_t *entry;
-    int rc = STORE_OK;
+    struct sink *s = arg;
+    json_t *body = NULL, *out;
+    struct chain_ver v;
+    int rc;
 
-    open_array(s, "interviews");
-    json_object_foreach(json_object_get(dir, "interviews"), id, entry) {
-        json_t *body = NULL, *out;
-        struct chain_ver v;
+    (void)parent;
+    if ((rc = interviews_get(s->req->svc->db, s->req->user_id, id, &body, &v)) != STORE_OK)
+        return rc;
+    if (body == NULL)
+        return 0;
+    out = json_pack("{s:s, s:I}", "id", id, "version", (json_int_t)v.gen);
+    json_object_update(out, body);
+    element(s, out);
+    json_decref(out);
+    json_decref(body);
+    return 0;
+}
 
-        if (!is_live(entry))
-            continue;
-        if ((rc = interviews_get(req->svc->db, req->user_id, id, &body, &v)) != STORE_OK)
-            break;
-        if (body == NULL)
-            continue;
-        out = json_pack("{s:s, s:I}", "id", id, "version", (json_int_t)v.gen);
-        json_object_update(out, body);
-        element(s, out);
-        json_decref(out);
-        json_decref(body);
-    }
+/* `"section":[...]`: each object the directory lists, fetched by _id */
+static int write_section(struct sink *s, json_t *dir, const char *section,
+                         directory_visit_fn out)
+{
+    int rc;
+
+    open_array(s, section);
+    rc = directory_each(dir, section, out, s);
     put_s(s, "]");
     return rc;
 }
@@ -280,8 +255,9 @@ static int write_export(struct sink *s, json_t *user, json_t *dir)
     put_json(s, jsonx_own(req->arena, json_string(req->user_id)));
     put_s(s, ",\"account\":");
     put_json(s, user);
-    if ((rc = write_resumes(s, dir)) != STORE_OK || (rc = write_tailorings(s, dir)) != STORE_OK ||
-        (rc = write_interviews(s, dir)) != STORE_OK)
+    if ((rc = write_section(s, dir, "resumes", resume_out)) != STORE_OK ||
+        (rc = write_section(s, dir, "tailorings", tailoring_out)) != STORE_OK ||
+        (rc = write_section(s, dir, "interviews", interview_out)) != STORE_OK)
         return rc;
     open_array(s, "tickets");
     rc = tickets_each_of_user(req->svc->db, req->user_id, jsonx_string(user, "email"),

@@ -124,6 +124,37 @@ int directory_edit(struct db *db, const char *user_id, directory_edit_fn edit, v
     return directory_edit_end(db, user_id, &p, NULL, NULL);
 }
 
+static bool being_deleted(json_t *entry)
+{
+    const char *state = json_string_value(json_object_get(entry, "state"));
+
+    return state != NULL && strcmp(state, "deleting") == 0;
+}
+
+int directory_each(json_t *dir, const char *section, directory_visit_fn visit, void *arg)
+{
+    json_t *entries = json_object_get(dir, section), *e, *list;
+    const char *id;
+    size_t i;
+    int rc;
+
+    if (strcmp(section, "tailorings") != 0) {
+        json_object_foreach(entries, id, e)
+            if (!being_deleted(e) && (rc = visit(id, NULL, arg)) != 0)
+                return rc;
+        return 0;
+    }
+    json_object_foreach(entries, id, list) {
+        json_array_foreach(list, i, e) {
+            const char *tid = json_string_value(json_object_get(e, "id"));
+
+            if (tid != NULL && !being_deleted(e) && (rc = visit(tid, id, arg)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 /* The ids of dir's objects, without what the lists show. */
 static json_t *ids_only(json_t *dir)
 {

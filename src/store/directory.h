@@ -75,6 +75,17 @@ int directory_edit_begin(struct db *db, const char *user_id, directory_edit_fn e
 int directory_edit_end(struct db *db, const char *user_id, struct directory_pending *p,
                        directory_edit_fn then, void *arg);
 
+/*
+ * Visit the objects dir lists in `section` ("resumes", "interviews": one
+ * call per object, parent NULL; "tailorings": one per tailoring, parent its
+ * resume's id), skipping those being deleted; an object listed but not (or
+ * no longer) stored is the reader's to skip when its fetch finds nothing.
+ * visit returns 0 to go on, anything else stops the walk and is returned.
+ * The entries' states stay this module's business.
+ */
+typedef int (*directory_visit_fn)(const char *id, const char *parent, void *arg);
+int directory_each(json_t *dir, const char *section, directory_visit_fn visit, void *arg);
+
 /* Seal the directory for erasure (see above); repeatable.  *sealed (new
  * reference) receives the sealed directory: what the erasure walks. */
 int directory_seal(struct db *db, const char *user_id, json_t **sealed);
