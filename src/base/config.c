@@ -321,6 +321,7 @@ int config_load(char *err, size_t errlen)
     config.ferretdb_sqlite_dir = env_or("FERRETDB_SQLITE_DIR", NULL);
     config.fault = env_or("JOBTUNE_FAULT", NULL);
     config.clock_file = env_or("JOBTUNE_CLOCK_FILE", NULL);
+    config.ticket_numbers = env_or("JOBTUNE_TICKET_NUMBERS", NULL);
     config.geoip_db = env_or("GEOIP_DB", NULL);
     config.clerk_jwt_key = unescape_newlines(env_or("CLERK_JWT_KEY", NULL));
     config.clerk_jwks_url = env_or("CLERK_JWKS_URL", NULL);

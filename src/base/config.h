@@ -58,6 +58,7 @@ struct config {
     const char *analytics_off_reason;     /* why not, for the start-up log (static) */
     const char *fault;                    /* JOBTUNE_FAULT: development only */
     const char *clock_file;               /* JOBTUNE_CLOCK_FILE: development only */
+    const char *ticket_numbers;           /* JOBTUNE_TICKET_NUMBERS: development only */
 };
 
 extern struct config config;

@@ -80,15 +80,8 @@ class SupportTest(unittest.TestCase):
 
     def test_ticket_numbers_are_unique(self):
         """Twenty tickets, twenty numbers, each stored once under the number
-        its answer gave, with that request's message.
-
-        This does not reach support_create_route's retry after a duplicate number:
-        the number is 40 bits from getrandom(2), so a test can neither
-        predict it (to store a ticket under it first) nor force a repeat,
-        and no JOBTUNE_* setting makes it deterministic.  Covering the retry
-        needs a development-only hook in src/routes/support.c
-        ticket_number(), e.g. JOBTUNE_TICKET_NUMBERS read by
-        src/base/config.c: numbers handed out in order before getrandom."""
+        its answer gave, with that request's message.  (The retry after a
+        number that is taken: TicketNumberCollisionTest.)"""
         numbers = {}
         for i in range(20):
             r = self.stack.request("POST", "/api/support", body=self.valid(message=f"m{i}"))
@@ -301,6 +294,37 @@ class SupportTest(unittest.TestCase):
         self.assertTrue(access)
         self.assertEqual(set(access[-1]), {"time", "level", "pid", "request_id", "method",
                                            "route", "status", "duration_ms", "db_ops", "db_ms"})
+
+
+class TicketNumberCollisionTest(unittest.TestCase):
+    """The retry after a ticket number that is already taken, reached
+    through JOBTUNE_TICKET_NUMBERS (development only): one worker hands out
+    JT-TEST-0001 then JT-TEST-0002; the first is stored beforehand."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = Stack(workers=1, max_requests=0, env={
+            "JOBTUNE_TICKET_NUMBERS": "JT-TEST-0001,JT-TEST-0002"}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    def test_a_taken_number_is_retried_and_the_ticket_stored_once(self):
+        tickets = self.stack.db()["tickets"]
+        taken = {"_id": "JT-TEST-0001", "number": "JT-TEST-0001", "email": "first@example.in",
+                 "subject": "Earlier", "message": "Stored first.", "status": "open"}
+        tickets.insert_one(dict(taken))
+        r = self.stack.request("POST", "/api/support", body={
+            "email": "second@example.in", "subject": "Later", "message": "Stored second."})
+        self.assertEqual(r.status, 201, r.text)
+        self.assertEqual(r.json()["ticket"], "JT-TEST-0002")
+        stored = tickets.find_one({"_id": "JT-TEST-0002"})
+        self.assertEqual((stored["email"], stored["message"]),
+                         ("second@example.in", "Stored second."))
+        self.assertEqual(tickets.count_documents({"message": "Stored second."}), 1)
+        # the earlier ticket is untouched
+        self.assertEqual(tickets.find_one({"_id": "JT-TEST-0001"})["message"], "Stored first.")
 
 
 if __name__ == "__main__":
