@@ -22,6 +22,11 @@ enum route_auth {
     AUTH_STAFF,  /* a verified session of JOBTUNE_ADMIN_USER_IDS */
     AUTH_ERASURE, /* a verified session, also of an account whose erasure is
                      under way (so DELETE /api/me can be retried to finish) */
+    AUTH_CREATOR, /* a verified session, for a route whose every write is a
+                     create listed in the user's directory: the directory
+                     refuses an erased account (sealed, or, once gone, by
+                     the tombstone asked when a directory would be made),
+                     so a known token costs no tombstone lookup here */
 };
 
 enum route_body {

@@ -122,9 +122,12 @@ enum auth_status auth_session(struct request *req, enum route_auth level,
     /* A cached session may outlive an erasure done by any worker of any
      * host: every request asks again whether the account was erased (one
      * _id lookup), so an erased account's token is refused everywhere at
-     * once.  A first sight of the token creates the users document. */
+     * once; a creator route asks its directory instead, which refuses the
+     * same way.  A first sight of the token creates the users document. */
     first = cs.user_known == NULL || !*cs.user_known;
-    rc = users_signed_in(req->svc->db, s->user_id, first, request_has_gpc(req));
+    rc = level == AUTH_CREATOR
+             ? users_signed_in_guarded(req->svc->db, s->user_id, first, request_has_gpc(req))
+             : users_signed_in(req->svc->db, s->user_id, first, request_has_gpc(req));
     if (rc == STORE_ERASED)
         return level == AUTH_ERASURE && erasure_running(req, s) ? AUTH_OK : AUTH_ERASED;
     if (rc != STORE_OK) {

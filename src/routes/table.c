@@ -35,7 +35,7 @@ static const struct route routes[] = {
     {"GET",  "/api/pdf/templates",   pdf_templates_get_route,  AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
     {"GET",  "/api/privacy/region",  privacy_region_get_route, AUTH_PUBLIC, BODY_NONE,         0, COST_CHEAP},
     {"GET",  "/api/resumes",         resumes_list_route,       AUTH_USER,   BODY_NONE,         0, COST_CHEAP},
-    {"POST", "/api/resumes",         resumes_create_route,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_CHEAP},
+    {"POST", "/api/resumes",         resumes_create_route,     AUTH_CREATOR, BODY_JSON_RESUME, 256 * KiB, COST_CHEAP},
     {"GET",  "/api/resumes/{id}",    resumes_show_route,       AUTH_USER,   BODY_NONE,         0, COST_CHEAP},
     {"PUT",  "/api/resumes/{id}",    resumes_update_route,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_CHEAP},
     {"DELETE", "/api/resumes/{id}",  resumes_delete_route,     AUTH_USER,   BODY_NONE,         0, COST_CHEAP},

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "store/store.h"
+#include "store/tombstones.h"
 #include "svc/db.h"
 
 #define COLL "directories"
@@ -67,10 +68,19 @@ static int attempt(struct db *db, const char *user_id, int n, directory_edit_fn 
                    json_t **dir, struct chain_ver *v)
 {
     int rc = read_dir(db, user_id, n == 0, dir, v);
+    bool erased = false;
 
     if (rc != DB_OK)
         return rc;
-    if (sealed(*dir))
+    /* no directory yet: a first object, or an account erased to the last
+     * pass, whose tombstone is the one record left (a creator route's
+     * sign-in leaves that question to this) */
+    if (v->gen == 0 && (rc = tombstones_has(db, user_id, &erased)) != DB_OK) {
+        json_decref(*dir);
+        *dir = NULL;
+        return rc;
+    }
+    if (erased || sealed(*dir))
         rc = STORE_ERASED;
     else if ((rc = edit(*dir, arg)) == 0)
         rc = chain_append(db, COLL, user_id, v, *dir);

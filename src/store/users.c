@@ -66,12 +66,12 @@ static int record_gpc(struct db *db, const char *user_id)
     return rc;
 }
 
-int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc)
+static int signed_in(struct db *db, const char *user_id, bool first, bool gpc, bool ask)
 {
     bool erased = false;
     int rc;
 
-    if ((rc = tombstones_has(db, user_id, &erased)) != DB_OK)
+    if (ask && (rc = tombstones_has(db, user_id, &erased)) != DB_OK)
         return rc;
     if (erased)
         return STORE_ERASED;
@@ -88,6 +88,17 @@ int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc)
     if (gpc && (rc = record_gpc(db, user_id)) == DB_DOWN)
         return rc;
     return DB_OK;
+}
+
+int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc)
+{
+    return signed_in(db, user_id, first, gpc, true);
+}
+
+int users_signed_in_guarded(struct db *db, const char *user_id, bool first, bool gpc)
+{
+    /* a first sight still asks: it may create the users document */
+    return signed_in(db, user_id, first, gpc, first);
 }
 
 int users_get(struct db *db, const char *user_id, json_t **out)

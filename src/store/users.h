@@ -26,6 +26,10 @@ struct db;
  */
 int users_signed_in(struct db *db, const char *user_id, bool first, bool gpc);
 
+/* The same without asking the tombstone for a token seen before, for a
+ * route whose writes the directory guards (router.h AUTH_CREATOR). */
+int users_signed_in_guarded(struct db *db, const char *user_id, bool first, bool gpc);
+
 /* *out: new reference to the stored document, or NULL when there is none. */
 int users_get(struct db *db, const char *user_id, json_t **out);
 

@@ -53,6 +53,15 @@ class ErasureTest(unittest.TestCase):
         self.assertEqual(r.status, 401, r.text)
         self.assertEqual(db["resumes"].count_documents({"body.userId": user}), 0)
         self.assertIsNone(db["users"].find_one({"_id": user}))
+        # once the last pass has removed the sealed directory, the create
+        # route (whose sign-in leaves the erasure question to the
+        # directory) meets the tombstone when a directory would be made
+        wait_until(lambda: db["directories"].find_one({"_id": user}) is None, timeout=30,
+                   what="the erasure's last pass")
+        r = self.stack.request("POST", "/api/resumes", body=RESUME, headers=auth)
+        self.assertEqual(r.status, 401, r.text)
+        self.assertEqual(db["resumes"].count_documents({"body.userId": user}), 0)
+        self.assertIsNone(db["directories"].find_one({"_id": user}))
 
     def test_a_repeated_user_deleted_erases_again(self):
         user = tokens.new_user_id()
