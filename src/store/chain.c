@@ -247,12 +247,39 @@ int chain_commit(struct db *db, const char *coll, const char *key, struct chain_
     return chain_settle(db, coll, key, v, body);
 }
 
+/* Delete generations floor..gen of a chain read at v, the head, then any
+ * committed after v. */
+static int remove_from(struct db *db, const char *coll, const char *lname, const char *key,
+                       const struct chain_ver *v)
+{
+    char id[ID_MAX_LEN];
+    int64_t n;
+    int rc;
+
+    for (int64_t g = v->floor; g <= v->gen; g++) {
+        if (!log_id(key, g, id))
+            return DB_ERROR;
+        if ((rc = db_delete_id(db, lname, id, NULL)) != DB_OK)
+            return rc;
+    }
+    if ((rc = db_delete_id(db, coll, key, NULL)) != DB_OK)
+        return rc;
+    /* a writer that read the chain before it went may have committed
+     * after the walk: its entries follow ours */
+    for (int64_t g = v->gen + 1;; g++) {
+        if (!log_id(key, g, id))
+            return DB_ERROR;
+        n = 0;
+        if ((rc = db_delete_id(db, lname, id, &n)) != DB_OK || n == 0)
+            return rc;
+    }
+}
+
 int chain_remove(struct db *db, const char *coll, const char *key, bool *existed)
 {
-    char lname[NAME_MAX_LEN], id[ID_MAX_LEN];
+    char lname[NAME_MAX_LEN];
     struct chain_ver v;
     json_t *body = NULL;
-    int64_t n;
     int rc;
 
     if (existed != NULL)
@@ -267,21 +294,19 @@ int chain_remove(struct db *db, const char *coll, const char *key, bool *existed
         return DB_OK;
     if (existed != NULL)
         *existed = true;
-    for (int64_t g = v.floor; g <= v.gen; g++) {
-        if (!log_id(key, g, id))
-            return DB_ERROR;
-        if ((rc = db_delete_id(db, lname, id, NULL)) != DB_OK)
-            return rc;
-    }
-    if ((rc = db_delete_id(db, coll, key, NULL)) != DB_OK)
-        return rc;
-    /* a writer that read the chain before it went may have committed
-     * after the walk: its entries follow ours */
-    for (int64_t g = v.gen + 1;; g++) {
-        if (!log_id(key, g, id))
-            return DB_ERROR;
-        n = 0;
-        if ((rc = db_delete_id(db, lname, id, &n)) != DB_OK || n == 0)
-            return rc;
-    }
+    return remove_from(db, coll, lname, key, &v);
+}
+
+int chain_remove_known(struct db *db, const char *coll, const char *key,
+                       const struct chain_ver *known, bool *existed)
+{
+    char lname[NAME_MAX_LEN];
+
+    if (existed != NULL)
+        *existed = known->gen > 0;
+    if (known->gen == 0)
+        return DB_OK;
+    if (!log_name(coll, lname))
+        return DB_ERROR;
+    return remove_from(db, coll, lname, key, known);
 }

@@ -95,4 +95,10 @@ int chain_settle(struct db *db, const char *coll, const char *key, const struct 
  */
 int chain_remove(struct db *db, const char *coll, const char *key, bool *existed);
 
+/* The same for a chain the caller has just read at *known (its head at
+ * least): no second read; generations after it are found and deleted as
+ * those of a writer that committed meanwhile. */
+int chain_remove_known(struct db *db, const char *coll, const char *key,
+                       const struct chain_ver *known, bool *existed);
+
 #endif

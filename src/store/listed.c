@@ -249,23 +249,30 @@ int listed_commit(const struct listed_kind *k, struct db *db, const char *user_i
 
 /* The second half of a deletion, for an entry marked "deleting": the
  * dependants, the object, then the entry.  Repeatable. */
+/* The second half of a deletion, for an entry marked "deleting": the
+ * dependants (deps: those listed under the object, or NULL to read the
+ * directory for them), the object (read at *known when the caller has just
+ * read it), then the entry.  Repeatable. */
 static int finish_delete(const struct listed_kind *k, struct db *db, const char *user_id,
-                         const char *id, int64_t *objects, int64_t *dependants)
+                         const char *id, json_t *deps, const struct chain_ver *known,
+                         int64_t *objects, int64_t *dependants)
 {
     struct drop d = {k, id};
     json_t *dir = NULL;
     bool existed = false;
     int rc = DB_OK;
 
-    if (k->dependents != NULL) {
+    if (k->dependents != NULL && deps == NULL) {
         if ((rc = directory_get(db, user_id, &dir)) != DB_OK)
             return rc;
-        rc = k->remove_dependents(db, json_object_get(json_object_get(dir, k->dependents), id),
-                                  dependants);
-        json_decref(dir);
+        deps = json_object_get(json_object_get(dir, k->dependents), id);
     }
+    if (k->dependents != NULL)
+        rc = k->remove_dependents(db, deps, dependants);
+    json_decref(dir);
     if (rc == DB_OK)
-        rc = chain_remove(db, k->coll, id, &existed);
+        rc = known != NULL ? chain_remove_known(db, k->coll, id, known, &existed)
+                           : chain_remove(db, k->coll, id, &existed);
     if (rc == DB_OK && existed)
         (*objects)++;
     if (rc == DB_OK)
@@ -277,19 +284,30 @@ int listed_remove(const struct listed_kind *k, struct db *db, const char *user_i
                   const char *id, bool *found)
 {
     struct change c = {.k = k, .id = id, .state = "deleting", .now = clock_wall_ms()};
-    int64_t objects = 0, dependants = 0, gen;
-    json_t *body;
+    struct directory_pending p;
+    struct chain_ver v;
+    int64_t objects = 0, dependants = 0;
+    json_t *body, *deps = NULL;
     int rc;
 
     *found = false;
-    if ((rc = listed_load(k, db, user_id, id, &body, &gen)) != DB_OK || body == NULL)
+    /* the head says whose it is; a newer generation is found by the
+     * removal, which deletes past what it read */
+    if ((rc = load(k, db, user_id, id, true, &body, &v)) != DB_OK || body == NULL)
         return rc;
     json_decref(body);
     *found = true;
-    if ((rc = edit(db, user_id, set_entry, &c)) != DB_OK)
-        return rc;
-    crash_point(k, "delete_marked");
-    return finish_delete(k, db, user_id, id, &objects, &dependants);
+    if ((rc = directory_edit_begin(db, user_id, set_entry, &c, &p)) != DB_OK)
+        return rc == STORE_NOT_FOUND ? DB_OK : rc;
+    if (k->dependents != NULL)
+        deps = json_deep_copy(json_object_get(json_object_get(p.dir, k->dependents), id));
+    if ((rc = directory_edit_end(db, user_id, &p, NULL, NULL)) == DB_OK) {
+        crash_point(k, "delete_marked");
+        rc = finish_delete(k, db, user_id, id, deps ? deps : json_array(), &v, &objects,
+                           &dependants);
+    }
+    json_decref(deps);
+    return rc;
 }
 
 int listed_erase_user(const struct listed_kind *k, struct db *db, const char *user_id,
@@ -375,7 +393,7 @@ static int repair(const struct listed_kind *k, struct db *db, const char *user_i
         int64_t gen;
 
         if (strcmp(state, "deleting") == 0) {
-            if ((rc = finish_delete(k, db, user_id, id, &n, &n)) != DB_OK)
+            if ((rc = finish_delete(k, db, user_id, id, NULL, NULL, &n, &n)) != DB_OK)
                 break;
             continue;
         }

@@ -48,6 +48,7 @@ static void setup(void)
     config.production = false;
     config.clock_file = clock_path;
     config.request_timeout = 5;
+    config.secret = "unit-test-secret"; /* the tombstones' pseudonyms */
     set_clock(0);
     fake_db_reset();
 }
