@@ -3,7 +3,8 @@
  *
  * fault_point("name") kills the calling process with SIGKILL when
  * JOBTUNE_FAULT names that point (a comma-separated list) and JOBTUNE_ENV
- * is development; production never reads the variable.  The tests use it
+ * is development; production never reads the variable.  "name@N" kills at
+ * the Nth time the process reaches the point (one counted point per run).  The tests use it
  * to kill a worker between two writes and prove that what follows repairs
  * the data.
  */

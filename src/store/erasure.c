@@ -17,7 +17,7 @@
 
 static void tell(erasure_step_fn step, void *arg, const char *what, int64_t n)
 {
-    if (step != NULL)
+    if (step != NULL && n != 0)
         step(what, n, arg);
 }
 
@@ -25,7 +25,10 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
                 erasure_step_fn step, void *arg)
 {
     char key[TICKETS_KEY_SIZE] = "";
-    int64_t users = 0, tickets = 0, resumes = 0, tailorings = 0, interviews = 0, processing = 0;
+    struct store_tally tickets = {0, "tickets", step, arg}, resumes = {0, "resumes", step, arg},
+                       tailorings = {0, "tailorings", step, arg},
+                       interviews = {0, "interviews", step, arg};
+    int64_t users = 0, processing = 0;
     json_t *user = NULL, *sealed = NULL;
     int rc;
 
@@ -38,17 +41,12 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
     /* the address as the users document has it, else as the caller kept it */
     if (!tickets_email_key(jsonx_string(user, "email"), key) && email_key != NULL)
         snprintf(key, sizeof(key), "%s", email_key);
+    /* each deletion is told as it happens (store_tally) */
     rc = tickets_erase_keyed(db, user_id, key, last, &tickets);
-    tell(step, arg, "tickets", tickets);
-    if (rc == STORE_OK) {
+    if (rc == STORE_OK)
         rc = resumes_erase_user(db, user_id, sealed, &resumes, &tailorings);
-        tell(step, arg, "resumes", resumes);
-        tell(step, arg, "tailorings", tailorings);
-    }
-    if (rc == STORE_OK) {
+    if (rc == STORE_OK)
         rc = interviews_erase_user(db, user_id, sealed, &interviews);
-        tell(step, arg, "interviews", interviews);
-    }
     if (rc == STORE_OK) {
         rc = processing_erase_user(db, user_id, &processing);
         tell(step, arg, "processing", processing);

@@ -17,8 +17,8 @@
 
 struct db;
 
-/* Called after each collection with what the pass deleted there, so a
- * pass cut short still leaves the counts of the steps it finished. */
+/* Told of every deletion as it happens (what: the collection, n: how
+ * many), so a pass cut short still leaves the counts of what it did. */
 typedef void (*erasure_step_fn)(const char *what, int64_t deleted, void *arg);
 
 /*
@@ -30,7 +30,7 @@ typedef void (*erasure_step_fn)(const char *what, int64_t deleted, void *arg);
  * (the only place the email is known from, so last).  `last`: also remove
  * the tickets' refs and the sealed directory (the second pass, once no request that began
  * before the tombstone can still be running).  Idempotent: repeating it
- * finishes an interrupted pass.  step (may be NULL) hears each count.
+ * finishes an interrupted pass.  step (may be NULL) hears each deletion.
  * email_key (tickets.h tickets_email_key(); NULL or "" for none) finds
  * the refs of the account's address once the users document, the only
  * place the address itself is kept, is gone.

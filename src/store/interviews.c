@@ -67,9 +67,8 @@ int interviews_page(struct db *db, const char *user_id, size_t limit,
     return listed_page(&kind, db, user_id, limit, after, items, more, next);
 }
 
-int interviews_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *count)
+int interviews_erase_user(struct db *db, const char *user_id, json_t *dir,
+                          struct store_tally *count)
 {
-    int64_t none = 0;
-
-    return listed_erase_user(&kind, db, user_id, dir, count, &none);
+    return listed_erase_user(&kind, db, user_id, dir, count, NULL);
 }

@@ -52,6 +52,7 @@ int interviews_page(struct db *db, const char *user_id, size_t limit,
 
 /* Erase every interview that dir (user_id's sealed directory) lists;
  * adds to *count. */
-int interviews_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *count);
+int interviews_erase_user(struct db *db, const char *user_id, json_t *dir,
+                          struct store_tally *count);
 
 #endif

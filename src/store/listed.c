@@ -255,7 +255,7 @@ int listed_commit(const struct listed_kind *k, struct db *db, const char *user_i
  * read it), then the entry.  Repeatable. */
 static int finish_delete(const struct listed_kind *k, struct db *db, const char *user_id,
                          const char *id, json_t *deps, const struct chain_ver *known,
-                         int64_t *objects, int64_t *dependants)
+                         struct store_tally *objects, struct store_tally *dependants)
 {
     struct drop d = {k, id};
     json_t *dir = NULL;
@@ -274,7 +274,7 @@ static int finish_delete(const struct listed_kind *k, struct db *db, const char 
         rc = known != NULL ? chain_remove_known(db, k->coll, id, known, &existed)
                            : chain_remove(db, k->coll, id, &existed);
     if (rc == DB_OK && existed)
-        (*objects)++;
+        store_tally_add(objects, 1);
     if (rc == DB_OK)
         rc = edit(db, user_id, drop_entry, &d);
     return rc;
@@ -286,7 +286,6 @@ int listed_remove(const struct listed_kind *k, struct db *db, const char *user_i
     struct change c = {.k = k, .id = id, .state = "deleting", .now = clock_wall_ms()};
     struct directory_pending p;
     struct chain_ver v;
-    int64_t objects = 0, dependants = 0;
     json_t *body, *deps = NULL;
     int rc;
 
@@ -303,15 +302,14 @@ int listed_remove(const struct listed_kind *k, struct db *db, const char *user_i
         deps = json_deep_copy(json_object_get(json_object_get(p.dir, k->dependents), id));
     if ((rc = directory_edit_end(db, user_id, &p, NULL, NULL)) == DB_OK) {
         crash_point(k, "delete_marked");
-        rc = finish_delete(k, db, user_id, id, deps ? deps : json_array(), &v, &objects,
-                           &dependants);
+        rc = finish_delete(k, db, user_id, id, deps ? deps : json_array(), &v, NULL, NULL);
     }
     json_decref(deps);
     return rc;
 }
 
 int listed_erase_user(const struct listed_kind *k, struct db *db, const char *user_id,
-                      json_t *dir, int64_t *objects, int64_t *dependants)
+                      json_t *dir, struct store_tally *objects, struct store_tally *dependants)
 {
     json_t *section = json_object_get(dir, k->coll);
     json_t *deps = k->dependents ? json_object_get(dir, k->dependents) : NULL;
@@ -334,7 +332,9 @@ int listed_erase_user(const struct listed_kind *k, struct db *db, const char *us
             rc = k->remove_dependents(db, json_object_get(deps, id), dependants);
         if (rc == DB_OK && owned)
             rc = chain_remove(db, k->coll, id, &existed);
-        *objects += existed;
+        if (existed)
+            store_tally_add(objects, 1); /* told at once: a pass cut short keeps it */
+        crash_point(k, "erased");
     }
     return rc;
 }
@@ -382,7 +382,7 @@ static int repair(const struct listed_kind *k, struct db *db, const char *user_i
                   json_t *dir)
 {
     struct settle s = {k, json_object()};
-    int64_t now = clock_wall_ms(), n = 0;
+    int64_t now = clock_wall_ms();
     const char *id;
     json_t *e;
     int rc = DB_OK;
@@ -393,7 +393,7 @@ static int repair(const struct listed_kind *k, struct db *db, const char *user_i
         int64_t gen;
 
         if (strcmp(state, "deleting") == 0) {
-            if ((rc = finish_delete(k, db, user_id, id, NULL, NULL, &n, &n)) != DB_OK)
+            if ((rc = finish_delete(k, db, user_id, id, NULL, NULL, NULL, NULL)) != DB_OK)
                 break;
             continue;
         }

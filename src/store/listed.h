@@ -26,6 +26,7 @@
 struct db;
 
 #include "store/chain.h"
+#include "store/store.h"
 
 #define LISTED_ID_LEN 24
 
@@ -38,7 +39,7 @@ struct listed_kind {
     /* The directory section listing dependants by owner id (NULL: none),
      * and how to delete those listed under one object (adds to *deleted). */
     const char *dependents;
-    int (*remove_dependents)(struct db *db, json_t *entries, int64_t *deleted);
+    int (*remove_dependents)(struct db *db, json_t *entries, struct store_tally *deleted);
 };
 
 /* Is id a well-formed object id (24 lowercase hex characters)? */
@@ -100,6 +101,6 @@ int listed_page(const struct listed_kind *k, struct db *db, const char *user_id,
 /* Erase every object of this kind that dir (user_id's sealed directory)
  * lists, with their dependants; adds to *objects and *dependants. */
 int listed_erase_user(const struct listed_kind *k, struct db *db, const char *user_id,
-                      json_t *dir, int64_t *objects, int64_t *dependants);
+                      json_t *dir, struct store_tally *objects, struct store_tally *dependants);
 
 #endif

@@ -186,8 +186,8 @@ int resumes_remove(struct db *db, const char *user_id, const char *id, bool *fou
     return listed_remove(&kind, db, user_id, id, found);
 }
 
-int resumes_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *resumes,
-                       int64_t *tailorings)
+int resumes_erase_user(struct db *db, const char *user_id, json_t *dir,
+                       struct store_tally *resumes, struct store_tally *tailorings)
 {
     return listed_erase_user(&kind, db, user_id, dir, resumes, tailorings);
 }

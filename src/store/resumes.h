@@ -83,7 +83,7 @@ int resumes_page(struct db *db, const char *user_id, size_t limit,
  * user's sealed directory); adds the counts to *resumes and *tailorings.
  * The directory itself is left to the caller.
  */
-int resumes_erase_user(struct db *db, const char *user_id, json_t *dir, int64_t *resumes,
-                       int64_t *tailorings);
+int resumes_erase_user(struct db *db, const char *user_id, json_t *dir,
+                       struct store_tally *resumes, struct store_tally *tailorings);
 
 #endif

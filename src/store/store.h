@@ -40,6 +40,25 @@ void store_close(struct db *db);
  * a fresh ping: STORE_OK or STORE_DOWN. */
 int store_health(struct db *db, unsigned max_age_ms);
 
+/* A count of deleted documents that may tell someone at each addition: an
+ * erasure adds each collection's deletions to its claim as they happen, so
+ * its counts survive a pass cut short.  `added` may be NULL. */
+struct store_tally {
+    int64_t n;
+    const char *what;
+    void (*added)(const char *what, int64_t n, void *arg);
+    void *arg;
+};
+
+static inline void store_tally_add(struct store_tally *t, int64_t n)
+{
+    if (t == NULL || n == 0)
+        return;
+    t->n += n;
+    if (t->added != NULL)
+        t->added(t->what, n, t->arg);
+}
+
 /* Database operations this process made since the last reset, and their
  * time: the access log's db_ops and db_ms. */
 struct store_usage {

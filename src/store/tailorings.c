@@ -143,7 +143,7 @@ int tailorings_get(struct db *db, const char *user_id, const char *id, json_t **
     return rc;
 }
 
-int tailorings_delete_listed(struct db *db, json_t *entries, int64_t *deleted)
+int tailorings_delete_listed(struct db *db, json_t *entries, struct store_tally *deleted)
 {
     json_t *e;
     size_t i;
@@ -157,7 +157,7 @@ int tailorings_delete_listed(struct db *db, json_t *entries, int64_t *deleted)
             continue;
         if ((rc = db_delete_id(db, COLL, id, &n)) != DB_OK)
             return rc;
-        *deleted += n;
+        store_tally_add(deleted, n);
     }
     return DB_OK;
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 struct db;
 
 #define TAILORINGS_ID_LEN 24
@@ -41,6 +43,6 @@ int tailorings_get(struct db *db, const char *user_id, const char *id, json_t **
 
 /* Delete the tailorings a directory lists under one resume (entries:
  * borrowed array of {"id", ...}); adds the count to *deleted. */
-int tailorings_delete_listed(struct db *db, json_t *entries, int64_t *deleted);
+int tailorings_delete_listed(struct db *db, json_t *entries, struct store_tally *deleted);
 
 #endif

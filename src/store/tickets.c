@@ -186,7 +186,7 @@ int tickets_each_of_user(struct db *db, const char *user_id, const char *email,
 
 struct erase {
     struct db *db;
-    int64_t *deleted;
+    struct store_tally *deleted;
 };
 
 static int erase_one(json_t *ticket, void *arg)
@@ -195,12 +195,12 @@ static int erase_one(json_t *ticket, void *arg)
     int64_t n = 0;
     int rc = db_delete_id(e->db, COLL, jsonx_string(ticket, "_id"), &n);
 
-    *e->deleted += n;
+    store_tally_add(e->deleted, n);
     return rc;
 }
 
 int tickets_erase_keyed(struct db *db, const char *user_id, const char *email_key,
-                        bool refs_too, int64_t *deleted)
+                        bool refs_too, struct store_tally *deleted)
 {
     struct erase e = {.db = db, .deleted = deleted};
     struct owner o = {user_id, email_key};

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 struct db;
 
 /* Reference ticket `number` under user_id (NULL: not signed in) and under
@@ -69,7 +71,7 @@ bool tickets_email_key(const char *email, char out[TICKETS_KEY_SIZE]);
  * ticket of a ref it wrote).
  */
 int tickets_erase_keyed(struct db *db, const char *user_id, const char *email_key,
-                        bool refs_too, int64_t *deleted);
+                        bool refs_too, struct store_tally *deleted);
 
 /* The refs of the user id and the email's key by a range scan of _ids,
  * past any hole a raced removal left: an erasure's background last pass

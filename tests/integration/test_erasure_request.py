@@ -261,6 +261,27 @@ class ErasureRequestTest(ErasureClient, unittest.TestCase):
         self.assertEqual(self.clerk.count(f"/v1/users/{self.user}", "DELETE"), 1)
         self.assertEqual(self.traces_after_sweep(self.user, self.email), [])
 
+    def test_the_receipt_counts_every_attempt_of_an_erasure_cut_short(self):
+        """A worker killed in the middle of deleting a user's resumes (the
+        5th of 12): the retry deletes the other 7, and the receipt counts
+        all 12, as each deletion was counted as it happened."""
+        self.seed_user(self.user, self.email)  # 2 resumes, 2 tickets
+        for i in range(10):
+            self.create(self.user, {"basics": {"name": f"Ira Sen {i}"}})
+        self.restart_jobtuned("resume_erased@5")
+        try:
+            before = set(self.stack.worker_pids())
+            self.assertEqual(self.call("DELETE", ME, self.user).status, 502)
+            wait_until(lambda: set(self.stack.worker_pids()) - before, what="a new worker")
+        finally:
+            self.restart_jobtuned(None)
+        left = self.stack.db()["resumes"].count_documents({"body.userId": self.user})
+        self.assertEqual(left, 12 - 5)  # the kill came in the middle
+        r = self.call("DELETE", ME, self.user)
+        self.assertEqual(r.status, 200, r.text)
+        counts = r.json()["counts"]
+        self.assertEqual((counts["resumes"], counts["tickets"], counts["users"]), (12, 2, 1))
+
     def restart_jobtuned(self, fault):
         self.stack.jobtuned.send_signal(signal.SIGTERM)
         self.stack.jobtuned.wait(10)

@@ -347,7 +347,7 @@ TEST(listed_sealed_directory_refuses_and_names_what_was_listed)
     char id[LISTED_ID_LEN + 1], later[LISTED_ID_LEN + 1];
     json_t *t = thing("carol", 1), *sealed = NULL, *items = NULL;
     struct listed_cursor next;
-    int64_t objects = 0, deps = 0;
+    struct store_tally objects = {0}, deps = {0};
     bool more;
 
     setup();
@@ -361,7 +361,7 @@ TEST(listed_sealed_directory_refuses_and_names_what_was_listed)
     CHECK_INT(listed_page(&kind, fake_db(), "carol", 10, NULL, &items, &more, &next),
               STORE_ERASED);
     CHECK_INT(listed_erase_user(&kind, fake_db(), "carol", sealed, &objects, &deps), STORE_OK);
-    CHECK_INT(objects, 1);
+    CHECK_INT(objects.n, 1);
     CHECK_INT(fake_db_count("things"), 0);
     json_decref(sealed);
     json_decref(t);
