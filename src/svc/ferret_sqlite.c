@@ -32,6 +32,25 @@ static int is_plain_name(const unsigned char *s)
     return n > 0 && n < 120;
 }
 
+/* Open <dir>/<db_name>.sqlite for writing, waiting for FerretDB's locks;
+ * its path into path.  NULL, logged, when it cannot be opened. */
+static sqlite3 *open_file(const char *dir, const char *db_name, char path[4096])
+{
+    sqlite3 *db = NULL;
+    int rc;
+
+    snprintf(path, 4096, "%s/%s.sqlite", dir, db_name);
+    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("FerretDB's SQLite file %s cannot be opened: %s", path,
+                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, BUSY_WAIT_MS);
+    return db;
+}
+
 int ferret_sqlite_index_ids(const char *dir, const char *db_name, int *created)
 {
     char path[4096], sql[512];
@@ -40,14 +59,8 @@ int ferret_sqlite_index_ids(const char *dir, const char *db_name, int *created)
     int rc, result = -1;
 
     *created = 0;
-    snprintf(path, sizeof(path), "%s/%s.sqlite", dir, db_name);
-    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK) {
-        log_error("FerretDB's SQLite file %s cannot be opened: %s", path,
-                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if ((db = open_file(dir, db_name, path)) == NULL)
         goto done;
-    }
-    sqlite3_busy_timeout(db, BUSY_WAIT_MS);
     rc = sqlite3_prepare_v2(db, "SELECT table_name FROM _ferretdb_collections", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         log_error("%s is not a FerretDB database: %s", path, sqlite3_errmsg(db));
@@ -98,17 +111,11 @@ int ferret_sqlite_checkpoint(const char *dir, const char *db_name, bool *complet
     char path[4096];
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int rc, result = -1;
+    int result = -1;
 
     *complete = false;
-    snprintf(path, sizeof(path), "%s/%s.sqlite", dir, db_name);
-    rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK) {
-        log_error("FerretDB's SQLite file %s cannot be opened: %s", path,
-                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if ((db = open_file(dir, db_name, path)) == NULL)
         goto out;
-    }
-    sqlite3_busy_timeout(db, BUSY_WAIT_MS);
     /* the statement, not sqlite3_wal_checkpoint_v2() on a fresh handle:
      * preparing it reads the file's header first, so the connection knows
      * the file is in WAL mode (the C call answers "not WAL" before that) */

@@ -248,13 +248,7 @@ class ErasureRequestTest(ErasureClient, unittest.TestCase):
 
     def test_a_worker_killed_mid_erasure_is_finished_by_a_retry(self):
         self.seed_user(self.user, self.email)
-        self.restart_jobtuned("erasure_before_clerk")
-        try:
-            before = set(self.stack.worker_pids())
-            self.assertEqual(self.call("DELETE", ME, self.user).status, 502)
-            wait_until(lambda: set(self.stack.worker_pids()) - before, what="a new worker")
-        finally:
-            self.restart_jobtuned(None)
+        self.killed_erasure("erasure_before_clerk")
         self.assertEqual(self.clerk.count(f"/v1/users/{self.user}", "DELETE"), 0)
         r = self.call("DELETE", ME, self.user)
         self.assertEqual(r.status, 200, r.text)
@@ -268,19 +262,24 @@ class ErasureRequestTest(ErasureClient, unittest.TestCase):
         self.seed_user(self.user, self.email)  # 2 resumes, 2 tickets
         for i in range(10):
             self.create(self.user, {"basics": {"name": f"Ira Sen {i}"}})
-        self.restart_jobtuned("resume_erased@5")
-        try:
-            before = set(self.stack.worker_pids())
-            self.assertEqual(self.call("DELETE", ME, self.user).status, 502)
-            wait_until(lambda: set(self.stack.worker_pids()) - before, what="a new worker")
-        finally:
-            self.restart_jobtuned(None)
+        self.killed_erasure("resume_erased@5")
         left = self.stack.db()["resumes"].count_documents({"body.userId": self.user})
         self.assertEqual(left, 12 - 5)  # the kill came in the middle
         r = self.call("DELETE", ME, self.user)
         self.assertEqual(r.status, 200, r.text)
         counts = r.json()["counts"]
         self.assertEqual((counts["resumes"], counts["tickets"], counts["users"]), (12, 2, 1))
+
+    def killed_erasure(self, fault):
+        """DELETE /api/me on a jobtuned whose worker dies at the fault point
+        (nginx answers 502); jobtuned is then started again without it."""
+        self.restart_jobtuned(fault)
+        try:
+            before = set(self.stack.worker_pids())
+            self.assertEqual(self.call("DELETE", ME, self.user).status, 502)
+            wait_until(lambda: set(self.stack.worker_pids()) - before, what="a new worker")
+        finally:
+            self.restart_jobtuned(None)
 
     def restart_jobtuned(self, fault):
         self.stack.jobtuned.send_signal(signal.SIGTERM)
