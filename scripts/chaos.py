@@ -408,7 +408,10 @@ class Run:
                 body = log[g]["body"]
             elif g + 1 not in log:
                 problems.append(f"newest generation {g} has no body")
-        missing = [n for n in range(2, g + 1) if n not in log]
+        # the log is pruned from its bottom (chain.h: past the prune age),
+        # so what remains must run without a gap from its lowest entry
+        kept = [n for n in log if n <= g]
+        missing = [n for n in range(min(kept), g + 1) if n not in log] if kept else []
         if missing:
             problems.append(f"log missing generations {missing[:5]}")
         stray = [n for n in log if n > g]
