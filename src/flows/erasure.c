@@ -27,21 +27,27 @@ static const char *const counted[] = {"users", "tickets", "resumes", "tailorings
 struct tally {
     struct db *db;
     const char *user_id;
-    json_t *counts; /* the second pass collects here instead */
+    json_t *counts; /* after the claim is done: counted here instead */
 };
 
-static void to_claim(const char *what, int64_t n, void *arg)
+/* Into the claim: an object's id before it is deleted (a set, so a pass
+ * repeated after a kill counts it once), or a count for what is counted
+ * as a whole. */
+static void to_claim(const char *what, const char *id, int64_t n, void *arg)
 {
     const struct tally *t = arg;
+    int rc = id != NULL ? erasure_claims_mark(t->db, t->user_id, what, id)
+                        : erasure_claims_add(t->db, t->user_id, what, n);
 
-    if (erasure_claims_add(t->db, t->user_id, what, n) != STORE_OK)
-        log_warn("erasure: a count of deleted documents was not recorded");
+    if (rc != STORE_OK)
+        log_warn("erasure: a deleted document was not counted");
 }
 
-static void to_counts(const char *what, int64_t n, void *arg)
+static void to_counts(const char *what, const char *id, int64_t n, void *arg)
 {
     const struct tally *t = arg;
 
+    (void)id;
     json_object_set_new(t->counts, what,
                         json_integer(json_integer_value(json_object_get(t->counts, what)) + n));
 }
@@ -71,15 +77,36 @@ static void email_key(struct db *db, const char *user_id, json_t *claim,
     json_decref(user);
 }
 
-/* Every counted collection, from the claim's running totals. */
+/* Every counted collection, from the claim: the ids it recorded and its
+ * running totals. */
 static json_t *receipt_counts(json_t *claim)
 {
     json_t *out = json_object(), *have = json_object_get(claim, "counts");
+    json_t *ids = json_object_get(claim, "erased");
 
     for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
         json_object_set_new(out, counted[i],
-                            json_integer(json_integer_value(json_object_get(have, counted[i]))));
+                            json_integer(json_integer_value(json_object_get(have, counted[i])) +
+                                         (json_int_t)json_array_size(
+                                             json_object_get(ids, counted[i]))));
     return out;
+}
+
+/* The receipt's counts recounted from the claim, after a later pass. */
+static int recount(struct db *db, const char *user_id, const char *receipt_id)
+{
+    json_t *claim = NULL, *counts;
+    int rc = erasure_claims_get(db, user_id, &claim);
+
+    if (rc != STORE_OK || claim == NULL) {
+        json_decref(claim);
+        return rc != STORE_OK ? rc : STORE_ERROR;
+    }
+    counts = receipt_counts(claim);
+    rc = receipts_set_counts(db, receipt_id, counts);
+    json_decref(counts);
+    json_decref(claim);
+    return rc;
 }
 
 int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
@@ -102,11 +129,18 @@ int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
         const char *id = jsonx_string(before, "receiptId");
         bool done = strcmp(jsonx_string(before, "state") ?: "", "done") == 0;
 
-        t.counts = json_object();
-        rc = erasure_run(db, user_id, key, done, to_counts, &t);
-        if (rc == STORE_OK)
-            rc = receipts_add(db, id, t.counts);
-        json_decref(t.counts);
+        if (done) {
+            /* the claim has forgotten its ids: count this pass by itself */
+            t.counts = json_object();
+            rc = erasure_run(db, user_id, key, true, to_counts, &t);
+            if (rc == STORE_OK)
+                rc = receipts_add(db, id, t.counts);
+            json_decref(t.counts);
+        } else {
+            rc = erasure_run(db, user_id, key, false, to_claim, &t);
+            if (rc == STORE_OK)
+                rc = recount(db, user_id, id);
+        }
         if (rc == STORE_OK)
             rc = receipts_get(db, id, receipt);
         if (rc == STORE_OK && *receipt == NULL)
@@ -142,31 +176,32 @@ out:
     return rc;
 }
 
-/* Step 5: the second pass, then the claim is done. */
+/* Step 5: the second pass, into the claim like the first (a pass cut
+ * short and repeated counts each object once), the receipt recounted,
+ * then the claim is done. */
 static int sweep(struct db *db, const char *user_id, json_t *claim, const char *receipt_id)
 {
-    struct tally t = {db, user_id, json_object()};
+    struct tally t = {db, user_id, NULL};
     char key[TICKETS_KEY_SIZE];
     int rc;
 
     email_key(db, user_id, claim, key);
-    rc = erasure_run(db, user_id, key, true, to_counts, &t);
+    rc = erasure_run(db, user_id, key, true, to_claim, &t);
     /* and, being a background pass, the slots by a range scan too: an
      * append that raced the first pass's removal may sit past a hole */
     if (rc == STORE_OK) {
         int64_t n = 0;
 
         rc = processing_purge_user(db, user_id, &n);
-        to_counts("processing", n, &t);
+        if (rc == STORE_OK && n > 0)
+            to_claim("processing", NULL, n, &t);
     }
     if (rc == STORE_OK)
         rc = tickets_purge_refs(db, user_id, key);
-
     if (rc == STORE_OK)
-        rc = receipts_add(db, receipt_id, t.counts);
+        rc = recount(db, user_id, receipt_id);
     if (rc == STORE_OK)
         rc = erasure_claims_done(db, user_id, receipt_id);
-    json_decref(t.counts);
     return rc;
 }
 

@@ -18,16 +18,31 @@
 static void tell(erasure_step_fn step, void *arg, const char *what, int64_t n)
 {
     if (step != NULL && n != 0)
-        step(what, n, arg);
+        step(what, NULL, n, arg);
+}
+
+struct named {
+    erasure_step_fn step;
+    void *arg;
+};
+
+static void deleting(const char *what, const char *id, void *arg)
+{
+    const struct named *s = arg;
+
+    if (s->step != NULL)
+        s->step(what, id, 1, s->arg);
 }
 
 int erasure_run(struct db *db, const char *user_id, const char *email_key, bool last,
                 erasure_step_fn step, void *arg)
 {
     char key[TICKETS_KEY_SIZE] = "";
-    struct store_tally tickets = {0, "tickets", step, arg}, resumes = {0, "resumes", step, arg},
-                       tailorings = {0, "tailorings", step, arg},
-                       interviews = {0, "interviews", step, arg};
+    struct named to = {step, arg};
+    struct store_tally tickets = {0, "tickets", deleting, &to},
+                       resumes = {0, "resumes", deleting, &to},
+                       tailorings = {0, "tailorings", deleting, &to},
+                       interviews = {0, "interviews", deleting, &to};
     int64_t users = 0, processing = 0;
     json_t *user = NULL, *sealed = NULL;
     int rc;
@@ -41,7 +56,7 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
     /* the address as the users document has it, else as the caller kept it */
     if (!tickets_email_key(jsonx_string(user, "email"), key) && email_key != NULL)
         snprintf(key, sizeof(key), "%s", email_key);
-    /* each deletion is told as it happens (store_tally) */
+    /* each object is named before it is deleted (store_tally) */
     rc = tickets_erase_keyed(db, user_id, key, last, &tickets);
     if (rc == STORE_OK)
         rc = resumes_erase_user(db, user_id, sealed, &resumes, &tailorings);

@@ -17,9 +17,10 @@
 
 struct db;
 
-/* Told of every deletion as it happens (what: the collection, n: how
- * many), so a pass cut short still leaves the counts of what it did. */
-typedef void (*erasure_step_fn)(const char *what, int64_t deleted, void *arg);
+/* Told, for each object known to exist, its id just before it is deleted
+ * (id set, n 1), and for the collections counted as a whole, how many were
+ * deleted (id NULL): so a pass cut short leaves the counts of what it did. */
+typedef void (*erasure_step_fn)(const char *what, const char *id, int64_t n, void *arg);
 
 /*
  * One pass over user_id's data: the tombstone first (every later request

@@ -79,6 +79,20 @@ int erasure_claims_add(struct db *db, const char *user_id, const char *what, int
     return rc;
 }
 
+int erasure_claims_mark(struct db *db, const char *user_id, const char *what, const char *id)
+{
+    char pid[65], field[64];
+    json_t *update;
+    int rc;
+
+    pseudonym(user_id, pid);
+    snprintf(field, sizeof(field), "erased.%s", what);
+    update = json_pack("{s:{s:s}}", "$addToSet", field, id);
+    rc = update ? db_update_id(db, COLL, pid, update, NULL) : DB_ERROR;
+    json_decref(update);
+    return rc;
+}
+
 int erasure_claims_keep_key(struct db *db, const char *user_id, const char *email_key)
 {
     char id[65];
@@ -107,9 +121,9 @@ int erasure_claims_sweeping(struct db *db, const char *user_id, const char *rece
 int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_id)
 {
     char id[65];
-    json_t *update = json_pack("{s:{s:s, s:s, s:o}, s:{s:s, s:s}}", "$set", "state", "done",
+    json_t *update = json_pack("{s:{s:s, s:s, s:o}, s:{s:s, s:s, s:s}}", "$set", "state", "done",
                                "receiptId", receipt_id, "updatedAt", db_date(clock_wall_ms()),
-                               "$unset", "userId", "", "emailKey", "");
+                               "$unset", "userId", "", "emailKey", "", "erased", "");
     int rc;
 
     pseudonym(user_id, id);

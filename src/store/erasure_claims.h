@@ -37,6 +37,10 @@ int erasure_claims_keep_key(struct db *db, const char *user_id, const char *emai
  * attempts). */
 int erasure_claims_add(struct db *db, const char *user_id, const char *what, int64_t n);
 
+/* Record that object id of `what` exists and is being deleted (a set:
+ * repeating it changes nothing); forgotten when the claim is done. */
+int erasure_claims_mark(struct db *db, const char *user_id, const char *what, const char *id);
+
 /* The first pass is done and its receipt issued: the claim waits for the
  * second pass (erasure_claims_stalled() finds it once it is old enough). */
 int erasure_claims_sweeping(struct db *db, const char *user_id, const char *receipt_id);

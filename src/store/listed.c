@@ -286,7 +286,7 @@ int listed_remove(const struct listed_kind *k, struct db *db, const char *user_i
     struct change c = {.k = k, .id = id, .state = "deleting", .now = clock_wall_ms()};
     struct directory_pending p;
     struct chain_ver v;
-    json_t *body, *deps = NULL;
+    json_t *body, *deps = NULL, *none = NULL;
     int rc;
 
     *found = false;
@@ -302,9 +302,13 @@ int listed_remove(const struct listed_kind *k, struct db *db, const char *user_i
         deps = json_deep_copy(json_object_get(json_object_get(p.dir, k->dependents), id));
     if ((rc = directory_edit_end(db, user_id, &p, NULL, NULL)) == DB_OK) {
         crash_point(k, "delete_marked");
-        rc = finish_delete(k, db, user_id, id, deps ? deps : json_array(), &v, NULL, NULL);
+        if (k->dependents != NULL && deps == NULL)
+            deps = none = json_array(); /* listed with none */
+        rc = finish_delete(k, db, user_id, id, deps, &v, NULL, NULL);
     }
-    json_decref(deps);
+    if (deps != none)
+        json_decref(deps);
+    json_decref(none);
     return rc;
 }
 
@@ -330,10 +334,12 @@ int listed_erase_user(const struct listed_kind *k, struct db *db, const char *us
         json_decref(body);
         if (deps != NULL)
             rc = k->remove_dependents(db, json_object_get(deps, id), dependants);
-        if (rc == DB_OK && owned)
+        if (rc == DB_OK && owned) {
+            store_tally_deleting(objects, id); /* before: a pass cut short keeps it */
             rc = chain_remove(db, k->coll, id, &existed);
+        }
         if (existed)
-            store_tally_add(objects, 1); /* told at once: a pass cut short keeps it */
+            store_tally_add(objects, 1);
         crash_point(k, "erased");
     }
     return rc;

@@ -65,6 +65,15 @@ int receipts_add(struct db *db, const char *id, json_t *counts)
     return rc;
 }
 
+int receipts_set_counts(struct db *db, const char *id, json_t *counts)
+{
+    json_t *update = json_pack("{s:{s:O}}", "$set", "counts", counts);
+    int rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
+
+    json_decref(update);
+    return rc;
+}
+
 int receipts_get(struct db *db, const char *id, json_t **out)
 {
     json_t *doc = NULL;

@@ -26,6 +26,10 @@ int receipts_issue(struct db *db, const char *user_id, json_t *counts, const cha
  * the same erasure deleted. */
 int receipts_add(struct db *db, const char *id, json_t *counts);
 
+/* Set receipt id's counts (borrowed): recounted from the erasure's claim
+ * after a later pass. */
+int receipts_set_counts(struct db *db, const char *id, json_t *counts);
+
 /* The public shape of receipt id (new reference), or NULL. */
 int receipts_get(struct db *db, const char *id, json_t **out);
 

@@ -40,23 +40,30 @@ void store_close(struct db *db);
  * a fresh ping: STORE_OK or STORE_DOWN. */
 int store_health(struct db *db, unsigned max_age_ms);
 
-/* A count of deleted documents that may tell someone at each addition: an
- * erasure adds each collection's deletions to its claim as they happen, so
- * its counts survive a pass cut short.  `added` may be NULL. */
+/*
+ * A count of deleted documents, which may also name each object known to
+ * exist just before it is deleted (`deleting`, may be NULL): an erasure
+ * records those ids in its claim first, so that its counts are exact
+ * whatever kills a pass between a deletion and its count (an id recorded
+ * twice counts once; one recorded is one that existed).
+ */
 struct store_tally {
     int64_t n;
     const char *what;
-    void (*added)(const char *what, int64_t n, void *arg);
+    void (*deleting)(const char *what, const char *id, void *arg);
     void *arg;
 };
 
+static inline void store_tally_deleting(struct store_tally *t, const char *id)
+{
+    if (t != NULL && t->deleting != NULL)
+        t->deleting(t->what, id, t->arg);
+}
+
 static inline void store_tally_add(struct store_tally *t, int64_t n)
 {
-    if (t == NULL || n == 0)
-        return;
-    t->n += n;
-    if (t->added != NULL)
-        t->added(t->what, n, t->arg);
+    if (t != NULL)
+        t->n += n;
 }
 
 /* Database operations this process made since the last reset, and their

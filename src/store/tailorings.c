@@ -155,6 +155,16 @@ int tailorings_delete_listed(struct db *db, json_t *entries, struct store_tally 
 
         if (id == NULL)
             continue;
+        if (deleted != NULL && deleted->deleting != NULL) {
+            /* the tally names only what exists: ask first */
+            json_t *doc = NULL;
+
+            if ((rc = db_get(db, COLL, id, &doc)) != DB_OK)
+                return rc;
+            if (doc != NULL)
+                store_tally_deleting(deleted, id);
+            json_decref(doc);
+        }
         if ((rc = db_delete_id(db, COLL, id, &n)) != DB_OK)
             return rc;
         store_tally_add(deleted, n);

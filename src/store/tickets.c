@@ -193,8 +193,10 @@ static int erase_one(json_t *ticket, void *arg)
 {
     const struct erase *e = arg;
     int64_t n = 0;
-    int rc = db_delete_id(e->db, COLL, jsonx_string(ticket, "_id"), &n);
+    int rc;
 
+    store_tally_deleting(e->deleted, jsonx_string(ticket, "_id"));
+    rc = db_delete_id(e->db, COLL, jsonx_string(ticket, "_id"), &n);
     store_tally_add(e->deleted, n);
     return rc;
 }
