@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/fault.h"
 #include "base/jsonx.h"
@@ -27,20 +28,30 @@ static const char *const counted[] = {"users", "tickets", "resumes", "tailorings
 struct tally {
     struct db *db;
     const char *user_id;
-    json_t *counts; /* after the claim is done: counted here instead */
+    json_t *counts;      /* after the claim is done: counted here instead */
+    int64_t touched_ms;  /* when the claim's updatedAt was last refreshed */
 };
+
+#define TOUCH_MS 1000 /* refresh the claim this often while a pass runs */
 
 /* Into the claim: an object's id before it is deleted (a set, so a pass
  * repeated after a kill counts it once), or a count for what is counted
  * as a whole. */
 static void to_claim(const char *what, const char *id, int64_t n, void *arg)
 {
-    const struct tally *t = arg;
+    struct tally *t = arg;
+    int64_t now = clock_wall_ms();
     int rc = id != NULL ? erasure_claims_mark(t->db, t->user_id, what, id)
                         : erasure_claims_add(t->db, t->user_id, what, n);
 
     if (rc != STORE_OK)
         log_warn("erasure: a deleted document was not counted");
+    /* a pass in progress keeps its claim fresh: the scheduler takes up
+     * only a claim idle past the request timeout, not one being worked */
+    if (now - t->touched_ms >= TOUCH_MS) {
+        erasure_claims_touch(t->db, t->user_id);
+        t->touched_ms = now;
+    }
 }
 
 static void to_counts(const char *what, const char *id, int64_t n, void *arg)
@@ -77,43 +88,49 @@ static void email_key(struct db *db, const char *user_id, json_t *claim,
     json_decref(user);
 }
 
-/* Every counted collection, from the claim: the ids it recorded and its
- * running totals. */
-static json_t *receipt_counts(json_t *claim)
+/* Every counted collection (*counts, new reference): the objects the
+ * erasure's marks name, and the claim's running totals. */
+static int receipt_counts(struct db *db, const char *user_id, json_t **counts)
 {
-    json_t *out = json_object(), *have = json_object_get(claim, "counts");
-    json_t *ids = json_object_get(claim, "erased");
-
-    for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
-        json_object_set_new(out, counted[i],
-                            json_integer(json_integer_value(json_object_get(have, counted[i])) +
-                                         (json_int_t)json_array_size(
-                                             json_object_get(ids, counted[i]))));
-    return out;
-}
-
-/* The receipt's counts recounted from the claim, after a later pass. */
-static int recount(struct db *db, const char *user_id, const char *receipt_id)
-{
-    json_t *claim = NULL, *counts;
+    json_t *claim = NULL, *marked = NULL, *have;
     int rc = erasure_claims_get(db, user_id, &claim);
 
-    if (rc != STORE_OK || claim == NULL) {
-        json_decref(claim);
-        return rc != STORE_OK ? rc : STORE_ERROR;
+    *counts = NULL;
+    if (rc == STORE_OK && claim == NULL)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK)
+        rc = erasure_claims_marked(db, user_id, &marked);
+    if (rc == STORE_OK) {
+        have = json_object_get(claim, "counts");
+        *counts = json_object();
+        for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+            json_object_set_new(*counts, counted[i],
+                                json_integer(json_integer_value(json_object_get(have, counted[i])) +
+                                             json_integer_value(json_object_get(marked,
+                                                                                counted[i]))));
     }
-    counts = receipt_counts(claim);
-    rc = receipts_set_counts(db, receipt_id, counts);
-    json_decref(counts);
     json_decref(claim);
+    json_decref(marked);
+    return rc;
+}
+
+/* The receipt's counts recounted, after a later pass. */
+static int recount(struct db *db, const char *user_id, const char *receipt_id)
+{
+    json_t *counts = NULL;
+    int rc = receipt_counts(db, user_id, &counts);
+
+    if (rc == STORE_OK)
+        rc = receipts_set_counts(db, receipt_id, counts);
+    json_decref(counts);
     return rc;
 }
 
 int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
                      json_t **receipt)
 {
-    struct tally t = {db, user_id, NULL};
-    json_t *before = NULL, *claim = NULL, *counts = NULL;
+    struct tally t = {db, user_id, NULL, 0};
+    json_t *before = NULL, *counts = NULL;
     const char *clerk_state = "deleted";
     char key[TICKETS_KEY_SIZE];
     int rc;
@@ -163,15 +180,13 @@ int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
         rc = STORE_PENDING;
         goto out;
     }
-    if ((rc = erasure_claims_get(db, user_id, &claim)) != STORE_OK)
+    if ((rc = receipt_counts(db, user_id, &counts)) != STORE_OK)
         goto out;
-    counts = receipt_counts(claim);
     if ((rc = receipts_issue(db, user_id, counts, clerk_state, receipt)) != STORE_OK)
         goto out;
     rc = erasure_claims_sweeping(db, user_id, jsonx_string(*receipt, "receiptId"));
 out:
     json_decref(before);
-    json_decref(claim);
     json_decref(counts);
     return rc;
 }
@@ -181,7 +196,7 @@ out:
  * then the claim is done. */
 static int sweep(struct db *db, const char *user_id, json_t *claim, const char *receipt_id)
 {
-    struct tally t = {db, user_id, NULL};
+    struct tally t = {db, user_id, NULL, 0};
     char key[TICKETS_KEY_SIZE];
     int rc;
 

@@ -37,9 +37,19 @@ int erasure_claims_keep_key(struct db *db, const char *user_id, const char *emai
  * attempts). */
 int erasure_claims_add(struct db *db, const char *user_id, const char *what, int64_t n);
 
-/* Record that object id of `what` exists and is being deleted (a set:
- * repeating it changes nothing); forgotten when the claim is done. */
+/* Record that object id of `what` exists and is being deleted: one
+ * document "<pseudonym>:<what>:<id>" in erasure_marks (repeating it
+ * changes nothing); the marks go when the claim is done. */
 int erasure_claims_mark(struct db *db, const char *user_id, const char *what, const char *id);
+
+/* How many objects of each kind the marks of user_id's erasure name
+ * (*counts: new reference, {what: n}).  A range scan of erasure_marks,
+ * which holds only the marks of erasures in progress. */
+int erasure_claims_marked(struct db *db, const char *user_id, json_t **counts);
+
+/* The erasure is making progress: refresh updatedAt, so the scheduler
+ * does not take up a claim whose pass is still running. */
+int erasure_claims_touch(struct db *db, const char *user_id);
 
 /* The first pass is done and its receipt issued: the claim waits for the
  * second pass (erasure_claims_stalled() finds it once it is old enough). */
