@@ -42,7 +42,9 @@ jobtuned wrote during each measured run, 2xx only, and the commands FerretDB
 counted meanwhile (its metrics on the debug address: finds against writes).
 Beside them: each route's minimum on MongoDB (MINIMUM, one entry per route
 of src/routes/table.c), the check 2xx/s >= 0.8 x (bare operations per second
-/ db_ops median) against this run's bare find and insert loops, and the
+/ db_ops median) against this run's bare find and insert loops (each run
+twice, before the routes and after the cheap and write ones, so that other
+work on the machine during one of them does not set the bar), and the
 issue's targets (PUT /api/resumes/{id} <= 7 operations, POST /api/resumes
 <= 4, GET /api/resumes <= 3 also right after the bench user's creates,
 POST /api/support <= 4 for a fresh address's first ten tickets), the last
@@ -582,6 +584,8 @@ BASELINES = [
     ("b_php", "PHP-FPM `<?php echo \"ok\";`"),
     ("b_find", "bare mongo-c-driver find loop (`users` by `_id`)"),
     ("b_insert", "bare mongo-c-driver insert loop (`tickets`)"),
+    ("b_find_2", "the find loop again, after the cheap and write routes"),
+    ("b_insert_2", "the insert loop again, after the cheap and write routes"),
 ]
 NOT_MEASURED = [
     ("`POST /api/admin/privacy-requests/{id}/verify`, `/execute`, `/close` (staff)",
@@ -744,15 +748,21 @@ def bare_rate(R, reads, writes):
     """Bare operations per second for a route doing reads finds and writes
     writes per request: the find loop's rate, the insert loop's, or for a mix
     the rate at which the loops would do that mix (time-weighted)."""
-    F, W = R["b_find"]["rps"], R["b_insert"]["rps"]
+    F, W = best_rate(R, "b_find"), best_rate(R, "b_insert")
     if reads + writes == 0:
         return min(F, W), "slower loop (no command counted)"
-    if writes == 0:
-        return F, "find"
-    if reads == 0:
-        return W, "insert"
     f = reads / (reads + writes)
-    return 1 / (f / F + (1 - f) / W), f"mix, {f * 100:.0f} % finds"
+    rate = 1 / (f / F + (1 - f) / W)
+    if f > 0.995:  # a write or two in the window: a user's first sight, a lease
+        return rate, "find"
+    if f < 0.005:
+        return rate, "insert"
+    return rate, f"mix, {f * 100:.0f} % finds"
+
+
+def best_rate(R, key):
+    """The faster of the loop's two measurements in this run."""
+    return max(R[k]["rps"] for k in (key, key + "_2") if k in R)
 
 
 def ops_section(b, d):
@@ -822,7 +832,8 @@ pattern; *2xx lines* counts them.
 ### Throughput against the bare loops
 
 Check: 2xx/s ≥ {CHECK_TARGET} × (bare operations per second ÷ the route's operations per request), with
-the bare loops measured above in this run ({R['b_find']['rps']:.0f} finds/s, {R['b_insert']['rps']:.0f} inserts/s)
+the bare loops of this run (the faster of each loop's two measurements above, before the
+routes and after the cheap and write routes: {best_rate(R, 'b_find'):.0f} finds/s, {best_rate(R, 'b_insert'):.0f} inserts/s)
 and the route's db_ops median. The bare rate is the find loop's for a route whose run
 sent FerretDB finds only, the insert loop's for writes only, and for a mix the rate at which the
 loops would do that route's share of finds and writes (time-weighted: 1 ÷ (finds share ÷ find rate +
@@ -989,13 +1000,7 @@ def run_routes(b, d):
     b.wrk("b_static", [b.raw("GET", "/privacy", headers={"Accept": "text/html"})])
     b.wrk("b_hello", [b.raw("GET", "/bench/fcgi-hello")])
     b.wrk("b_php", [b.raw("GET", "/bench/php")])
-    b.loop("b_find", FIND_BIN, "users", "id", MAIN)
-    tickets = b.stack.db()["tickets"]
-    kept = [t["_id"] for t in tickets.find({}, {"_id": 1})]
-    b.loop("b_insert", INSERT_BIN, "tickets", TICKET["email"], TICKET["subject"], TICKET["message"])
-    # The loop's thousands of tickets would make the staff list's scan the
-    # loop's artefact: they go, the routes' own tickets stay.
-    tickets.delete_many({"_id": {"$nin": kept}})
+    bare_loops(b, "")
 
     # Cheap routes.
     b.wrk("health", [b.raw("GET", "/api/health")])
@@ -1034,6 +1039,9 @@ def run_routes(b, d):
     b.pool("interview_delete", [("DELETE", f"/api/interviews/{i}", "user_bench_delete", None, None)
                                 for i in d["del_interviews"]])
     b.pool("me_delete", [("DELETE", "/api/me", u, None, None) for u in d["erased"]])
+    # The loops again: other work on the machine can slow one measurement
+    # of them, and the throughput check takes the faster of the two.
+    bare_loops(b, "_2")
 
     # Expensive routes: a request per user in turn.
     ec = EXP_CONNECTIONS
@@ -1052,6 +1060,18 @@ def run_routes(b, d):
     b.pool("finish", [("POST", f"/api/interviews/{i}/finish", u, None, None)
                       for u, (_, i) in zip(users, ud)], ec)
     measure_targets(b, d)
+
+
+def bare_loops(b, suffix):
+    """The bare find and insert loops, as b_find and b_insert + suffix."""
+    b.loop("b_find" + suffix, FIND_BIN, "users", "id", MAIN)
+    tickets = b.stack.db()["tickets"]
+    kept = [t["_id"] for t in tickets.find({}, {"_id": 1})]
+    b.loop("b_insert" + suffix, INSERT_BIN, "tickets", TICKET["email"], TICKET["subject"],
+           TICKET["message"])
+    # The loop's thousands of tickets would make the staff list's scan the
+    # loop's artefact: they go, the routes' own tickets stay.
+    tickets.delete_many({"_id": {"$nin": kept}})
 
 
 def wrk_put(b, ids, body):
@@ -1112,7 +1132,7 @@ def routes_section(b, d, load_start, load_end, minutes):
             res["rps"] * ok_count(res) / max(1, sum(res["statuses"].values()) or res["requests"])
         ratio = "–"
         if nat:
-            ratio = f"{ok_rps / R[base[nat]]['rps']:.2f} ({nat})"
+            ratio = f"{ok_rps / best_rate(R, base[nat]):.2f} ({nat})"
         rss = "/".join(f"{x:.1f}" for x in res["rss"])
         rows.append(f"| {label} | {family} | {res['connections']}{'' if res['client'] == 'wrk' else ' (pool)'} "
                     f"| {res['rps']:.0f} | {ok_rps:.0f} | {res['p50']:.2f} | {res['p99']:.2f} "
@@ -1163,7 +1183,8 @@ wrk {THREADS} threads, {DURATION} s after a {WARMUP} s warm-up, `--timeout 10s`.
 
 - *vs. natural baseline*: 2xx–3xx answers per second of the route divided by the baseline's
   rate: public cheap routes against the hello pool, database reads against the bare find loop
-  (one `find_one` by `_id`), writes against the bare insert loop. Expensive routes have none:
+  (one `find_one` by `_id`), writes against the bare insert loop (each loop's faster
+  measurement). Expensive routes have none:
   their cost is their own work (see CPU per request) and the fakes' latency.
 - *CPU ms/req*: utime + stime over the measured run of the jobtuned workers (including workers
   reaped in it), nginx's workers and FerretDB, divided by the answers; the fake servers, wrk
@@ -1239,6 +1260,7 @@ def capacity_section(b):
     pdf_w = ms("pdf", "jobtuned")
     put1, put5 = ok_rate(R["resume_put_1"]), ok_rate(R["resume_put"])
     put_db = ms("resume_put", "db")
+    put_rd, put_wr = reads_writes(R["resume_put"])
     return f"""### Capacity arithmetic
 
 CPU milliseconds per answered request, measured above, and the rate one core could sustain
@@ -1269,9 +1291,9 @@ on the machine that took part of both cores (see the load averages).
   measured, and its share grows with the route's query count (see ARCHITECTURE.md's table: a chain read is two
   lookups, a chain commit three writes). With FerretDB on SQLite, a database core is worth
   roughly 1000 / {me_db:.2f} = {1000 / me_db if me_db else 0:,.0f} `GET /api/me` per second.
-- Writes cost more than their operation count predicts. `PUT /api/resumes/{{id}}` is the
-  `tombstones` check, two chain reads and two chain commits (ARCHITECTURE.md): 5 lookups and 6
-  writes, {5 * f_find + 6 * f_ins:.2f} ms at the bare loops' prices, but it cost {put_db:.2f} ms of FerretDB CPU.
+- Writes cost more than their operation count predicts. `PUT /api/resumes/{{id}}` sent FerretDB
+  {put_rd:.1f} finds and {put_wr:.1f} writes per request in this run (its counters, above):
+  {put_rd * f_find + put_wr * f_ins:.2f} ms at the bare loops' prices, but it cost {put_db:.2f} ms of FerretDB CPU.
   Its documents are a whole resume and the user's directory, several KB each, which FerretDB
   turns into SQLite JSON and back on every write and read, where the loops move small documents
   (an explanation, not measured separately). SQLite also takes one writer at a time, so writes
