@@ -21,6 +21,18 @@ static void pseudonym(const char *user_id, char out[65])
     encode_hmac_hex(config.secret, user_id, out);
 }
 
+/* Apply update (stolen; NULL: it failed to build) to user_id's claim. */
+static int update_claim(struct db *db, const char *user_id, json_t *update)
+{
+    char id[65];
+    int rc;
+
+    pseudonym(user_id, id);
+    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
+    json_decref(update);
+    return rc;
+}
+
 int erasure_claims_get(struct db *db, const char *user_id, json_t **claim)
 {
     char id[65];
@@ -52,32 +64,14 @@ int erasure_claims_begin(struct db *db, const char *user_id, json_t **before)
     return rc;
 }
 
-int erasure_claims_count(struct db *db, const char *user_id, json_t *counts)
-{
-    char id[65];
-    json_t *update = json_pack("{s:{s:O}}", "$set", "counts", counts);
-    int rc;
-
-    pseudonym(user_id, id);
-    rc = db_update_id(db, COLL, id, update, NULL);
-    json_decref(update);
-    return rc;
-}
-
 int erasure_claims_add(struct db *db, const char *user_id, const char *what, int64_t n)
 {
-    char id[65], field[64];
-    json_t *update;
-    int rc;
+    char field[64];
 
     if (n == 0)
         return DB_OK;
-    pseudonym(user_id, id);
     snprintf(field, sizeof(field), "counts.%s", what);
-    update = json_pack("{s:{s:I}}", "$inc", field, (json_int_t)n);
-    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
-    json_decref(update);
-    return rc;
+    return update_claim(db, user_id, json_pack("{s:{s:I}}", "$inc", field, (json_int_t)n));
 }
 
 /* The marks of user_id's erasure: "<pseudonym>:<what>:<id>" sorts
@@ -140,39 +134,20 @@ int erasure_claims_marked(struct db *db, const char *user_id, json_t **counts)
 
 int erasure_claims_touch(struct db *db, const char *user_id)
 {
-    char id[65];
-    json_t *update = json_pack("{s:{s:o}}", "$set", "updatedAt", db_date(clock_wall_ms()));
-    int rc;
-
-    pseudonym(user_id, id);
-    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
-    json_decref(update);
-    return rc;
+    return update_claim(db, user_id,
+                        json_pack("{s:{s:o}}", "$set", "updatedAt", db_date(clock_wall_ms())));
 }
 
 int erasure_claims_keep_key(struct db *db, const char *user_id, const char *email_key)
 {
-    char id[65];
-    json_t *update = json_pack("{s:{s:s}}", "$set", "emailKey", email_key);
-    int rc;
-
-    pseudonym(user_id, id);
-    rc = update ? db_update_id(db, COLL, id, update, NULL) : DB_ERROR;
-    json_decref(update);
-    return rc;
+    return update_claim(db, user_id, json_pack("{s:{s:s}}", "$set", "emailKey", email_key));
 }
 
 int erasure_claims_sweeping(struct db *db, const char *user_id, const char *receipt_id)
 {
-    char id[65];
-    json_t *update = json_pack("{s:{s:s, s:s, s:o}}", "$set", "state", "sweeping",
-                               "receiptId", receipt_id, "updatedAt", db_date(clock_wall_ms()));
-    int rc;
-
-    pseudonym(user_id, id);
-    rc = db_update_id(db, COLL, id, update, NULL);
-    json_decref(update);
-    return rc;
+    return update_claim(db, user_id,
+                        json_pack("{s:{s:s, s:s, s:o}}", "$set", "state", "sweeping", "receiptId",
+                                  receipt_id, "updatedAt", db_date(clock_wall_ms())));
 }
 
 int erasure_claims_done(struct db *db, const char *user_id, const char *receipt_id)

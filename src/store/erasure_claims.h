@@ -26,9 +26,6 @@ int erasure_claims_begin(struct db *db, const char *user_id, json_t **before);
 /* The claim of user_id (new reference), or NULL. */
 int erasure_claims_get(struct db *db, const char *user_id, json_t **claim);
 
-/* Store the counts (borrowed) of documents deleted so far. */
-int erasure_claims_count(struct db *db, const char *user_id, json_t *counts);
-
 /* Keep the email's refs key (tickets_email_key()) for the later passes;
  * forgotten when the claim is done. */
 int erasure_claims_keep_key(struct db *db, const char *user_id, const char *email_key);
