@@ -68,8 +68,11 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
     }
     /* a later feature that stores personal data adds its store here */
     if (rc == STORE_OK) {
+        /* named before it goes, like every object: a pass killed between
+         * the deletion and a count would otherwise lose the account */
+        if (user != NULL && step != NULL)
+            step("users", "account", 1, arg);
         rc = users_delete(db, user_id, &users);
-        tell(step, arg, "users", users);
     }
     if (rc == STORE_OK && last)
         rc = directory_remove(db, user_id);
