@@ -4,6 +4,7 @@
 #include "flows/erasure.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -77,10 +78,10 @@ static void email_key(struct db *db, const char *user_id, json_t *claim,
     const char *kept = jsonx_string(claim, "emailKey");
 
     key[0] = '\0';
-    if (kept != NULL && strlen(kept) < TICKETS_KEY_SIZE) {
-        strcpy(key, kept);
+    if (kept != NULL &&
+        snprintf(key, TICKETS_KEY_SIZE, "%s", kept) < TICKETS_KEY_SIZE)
         return;
-    }
+    key[0] = '\0'; /* too long to be ours: make it again */
     if (users_get(db, user_id, &user) == STORE_OK &&
         tickets_email_key(jsonx_string(user, "email"), key) &&
         erasure_claims_keep_key(db, user_id, key) != STORE_OK)
