@@ -84,7 +84,6 @@ int chain_peek(struct db *db, const char *coll, const char *key, json_t **body,
     v->floor = 2;
     v->mark = 1;
     v->mark_ms = v->read_ms;
-    v->head_current = true;
     if ((rc = db_get(db, coll, key, &head)) != DB_OK || head == NULL)
         return rc;
     v->gen = int_member(head, "gen", 0);
@@ -143,7 +142,6 @@ int chain_read(struct db *db, const char *coll, const char *key, json_t **body,
     if (g != head_gen) {
         /* a crash or a race left the head behind: repair; the log stays the truth */
         write_head(db, coll, key, v, newest, NULL);
-        v->head_current = false;
     }
     *body = newest;
     return DB_OK;

@@ -47,7 +47,6 @@ struct chain_ver {
     int64_t gen;
     int64_t read_ms; /* wall clock of the read: the lease starts here */
     int64_t floor, mark, mark_ms;
-    bool head_current; /* the head held gen itself (no walk was needed) */
 };
 
 /* The lease and the prune age, in milliseconds (from the request timeout). */

@@ -43,7 +43,7 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
                        resumes = {0, "resumes", deleting, &to},
                        tailorings = {0, "tailorings", deleting, &to},
                        interviews = {0, "interviews", deleting, &to};
-    int64_t users = 0, processing = 0;
+    int64_t processing = 0;
     json_t *user = NULL, *sealed = NULL;
     int rc;
 
@@ -72,7 +72,7 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
          * the deletion and a count would otherwise lose the account */
         if (user != NULL && step != NULL)
             step("users", "account", 1, arg);
-        rc = users_delete(db, user_id, &users);
+        rc = users_delete(db, user_id, NULL);
     }
     if (rc == STORE_OK && last)
         rc = directory_remove(db, user_id);
