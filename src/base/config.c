@@ -278,6 +278,44 @@ static int load_posthog(char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * The slow routes' share of the pool and the per-user quotas.  The
+ * defaults are sized for one person's real job search: a few resumes per
+ * kind of role, a tailoring per application, a mock interview or two a day
+ * (create, eight answers, finish and the spoken questions are about twenty
+ * AI calls each).
+ */
+static int load_admission(char *err, size_t errlen)
+{
+    static const struct {
+        const char *name;
+        long def;
+        long *to;
+    } quotas[] = {
+        {"JOBTUNE_QUOTA_RESUMES", 100, &config.quota.resumes},
+        {"JOBTUNE_QUOTA_TAILORINGS", 100, &config.quota.tailorings},
+        {"JOBTUNE_QUOTA_INTERVIEWS", 300, &config.quota.interviews},
+        {"JOBTUNE_QUOTA_AI_CALLS", 300, &config.quota.ai_calls},
+    };
+    long n;
+
+    if (env_long("JOBTUNE_SLOW_WORKERS", 8, 1, 250, &n, err, errlen) < 0)
+        return -1;
+    config.slow_workers = (int)n;
+    /* a rolling restart runs two generations side by side (master.c) */
+    if (config_pool_size() > 250) {
+        snprintf(err, errlen, "JOBTUNE_WORKERS + JOBTUNE_SLOW_WORKERS must be at most 250");
+        return -1;
+    }
+    if (env_long("JOBTUNE_SLOW_PER_USER", 2, 1, 1024, &n, err, errlen) < 0)
+        return -1;
+    config.slow_per_user = (int)n;
+    for (size_t i = 0; i < sizeof(quotas) / sizeof(quotas[0]); i++)
+        if (env_long(quotas[i].name, quotas[i].def, 0, 1000000, quotas[i].to, err, errlen) < 0)
+            return -1;
+    return 0;
+}
+
 int config_load(char *err, size_t errlen)
 {
     const char *env = env_or("JOBTUNE_ENV", "development");
@@ -305,6 +343,8 @@ int config_load(char *err, size_t errlen)
     if (env_long("JOBTUNE_WORKERS", ncpu > 0 ? ncpu : 2, 1, 256, &n, err, errlen) < 0)
         return -1;
     config.workers = (int)n;
+    if (load_admission(err, errlen) < 0)
+        return -1;
     if (env_long("JOBTUNE_MAX_REQUESTS", 10000, 0, LONG_MAX, &config.max_requests,
                  err, errlen) < 0)
         return -1;

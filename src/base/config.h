@@ -14,7 +14,9 @@ struct config {
     bool production;            /* JOBTUNE_ENV */
     const char *listen;         /* JOBTUNE_LISTEN */
     long listen_mode;           /* JOBTUNE_LISTEN_MODE: unix socket permissions */
-    int workers;                /* JOBTUNE_WORKERS */
+    int workers;                /* JOBTUNE_WORKERS: always free for the quick routes */
+    int slow_workers;           /* JOBTUNE_SLOW_WORKERS: more, which slow routes may fill */
+    int slow_per_user;          /* JOBTUNE_SLOW_PER_USER: one user's slow requests at once */
     long max_requests;          /* JOBTUNE_MAX_REQUESTS, 0 = never */
     int request_timeout;        /* JOBTUNE_REQUEST_TIMEOUT, seconds */
     int scheduler_period;       /* JOBTUNE_SCHEDULER_PERIOD, seconds per job slot */
@@ -56,6 +58,13 @@ struct config {
     long posthog_report_s;                /* POSTHOG_REPORT_SECONDS: the counts' log period */
     bool analytics;                       /* production and POSTHOG_API_KEY set */
     const char *analytics_off_reason;     /* why not, for the start-up log (static) */
+    /* per-user quotas (JOBTUNE_QUOTA_*); 0 = no limit */
+    struct config_quotas {
+        long resumes;                     /* resumes kept */
+        long tailorings;                  /* tailorings kept per resume */
+        long interviews;                  /* interviews kept */
+        long ai_calls;                    /* requests that call OpenAI or Sarvam, per UTC day */
+    } quota;
     const char *fault;                    /* JOBTUNE_FAULT: development only */
     const char *clock_file;               /* JOBTUNE_CLOCK_FILE: development only */
     const char *ticket_numbers;           /* JOBTUNE_TICKET_NUMBERS: development only */
@@ -66,6 +75,12 @@ extern struct config config;
 /* Fill `config` from the environment; on a bad value writes a sentence to
  * err and returns -1. */
 int config_load(char *err, size_t errlen);
+
+/* Every worker process: JOBTUNE_WORKERS + JOBTUNE_SLOW_WORKERS. */
+static inline int config_pool_size(void)
+{
+    return config.workers + config.slow_workers;
+}
 
 /* Is id one of JOBTUNE_ADMIN_USER_IDS? */
 bool config_is_admin(const char *id);

@@ -67,6 +67,7 @@ struct request {
     size_t nheaders;
     bool streaming;            /* request_stream_begin() wrote status and headers */
     int streamed_status;
+    bool quota_refused;        /* a per-user quota refused it (routes/quota.c) */
 };
 
 /* Borrowed CGI variable (e.g. "HTTP_ACCEPT"), or NULL. */

@@ -41,13 +41,14 @@ enum route_body {
     BODY_RAW,          /* the handler reads req->body itself */
 };
 
-/* What a request costs the worker that serves it.  Expensive routes (PDF,
- * ATS, AI calls, the export, audio) take seconds of CPU or of waiting on a
- * service: they are admitted per user and within a share of the workers,
- * so that one user cannot starve the others (see routes_run()). */
+/* What a request costs the worker that serves it.  Slow routes wait on an
+ * outside service (OpenAI, Sarvam, Clerk) or take seconds of local work
+ * (PDF, ATS, the export): they are admitted per user and within the slow
+ * routes' share of the workers, so that one user cannot starve the others
+ * (see routes_run() and proc/scoreboard.h). */
 enum route_cost {
-    COST_CHEAP,
-    COST_EXPENSIVE,
+    COST_QUICK,
+    COST_SLOW,
 };
 
 typedef int (*route_handler)(struct request *req);

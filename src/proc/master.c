@@ -356,7 +356,7 @@ static void spawn_analytics(int listen_fd)
 
 static bool crash_guard_trips(uint64_t now)
 {
-    size_t n = 0, limit = (size_t)config.workers * 3;
+    size_t n = 0, limit = (size_t)config_pool_size() * 3;
 
     crash_times[crash_next++ % 64] = now;
     for (size_t i = 0; i < 64; i++)
@@ -419,7 +419,7 @@ static void on_exit_of(struct child *c, int index, int status)
          * An isolated failure is retried after a pause. */
         init_failures++;
         log_error("worker %d failed to initialise%s", (int)c->pid,
-                  init_failures >= config.workers ? "; not respawning" : "");
+                  init_failures >= config_pool_size() ? "; not respawning" : "");
         respawn_not_before_ms = now + 1000;
     } else if (c->timed_out) {
         /* already logged by the timeout check */
@@ -544,7 +544,7 @@ static void check_stop_deadline(void)
 
 static void reload(int listen_fd)
 {
-    log_info("rolling restart of %d workers", config.workers);
+    log_info("rolling restart of %d workers", config_pool_size());
     systemd_reloading("rolling restart");
     ready_owed = true;
     reported_accepting = -1;
@@ -553,7 +553,7 @@ static void reload(int listen_fd)
             children[i].retiring = true;
     generation++;
     /* the new generation is accepting before the old one is told to go */
-    for (int i = 0; i < config.workers; i++)
+    for (int i = 0; i < config_pool_size(); i++)
         spawn_worker(listen_fd);
     signal_workers(SIGQUIT, true);
 }
@@ -561,7 +561,7 @@ static void reload(int listen_fd)
 static void maintain(int listen_fd)
 {
     uint64_t now = clock_mono_ms();
-    int missing = config.workers - count(CHILD_WORKER, true);
+    int missing = config_pool_size() - count(CHILD_WORKER, true);
 
     if (!migrated && count(CHILD_MIGRATE, false) == 0 && now >= next_migrate_ms)
         spawn_migration(listen_fd);
@@ -570,7 +570,7 @@ static void maintain(int listen_fd)
     if (config.analytics && count(CHILD_ANALYTICS, false) == 0 &&
         now >= analytics_not_before_ms)
         spawn_analytics(listen_fd);
-    if (init_failures >= config.workers || now < respawn_not_before_ms)
+    if (init_failures >= config_pool_size() || now < respawn_not_before_ms)
         return;
     for (; missing > 0; missing--)
         if (spawn_worker(listen_fd) < 0)
@@ -599,7 +599,7 @@ static void report_to_systemd(void)
     if (state != RUNNING || n == reported_accepting || (ready_owed && n == 0))
         return;
     snprintf(status, sizeof(status), "%d of %d workers accepting (generation %d)", n,
-             config.workers, generation);
+             config_pool_size(), generation);
     if (ready_owed)
         systemd_ready(status);
     else
@@ -653,7 +653,8 @@ int master_run(int listen_fd)
     sigprocmask(SIG_BLOCK, &block, NULL);
     sigemptyset(&none);
 
-    log_info("jobtuned starting: %d workers on %s (%s)", config.workers, config.listen,
+    log_info("jobtuned starting: %d workers (%d of them may serve slow routes) on %s (%s)",
+             config_pool_size(), config.slow_workers, config.listen,
              config.production ? "production" : "development");
     systemd_status("applying the schema"); /* also keeps NOTIFY_SOCKET from the children */
     if (config.analytics)
@@ -701,7 +702,7 @@ int master_run(int listen_fd)
                 count(CHILD_SCHEDULER, false) == 0 && count(CHILD_ANALYTICS, false) == 0)
                 break;
             check_stop_deadline();
-        } else if (init_failures >= config.workers && count(CHILD_WORKER, false) == 0) {
+        } else if (init_failures >= config_pool_size() && count(CHILD_WORKER, false) == 0) {
             log_error("no worker could start; exiting");
             return 1;
         }

@@ -20,8 +20,9 @@
  *              200, until none is left);
  *   retention  webhook deliveries older than 7 days (erased accounts'
  *              tombstones are a collection of their own and stay), done
- *              erasure records older than a day (the receipts stay), and
- *              old leases.
+ *              erasure records older than a day (the receipts stay), old
+ *              leases, and the daily quotas' units of the days before
+ *              yesterday.
  *
  * Signals: SIGQUIT finishes the job under way and exits; SIGTERM keeps its
  * default action.  Nothing personal is logged: counts only.
@@ -48,6 +49,7 @@
 #include "store/jobs.h"
 #include "store/store.h"
 #include "store/tickets.h"
+#include "store/usage.h"
 #include "store/webhook_events.h"
 #include "svc/clerk.h"
 #include "svc/ferret_sqlite.h"
@@ -119,16 +121,19 @@ static int run_overdue(struct services *svc, int64_t now)
 
 static int run_retention(struct services *svc, int64_t now)
 {
-    int64_t events = 0, claims = 0, leases = 0;
+    int64_t events = 0, claims = 0, leases = 0, units = 0;
     int rc = webhook_events_purge(svc->db, now - 7 * DAY_MS, &events);
 
     if (rc == STORE_OK)
         rc = erasure_claims_purge_done(svc->db, now - DAY_MS, &claims);
     if (rc == STORE_OK)
         rc = jobs_purge_leases(svc->db, now - DAY_MS, &leases);
-    if (events + claims + leases > 0)
+    if (rc == STORE_OK)
+        rc = usage_purge_before(svc->db, now - DAY_MS, &units);
+    if (events + claims + leases + units > 0)
         log_info("scheduler: retention removed %lld webhook deliveries, %lld erasure records, "
-                 "%lld leases", (long long)events, (long long)claims, (long long)leases);
+                 "%lld leases, %lld quota units of past days", (long long)events,
+                 (long long)claims, (long long)leases, (long long)units);
     return rc;
 }
 

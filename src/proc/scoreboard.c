@@ -78,10 +78,20 @@ uint64_t scoreboard_user_hash(const char *user_id)
     return h ? h : 1;
 }
 
-enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboard_slot *s,
-                                           uint64_t user, int per_user, int total)
+enum scoreboard_admission scoreboard_verdict(const struct scoreboard_share *share, int mine,
+                                             int all)
 {
-    enum scoreboard_admission verdict = SCOREBOARD_ADMITTED;
+    if (mine >= share->per_user)
+        return SCOREBOARD_USER_BUSY;
+    if (all >= share->total || (mine > 0 && all >= share->total - share->reserve))
+        return SCOREBOARD_FULL;
+    return SCOREBOARD_ADMITTED;
+}
+
+enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboard_slot *s,
+                                           uint64_t user, const struct scoreboard_share *share)
+{
+    enum scoreboard_admission verdict;
     int mine = 0, all = 0, rc = pthread_mutex_lock(&b->gate);
 
     /* The owner died inside the few loads and one store below: the board
@@ -97,16 +107,24 @@ enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboa
         all += u != 0;
         mine += u == user;
     }
-    if (mine >= per_user)
-        verdict = SCOREBOARD_USER_BUSY;
-    else if (all >= total)
-        verdict = SCOREBOARD_FULL;
-    else
+    verdict = scoreboard_verdict(share, mine, all);
+    if (verdict == SCOREBOARD_ADMITTED)
         __atomic_store_n(&s->expensive_user, user, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&b->gate);
-    if (verdict != SCOREBOARD_ADMITTED)
-        __atomic_add_fetch(&b->refused, 1, __ATOMIC_RELAXED);
+    if (verdict == SCOREBOARD_USER_BUSY)
+        __atomic_add_fetch(&b->refused_user, 1, __ATOMIC_RELAXED);
+    else if (verdict == SCOREBOARD_FULL)
+        __atomic_add_fetch(&b->refused_full, 1, __ATOMIC_RELAXED);
     return verdict;
+}
+
+int scoreboard_slow_in_flight(const struct scoreboard *b)
+{
+    int n = 0;
+
+    for (int i = 0; i < b->nslots; i++)
+        n += __atomic_load_n(&b->slots[i].expensive_user, __ATOMIC_ACQUIRE) != 0;
+    return n;
 }
 
 void scoreboard_release(struct scoreboard_slot *s)

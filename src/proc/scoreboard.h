@@ -13,14 +13,20 @@
  * or a status field, never a decision: `busy_since_ms` alone drives the
  * timeout, and it is written with atomic stores.
  *
- * Admission of expensive routes is the one decision taken across
- * workers: a slot's `expensive_user` holds a hash of the user id while its
- * worker serves an expensive route.  scoreboard_admit() counts the other
- * slots and claims its own under the header's `gate`, a process-shared
- * robust mutex (a worker killed while holding it hands it on to the next
- * locker, see scoreboard.c), so two workers cannot both take the last
- * place.  The worker clears its claim at scoreboard_end(); the master
- * clears a dead worker's claim when it reaps it.
+ * Admission of slow routes (those that wait on an outside service or do
+ * seconds of local work) is the one decision taken across workers: a
+ * slot's `expensive_user` holds a hash of the user id while its worker
+ * serves a slow route.  scoreboard_admit() counts the other slots and
+ * claims its own under the header's `gate`, a process-shared robust mutex
+ * (a worker killed while holding it hands it on to the next locker, see
+ * scoreboard.c), so two workers cannot both take the last place.  The
+ * worker clears its claim at scoreboard_end(); the master clears a dead
+ * worker's claim when it reaps it.
+ *
+ * The share is fair by construction: a user holds at most per_user
+ * places, and the last `reserve` places go only to a user who holds none,
+ * so however many requests one user (or a few) keep sending, another
+ * user's first slow request finds a place.
  */
 #ifndef JT_SCOREBOARD_H
 #define JT_SCOREBOARD_H
@@ -51,7 +57,9 @@ struct scoreboard {
     uint64_t accepted;      /* requests accepted by any worker since start */
     uint64_t crashes;       /* workers that died unexpectedly */
     uint64_t slow_kills;    /* workers killed past JOBTUNE_REQUEST_TIMEOUT */
-    uint64_t refused;       /* expensive requests refused by scoreboard_admit() */
+    uint64_t refused_user;  /* slow requests refused: the user had per_user in flight */
+    uint64_t refused_full;  /* slow requests refused: no place left for this user */
+    uint64_t refused_quota; /* requests refused by a per-user quota (routes/quota.c) */
     pthread_mutex_t gate;   /* process-shared, robust: serialises admissions */
     int nslots;
     struct scoreboard_slot slots[];
@@ -78,18 +86,31 @@ void scoreboard_accepting(struct scoreboard_slot *s);
 
 enum scoreboard_admission {
     SCOREBOARD_ADMITTED,
-    SCOREBOARD_USER_BUSY, /* the user already has per_user expensive requests in flight */
-    SCOREBOARD_FULL,      /* `total` slots already serve expensive requests */
+    SCOREBOARD_USER_BUSY, /* the user already has per_user slow requests in flight */
+    SCOREBOARD_FULL,      /* no place left that this user may take */
+};
+
+/* The limits of scoreboard_admit(). */
+struct scoreboard_share {
+    int total;    /* slots that may serve slow routes at once */
+    int per_user; /* of which one user's */
+    int reserve;  /* of which kept for users who hold none */
 };
 
 /* A stable, non-zero 64-bit hash of a user id (FNV-1a). */
 uint64_t scoreboard_user_hash(const char *user_id);
-/* Admit slot s to an expensive request of user (a scoreboard_user_hash())
- * when fewer than per_user other slots serve that user's expensive
- * requests and fewer than total serve any; on admission the slot is
- * claimed until scoreboard_end() or scoreboard_release(). */
+/* Admit slot s to a slow request of user (a scoreboard_user_hash()) when
+ * the user holds fewer than share->per_user places and a place is left for
+ * them: any of share->total for a user who holds none, all but the last
+ * share->reserve otherwise.  On admission the slot is claimed until
+ * scoreboard_end() or scoreboard_release().  A pure verdict first, for the
+ * unit tests: */
+enum scoreboard_admission scoreboard_verdict(const struct scoreboard_share *share, int mine,
+                                             int all);
 enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboard_slot *s,
-                                           uint64_t user, int per_user, int total);
+                                           uint64_t user, const struct scoreboard_share *share);
+/* Slots serving a slow request now. */
+int scoreboard_slow_in_flight(const struct scoreboard *b);
 /* Drop s's claim (also what the master does for a worker that died). */
 void scoreboard_release(struct scoreboard_slot *s);
 

@@ -66,7 +66,20 @@ static json_t *worker_json(const struct scoreboard_slot *s, uint64_t now)
     return w;
 }
 
-json_t *status_json(const struct scoreboard *b)
+/* The slow routes' share, what holds it now, and what it and the quotas
+ * refused since the start. */
+static json_t *admission_json(const struct scoreboard *b, const struct scoreboard_share *share)
+{
+    return json_pack("{s:i, s:i, s:i, s:i, s:{s:I, s:I, s:I}}",
+                     "slowWorkers", share->total, "perUser", share->per_user,
+                     "reservedForNewUsers", share->reserve,
+                     "slowInFlight", scoreboard_slow_in_flight(b), "refused",
+                     "userBusy", (json_int_t)__atomic_load_n(&b->refused_user, __ATOMIC_RELAXED),
+                     "full", (json_int_t)__atomic_load_n(&b->refused_full, __ATOMIC_RELAXED),
+                     "quota", (json_int_t)__atomic_load_n(&b->refused_quota, __ATOMIC_RELAXED));
+}
+
+json_t *status_json(const struct scoreboard *b, const struct scoreboard_share *share)
 {
     uint64_t now = clock_mono_ms();
     json_t *workers = json_array(), *doc;
@@ -85,7 +98,7 @@ json_t *status_json(const struct scoreboard *b)
             idle++;
         json_array_append_new(workers, worker_json(s, now));
     }
-    doc = json_pack("{s:{s:i, s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:o}",
+    doc = json_pack("{s:{s:i, s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:o, s:o*}",
                     "master", "pid", (int)b->master_pid,
                     "uptimeSeconds", (json_int_t)((now - b->started_ms) / 1000),
                     "startedAt", (json_int_t)(b->started_wall_ms / 1000),
@@ -94,7 +107,7 @@ json_t *status_json(const struct scoreboard *b)
                     "crashes", (json_int_t)__atomic_load_n(&b->crashes, __ATOMIC_RELAXED),
                     "slowKills", (json_int_t)__atomic_load_n(&b->slow_kills, __ATOMIC_RELAXED),
                     "pool", "total", busy + idle, "busy", busy, "idle", idle,
-                    "workers", workers);
+                    "workers", workers, "admission", admission_json(b, share));
     return doc;
 }
 

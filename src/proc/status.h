@@ -8,10 +8,12 @@
 #include <jansson.h>
 
 struct scoreboard;
+struct scoreboard_share;
 
-/* The board (borrowed) as a JSON document: new reference, NULL when out of
- * memory.  Reads /proc/<pid>/statm of each worker for its RSS. */
-json_t *status_json(const struct scoreboard *b);
+/* The board (borrowed) as a JSON document, with the slow routes' share
+ * and its refusals: new reference, NULL when out of memory.  Reads
+ * /proc/<pid>/statm of each worker for its RSS. */
+json_t *status_json(const struct scoreboard *b, const struct scoreboard_share *share);
 
 /*
  * Process titles.  status_title_init() must run in main() before anything

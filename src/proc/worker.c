@@ -46,30 +46,40 @@
 static volatile sig_atomic_t quit_requested;
 static struct scoreboard *the_board; /* for status() */
 
+/* The slow routes' share of the pool (scoreboard.h): JOBTUNE_SLOW_WORKERS
+ * places, JOBTUNE_SLOW_PER_USER of them one user's, and a quarter of them
+ * (at least one when there are two) kept for users who hold none. */
+static struct scoreboard_share slow_share(void)
+{
+    struct scoreboard_share share = {config.slow_workers, config.slow_per_user,
+                                     config.slow_workers / 4};
+
+    if (share.reserve == 0 && share.total >= 2)
+        share.reserve = 1;
+    return share;
+}
+
 /* services.status: the whole board as GET /api/status shows it. */
 static json_t *status(void)
 {
-    return status_json(the_board);
-}
+    struct scoreboard_share share = slow_share();
 
-/* At most this many expensive requests of one user in flight, across
- * all workers (issue 13: no user can starve the others). */
-#define EXPENSIVE_PER_USER 2
+    return status_json(the_board, &share);
+}
 
 struct gate_ctx {
     struct scoreboard *board;
     struct scoreboard_slot *slot;
 };
 
-/* routes_gate.admit: per user, and at most workers - 1 expensive requests
- * at once, so that a worker is always left for the cheap routes. */
+/* routes_gate.admit: the slow routes' fair share (slow_share()). */
 static int admit(void *ctx, const char *user_id)
 {
     struct gate_ctx *g = ctx;
-    int total = config.workers > 1 ? config.workers - 1 : 1;
+    struct scoreboard_share share = slow_share();
 
     switch (scoreboard_admit(g->board, g->slot, scoreboard_user_hash(user_id ? user_id : ""),
-                             EXPENSIVE_PER_USER, total)) {
+                             &share)) {
     case SCOREBOARD_ADMITTED:
         return 0;
     case SCOREBOARD_USER_BUSY:
@@ -78,6 +88,14 @@ static int admit(void *ctx, const char *user_id)
         break;
     }
     return ROUTES_GATE_FULL;
+}
+
+/* routes_gate.refused_quota: counted for GET /api/status. */
+static void refused_quota(void *ctx)
+{
+    struct gate_ctx *g = ctx;
+
+    __atomic_add_fetch(&g->board->refused_quota, 1, __ATOMIC_RELAXED);
 }
 
 static void on_quit(int sig)
@@ -148,7 +166,7 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     scoreboard_begin(board, slot, req->method, "-", req->request_id);
     if (routes_match(req) == 0) {
         struct gate_ctx g = {board, slot};
-        struct routes_gate gate = {admit, &g};
+        struct routes_gate gate = {admit, refused_quota, &g};
 
         scoreboard_set_route(slot, req->match.route->pattern);
         routes_run(req, &gate);

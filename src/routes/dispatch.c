@@ -115,7 +115,7 @@ static const char *default_code(int status)
     }
 }
 
-/* A 429 for an expensive route that was not admitted. */
+/* A 429 for a slow route that was not admitted. */
 static int too_many(struct request *req, int why)
 {
     request_header(req, "Retry-After", "1");
@@ -138,7 +138,7 @@ int routes_run(struct request *req, const struct routes_gate *gate)
         (st = auth_session(req, route->auth, &session)) != AUTH_OK)
         return refuse(req, st, &session);
     /* Before the body: a refused upload is not worth reading. */
-    if (route->cost == COST_EXPENSIVE && gate != NULL && route->auth != AUTH_PUBLIC &&
+    if (route->cost == COST_SLOW && gate != NULL && route->auth != AUTH_PUBLIC &&
         (status = gate->admit(gate->ctx, session.user_id)) != 0)
         return too_many(req, status);
     if ((status = request_read_body(req)) != 0)
@@ -146,6 +146,8 @@ int routes_run(struct request *req, const struct routes_gate *gate)
 
     status = route->handler(req);
     routes_processing_flush(req);
+    if (req->quota_refused && gate != NULL)
+        gate->refused_quota(gate->ctx);
     if (req->streaming) {
         /* the status line and part of the body are gone: nothing to add */
         req->status = req->streamed_status;

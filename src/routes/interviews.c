@@ -15,6 +15,7 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/jsonx.h"
 #include "base/text.h"
 #include "http/request.h"
@@ -313,6 +314,9 @@ int interviews_create_route(struct request *req)
                                     json_incref(fields));
     if (!openai_is_configured())
         return interviews_ai_failure(req, OPENAI_NOT_CONFIGURED, "");
+    if ((rc = routes_quota_check(req, "interviews", NULL)) != 0 ||
+        (rc = routes_quota_ai(req)) != 0)
+        return rc;
 
     body = jsonx_own(req->arena, json_pack(
         "{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:I, s:s, s:[], s:I, s:I}",
@@ -324,7 +328,10 @@ int interviews_create_route(struct request *req)
     if ((rc = interviews_ask(req, body, 1, &question)) != 0)
         return rc;
     interviews_add_question(body, 1, question, clock_wall_ms());
-    if ((rc = interviews_create(req->svc->db, req->user_id, body, id)) != STORE_OK)
+    rc = interviews_create(req->svc->db, req->user_id, body, config.quota.interviews, id);
+    if (rc == STORE_LIMIT)
+        return routes_quota_full(req, "interviews");
+    if (rc != STORE_OK)
         return routes_db_failure(req, rc);
     request_header(req, "Location", arena_printf(req->arena, "/api/interviews/%s", id));
     routes_track(req, "interview_started", json_pack("{s:s, s:I}", "language", language,

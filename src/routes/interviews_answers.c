@@ -176,6 +176,10 @@ int interviews_answer_route(struct request *req)
     if (asked != NULL && strcmp(asked, arena_printf(req->arena, "%lld", (long long)current)) != 0)
         return conflict(req, "That question already has an answer.");
 
+    count = json_integer_value(json_object_get(body, "questionCount"));
+    /* speech to text, the next question, or both: one of today's AI calls */
+    if ((!is_json || current < count) && (rc = routes_quota_ai(req)) != 0)
+        return rc;
     source = is_json ? "text" : "audio";
     rc = is_json ? typed(req, &text) : transcribe(req, jsonx_string(body, "language"), &text);
     if (rc != 0)
@@ -188,7 +192,6 @@ int interviews_answer_route(struct request *req)
                                                        "source", source, "answeredAt",
                                                        (json_int_t)now));
     }
-    count = json_integer_value(json_object_get(body, "questionCount"));
     if (current < count) {
         if ((rc = interviews_ask(req, body, current + 1, &next)) != 0)
             return rc;

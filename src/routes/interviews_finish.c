@@ -160,6 +160,10 @@ int interviews_finish_route(struct request *req)
         json_decref(transcript);
         return interviews_ai_failure(req, OPENAI_NOT_CONFIGURED, "");
     }
+    if ((rc = routes_quota_ai(req)) != 0) {
+        json_decref(transcript);
+        return rc;
+    }
     /* the resume is not sent, but its values are scrubbed from the answers */
     if ((rid = jsonx_string(body, "resumeId")) != NULL) {
         json_t *doc = NULL;

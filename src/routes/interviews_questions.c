@@ -42,6 +42,8 @@ int interviews_question_audio_route(struct request *req)
         return request_error(req, 404, "not_found", "This interview has no such question yet.");
     if (!sarvam_is_configured())
         return interviews_speech_failure(req, SARVAM_NOT_CONFIGURED, false);
+    if ((rc = routes_quota_ai(req)) != 0)
+        return rc;
     wav = arena_calloc(req->arena, 1, sizeof(*wav));
     arena_add_cleanup(req->arena, free_wav, wav);
     routes_processed(req, "sarvam", "text to speech", "question text", NULL);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/config.h"
 #include "base/jsonx.h"
 #include "http/request.h"
 #include "model/resume.h"
@@ -90,7 +91,9 @@ int resumes_create_route(struct request *req)
         return request_error_fields(req, 422, "validation_failed",
                                     "The resume does not follow the JSON Resume format.",
                                     problems);
-    rc = resumes_insert(req->svc->db, req->user_id, req->input, &stored);
+    rc = resumes_insert(req->svc->db, req->user_id, req->input, config.quota.resumes, &stored);
+    if (rc == STORE_LIMIT)
+        return routes_quota_full(req, "resumes");
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
     request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",

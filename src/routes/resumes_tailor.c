@@ -32,6 +32,7 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/jsonx.h"
 #include "base/mem.h"
 #include "base/text.h"
@@ -319,6 +320,9 @@ int tailor_create_route(struct request *req)
         return status;
     if (!openai_is_configured())
         return routes_ai_failure(req, OPENAI_NOT_CONFIGURED, "", "Resume tailoring");
+    if ((status = routes_quota_check(req, "tailoringsPerResume", jsonx_string(doc, "id"))) != 0 ||
+        (status = routes_quota_ai(req)) != 0)
+        return status;
     resume = json_object_get(doc, "resume");
     if ((copy = minimise_resume(a, resume, &pii)) == NULL)
         return 500;
@@ -350,8 +354,10 @@ int tailor_create_route(struct request *req)
         return 500;
     /* listed under the resume, and only while it is there: one deleted
      * while the model was answering gets no tailoring */
-    rc = tailorings_insert(req->svc->db, req->user_id, jsonx_string(doc, "id"), tailoring, id,
-                           &now);
+    rc = tailorings_insert(req->svc->db, req->user_id, jsonx_string(doc, "id"), tailoring,
+                           config.quota.tailorings, id, &now);
+    if (rc == STORE_LIMIT)
+        return routes_quota_full(req, "tailoringsPerResume");
     if (rc == STORE_NOT_FOUND)
         return request_error(req, 404, "not_found", "The resume was deleted.");
     if (rc != STORE_OK)

@@ -20,14 +20,16 @@ const struct route *routes_table(size_t *n);
 /* dispatch.c: match req->path and method against the table; 0 when a
  * route matched (req->match), else the status of the 404/405 written. */
 int routes_match(struct request *req);
-/* The admission of expensive routes, which the routes layer cannot see
- * (it lives in the worker's scoreboard): admit() returns 0 to go on,
- * ROUTES_GATE_USER when the user has too many expensive requests in
- * flight, ROUTES_GATE_FULL when the workers' share for expensive requests
- * is taken.  Either refusal is a 429 with Retry-After. */
+/* The admission of slow routes, which the routes layer cannot see (it
+ * lives in the worker's scoreboard): admit() returns 0 to go on,
+ * ROUTES_GATE_USER when the user has too many slow requests in flight,
+ * ROUTES_GATE_FULL when no place of the slow routes' share is left for
+ * them.  Either refusal is a 429 with Retry-After.  refused_quota() counts
+ * a request a per-user quota refused (quota.c), for GET /api/status. */
 enum { ROUTES_GATE_USER = 1, ROUTES_GATE_FULL = 2 };
 struct routes_gate {
     int (*admit)(void *ctx, const char *user_id);
+    void (*refused_quota)(void *ctx);
     void *ctx;
 };
 
@@ -52,6 +54,20 @@ void routes_processed(struct request *req, const char *processor, const char *pu
  * slot of the signed-in user's record (nothing without entries or user).
  * A failure is logged: the response is already decided. */
 void routes_processing_flush(struct request *req);
+
+/* quota.c: the per-user quotas.  A count quota ("resumes", "interviews",
+ * "tailoringsPerResume") refused by a create (STORE_LIMIT): the 409 written,
+ * its status returned.  routes_quota_check(): the same before the create
+ * when it would first call a service (resume_id for a resume's
+ * tailorings, else NULL): 0 to go on.  routes_quota_ai(): spend one of
+ * today's AI calls just before the outside call, 0 to go on, else the
+ * status of the 429 (or 503) written.
+ * routes_quota_usage(): the user's usage of each, from their directory
+ * (borrowed), new reference (NULL when the database failed). */
+int routes_quota_full(struct request *req, const char *name);
+int routes_quota_check(struct request *req, const char *name, const char *resume_id);
+int routes_quota_ai(struct request *req);
+json_t *routes_quota_usage(struct request *req, json_t *dir);
 
 /* paging.c: ?limit=1..100 (default 20) and ?cursor= of a list. */
 struct routes_page {

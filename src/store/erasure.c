@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "base/clock.h"
 #include "base/jsonx.h"
 #include "store/directory.h"
 #include "store/interviews.h"
@@ -13,6 +14,7 @@
 #include "store/store.h"
 #include "store/tickets.h"
 #include "store/tombstones.h"
+#include "store/usage.h"
 #include "store/users.h"
 
 static void tell(erasure_step_fn step, void *arg, const char *what, int64_t n)
@@ -66,6 +68,8 @@ int erasure_run(struct db *db, const char *user_id, const char *email_key, bool 
         rc = processing_erase_user(db, user_id, &processing);
         tell(step, arg, "processing", processing);
     }
+    if (rc == STORE_OK)
+        rc = usage_erase_user(db, user_id, clock_wall_ms());
     /* a later feature that stores personal data adds its store here */
     if (rc == STORE_OK) {
         /* named before it goes, like every object: a pass killed between

@@ -43,10 +43,15 @@ int interviews_get(struct db *db, const char *user_id, const char *id, json_t **
     return listed_load_for_write(&kind, db, user_id, id, 0, body, v);
 }
 
-int interviews_create(struct db *db, const char *user_id, json_t *body,
+int interviews_create(struct db *db, const char *user_id, json_t *body, int64_t limit,
                       char id_out[INTERVIEWS_ID_LEN + 1])
 {
-    return listed_create(&kind, db, user_id, body, id_out);
+    return listed_create(&kind, db, user_id, body, limit, id_out);
+}
+
+int64_t interviews_count(json_t *dir)
+{
+    return listed_count_in(&kind, dir);
 }
 
 int interviews_commit(struct db *db, const char *user_id, const char *id, struct chain_ver *v,

@@ -32,9 +32,13 @@ struct db;
 int interviews_get(struct db *db, const char *user_id, const char *id, json_t **body,
                    struct chain_ver *v);
 
-/* Store body (borrowed) as a new interview of user_id; id_out its id. */
-int interviews_create(struct db *db, const char *user_id, json_t *body,
+/* Store body (borrowed) as a new interview of user_id; id_out its id.
+ * STORE_LIMIT (nothing stored) when limit (> 0) interviews are listed. */
+int interviews_create(struct db *db, const char *user_id, json_t *body, int64_t limit,
                       char id_out[INTERVIEWS_ID_LEN + 1]);
+
+/* Interviews a directory (directory_get()) lists: what the quota counts. */
+int64_t interviews_count(json_t *dir);
 
 /* Store body as the version after v: STORE_OK or STORE_CONFLICT. */
 int interviews_commit(struct db *db, const char *user_id, const char *id, struct chain_ver *v,

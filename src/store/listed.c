@@ -89,7 +89,22 @@ struct change {
     json_t *summary; /* borrowed; NULL for a state change only */
     int64_t version, now;
     const char *state; /* NULL: update the summary of a listed object */
+    int64_t limit;     /* a create: the most objects of the kind listed (0: any) */
 };
+
+/* Objects listed in section, those being deleted aside. */
+static int64_t listed_count(json_t *section)
+{
+    const char *id, *state;
+    int64_t n = 0;
+    json_t *e;
+
+    json_object_foreach(section, id, e) {
+        state = jsonx_string(e, "state");
+        n += state == NULL || strcmp(state, "deleting") != 0;
+    }
+    return n;
+}
 
 static int set_entry(json_t *dir, void *arg)
 {
@@ -127,6 +142,10 @@ static int set_entry(json_t *dir, void *arg)
         json_object_set_new(old, "at", json_integer(c->now));
         return 0;
     }
+    /* a create: at the commit point, so two racing creates cannot both
+     * take the last place */
+    if (c->limit > 0 && old == NULL && listed_count(section) >= c->limit)
+        return STORE_LIMIT;
     e = json_deep_copy(c->summary);
     json_object_set_new(e, "version", json_integer(c->version));
     json_object_set_new(e, "state", json_string(c->state));
@@ -188,13 +207,18 @@ static int edit(struct db *db, const char *user_id, directory_edit_fn fn, void *
     return rc == NOT_LISTED ? DB_OK : rc;
 }
 
+int64_t listed_count_in(const struct listed_kind *k, json_t *dir)
+{
+    return listed_count(json_object_get(dir, k->coll));
+}
+
 /* ---- create, commit, remove ----------------------------------------------------- */
 
 int listed_create(const struct listed_kind *k, struct db *db, const char *user_id,
-                  json_t *body, char id_out[LISTED_ID_LEN + 1])
+                  json_t *body, int64_t limit, char id_out[LISTED_ID_LEN + 1])
 {
     struct change c = {.k = k, .id = id_out, .version = 1, .now = clock_wall_ms(),
-                       .state = "new"};
+                       .state = "new", .limit = limit};
     struct change settled = {.k = k, .id = id_out, .state = "ok"};
     struct directory_pending p;
     struct chain_ver v = {0};

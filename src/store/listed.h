@@ -60,9 +60,14 @@ int listed_load_for_write(const struct listed_kind *k, struct db *db, const char
  * goes to id_out.  The directory entry is "new" in the commit and "ok" in
  * the head once the object exists; after an error whose outcome is
  * unknown it stays "new" for the repair.  STORE_ERASED: the account is
- * being erased, and nothing was stored. */
+ * being erased, and nothing was stored.  STORE_LIMIT: limit (> 0) objects
+ * of the kind are listed already, and nothing was stored. */
 int listed_create(const struct listed_kind *k, struct db *db, const char *user_id,
-                  json_t *body, char id_out[LISTED_ID_LEN + 1]);
+                  json_t *body, int64_t limit, char id_out[LISTED_ID_LEN + 1]);
+
+/* Objects of the kind dir (directory_get()) lists, those being deleted
+ * aside: what a quota counts. */
+int64_t listed_count_in(const struct listed_kind *k, json_t *dir);
 
 /* Commit body as the version after v (from listed_load_for_write()):
  * STORE_OK, or STORE_CONFLICT when another writer got there first. */

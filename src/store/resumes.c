@@ -127,7 +127,13 @@ int resumes_get(struct db *db, const char *user_id, const char *id, json_t **out
     return rc;
 }
 
-int resumes_insert(struct db *db, const char *user_id, json_t *resume, json_t **out)
+int64_t resumes_count(json_t *dir)
+{
+    return listed_count_in(&kind, dir);
+}
+
+int resumes_insert(struct db *db, const char *user_id, json_t *resume, int64_t limit,
+                   json_t **out)
 {
     int64_t now = clock_wall_ms();
     char id[RESUMES_ID_LEN + 1];
@@ -139,7 +145,7 @@ int resumes_insert(struct db *db, const char *user_id, json_t *resume, json_t **
                      resume_title(resume), "resume", stored_resume(resume),
                      "createdAt", (json_int_t)now, "updatedAt", (json_int_t)now);
     keep_schema(body, resume);
-    rc = listed_create(&kind, db, user_id, body, id);
+    rc = listed_create(&kind, db, user_id, body, limit, id);
     if (rc == DB_OK && (*out = view(id, 1, body)) == NULL)
         rc = DB_ERROR;
     json_decref(body);

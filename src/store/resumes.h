@@ -42,9 +42,14 @@ int resumes_get(struct db *db, const char *user_id, const char *id, json_t **out
 /*
  * Store resume (borrowed, already valid) as a new resume of user_id at
  * version 1: listed in the directory first, then inserted.  *out: a new
- * reference in the shape of resumes_get().
+ * reference in the shape of resumes_get().  STORE_LIMIT (nothing stored)
+ * when limit (> 0) resumes are listed already.
  */
-int resumes_insert(struct db *db, const char *user_id, json_t *resume, json_t **out);
+int resumes_insert(struct db *db, const char *user_id, json_t *resume, int64_t limit,
+                   json_t **out);
+
+/* Resumes a directory (directory_get()) lists: what the quota counts. */
+int64_t resumes_count(json_t *dir);
 
 /*
  * Replace the resume of user_id with id, if and only if its stored

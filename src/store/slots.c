@@ -145,6 +145,36 @@ out:
     return rc;
 }
 
+int slots_count(struct db *db, const char *coll, const char *key, int64_t *count)
+{
+    json_t *first = NULL, *past = NULL;
+    char id[ID_MAX_LEN];
+    int64_t h;
+    int rc;
+
+    *count = 0;
+    if (!slot_id(key, 1, id))
+        return DB_ERROR;
+    if ((rc = db_get(db, coll, id, &first)) != DB_OK || first == NULL)
+        return rc;
+    /* the hint never passes the last slot, so slot h exists: the count is
+     * h when h + 1 does not (else the hint lags, and the search decides) */
+    h = last_hint(first);
+    json_decref(first);
+    if (!slot_id(key, h + 1, id))
+        return DB_ERROR;
+    if ((rc = db_get(db, coll, id, &past)) != DB_OK)
+        return rc;
+    if (past == NULL) {
+        *count = h;
+        return DB_OK;
+    }
+    json_decref(past);
+    if ((rc = slots_next(db, coll, key, &h)) == DB_OK)
+        *count = h - 1;
+    return rc;
+}
+
 int slots_each(struct db *db, const char *coll, const char *key, slots_visit_fn visit,
                void *arg)
 {

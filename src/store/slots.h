@@ -57,6 +57,10 @@ int slots_append(struct db *db, const char *coll, const char *key, json_t *doc,
  */
 int slots_purge(struct db *db, const char *coll, const char *key, int64_t *deleted);
 
+/* How many slots key has: two lookups (slot 1's hint, and the one past
+ * it), a search only when the hint lags. */
+int slots_count(struct db *db, const char *coll, const char *key, int64_t *count);
+
 /*
  * Visit slots 1, 2, ... of key until the first missing one: each is
  * fetched by _id and handed to visit (borrowed) on its own, so a walk

@@ -23,6 +23,7 @@ enum store_status {
     STORE_NOT_FOUND = 2,  /* what the change needs is not there, or not the user's */
     STORE_ERASED = 3,     /* the account is erased or being erased: nothing was written */
     STORE_PENDING = 4,    /* stored; an outside step is still to be done (and retried) */
+    STORE_LIMIT = 5,      /* a per-user quota is reached: nothing was written */
 };
 
 /* A stored timestamp ({"$date": ms}, new reference) for a document a

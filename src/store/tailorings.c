@@ -16,8 +16,14 @@
 
 struct add {
     const char *resume_id, *id;
-    int64_t now;
+    int64_t now, limit;
 };
+
+int64_t tailorings_count(json_t *dir, const char *resume_id)
+{
+    return (int64_t)json_array_size(json_object_get(json_object_get(dir, "tailorings"),
+                                                    resume_id));
+}
 
 static int add_entry(json_t *dir, void *arg)
 {
@@ -28,6 +34,10 @@ static int add_entry(json_t *dir, void *arg)
 
     if (entry == NULL || state == NULL || strcmp(state, "deleting") == 0)
         return STORE_NOT_FOUND;
+    /* at the commit point, so two racing creates cannot both take the
+     * last place */
+    if (a->limit > 0 && tailorings_count(dir, a->resume_id) >= a->limit)
+        return STORE_LIMIT;
     list = json_object_get(all, a->resume_id);
     if (!json_is_array(list)) {
         list = json_array();
@@ -54,9 +64,10 @@ static int settle_entry(json_t *dir, void *arg)
 }
 
 int tailorings_insert(struct db *db, const char *user_id, const char *resume_id, json_t *doc,
-                      char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms)
+                      int64_t limit, char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms)
 {
-    struct add a = {.resume_id = resume_id, .id = id_out, .now = clock_wall_ms()};
+    struct add a = {.resume_id = resume_id, .id = id_out, .now = clock_wall_ms(),
+                    .limit = limit};
     struct directory_pending p;
     json_t *stored;
     int rc, end;

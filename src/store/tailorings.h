@@ -18,7 +18,6 @@
 struct db;
 
 #define TAILORINGS_ID_LEN 24
-/* tailorings_insert(): the resume is gone (or being deleted). */
 /*
  * Store doc (borrowed; every field but _id and createdAt) as a new
  * tailoring of user_id's resume resume_id: listed first, inserted after,
@@ -26,10 +25,14 @@ struct db;
  * tailoring outlives its resume.  id_out receives its id; *created_ms its
  * createdAt.  STORE_OK; STORE_NOT_FOUND when the resume is not listed (or
  * being deleted); STORE_ERASED when the account is being erased (nothing
- * stored); or another STORE_ status.
+ * stored); STORE_LIMIT when limit (> 0) tailorings of the resume are
+ * listed already (nothing stored); or another STORE_ status.
  */
 int tailorings_insert(struct db *db, const char *user_id, const char *resume_id, json_t *doc,
-                      char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms);
+                      int64_t limit, char id_out[TAILORINGS_ID_LEN + 1], int64_t *created_ms);
+
+/* Tailorings of resume_id a directory (directory_get()) lists. */
+int64_t tailorings_count(json_t *dir, const char *resume_id);
 
 /* The stored tailorings of resume_id, newest first, at most limit:
  * *items is a new reference to an array of stored documents (createdAt

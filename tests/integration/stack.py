@@ -80,8 +80,12 @@ class Response:
 
 class Stack:
     def __init__(self, workers=2, request_timeout=60, support_rate="600r/m",
-                 max_requests=RECYCLE_AFTER, env=None):
+                 max_requests=RECYCLE_AFTER, env=None, slow_workers=1):
+        # JOBTUNE_WORKERS for the quick routes, and JOBTUNE_SLOW_WORKERS
+        # more that slow routes may fill (one by default: a small stack)
         self.workers = workers
+        self.slow_workers = slow_workers
+        self.pool = workers + slow_workers
         self.request_timeout = request_timeout
         self.support_rate = support_rate
         self.max_requests = max_requests
@@ -132,6 +136,7 @@ class Stack:
             "JOBTUNE_LISTEN": f"unix:{self.sock}",
             "JOBTUNE_LISTEN_MODE": "0666",
             "JOBTUNE_WORKERS": str(self.workers),
+            "JOBTUNE_SLOW_WORKERS": str(self.slow_workers),
             "JOBTUNE_REQUEST_TIMEOUT": str(self.request_timeout),
             "JOBTUNE_MAX_REQUESTS": str(self.max_requests),
             "MONGODB_URI": f"mongodb://127.0.0.1:{self.db_port}/",
@@ -146,7 +151,7 @@ class Stack:
         log = open(self.jobtuned_log, "ab")
         self.jobtuned = subprocess.Popen([JOBTUNED], env=self.env(), stdout=log, stderr=log)
         wait_until(lambda: os.path.exists(self.sock), what="jobtuned socket")
-        wait_until(lambda: len(self.worker_pids()) >= self.workers, what="workers")
+        wait_until(lambda: len(self.worker_pids()) >= self.pool, what="workers")
 
     def start_nginx(self):
         state = os.path.join(self.dir, "nginx")

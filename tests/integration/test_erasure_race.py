@@ -43,7 +43,8 @@ class EraseWhileWriting(unittest.TestCase):
         cls.ai.delay = 1.2  # every model answer spans the erasure
         cls.clerk = FakeClerk().start()
         cls.staff = tokens.new_user_id()
-        cls.stack = AuthStack(workers=6, request_timeout=REQUEST_TIMEOUT, max_requests=0, env={
+        cls.stack = AuthStack(workers=2, slow_workers=6, request_timeout=REQUEST_TIMEOUT,
+                              max_requests=0, env={
             "CLERK_WEBHOOK_SECRET": SECRET, "CLERK_JWT_KEY": cls.key.public_pem(),
             "CLERK_ISSUER": tokens.ISSUER, "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN,
             "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,

@@ -285,7 +285,7 @@ TEST(listed_create_leaves_its_entry_settled_and_the_list_reads_only)
     setup();
     for (int i = 0; i < 5; i++) {
         t = thing("alice", 100 + i);
-        CHECK_INT(listed_create(&kind, fake_db(), "alice", t, id), STORE_OK);
+        CHECK_INT(listed_create(&kind, fake_db(), "alice", t, 0, id), STORE_OK);
         json_decref(t);
         CHECK_STR(entry_state("alice", id), "ok");
     }
@@ -316,7 +316,7 @@ TEST(listed_lost_acknowledgement_keeps_the_trail)
     setup();
     /* the object's insert (after the directory's) is applied, its answer lost */
     fake_db_fail_nth("insert", 2, STORE_DOWN, true);
-    CHECK_INT(listed_create(&kind, fake_db(), "bob", t, id), STORE_DOWN);
+    CHECK_INT(listed_create(&kind, fake_db(), "bob", t, 0, id), STORE_DOWN);
     CHECK_STR(entry_state("bob", id), "new");  /* never dropped on an unknown outcome */
     CHECK(fake_db_doc("things", id) != NULL); /* it was stored */
     /* the next list settles it either way: here it exists, so it is listed */
@@ -329,7 +329,7 @@ TEST(listed_lost_acknowledgement_keeps_the_trail)
     json_decref(body);
     /* not applied: listed "new" until its request can no longer run, then dropped */
     fake_db_fail_nth("insert", 2, STORE_DOWN, false);
-    CHECK_INT(listed_create(&kind, fake_db(), "bob", t, id), STORE_DOWN);
+    CHECK_INT(listed_create(&kind, fake_db(), "bob", t, 0, id), STORE_DOWN);
     CHECK_STR(entry_state("bob", id), "new");
     CHECK_INT(listed_page(&kind, fake_db(), "bob", 10, NULL, &items, &more, &next), STORE_OK);
     CHECK_INT(json_array_size(items), 1);
@@ -351,12 +351,12 @@ TEST(listed_sealed_directory_refuses_and_names_what_was_listed)
     bool more;
 
     setup();
-    CHECK_INT(listed_create(&kind, fake_db(), "carol", t, id), STORE_OK);
+    CHECK_INT(listed_create(&kind, fake_db(), "carol", t, 0, id), STORE_OK);
     CHECK_INT(directory_seal(fake_db(), "carol", &sealed), STORE_OK);
     CHECK(json_object_get(json_object_get(sealed, "things"), id) != NULL);
     CHECK(json_object_get(json_object_get(json_object_get(sealed, "things"), id), "state") ==
           NULL); /* ids only */
-    CHECK_INT(listed_create(&kind, fake_db(), "carol", t, later), STORE_ERASED);
+    CHECK_INT(listed_create(&kind, fake_db(), "carol", t, 0, later), STORE_ERASED);
     CHECK_INT(fake_db_count("things"), 1); /* nothing inserted */
     CHECK_INT(listed_page(&kind, fake_db(), "carol", 10, NULL, &items, &more, &next),
               STORE_ERASED);
@@ -364,6 +364,35 @@ TEST(listed_sealed_directory_refuses_and_names_what_was_listed)
     CHECK_INT(objects.n, 1);
     CHECK_INT(fake_db_count("things"), 0);
     json_decref(sealed);
+    json_decref(t);
+}
+
+/* A quota's limit is checked at the commit point: at the limit nothing is
+ * listed or inserted, and a deletion makes room again. */
+TEST(listed_create_refuses_past_its_limit)
+{
+    char id[LISTED_ID_LEN + 1], first[LISTED_ID_LEN + 1];
+    int64_t things, log;
+    bool found = false;
+    json_t *t;
+
+    setup();
+    for (int i = 0; i < 3; i++) {
+        t = thing("dave", 100 + i);
+        CHECK_INT(listed_create(&kind, fake_db(), "dave", t, 3, id), STORE_OK);
+        json_decref(t);
+        if (i == 0)
+            memcpy(first, id, sizeof(first));
+    }
+    things = fake_db_count("things");
+    log = fake_db_count("directories_log");
+    t = thing("dave", 200);
+    CHECK_INT(listed_create(&kind, fake_db(), "dave", t, 3, id), STORE_LIMIT);
+    CHECK_INT(fake_db_count("things"), things);
+    CHECK_INT(fake_db_count("directories_log"), log);
+    CHECK_INT(listed_remove(&kind, fake_db(), "dave", first, &found), STORE_OK);
+    CHECK(found);
+    CHECK_INT(listed_create(&kind, fake_db(), "dave", t, 3, id), STORE_OK);
     json_decref(t);
 }
 
@@ -382,5 +411,7 @@ const struct unit_test chain_tests[] = {
     {"listed: a lost acknowledgement keeps the trail", listed_lost_acknowledgement_keeps_the_trail},
     {"listed: a sealed directory refuses and names what was listed",
      listed_sealed_directory_refuses_and_names_what_was_listed},
+    {"listed: a create past its limit is refused, nothing written",
+     listed_create_refuses_past_its_limit},
     {NULL, NULL},
 };

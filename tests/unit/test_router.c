@@ -5,11 +5,11 @@
 static int h(struct request *req) { (void)req; return 200; }
 
 static const struct route table[] = {
-    {"GET", "/api/health", h, AUTH_PUBLIC, BODY_NONE, 0, COST_CHEAP},
-    {"POST", "/api/support", h, AUTH_PUBLIC, BODY_FORM_OR_JSON, 1024, COST_CHEAP},
-    {"GET", "/api/resumes/{id}", h, AUTH_USER, BODY_NONE, 0, COST_CHEAP},
-    {"PUT", "/api/resumes/{id}", h, AUTH_USER, BODY_JSON, 1024, COST_CHEAP},
-    {"GET", "/api/interviews/{id}/questions/{n}/audio", h, AUTH_USER, BODY_NONE, 0, COST_EXPENSIVE},
+    {"GET", "/api/health", h, AUTH_PUBLIC, BODY_NONE, 0, COST_QUICK},
+    {"POST", "/api/support", h, AUTH_PUBLIC, BODY_FORM_OR_JSON, 1024, COST_QUICK},
+    {"GET", "/api/resumes/{id}", h, AUTH_USER, BODY_NONE, 0, COST_QUICK},
+    {"PUT", "/api/resumes/{id}", h, AUTH_USER, BODY_JSON, 1024, COST_QUICK},
+    {"GET", "/api/interviews/{id}/questions/{n}/audio", h, AUTH_USER, BODY_NONE, 0, COST_SLOW},
 };
 #define N (sizeof(table) / sizeof(table[0]))
 

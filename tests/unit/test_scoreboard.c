@@ -1,8 +1,9 @@
 /*
- * test_scoreboard.c - admission of expensive routes on the shared
- * scoreboard: the per-user and the total limits, a claim released at the
- * end of a request, the limit holding across processes that race for it,
- * and the robust lock surviving a process killed while holding it.
+ * test_scoreboard.c - admission of slow routes on the shared scoreboard:
+ * the per-user and the total limits, the places reserved for users who
+ * hold none, a claim released at the end of a request, the limit holding
+ * across processes that race for it, and the robust lock surviving a
+ * process killed while holding it.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -16,21 +17,47 @@
 
 TEST(scoreboard_limits_per_user_and_in_all)
 {
+    static const struct scoreboard_share share = {.total = 3, .per_user = 2, .reserve = 0};
     struct scoreboard *b = scoreboard_new(6);
     uint64_t alice = scoreboard_user_hash("user_alice"), bob = scoreboard_user_hash("user_bob");
     uint64_t carol = scoreboard_user_hash("user_carol");
 
     CHECK(alice != bob && alice != 0);
-    CHECK(scoreboard_admit(b, &b->slots[0], alice, 2, 3) == SCOREBOARD_ADMITTED);
-    CHECK(scoreboard_admit(b, &b->slots[1], alice, 2, 3) == SCOREBOARD_ADMITTED);
-    CHECK(scoreboard_admit(b, &b->slots[2], alice, 2, 3) == SCOREBOARD_USER_BUSY);
-    CHECK(scoreboard_admit(b, &b->slots[2], bob, 2, 3) == SCOREBOARD_ADMITTED);
-    CHECK(scoreboard_admit(b, &b->slots[3], carol, 2, 3) == SCOREBOARD_FULL);
-    CHECK(b->refused == 2);
+    CHECK(scoreboard_admit(b, &b->slots[0], alice, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[1], alice, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[2], alice, &share) == SCOREBOARD_USER_BUSY);
+    CHECK(scoreboard_admit(b, &b->slots[2], bob, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[3], carol, &share) == SCOREBOARD_FULL);
+    CHECK(b->refused_user == 1 && b->refused_full == 1);
+    CHECK(scoreboard_slow_in_flight(b) == 3);
     scoreboard_end(&b->slots[0]); /* a request's end drops its claim */
-    CHECK(scoreboard_admit(b, &b->slots[3], carol, 2, 3) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[3], carol, &share) == SCOREBOARD_ADMITTED);
     scoreboard_release(&b->slots[1]);
-    CHECK(scoreboard_admit(b, &b->slots[4], alice, 2, 3) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[4], alice, &share) == SCOREBOARD_ADMITTED);
+}
+
+/* The last `reserve` places go to users who hold none: a user's second
+ * request cannot take them, another user's first can. */
+TEST(scoreboard_reserves_places_for_new_users)
+{
+    static const struct scoreboard_share share = {.total = 4, .per_user = 3, .reserve = 2};
+    struct scoreboard *b = scoreboard_new(8);
+    uint64_t alice = scoreboard_user_hash("user_alice"), bob = scoreboard_user_hash("user_bob");
+    uint64_t carol = scoreboard_user_hash("user_carol"), dan = scoreboard_user_hash("user_dan");
+
+    CHECK(scoreboard_admit(b, &b->slots[0], alice, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[1], alice, &share) == SCOREBOARD_ADMITTED);
+    /* two places left, both reserved: not for alice's third */
+    CHECK(scoreboard_admit(b, &b->slots[2], alice, &share) == SCOREBOARD_FULL);
+    CHECK(scoreboard_admit(b, &b->slots[2], bob, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[3], bob, &share) == SCOREBOARD_FULL);
+    CHECK(scoreboard_admit(b, &b->slots[3], carol, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[4], dan, &share) == SCOREBOARD_FULL);
+    /* the pure verdict agrees at the edges */
+    CHECK(scoreboard_verdict(&share, 0, 3) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_verdict(&share, 1, 1) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_verdict(&share, 1, 2) == SCOREBOARD_FULL);
+    CHECK(scoreboard_verdict(&share, 3, 3) == SCOREBOARD_USER_BUSY);
 }
 
 /* Eight processes, one slot each, race for one user's 2 places and hold
@@ -39,6 +66,7 @@ TEST(scoreboard_limits_per_user_and_in_all)
 TEST(scoreboard_limit_holds_across_processes)
 {
     enum { N = 8 };
+    static const struct scoreboard_share share = {.total = N, .per_user = 2, .reserve = 0};
     struct scoreboard *b = scoreboard_new(N);
     uint64_t user = scoreboard_user_hash("user_flood");
     int admitted = 0, tried[2], go[2];
@@ -54,7 +82,7 @@ TEST(scoreboard_limit_holds_across_processes)
 
             close(tried[0]);
             close(go[1]);
-            v = scoreboard_admit(b, &b->slots[i], user, 2, N);
+            v = scoreboard_admit(b, &b->slots[i], user, &share);
             if (write(tried[1], "t", 1) != 1)
                 _exit(2);
             while (read(go[0], &c, 1) > 0) /* held until the parent closes go */
@@ -76,13 +104,14 @@ TEST(scoreboard_limit_holds_across_processes)
         admitted += WIFEXITED(st) && WEXITSTATUS(st) == 0;
     }
     CHECK(admitted == 2);
-    CHECK(b->refused == N - 2);
+    CHECK(b->refused_user == N - 2);
 }
 
 /* A worker killed while it holds the admission lock does not wedge the
  * others: the next locker gets the lock back (EOWNERDEAD, made consistent). */
 TEST(scoreboard_lock_survives_a_dead_holder)
 {
+    static const struct scoreboard_share share = {.total = 2, .per_user = 2, .reserve = 0};
     struct scoreboard *b = scoreboard_new(2);
     pid_t pid = fork();
     int st = 0;
@@ -93,12 +122,13 @@ TEST(scoreboard_lock_survives_a_dead_holder)
         _exit(0); /* dies holding it */
     }
     CHECK(waitpid(pid, &st, 0) == pid);
-    CHECK(scoreboard_admit(b, &b->slots[0], 7, 2, 2) == SCOREBOARD_ADMITTED);
-    CHECK(scoreboard_admit(b, &b->slots[1], 7, 2, 2) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[0], 7, &share) == SCOREBOARD_ADMITTED);
+    CHECK(scoreboard_admit(b, &b->slots[1], 7, &share) == SCOREBOARD_ADMITTED);
 }
 
 const struct unit_test scoreboard_tests[] = {
     {"scoreboard_limits_per_user_and_in_all", scoreboard_limits_per_user_and_in_all},
+    {"scoreboard_reserves_places_for_new_users", scoreboard_reserves_places_for_new_users},
     {"scoreboard_limit_holds_across_processes", scoreboard_limit_holds_across_processes},
     {"scoreboard_lock_survives_a_dead_holder", scoreboard_lock_survives_a_dead_holder},
     {NULL, NULL},
