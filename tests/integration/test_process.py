@@ -145,7 +145,7 @@ class WorkerLifecycleTest(unittest.TestCase):
             victim = self.stack.worker_pids()[0]
             os.kill(victim, signal.SIGKILL)
             wait_until(lambda: victim not in self.stack.worker_pids()
-                       and len(self.stack.worker_pids()) == 2, what="replacement worker")
+                       and len(self.stack.worker_pids()) == self.stack.pool, what="replacement worker")
             seen = len(load.statuses)
             wait_until(lambda: len(load.statuses) > seen + 50, what="more requests")
         after = load.statuses[seen:]
@@ -160,7 +160,7 @@ class WorkerLifecycleTest(unittest.TestCase):
             old = set(self.stack.worker_pids())
             self.stack.signal_master(signal.SIGHUP)
             wait_until(lambda: not (old & set(self.stack.worker_pids()))
-                       and len(self.stack.worker_pids()) == 2, what="new generation")
+                       and len(self.stack.worker_pids()) == self.stack.pool, what="new generation")
             seen = len(load.statuses)
             wait_until(lambda: len(load.statuses) > seen + 50, what="requests after reload")
         self.assertEqual(load.errors, [])
@@ -189,7 +189,7 @@ class WorkerLifecycleTest(unittest.TestCase):
         self.assertGreaterEqual(timeouts[0]["elapsed_ms"], 2000)
         self.assertIn(timeouts[0]["worker"], before)
         os.kill(self.stack.ferret.pid, signal.SIGCONT)
-        wait_until(lambda: len(self.stack.worker_pids()) == 2
+        wait_until(lambda: len(self.stack.worker_pids()) == self.stack.pool
                    and timeouts[0]["worker"] not in self.stack.worker_pids(), what="replacement")
         wait_until(lambda: self.stack.get("/api/health").status == 200, what="healthy again")
         self.assertEqual(self.stack.request("POST", "/api/support", body=SUPPORT).status, 201)
@@ -252,7 +252,7 @@ class CrashGuardTest(unittest.TestCase):
             wait_until(guard_tripped, timeout=20, interval=0.02, what="crash guard")
             self.assertGreater(len(killed), 6)
             # after the back-off the pool is refilled and serves again
-            wait_until(lambda: len(stack.worker_pids()) == 2, timeout=40, what="pool refilled")
+            wait_until(lambda: len(stack.worker_pids()) == stack.pool, timeout=40, what="pool refilled")
             wait_until(lambda: stack.get("/api/health").status == 200, what="serving again")
             self.assertEqual(stack.jobtuned.poll(), None)
         finally:
@@ -285,7 +285,7 @@ class RecyclingTest(unittest.TestCase):
             first = set(stack.worker_pids())
             statuses = [stack.get("/api/health").status for _ in range(30)]
             self.assertEqual(set(statuses), {200})
-            wait_until(lambda: len(stack.worker_pids()) == 2, what="pool refilled")
+            wait_until(lambda: len(stack.worker_pids()) == stack.pool, what="pool refilled")
             self.assertFalse(first & set(stack.worker_pids()))
             self.assertNotIn("died", stack.log_text())
         finally:
