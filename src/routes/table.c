@@ -1,7 +1,9 @@
 /*
  * table.c - the route table: the one place URLs are bound to handlers,
  * with each route's authentication, body kind, body limit and cost as data.
- * Keep it in URL order; docs/openapi.yaml describes the same list.
+ * Keep it in URL order; docs/openapi.yaml describes the same list, and
+ * nginx/jobtune-common.conf's API location lists the same paths (others
+ * are refused there; tests/integration/test_nginx_bodies.py checks it).
  */
 #include "routes/routes.h"
 
