@@ -236,7 +236,13 @@ static int load_sarvam(char *err, size_t errlen)
                               "(bulbul:v3 also 32000, 44100, 48000)");
         return -1;
     }
-    return env_long("SARVAM_TIMEOUT_MS", 30000, 100, 600000, &config.sarvam_timeout_ms,
+    if (env_long("SARVAM_TIMEOUT_MS", 30000, 100, 600000, &config.sarvam_timeout_ms,
+                 err, errlen) < 0)
+        return -1;
+    /* the longest answer audio_decode() takes (300 s of 48 kHz stereo)
+     * costs 1.5 to 2 s here: over twice that, so only a pathological file
+     * meets the limit */
+    return env_long("JOBTUNE_AUDIO_CPU_MS", 5000, 10, 60000, &config.audio_cpu_ms,
                     err, errlen);
 }
 

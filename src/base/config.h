@@ -51,6 +51,7 @@ struct config {
     const char *sarvam_tts_speaker;       /* SARVAM_TTS_SPEAKER */
     long sarvam_tts_sample_rate;          /* SARVAM_TTS_SAMPLE_RATE, Hz */
     long sarvam_timeout_ms;               /* SARVAM_TIMEOUT_MS: per attempt */
+    long audio_cpu_ms;                    /* JOBTUNE_AUDIO_CPU_MS: decoding one answer */
     /* product analytics (PostHog): sent only when `analytics` */
     const char *posthog_api_key;          /* POSTHOG_API_KEY, NULL = unset */
     const char *posthog_host;             /* POSTHOG_HOST, no trailing slash */

@@ -9,6 +9,12 @@
  * explicit_bzero() before it is freed (svc/audio.h; the body by an arena
  * cleanup).  Only the transcript is stored.
  *
+ * The decoding is bounded by its work, not by the body's bytes: more than
+ * stereo or 48 kHz is refused (422) and a header longer than 5 minutes
+ * is 413 before a sample is decoded, and the decoding stops at 5 minutes
+ * of audio or JOBTUNE_AUDIO_CPU_MS of CPU time (422), all before Sarvam
+ * is called (svc/audio.h).
+ *
  * Order: everything that can fail (decoding, transcription, GPT-4o's next
  * question) happens before the one commit that stores the answer and the
  * next question together, so a failure stores nothing and the same answer
@@ -23,6 +29,7 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/jsonx.h"
 #include "base/text.h"
 #include "http/multipart.h"
@@ -49,6 +56,13 @@ static void wipe_body(void *arg)
 static int conflict(struct request *req, const char *message)
 {
     return request_error(req, 409, "conflict", message);
+}
+
+/* 422 naming the recording's problem. */
+static int audio_invalid(struct request *req, const char *problem)
+{
+    return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                json_pack("{s:s}", "audio", problem));
 }
 
 /* The audio bytes of the body: the body itself, or its multipart field
@@ -89,7 +103,8 @@ static int transcribe(struct request *req, const char *language, const char **te
         return interviews_speech_failure(req, SARVAM_NOT_CONFIGURED, true);
     if ((rc = audio_bytes(req, &data, &len)) != 0)
         return rc;
-    rc = audio_decode(data, len, AUDIO_MAX_SECONDS, &pcm);
+    rc = audio_decode(data, len, &(struct audio_limits){AUDIO_MAX_SECONDS, config.audio_cpu_ms},
+                      &pcm);
     if (rc == AUDIO_UNSUPPORTED)
         return request_error(req, 415, "unsupported_media_type",
                              arena_printf(req->arena, "The recording could not be read. Send "
@@ -98,8 +113,13 @@ static int transcribe(struct request *req, const char *language, const char **te
         return request_error(req, 413, "payload_too_large",
                              "An answer may be at most 5 minutes long.");
     if (rc == AUDIO_EMPTY)
-        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
-                                    json_pack("{s:s}", "audio", "The recording is empty."));
+        return audio_invalid(req, "The recording is empty.");
+    if (rc == AUDIO_OUT_OF_RANGE)
+        return audio_invalid(req, "Send the recording in mono or stereo, sampled at 48 kHz "
+                                  "or less (16 kHz mono is best).");
+    if (rc == AUDIO_OVER_BUDGET)
+        return audio_invalid(req, "The recording takes too long to decode; send it as a "
+                                  "16 kHz mono WAV.");
     if (rc != AUDIO_OK)
         return 500;
     routes_processed(req, "sarvam", "speech to text", "voice recording", NULL);
@@ -110,9 +130,7 @@ static int transcribe(struct request *req, const char *language, const char **te
     *text = arena_strdup(req->arena, said);
     sarvam_text_free(said);
     if (text_check_len((char *)*text, TEXT_MAX * 4) != TEXT_OK)
-        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
-                                    json_pack("{s:s}", "audio", "No speech was heard in the "
-                                              "recording."));
+        return audio_invalid(req, "No speech was heard in the recording.");
     return 0;
 }
 

@@ -3,7 +3,9 @@
  * with each route's authentication, body kind, body limit and cost as data.
  * A route that waits on an outside service (OpenAI, Sarvam, Clerk) or does
  * seconds of local work is COST_SLOW, whatever it usually takes.
- * Keep it in URL order; docs/openapi.yaml describes the same list.
+ * Keep it in URL order; docs/openapi.yaml describes the same list, and
+ * nginx/jobtune-common.conf's API location lists the same paths (others
+ * are refused there; tests/integration/test_nginx_bodies.py checks it).
  */
 #include "routes/routes.h"
 

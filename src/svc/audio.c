@@ -12,6 +12,18 @@
  *  - Nothing here logs audio: only sizes, rates and library error codes.
  *  - A 16 kHz mono 16-bit input is read as shorts and copied: no float
  *    round trip, no resampler, so it comes back sample for sample.
+ *  - The work is bounded by what the audio is, never by how few bytes
+ *    say it: a FLAC frame of constant subframes is a few bytes per
+ *    channel for 65,535 samples, so a 61 KB upload can announce 918
+ *    million samples (8 channels at 384 kHz for 299 s).  Before one
+ *    sample is decoded, the header's channels (at most 2), rate (at most
+ *    48 kHz) and length (at most the caller's seconds) are checked; a
+ *    header that gives no length (or an estimate: MP3) is decoded once
+ *    without conversion to count its frames first (cheap: no float, no
+ *    resampler); libsndfile stops reading at the length a header gives,
+ *    and every block read is counted, so no file decodes past the limit;
+ *    and the thread's CPU time is checked between blocks against the
+ *    caller's budget.
  */
 #include "svc/audio.h"
 
@@ -20,6 +32,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -210,6 +223,60 @@ int audio_probe(const void *data, size_t len, int *rate, int *channels, size_t *
 
 /* ---- decoding -------------------------------------------------------------------- */
 
+/* The limits of one decoding, checked between blocks. */
+struct decoding {
+    sf_count_t max_frames; /* at the input's rate */
+    long cpu_ms;           /* CPU budget, 0 = none */
+    int64_t cpu_start_ns;
+};
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static bool over_budget(const struct decoding *d)
+{
+    return d->cpu_ms > 0 && thread_cpu_ns() - d->cpu_start_ns > (int64_t)d->cpu_ms * 1000000;
+}
+
+/* Whether the header's length bounds the reading: libsndfile stops at
+ * info->frames, except when a header gives none (SF_COUNT_MAX: a FLAC
+ * streamed without its total), and an MP3's is an estimate. */
+static bool length_is_known(const SF_INFO *info)
+{
+    return info->frames < SF_COUNT_MAX && (info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_MPEG;
+}
+
+/* The frames of an input without a known length, decoded as shorts and
+ * dropped (wiped): AUDIO_OK, or AUDIO_TOO_LONG past d->max_frames, or
+ * AUDIO_OVER_BUDGET. */
+static int count_frames(SNDFILE *sf, int channels, const struct decoding *d)
+{
+    size_t size = BLOCK_FRAMES * (size_t)channels * sizeof(short);
+    short *scratch = mem_alloc(size);
+    sf_count_t total = 0, got;
+    int rc = AUDIO_OK;
+
+    while ((got = sf_readf_short(sf, scratch, BLOCK_FRAMES)) > 0) {
+        total += got;
+        if (total > d->max_frames) {
+            rc = AUDIO_TOO_LONG;
+            break;
+        }
+        if (over_budget(d)) {
+            rc = AUDIO_OVER_BUDGET;
+            break;
+        }
+    }
+    wipe_free(scratch, size);
+    return rc;
+}
+
 /* The 16 kHz samples being gathered. */
 struct pcm_builder {
     int16_t *p;
@@ -249,7 +316,7 @@ static void builder_add_float(struct pcm_builder *b, const float *v, size_t n)
 }
 
 /* The fast path: 16 kHz mono 16-bit, copied as read. */
-static int read_passthrough(SNDFILE *sf, sf_count_t max_frames, struct pcm_builder *b)
+static int read_passthrough(SNDFILE *sf, const struct decoding *d, struct pcm_builder *b)
 {
     sf_count_t got;
 
@@ -259,13 +326,15 @@ static int read_passthrough(SNDFILE *sf, sf_count_t max_frames, struct pcm_build
         if (got <= 0)
             return AUDIO_OK;
         b->n += (size_t)got;
-        if ((sf_count_t)b->n > max_frames)
+        if ((sf_count_t)b->n > d->max_frames)
             return AUDIO_TOO_LONG;
+        if (over_budget(d))
+            return AUDIO_OVER_BUDGET;
     }
 }
 
 /* Everything else: floats, mixed down, resampled when the rate differs. */
-static int read_converting(SNDFILE *sf, const SF_INFO *info, sf_count_t max_frames,
+static int read_converting(SNDFILE *sf, const SF_INFO *info, const struct decoding *dec,
                            struct pcm_builder *b)
 {
     size_t ch = (size_t)info->channels, in_size = BLOCK_FRAMES * ch * sizeof(float);
@@ -275,8 +344,11 @@ static int read_converting(SNDFILE *sf, const SF_INFO *info, sf_count_t max_fram
     sf_count_t total = 0, got;
     int rc = AUDIO_OK, err = 0;
 
+    /* the fastest sinc converter: 97 dB SNR, 80% of the band (6.4 kHz at
+     * 16 kHz), all speech recognition hears; on the longest answer (300 s
+     * of 48 kHz stereo) it takes 1.5 s of CPU time, the medium one 3.7 s */
     if (info->samplerate != AUDIO_RATE &&
-        (src = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err)) == NULL) {
+        (src = src_new(SRC_SINC_FASTEST, 1, &err)) == NULL) {
         log_error("audio: libsamplerate could not start (%s)", src_strerror(err));
         rc = AUDIO_FAILED;
         goto done;
@@ -286,8 +358,12 @@ static int read_converting(SNDFILE *sf, const SF_INFO *info, sf_count_t max_fram
         if (got < 0)
             got = 0;
         total += got;
-        if (total > max_frames) {
+        if (total > dec->max_frames) {
             rc = AUDIO_TOO_LONG;
+            break;
+        }
+        if (over_budget(dec)) {
+            rc = AUDIO_OVER_BUDGET;
             break;
         }
         for (sf_count_t i = 0; i < got; i++) {
@@ -327,32 +403,56 @@ done:
     return rc;
 }
 
-int audio_decode(const void *data, size_t len, double max_seconds, struct audio_pcm *out)
+/* Open data[len] for decoding within lim: *sf, or the status that refuses
+ * it from its header alone (frames without a known length are counted). */
+static int open_within(const void *data, size_t len, const struct audio_limits *lim,
+                       struct vfile *f, SF_INFO *info, struct decoding *d, SNDFILE **sf)
 {
+    int rc;
+
+    if ((*sf = open_reader(f, data, len, info)) == NULL)
+        return AUDIO_UNSUPPORTED;
+    d->max_frames = (sf_count_t)(lim->max_seconds * info->samplerate);
+    if (info->channels > AUDIO_MAX_CHANNELS || info->samplerate > AUDIO_MAX_RATE)
+        rc = AUDIO_OUT_OF_RANGE;
+    else if (length_is_known(info))
+        rc = info->frames > d->max_frames ? AUDIO_TOO_LONG : AUDIO_OK;
+    else if ((rc = count_frames(*sf, info->channels, d)) == AUDIO_OK) {
+        sf_close(*sf); /* counted: read it again from the start */
+        *sf = open_reader(f, data, len, info);
+        return *sf == NULL ? AUDIO_UNSUPPORTED : AUDIO_OK;
+    }
+    if (rc != AUDIO_OK) {
+        sf_close(*sf);
+        *sf = NULL;
+    }
+    return rc;
+}
+
+int audio_decode(const void *data, size_t len, const struct audio_limits *lim,
+                 struct audio_pcm *out)
+{
+    struct decoding d = {.cpu_ms = lim->cpu_ms, .cpu_start_ns = thread_cpu_ns()};
     struct pcm_builder b = {0};
     struct vfile f;
     SF_INFO info;
-    SNDFILE *sf = open_reader(&f, data, len, &info);
-    sf_count_t max_frames;
+    SNDFILE *sf;
     int rc;
 
     out->samples = NULL;
     out->frames = 0;
-    if (sf == NULL)
-        return AUDIO_UNSUPPORTED;
-    max_frames = (sf_count_t)(max_seconds * info.samplerate);
-    if ((info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_MPEG && info.frames > max_frames) {
-        sf_close(sf); /* the header says so: no need to decode (MP3's is a guess) */
-        return AUDIO_TOO_LONG;
-    }
+    if ((rc = open_within(data, len, lim, &f, &info, &d, &sf)) != AUDIO_OK)
+        return rc;
     if (info.samplerate == AUDIO_RATE && info.channels == 1 &&
         (info.format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16)
-        rc = read_passthrough(sf, max_frames, &b);
+        rc = read_passthrough(sf, &d, &b);
     else
-        rc = read_converting(sf, &info, max_frames, &b);
-    sf_close(sf);
+        rc = read_converting(sf, &info, &d, &b);
+    /* nothing decoded: an empty recording, or one whose frames are not
+     * what its header said (libsndfile's error) */
     if (rc == AUDIO_OK && b.n == 0)
-        rc = AUDIO_EMPTY;
+        rc = sf_error(sf) != SF_ERR_NO_ERROR ? AUDIO_UNSUPPORTED : AUDIO_EMPTY;
+    sf_close(sf);
     if (rc != AUDIO_OK) {
         wipe_free(b.p, b.cap * sizeof(int16_t));
         return rc;

@@ -22,15 +22,22 @@
 
 enum audio_status {
     AUDIO_OK = 0,
-    AUDIO_UNSUPPORTED = -1, /* not a format we read: 415, naming audio_accepted_formats */
-    AUDIO_TOO_LONG = -2,    /* longer than the caller's maximum */
-    AUDIO_EMPTY = -3,       /* a readable file without one sample */
-    AUDIO_MISMATCH = -4,    /* audio_join_wav: the parts differ in rate or channels */
-    AUDIO_FAILED = -5,      /* the resampler or the encoder failed (logged) */
+    AUDIO_UNSUPPORTED = -1,  /* not a format we read: 415, naming audio_accepted_formats */
+    AUDIO_TOO_LONG = -2,     /* longer than the caller's maximum */
+    AUDIO_EMPTY = -3,        /* a readable file without one sample */
+    AUDIO_MISMATCH = -4,     /* audio_join_wav: the parts differ in rate or channels */
+    AUDIO_FAILED = -5,       /* the resampler or the encoder failed (logged) */
+    AUDIO_OUT_OF_RANGE = -6, /* more channels or a higher rate than audio_decode() takes */
+    AUDIO_OVER_BUDGET = -7,  /* decoding took more CPU time than the caller allowed */
 };
 
 /* The output of audio_decode(). */
 #define AUDIO_RATE 16000
+/* What audio_decode() takes: speech needs neither more than stereo nor
+ * more than 48 kHz (every microphone records at or below it), and each
+ * channel and each kHz more is decoding work a few bytes can ask for. */
+#define AUDIO_MAX_CHANNELS 2
+#define AUDIO_MAX_RATE 48000
 /* The longest piece the speech-to-text API takes synchronously. */
 #define AUDIO_CHUNK_SECONDS 30
 #define AUDIO_CHUNK_FRAMES ((size_t)AUDIO_RATE * AUDIO_CHUNK_SECONDS)
@@ -50,16 +57,26 @@ struct audio_buf {
     size_t len;
 };
 
+/* The bounds of one audio_decode(). */
+struct audio_limits {
+    double max_seconds; /* the longest recording */
+    long cpu_ms;        /* the calling thread's CPU time it may take; 0 = unbounded */
+};
+
 /*
  * Decode data[len] (borrowed; WAV of any common sample format, FLAC,
  * OGG Vorbis/Opus, MP3 -- whatever this libsndfile reads) into 16 kHz mono
  * 16-bit PCM in *out.  Resampled only when the rate differs, mixed down
  * (the channels' mean) only when not mono: a 16 kHz mono 16-bit input comes
- * back sample for sample.  Longer than max_seconds: AUDIO_TOO_LONG (found
- * while reading, so a long file is not decoded to the end).  On any status
- * but AUDIO_OK, *out is empty.
+ * back sample for sample.  Refused before any decoding: more than
+ * AUDIO_MAX_CHANNELS or AUDIO_MAX_RATE (AUDIO_OUT_OF_RANGE), a header
+ * longer than lim->max_seconds (AUDIO_TOO_LONG).  Longer than that in
+ * fact: AUDIO_TOO_LONG, found while reading, so a long file is not
+ * decoded to the end; more CPU time than lim->cpu_ms: AUDIO_OVER_BUDGET.
+ * On any status but AUDIO_OK, *out is empty.
  */
-int audio_decode(const void *data, size_t len, double max_seconds, struct audio_pcm *out);
+int audio_decode(const void *data, size_t len, const struct audio_limits *lim,
+                 struct audio_pcm *out);
 
 /* Wipe and free the samples; pcm is left empty.  NULL is fine. */
 void audio_pcm_free(struct audio_pcm *pcm);

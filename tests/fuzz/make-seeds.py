@@ -133,6 +133,16 @@ with tempfile.TemporaryDirectory() as tmp:
             if data[:4] not in have:
                 put("audio", data)
 
+# ---- audio: hostile FLACs (constant subframes: a few bytes announce
+# millions of samples), each refused before it is decoded in full; the
+# file within every cap (hostile_audio.slow) is left out, as it takes
+# seconds by design and would slow every run
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import hostile_audio  # noqa: E402
+for data, _ in hostile_audio.refused().values():
+    put("audio", data)
+put("audio", hostile_audio.truncated())
+
 # ---- client addresses (tests/geoip/city.json has the ranges)
 for s in ["192.0.2.1", "198.51.100.200", "203.0.113.130", "81.2.69.160", "216.160.83.58",
           "2001:db8:de::1", "2001:db8:ca::2", "2a01:4f8::1", "::ffff:192.0.2.1", "127.0.0.1",

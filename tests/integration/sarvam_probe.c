@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         struct audio_pcm pcm;
         char *text = NULL;
 
-        rc = audio_decode(data, len, 300, &pcm);
+        rc = audio_decode(data, len, &(struct audio_limits){.max_seconds = 300}, &pcm);
         free(data);
         if (rc != AUDIO_OK) {
             fprintf(stderr, "audio=%d\n", rc);

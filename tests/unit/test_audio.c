@@ -9,6 +9,9 @@
 #include "base/mem.h"
 #include "svc/audio.h"
 
+/* Limits of a duration only, no CPU budget. */
+#define LIMIT(seconds) ((struct audio_limits){.max_seconds = (seconds)})
+
 /* A growable in-memory file for making test inputs. */
 struct memfile {
     unsigned char *p;
@@ -108,7 +111,7 @@ TEST(audio_passthrough_is_sample_exact)
     struct audio_pcm pcm;
 
     make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, s, frames, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     CHECK_INT(pcm.frames, frames);
     CHECK(pcm.samples != NULL && memcmp(pcm.samples, s, frames * sizeof(int16_t)) == 0);
     audio_pcm_free(&pcm);
@@ -117,7 +120,7 @@ TEST(audio_passthrough_is_sample_exact)
 
     /* FLAC of the same: lossless, so also exact (through the float path) */
     make_audio(SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, s, frames, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     CHECK_INT(pcm.frames, frames);
     CHECK(pcm.samples != NULL && memcmp(pcm.samples, s, frames * sizeof(int16_t)) == 0);
     audio_pcm_free(&pcm);
@@ -134,7 +137,7 @@ TEST(audio_resamples_and_mixes_down)
     double energy = 0;
 
     make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, s, frames, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     /* 3 s at 16 kHz, give or take the resampler's edge */
     CHECK(pcm.frames >= 48000 - 2 && pcm.frames <= 48000 + 2);
     for (size_t i = 1000; i < pcm.frames && i < 2000; i++)
@@ -147,7 +150,7 @@ TEST(audio_resamples_and_mixes_down)
     free(s);
     s = tone(48000, 1, 48000);
     make_audio(SF_FORMAT_OGG | SF_FORMAT_VORBIS, 48000, 1, s, 48000, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     CHECK(pcm.frames >= 16000 - 2 && pcm.frames <= 16000 + 2);
     audio_pcm_free(&pcm);
     free(wav.p);
@@ -162,13 +165,13 @@ TEST(audio_reads_opus_and_mp3)
 
     /* Ogg Opus, 1 s at 48 kHz */
     make_audio(SF_FORMAT_OGG | SF_FORMAT_OPUS, 48000, 1, s, 48000, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     CHECK(pcm.frames >= 16000 - 400 && pcm.frames <= 16000 + 400); /* codec padding */
     audio_pcm_free(&pcm);
     free(wav.p);
     /* MP3 (Debian's libsndfile reads it with mpg123, writes it with LAME) */
     make_audio(SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III, 48000, 1, s, 48000, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     CHECK(pcm.frames >= 16000 - 1200 && pcm.frames <= 16000 + 1200); /* encoder delay */
     audio_pcm_free(&pcm);
     free(wav.p);
@@ -185,7 +188,7 @@ TEST(audio_70s_cuts_into_three_chunks)
     for (size_t i = 0; i < frames; i += 7)
         s[i] = (int16_t)(i % 30000);
     make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, s, frames, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 300, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(300), &pcm), AUDIO_OK);
     CHECK_INT(audio_chunk_count(pcm.frames, AUDIO_CHUNK_FRAMES), 3);
     CHECK_INT(audio_split(&pcm, AUDIO_CHUNK_FRAMES, &chunks, &n), AUDIO_OK);
     CHECK_INT(n, 3);
@@ -201,7 +204,7 @@ TEST(audio_70s_cuts_into_three_chunks)
         CHECK_INT(chunks[i].len, 44 + cf * 2); /* a plain 16-bit WAV */
         CHECK(memcmp(chunks[i].p, "RIFF", 4) == 0 && memcmp(chunks[i].p + 8, "WAVE", 4) == 0);
         /* each chunk holds exactly its slice of the input */
-        CHECK_INT(audio_decode(chunks[i].p, chunks[i].len, 30, &back), AUDIO_OK);
+        CHECK_INT(audio_decode(chunks[i].p, chunks[i].len, &LIMIT(30), &back), AUDIO_OK);
         CHECK(back.frames == cf &&
               memcmp(back.samples, s + total, cf * sizeof(int16_t)) == 0);
         audio_pcm_free(&back);
@@ -223,24 +226,24 @@ TEST(audio_limits_and_garbage)
     struct audio_pcm pcm = {(int16_t *)1, 5};
 
     make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, s, frames, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 10, &pcm), AUDIO_TOO_LONG);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(10), &pcm), AUDIO_TOO_LONG);
     CHECK(pcm.samples == NULL && pcm.frames == 0);
-    CHECK_INT(audio_decode(wav.p, wav.len, 11, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(11), &pcm), AUDIO_OK);
     audio_pcm_free(&pcm);
     free(wav.p);
     /* the same at 8 kHz stereo float: through the converting path */
     free(s);
     s = mem_calloc(8000 * 2 * 11, sizeof(int16_t));
     make_audio(SF_FORMAT_WAV | SF_FORMAT_FLOAT, 8000, 2, s, 8000 * 11, &wav);
-    CHECK_INT(audio_decode(wav.p, wav.len, 10, &pcm), AUDIO_TOO_LONG);
+    CHECK_INT(audio_decode(wav.p, wav.len, &LIMIT(10), &pcm), AUDIO_TOO_LONG);
     free(wav.p);
     free(s);
 
     for (size_t i = 0; i < sizeof(garbage); i++)
         garbage[i] = (unsigned char)(i * 7919 >> 3);
-    CHECK_INT(audio_decode(garbage, sizeof(garbage), 300, &pcm), AUDIO_UNSUPPORTED);
-    CHECK_INT(audio_decode("RIFF", 4, 300, &pcm), AUDIO_UNSUPPORTED);
-    CHECK_INT(audio_decode("", 0, 300, &pcm), AUDIO_UNSUPPORTED);
+    CHECK_INT(audio_decode(garbage, sizeof(garbage), &LIMIT(300), &pcm), AUDIO_UNSUPPORTED);
+    CHECK_INT(audio_decode("RIFF", 4, &LIMIT(300), &pcm), AUDIO_UNSUPPORTED);
+    CHECK_INT(audio_decode("", 0, &LIMIT(300), &pcm), AUDIO_UNSUPPORTED);
     CHECK(pcm.samples == NULL);
     CHECK(strstr(audio_accepted_formats, "WAV") != NULL);
 }
@@ -265,7 +268,7 @@ TEST(audio_join_wavs)
     CHECK_INT(audio_probe(out.p, out.len, &rate, &channels, &frames), AUDIO_OK);
     CHECK_INT(rate, 16000);
     CHECK_INT(frames, 150);
-    CHECK_INT(audio_decode(out.p, out.len, 1, &pcm), AUDIO_OK);
+    CHECK_INT(audio_decode(out.p, out.len, &LIMIT(1), &pcm), AUDIO_OK);
     CHECK(pcm.frames == 150 && memcmp(pcm.samples, a, sizeof(a)) == 0 &&
           memcmp(pcm.samples + 100, b, sizeof(b)) == 0);
     audio_pcm_free(&pcm);
@@ -292,6 +295,59 @@ TEST(audio_join_wavs)
     CHECK(parts[0].p == NULL && parts[0].len == 0);
 }
 
+/* STREAMINFO's total samples (the low 36 bits at bytes 18..25 of a FLAC
+ * whose first block is STREAMINFO) set to 0: "unknown", as a streaming
+ * encoder leaves it. */
+static void flac_forget_length(struct audio_buf *flac)
+{
+    CHECK(flac->len > 26 && memcmp(flac->p, "fLaC", 4) == 0 && (flac->p[4] & 0x7f) == 0);
+    flac->p[21] &= 0xf0;
+    memset(flac->p + 22, 0, 4);
+}
+
+TEST(audio_refuses_the_work_before_decoding)
+{
+    size_t frames = 48000 * 20;
+    int16_t *s = mem_calloc(frames * 3, sizeof(int16_t));
+    struct audio_pcm pcm = {0};
+    struct audio_buf f;
+
+    /* channels and rate: refused from the header */
+    make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 3, s, 1600, &f);
+    CHECK_INT(audio_decode(f.p, f.len, &LIMIT(300), &pcm), AUDIO_OUT_OF_RANGE);
+    CHECK(pcm.samples == NULL && pcm.frames == 0);
+    free(f.p);
+    make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 2, s, 1600, &f);
+    CHECK_INT(audio_decode(f.p, f.len, &LIMIT(300), &pcm), AUDIO_OK);
+    audio_pcm_free(&pcm);
+    free(f.p);
+    make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48001, 1, s, 4800, &f);
+    CHECK_INT(audio_decode(f.p, f.len, &LIMIT(300), &pcm), AUDIO_OUT_OF_RANGE);
+    free(f.p);
+    make_audio(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, s, 4800, &f);
+    CHECK_INT(audio_decode(f.p, f.len, &LIMIT(300), &pcm), AUDIO_OK);
+    CHECK(pcm.frames >= 1600 - 2 && pcm.frames <= 1600 + 2);
+    audio_pcm_free(&pcm);
+    free(f.p);
+
+    /* a FLAC without its length: counted before it is converted */
+    make_audio(SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, s, 16000 * 12, &f);
+    flac_forget_length(&f);
+    CHECK_INT(audio_decode(f.p, f.len, &LIMIT(10), &pcm), AUDIO_TOO_LONG);
+    CHECK_INT(audio_decode(f.p, f.len, &LIMIT(13), &pcm), AUDIO_OK);
+    CHECK_INT(pcm.frames, 16000 * 12);
+    audio_pcm_free(&pcm);
+    free(f.p);
+
+    /* the CPU budget: 20 s of 48 kHz stereo takes far more than 1 ms */
+    make_audio(SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 48000, 2, s, frames, &f);
+    CHECK_INT(audio_decode(f.p, f.len, &(struct audio_limits){.max_seconds = 300, .cpu_ms = 1},
+                           &pcm), AUDIO_OVER_BUDGET);
+    CHECK(pcm.samples == NULL && pcm.frames == 0);
+    free(f.p);
+    free(s);
+}
+
 const struct unit_test audio_tests[] = {
     {"audio_passthrough_is_sample_exact", audio_passthrough_is_sample_exact},
     {"audio_resamples_and_mixes_down", audio_resamples_and_mixes_down},
@@ -299,5 +355,6 @@ const struct unit_test audio_tests[] = {
     {"audio_70s_cuts_into_three_chunks", audio_70s_cuts_into_three_chunks},
     {"audio_limits_and_garbage", audio_limits_and_garbage},
     {"audio_join_wavs", audio_join_wavs},
+    {"audio_refuses_the_work_before_decoding", audio_refuses_the_work_before_decoding},
     {NULL, NULL},
 };
