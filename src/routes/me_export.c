@@ -30,8 +30,9 @@
  * stored member before the next is made.  Nothing goes to a file.
  *
  * A failure part-way (the database gone, the archive past its limits)
- * cannot become an error status any more: it is logged, and the body
- * ends early.
+ * cannot become an error status any more: it is logged and the transfer
+ * is made to fail (request_stream_fail()), so the client never holds a
+ * cut-off document that ended like a whole one.
  */
 #include "routes/routes.h"
 
@@ -328,7 +329,8 @@ int me_export_get_route(struct request *req)
         request_is_head(req))
         return 200;
     if ((rc = zip ? write_zip(&s, user, dir) : write_export(&s, user, dir)) != STORE_OK) {
-        log_error("export of a user cut short (%d): the client got a truncated document", rc);
+        log_error("export of a user cut short (%d): the transfer is made to fail", rc);
+        request_stream_fail(req);
     } else {
         routes_track(req, "data_exported", json_pack("{s:s}", "format", zip ? "zip" : "json"));
     }

@@ -4,6 +4,7 @@ of anyone else; the processing record (which sub-processor got what kind
 of data, never the data) written once per request; tickets found through
 their refs, by user id and by the account's email in any case; and an
 erasure that takes the refs and the processing record with it."""
+import http.client
 import io
 import json
 import os
@@ -328,6 +329,117 @@ class ExportTest(unittest.TestCase):
         # alice's tickets are untouched
         for t in self.a_tickets:
             self.assertIsNotNone(self.db["tickets"].find_one({"_id": t}))
+
+
+def big_resume(i):
+    """A JSON Resume document of about 150 KB (40 jobs, each with a long
+    summary and highlights): a resume of a long career, near the top of
+    what real accounts hold, whose PDF runs to many pages."""
+    doc = json.loads(json.dumps(RESUME))
+    doc["basics"]["label"] = f"Engineer {i}"
+    words = ("migrated routed scaled measured shipped mentored rebuilt audited the billing "
+             "search ingest pipeline latency budget across eleven services teams").split()
+    text = lambda n, seed: " ".join(words[(seed * 7 + k * 3) % len(words)] for k in range(n))
+    doc["work"] = [{"name": f"Company {i}-{j}", "position": "Senior Engineer",
+                    "startDate": f"{1980 + j % 40}-01", "summary": text(250, j)[:1900],
+                    "highlights": [text(30, j + k)[:190] for k in range(10)]}
+                   for j in range(40)]
+    return doc
+
+
+class CutOffExportTest(unittest.TestCase):
+    """A streamed export that cannot finish must fail as a transfer: the
+    client never gets a complete 200 with a terminating chunk.  The worker
+    is killed mid-export (found through /api/status, after the first bytes
+    arrived), and, in a stack of its own, the database dies mid-export."""
+
+    RESUMES = 60
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key(kid="ins_test_cut_export")
+        cls.stack = AuthStack(workers=2, max_requests=0, env={
+            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN}).start()
+        try:
+            cls.user = tokens.new_user_id()
+            for i in range(cls.RESUMES):
+                r = cls.call("POST", "/api/resumes", cls.user, big_resume(i))
+                assert r.status == 201, r.text
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    @classmethod
+    def call(cls, method, path, user, body=None):
+        return cls.stack.request(method, path, body=body, headers={
+            "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(user))})
+
+    @classmethod
+    def open_export(cls, query):
+        """The export's response, once its first body bytes arrived."""
+        conn = http.client.HTTPConnection("127.0.0.1", cls.stack.http_port, timeout=60)
+        conn.request("GET", EXPORT + query, headers={
+            "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(cls.user))})
+        resp = conn.getresponse()
+        assert resp.status == 200, resp.status
+        assert resp.getheader("transfer-encoding") == "chunked"
+        first = resp.read(1)
+        assert first, "no body"
+        return conn, resp, first
+
+    def exporting_worker(self):
+        """The pid of the worker the scoreboard shows on the export."""
+        workers = self.stack.request("GET", "/api/status", client_ip="127.0.0.1").json()["workers"]
+        busy = [w["pid"] for w in workers if w.get("route") == EXPORT]
+        self.assertEqual(len(busy), 1, f"the export is no longer running: {workers}")
+        return busy[0]
+
+    def assert_transfer_fails(self, resp, first):
+        with self.assertRaises((http.client.IncompleteRead, ConnectionError)) as cm:
+            got = first + resp.read()
+            self.fail(f"a complete 200 of {len(got)} bytes")
+        return cm.exception
+
+    def killed_mid_export(self, query):
+        conn, resp, first = self.open_export(query)
+        try:
+            pid = self.exporting_worker()
+            os.kill(pid, signal.SIGKILL)
+            self.assert_transfer_fails(resp, first)
+        finally:
+            conn.close()
+        # the master replaces the worker
+        wait_until(lambda: len(self.stack.worker_pids()) == 2 and
+                   pid not in self.stack.worker_pids(), timeout=10, what="a new worker")
+
+    def test_json_export_whose_worker_is_killed_fails(self):
+        self.killed_mid_export("")
+
+    def test_zip_export_whose_worker_is_killed_fails(self):
+        self.killed_mid_export("?format=zip")
+
+    def test_a_whole_export_still_ends_cleanly(self):
+        # the same account, not cut: both forms end with their last chunk
+        r = self.call("GET", EXPORT, self.user)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(len(r.json()["resumes"]), self.RESUMES)
+
+    def test_zz_database_gone_mid_export_fails(self):
+        # last in this class: it kills the stack's database
+        conn, resp, first = self.open_export("")
+        try:
+            self.stack.ferret.kill()
+            self.stack.ferret.wait(10)
+            self.assert_transfer_fails(resp, first)
+        finally:
+            conn.close()
+        wait_until(lambda: "the transfer is made to fail" in self.stack.log_text(),
+                   timeout=10, what="the worker's own failure, logged")
 
 
 if __name__ == "__main__":
