@@ -328,6 +328,11 @@ int request_stream_write(struct request *req, const void *data, size_t len)
     return 0;
 }
 
+void request_stream_fail(struct request *req)
+{
+    req->stream_failed = req->streaming;
+}
+
 /* ---- dispatch ---------------------------------------------------------- */
 
 /* The small HTML page form clients get instead of a JSON error. */

@@ -62,7 +62,6 @@
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "proc/worker.h"
-#include "svc/scratch.h"
 #include "svc/systemd.h"
 
 #define MAX_CHILDREN 512
@@ -457,10 +456,6 @@ static void reap(void)
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         struct child *c = child_by_pid(pid, &index);
 
-        /* a worker killed mid-export leaves its working folder: a user's
-         * data, removed as soon as we learn of it */
-        if (scratch_remove_of_pid(pid) > 0)
-            log_warn("removed the export working folder of worker %d", (int)pid);
         if (c != NULL)
             on_exit_of(c, index, status);
     }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -198,11 +199,24 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
  * more can arrive on a connection nginx does not keep, so a plain close is
  * clean: with the receive queue empty, no reset reaches nginx.  `detached`
  * is the public FCGX_Request field that selects the plain close.
+ *
+ * A streamed answer that could not be completed (request_stream_fail())
+ * must not end with FCGI_END_REQUEST, which nginx would take for a whole
+ * response and end with a clean last chunk: the socket's sending side is
+ * shut first, so what was sent stays sent and libfcgi's closing records
+ * (its last buffer, FCGI_END_REQUEST) fail to go, and nginx sees the
+ * connection end early: an upstream error, a failed transfer.
  */
-static void finish(FCGX_Request *fcgx)
+static void finish(FCGX_Request *fcgx, const struct request *req)
 {
     char discard[4096];
 
+    if (req != NULL && req->stream_failed) {
+        shutdown(fcgx->ipcFd, SHUT_WR);
+        fcgx->detached = 1;
+        FCGX_Finish_r(fcgx);
+        return;
+    }
     while (FCGX_GetStr(discard, sizeof(discard), fcgx->in) > 0)
         ;
     if (!FCGX_HasSeenEOF(fcgx->in) || FCGX_GetError(fcgx->in) != 0) {
@@ -318,8 +332,14 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
                 log_warn("accept failed: %s", strerror(-rc));
             continue;
         }
+        /* nginx asks to keep the connection (fastcgi_keep_conn on, so that
+         * it needs FCGI_END_REQUEST to call an answer complete) but keeps
+         * no idle connections (no `keepalive` in its upstream): libfcgi
+         * would wait on this one for a next request instead of accepting,
+         * so each connection is closed after its request, as before */
+        fcgx.keepConnection = 0;
         req = serve(&svc, &fcgx, arena, board, slot);
-        finish(&fcgx);
+        finish(&fcgx, req);
         /* the response is delivered: analytics cost the user nothing */
         if (req != NULL)
             analytics_handoff(req->analytics);
