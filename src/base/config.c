@@ -357,6 +357,12 @@ int config_load(char *err, size_t errlen)
     if (env_long("JOBTUNE_REQUEST_TIMEOUT", 60, 1, 86400, &n, err, errlen) < 0)
         return -1;
     config.request_timeout = (int)n;
+    /* a streamed answer (the export) runs while it keeps sending: the
+     * request timeout then measures a stall, and this the whole */
+    if (env_long("JOBTUNE_STREAM_TIMEOUT", 600, config.request_timeout, 86400, &n, err,
+                 errlen) < 0)
+        return -1;
+    config.stream_timeout = (int)n;
     if (env_long("JOBTUNE_SCHEDULER_PERIOD", 60, 1, 86400, &n, err, errlen) < 0)
         return -1;
     config.scheduler_period = (int)n;

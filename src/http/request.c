@@ -325,6 +325,8 @@ int request_stream_write(struct request *req, const void *data, size_t len)
         p += piece;
         len -= (size_t)piece;
     }
+    if (req->progress != NULL)
+        req->progress(req->progress_ctx);
     return 0;
 }
 

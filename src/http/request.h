@@ -39,6 +39,10 @@ struct request {
     struct route_match match;
     const char *user_id;       /* the session's Clerk user id, or NULL */
     uint64_t started_ms;       /* clock_mono_ms() when the request was accepted */
+    /* Called at each piece of a streamed answer (NULL: none): the worker
+     * tells the master's watchdog the answer is moving (proc/scoreboard.h). */
+    void (*progress)(void *ctx);
+    void *progress_ctx;
     /* What this request sent to sub-processors for its user: an array of
      * processing-record entries that handlers append to (routes/
      * processing.c) and the dispatcher stores once, after the handler.

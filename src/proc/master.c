@@ -464,6 +464,8 @@ static void reap(void)
 static void check_timeouts(void)
 {
     uint64_t now = clock_mono_ms(), limit = (uint64_t)config.request_timeout * 1000;
+    uint64_t stream_limit = (uint64_t)config.stream_timeout * 1000;
+    const char *why = NULL;
 
     if (count(CHILD_MIGRATE, false) > 0 && now - migrate_started_ms > MIGRATE_LIMIT_MS) {
         log_warn("schema migration is taking over %d s; killing it to retry",
@@ -478,11 +480,11 @@ static void check_timeouts(void)
 
         if (c->kind != CHILD_WORKER || c->timed_out)
             continue;
-        since = scoreboard_busy_since(&scoreboard[i]);
-        if (since == 0 || now < since || now - since <= limit)
+        if (!scoreboard_overdue(&scoreboard[i], now, limit, stream_limit, &why))
             continue;
+        since = scoreboard_busy_since(&scoreboard[i]);
         log_timeout((int)c->pid, scoreboard[i].method, scoreboard[i].route,
-                    scoreboard[i].request_id, now - since);
+                    scoreboard[i].request_id, now - since, why);
         c->timed_out = true;
         scoreboard_count(&board->slow_kills);
         kill(c->pid, SIGKILL);

@@ -99,6 +99,12 @@ static void refused_quota(void *ctx)
     __atomic_add_fetch(&g->board->refused_quota, 1, __ATOMIC_RELAXED);
 }
 
+/* request.progress: a streamed answer moved (the watchdog's clock). */
+static void progressed(void *slot)
+{
+    scoreboard_progress(slot);
+}
+
 static void on_quit(int sig)
 {
     (void)sig;
@@ -148,6 +154,8 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     req->arena = arena;
     req->started_ms = clock_mono_ms();
     req->svc = svc;
+    req->progress = progressed;
+    req->progress_ctx = slot;
     req->envp = fcgx->envp;
     req->in = fcgx->in;
     req->out = fcgx->out;

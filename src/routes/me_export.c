@@ -17,7 +17,9 @@
  *                    account's email, any case],
  *    "privacyRequests": [{ticket, ...the privacyRequest of a ticket}],
  *    "processing":  [{at, entries: [{processor, purpose, dataCategories,
- *                     at}]}]}
+ *                     at}]}],
+ *    "quotas":      {resumes, interviews, tailoringsPerResume,
+ *                    aiCallsPerDay: {used, limit[, resetsAt]}} (quota.c)}
  *
  * Memory: nothing here grows with the user's data but the directory (one
  * document, which every list route loads anyway), the ticket numbers and,
@@ -208,7 +210,7 @@ static int write_export(struct sink *s, json_t *user, json_t *dir)
     struct request *req = s->req;
     char at[40];
     size_t i;
-    json_t *pr;
+    json_t *pr, *quotas;
     int rc;
 
     put_s(s, "{\"format\":\"jobtune-export/1\",\"exportedAt\":");
@@ -234,8 +236,15 @@ static int write_export(struct sink *s, json_t *user, json_t *dir)
     put_s(s, "]");
     open_array(s, "processing");
     rc = processing_each(req->svc->db, req->user_id, processing_out, s);
-    put_s(s, "]}\n");
-    if (rc == STORE_OK && s->failed)
+    put_s(s, "]");
+    if (rc != STORE_OK)
+        return rc;
+    if ((quotas = jsonx_own(req->arena, routes_quota_usage(req, dir))) == NULL)
+        return STORE_DOWN;
+    put_s(s, ",\"quotas\":");
+    put_json(s, quotas);
+    put_s(s, "}\n");
+    if (s->failed)
         rc = STORE_ERROR;
     return rc;
 }

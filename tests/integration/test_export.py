@@ -414,7 +414,7 @@ class CutOffExportTest(unittest.TestCase):
         finally:
             conn.close()
         # the master replaces the worker
-        wait_until(lambda: len(self.stack.worker_pids()) == 2 and
+        wait_until(lambda: len(self.stack.worker_pids()) == self.stack.pool and
                    pid not in self.stack.worker_pids(), timeout=10, what="a new worker")
 
     def test_json_export_whose_worker_is_killed_fails(self):
@@ -440,6 +440,82 @@ class CutOffExportTest(unittest.TestCase):
             conn.close()
         wait_until(lambda: "the transfer is made to fail" in self.stack.log_text(),
                    timeout=10, what="the worker's own failure, logged")
+
+
+
+class LongExportStack:
+    """An export that keeps sending is not a hung worker: with a request
+    timeout of 1 s, a ZIP of 30 long resumes (several seconds of PDFs) is
+    answered whole, since the watchdog measures a streamed answer from its
+    last piece; and JOBTUNE_STREAM_TIMEOUT bounds it in all (a stack of its
+    own with 2 s: the same export is cut off, a failed transfer, and the
+    master says why)."""
+
+    RESUMES = 30
+    stream_timeout = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.key = tokens.Key(kid="ins_test_long_export")
+        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+               "CLERK_AUTHORIZED_PARTIES": ORIGIN}
+        if cls.stream_timeout:
+            env["JOBTUNE_STREAM_TIMEOUT"] = str(cls.stream_timeout)
+        cls.stack = AuthStack(workers=2, request_timeout=1, max_requests=0, env=env).start()
+        try:
+            cls.user = tokens.new_user_id()
+            for i in range(cls.RESUMES):
+                r = cls.call("POST", "/api/resumes", cls.user, big_resume(i))
+                assert r.status == 201, r.text
+        except BaseException:
+            cls.stack.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.stop()
+
+    @classmethod
+    def call(cls, method, path, user, body=None):
+        return cls.stack.request(method, path, body=body, timeout=120, headers={
+            "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(user))})
+
+    def kills(self, reason=None):
+        return [l for l in self.stack.log_lines()
+                if l.get("msg") == "request timeout, worker killed"
+                and (reason is None or l.get("reason") == reason)]
+
+
+class LongExportTest(LongExportStack, unittest.TestCase):
+    def test_an_export_that_keeps_sending_outlives_the_request_timeout(self):
+        t0 = time.monotonic()
+        r = self.call("GET", EXPORT + "?format=zip", self.user)
+        took = time.monotonic() - t0
+        self.assertEqual(r.status, 200, r.text[:300])
+        names = zipfile.ZipFile(io.BytesIO(r.body)).namelist()
+        self.assertEqual(len([n for n in names if n.endswith(".pdf")]), self.RESUMES)
+        # vacuous unless it ran past the 1 s request timeout
+        self.assertGreater(took, 2.0, "the export was too quick to show anything")
+        self.assertEqual(self.kills(), [])
+
+
+class StreamLimitTest(LongExportStack, unittest.TestCase):
+    stream_timeout = 2
+
+    def test_the_whole_limit_cuts_a_long_export(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.stack.http_port, timeout=120)
+        try:
+            conn.request("GET", EXPORT + "?format=zip", headers={
+                "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(self.user))})
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            with self.assertRaises((http.client.IncompleteRead, ConnectionError)):
+                got = resp.read()
+                self.fail(f"a complete 200 of {len(got)} bytes")
+        finally:
+            conn.close()
+        wait_until(lambda: self.kills("a streamed answer past its whole limit"),
+                   timeout=10, what="the master's reason, logged")
 
 
 if __name__ == "__main__":

@@ -220,6 +220,13 @@ class TestQuotas(SignedInStackTest):
         self.assertEqual(err["quota"]["resetsAt"],
                          time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(midnight)))
         self.assertAlmostEqual(int(r.header("retry-after")), midnight - before, delta=5)
+        # the export counts what was spent and kept
+        quotas = self.stack.get("/api/me/export", headers=a).json()["quotas"]
+        self.assertEqual(quotas["aiCallsPerDay"]["used"], 4)
+        self.assertEqual(quotas["aiCallsPerDay"]["limit"], 4)
+        self.assertEqual(quotas["interviews"], {"used": 2, "limit": 2})
+        self.assertEqual(quotas["resumes"], {"used": 0, "limit": 3})
+        self.assertTrue(quotas["aiCallsPerDay"]["resetsAt"].endswith("T00:00:00.000Z"))
         # another user is not touched by this one's quota
         r = self.stack.request("POST", "/api/interviews", headers=self.auth(tokens.new_user_id()),
                                body={"role": "Backend engineer"})
