@@ -368,6 +368,9 @@ int config_load(char *err, size_t errlen)
     config.scheduler_period = (int)n;
     config.mongodb_uri = env_or("MONGODB_URI", "mongodb://127.0.0.1:27017");
     config.db_name = env_or("JOBTUNE_DB", "jobtune");
+    if (env_long("JOBTUNE_DB_SCAN_TIMEOUT_MS", 120000, 1000, 3600000, &config.db_scan_timeout_ms,
+                 err, errlen) < 0)
+        return -1;
     config.schema_dir = env_or("JOBTUNE_SCHEMA_DIR", JT_SCHEMA_DIR);
     config.secret = env_or("JOBTUNE_SECRET", NULL);
     config.ferretdb_sqlite_dir = env_or("FERRETDB_SQLITE_DIR", NULL);

@@ -23,6 +23,7 @@ struct config {
     int scheduler_period;       /* JOBTUNE_SCHEDULER_PERIOD, seconds per job slot */
     const char *mongodb_uri;    /* MONGODB_URI */
     const char *db_name;        /* JOBTUNE_DB */
+    long db_scan_timeout_ms;    /* JOBTUNE_DB_SCAN_TIMEOUT_MS: a scan's or a schema command's */
     const char *schema_dir;     /* JOBTUNE_SCHEMA_DIR: the sql/ files */
     const char *ferretdb_sqlite_dir; /* FERRETDB_SQLITE_DIR: embedded FerretDB's files */
     const char *secret;         /* JOBTUNE_SECRET */
