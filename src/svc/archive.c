@@ -156,13 +156,11 @@ static struct member *add_member(struct archive *ar, const char *name, uint16_t 
     return m;
 }
 
-static int local_header(struct archive *ar, const struct member *m)
+/* The fields both headers of a member share, from "flags" to the name's
+ * length (APPNOTE.TXT 4.3.7, 4.3.12). */
+static unsigned char *member_fields(unsigned char *p, const struct archive *ar,
+                                    const struct member *m, size_t nlen)
 {
-    unsigned char h[30], *p = h;
-    size_t nlen = strlen(m->name);
-
-    p = le32(p, SIG_LOCAL);
-    p = le16(p, VERSION_NEEDED);
     p = le16(p, m->flags);
     p = le16(p, m->method);
     p = le16(p, ar->dos_time);
@@ -170,7 +168,17 @@ static int local_header(struct archive *ar, const struct member *m)
     p = le32(p, m->crc);
     p = le32(p, m->csize);
     p = le32(p, m->usize);
-    p = le16(p, (uint16_t)nlen);
+    return le16(p, (uint16_t)nlen);
+}
+
+static int local_header(struct archive *ar, const struct member *m)
+{
+    unsigned char h[30], *p = h;
+    size_t nlen = strlen(m->name);
+
+    p = le32(p, SIG_LOCAL);
+    p = le16(p, VERSION_NEEDED);
+    p = member_fields(p, ar, m, nlen);
     le16(p, 0); /* no extra field */
     if (emit(ar, h, sizeof(h)) != 0 || emit(ar, m->name, nlen) != 0)
         return -1;
@@ -290,14 +298,7 @@ static int central_header(struct archive *ar, const struct member *m)
     p = le32(p, SIG_CENTRAL);
     p = le16(p, VERSION_MADE_BY);
     p = le16(p, VERSION_NEEDED);
-    p = le16(p, m->flags);
-    p = le16(p, m->method);
-    p = le16(p, ar->dos_time);
-    p = le16(p, ar->dos_date);
-    p = le32(p, m->crc);
-    p = le32(p, m->csize);
-    p = le32(p, m->usize);
-    p = le16(p, (uint16_t)nlen);
+    p = member_fields(p, ar, m, nlen);
     p = le16(p, 0);                   /* extra field */
     p = le16(p, 0);                   /* comment */
     p = le16(p, 0);                   /* disk number start */

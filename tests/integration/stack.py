@@ -409,6 +409,21 @@ class SignedInStackTest(unittest.TestCase):
         return {"Authorization": "Bearer " + token}
 
 
+def latencies_ms(test, call, n, pause=0.0):
+    """Time n calls of call() (each must answer 200) in ms: sorted, with
+    the p50 and the p99."""
+    out = []
+    for _ in range(n):
+        t0 = time.monotonic()
+        r = call()
+        out.append((time.monotonic() - t0) * 1000)
+        test.assertEqual(r.status, 200, r.text[:300])
+        if pause:
+            time.sleep(pause)
+    out.sort()
+    return out, out[len(out) // 2], out[int(len(out) * 0.99) - 1]
+
+
 def rss_kb(pid):
     """A process's resident set (VmRSS) in KiB, or None once it is gone."""
     try:

@@ -347,20 +347,24 @@ def big_resume(i):
     return doc
 
 
-class CutOffExportTest(unittest.TestCase):
-    """A streamed export that cannot finish must fail as a transfer: the
-    client never gets a complete 200 with a terminating chunk.  The worker
-    is killed mid-export (found through /api/status, after the first bytes
-    arrived), and, in a stack of its own, the database dies mid-export."""
+class BigAccountStack:
+    """A stack of the class's own (`stack_options`, `env_extra`) with one
+    user of RESUMES long resumes (big_resume())."""
 
     RESUMES = 60
+    stack_options = {}
+
+    @classmethod
+    def env_extra(cls):
+        return {}
 
     @classmethod
     def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_cut_export")
-        cls.stack = AuthStack(workers=2, max_requests=0, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN}).start()
+        cls.key = tokens.Key(kid="ins_test_" + cls.__name__)
+        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+               "CLERK_AUTHORIZED_PARTIES": ORIGIN}
+        env.update(cls.env_extra())
+        cls.stack = AuthStack(workers=2, max_requests=0, env=env, **cls.stack_options).start()
         try:
             cls.user = tokens.new_user_id()
             for i in range(cls.RESUMES):
@@ -376,8 +380,15 @@ class CutOffExportTest(unittest.TestCase):
 
     @classmethod
     def call(cls, method, path, user, body=None):
-        return cls.stack.request(method, path, body=body, headers={
+        return cls.stack.request(method, path, body=body, timeout=120, headers={
             "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(user))})
+
+
+class CutOffExportTest(BigAccountStack, unittest.TestCase):
+    """A streamed export that cannot finish must fail as a transfer: the
+    client never gets a complete 200 with a terminating chunk.  The worker
+    is killed mid-export (found through /api/status, after the first bytes
+    arrived), and, in a stack of its own, the database dies mid-export."""
 
     @classmethod
     def open_export(cls, query):
@@ -443,7 +454,7 @@ class CutOffExportTest(unittest.TestCase):
 
 
 
-class LongExportStack:
+class LongExportStack(BigAccountStack):
     """An export that keeps sending is not a hung worker: with a request
     timeout of 1 s, a ZIP of 30 long resumes (several seconds of PDFs) is
     answered whole, since the watchdog measures a streamed answer from its
@@ -452,33 +463,12 @@ class LongExportStack:
     master says why)."""
 
     RESUMES = 30
+    stack_options = {"request_timeout": 1}
     stream_timeout = None
 
     @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_long_export")
-        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-               "CLERK_AUTHORIZED_PARTIES": ORIGIN}
-        if cls.stream_timeout:
-            env["JOBTUNE_STREAM_TIMEOUT"] = str(cls.stream_timeout)
-        cls.stack = AuthStack(workers=2, request_timeout=1, max_requests=0, env=env).start()
-        try:
-            cls.user = tokens.new_user_id()
-            for i in range(cls.RESUMES):
-                r = cls.call("POST", "/api/resumes", cls.user, big_resume(i))
-                assert r.status == 201, r.text
-        except BaseException:
-            cls.stack.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-
-    @classmethod
-    def call(cls, method, path, user, body=None):
-        return cls.stack.request(method, path, body=body, timeout=120, headers={
-            "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(user))})
+    def env_extra(cls):
+        return {"JOBTUNE_STREAM_TIMEOUT": str(cls.stream_timeout)} if cls.stream_timeout else {}
 
     def kills(self, reason=None):
         return [l for l in self.stack.log_lines()
