@@ -305,7 +305,7 @@ static int load_admission(char *err, size_t errlen)
     };
     long n;
 
-    if (env_long("JOBTUNE_SLOW_WORKERS", 8, 1, 250, &n, err, errlen) < 0)
+    if (env_long("JOBTUNE_SLOW_WORKERS", 8, 0, 250, &n, err, errlen) < 0)
         return -1;
     config.slow_workers = (int)n;
     /* a rolling restart runs two generations side by side (master.c) */

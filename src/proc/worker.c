@@ -48,12 +48,16 @@ static volatile sig_atomic_t quit_requested;
 static struct scoreboard *the_board; /* for status() */
 
 /* The slow routes' share of the pool (scoreboard.h): JOBTUNE_SLOW_WORKERS
- * places, JOBTUNE_SLOW_PER_USER of them one user's, and a quarter of them
- * (at least one when there are two) kept for users who hold none. */
+ * places (with none of their own, all but one of JOBTUNE_WORKERS, so that
+ * one is left for the quick routes), JOBTUNE_SLOW_PER_USER of them one
+ * user's, and a quarter of them (at least one when there are two) kept for
+ * users who hold none. */
 static struct scoreboard_share slow_share(void)
 {
-    struct scoreboard_share share = {config.slow_workers, config.slow_per_user,
-                                     config.slow_workers / 4};
+    int total = config.slow_workers > 0 ? config.slow_workers
+                : config.workers > 1   ? config.workers - 1
+                                       : 1;
+    struct scoreboard_share share = {total, config.slow_per_user, total / 4};
 
     if (share.reserve == 0 && share.total >= 2)
         share.reserve = 1;

@@ -84,12 +84,14 @@ class Response:
 
 class Stack:
     def __init__(self, workers=2, request_timeout=60, support_rate="600r/m",
-                 max_requests=RECYCLE_AFTER, env=None, slow_workers=1, db_options=""):
+                 max_requests=RECYCLE_AFTER, env=None, slow_workers=None, db_options=""):
         # JOBTUNE_WORKERS for the quick routes, and JOBTUNE_SLOW_WORKERS
-        # more that slow routes may fill (one by default: a small stack)
+        # more that slow routes may fill: one by default (a small stack),
+        # none for a one-worker stack, which stays one process (the tests
+        # that count what one process caches or logs)
         self.workers = workers
-        self.slow_workers = slow_workers
-        self.pool = workers + slow_workers
+        self.slow_workers = slow_workers if slow_workers is not None else min(workers - 1, 1)
+        self.pool = workers + self.slow_workers
         self.db_options = db_options  # MONGODB_URI's options (HANGING_DB)
         self.request_timeout = request_timeout
         self.support_rate = support_rate
