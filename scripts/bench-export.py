@@ -8,12 +8,12 @@ JSON Resume document of 10 to 250 KB (sizes spread evenly over that range,
 the same spread in every user: a long career's resume is large, a
 graduate's small), all created through the API.  Each user's export is
 taken BENCH_EXPORT_RUNS times (3) as JSON and as ZIP through one worker
-(JOBTUNE_WORKERS=1, never recycled, the default 60 s request limit): the
+(JOBTUNE_WORKERS=1, never recycled, the default limits): the
 median time, the size, and the worker's peak RSS (VmHWM of
 /proc/<pid>/status) over those exports, reset (/proc/<pid>/clear_refs "5")
 before each user and form after a warm-up export of the smallest user.
 
-Targets: every export of the largest user within the request limit, and
+Targets: every export of the largest user whole within the stream limit, and
 a peak RSS that does not follow the account (the largest user's peak
 within 8 MiB of the smallest's: one resume's JSON and PDF at a time).
 
@@ -42,7 +42,8 @@ from tokens import ISSUER, ORIGIN  # noqa: E402
 COUNTS = [int(n) for n in os.environ.get("BENCH_EXPORT_COUNTS", "10,100,400").split(",")]
 RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "docs", "BENCHMARKS.md"))
-LIMIT_S = 60          # JOBTUNE_REQUEST_TIMEOUT's default
+LIMIT_S = 60          # JOBTUNE_REQUEST_TIMEOUT's default: a stall of a streamed answer
+STREAM_LIMIT_S = 600  # JOBTUNE_STREAM_TIMEOUT's default: a streamed answer in all
 PEAK_SPREAD_KIB = 8192
 MIN_KB, MAX_KB = 10, 250
 WORDS = ("migrated routed scaled measured shipped mentored rebuilt audited the billing search "
@@ -90,7 +91,9 @@ class Bench:
         self.key = tokens.Key(kid="ins_bench_export")
         self.stack = AuthStack(workers=1, max_requests=0, request_timeout=LIMIT_S, env={
             "CLERK_JWT_KEY": self.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN})
+            "CLERK_AUTHORIZED_PARTIES": ORIGIN,
+            # the largest account is past the resume quota on purpose
+            "JOBTUNE_QUOTA_RESUMES": "0"})
         self.stack.start()
 
     def close(self):
@@ -112,8 +115,8 @@ class Bench:
 
     def measure(self, user, query):
         """(median seconds, max seconds, bytes, peak RSS KiB, cut) of RUNS
-        exports; cut: an export was killed at the request limit (a failed
-        transfer), after which the worker is replaced and the rest skipped."""
+        exports; cut: an export was killed (a failed transfer), after which
+        the worker is replaced and the rest skipped."""
         pid = self.stack.worker_pids()[0]
         reset_peak(pid)
         times, size = [], 0
@@ -162,14 +165,14 @@ def main():
             if cut:
                 ok = False
                 rows.append(f"| {label} | {n} | {size / 1048576:.1f} MiB sent, then cut | "
-                            f"{worst:.1f} s | {size / 1048576 / worst:.1f} MiB/s | — | killed at "
-                            f"the {LIMIT_S} s request limit, a failed transfer: MISS |")
+                            f"{worst:.1f} s | {size / 1048576 / worst:.1f} MiB/s | — | killed, "
+                            f"a failed transfer: MISS |")
                 continue
             if n == max(COUNTS):
-                in_time = worst < LIMIT_S
+                in_time = worst < STREAM_LIMIT_S
                 flat = peak - base < PEAK_SPREAD_KIB
                 ok = ok and in_time and flat
-                checks.append(f"slowest {worst:.1f} s < {LIMIT_S} s: "
+                checks.append(f"slowest {worst:.1f} s < {STREAM_LIMIT_S} s: "
                               f"{'PASS' if in_time else 'MISS'}")
                 checks.append(f"peak {peak - base:+d} KiB vs. {min(COUNTS)}, < 8 MiB: "
                               f"{'PASS' if flat else 'MISS'}")
@@ -181,7 +184,9 @@ def main():
 ## Data export against the account's size (`scripts/bench export`)
 
 Through nginx and one jobtuned worker (JOBTUNE_WORKERS=1, never recycled,
-JOBTUNE_REQUEST_TIMEOUT {LIMIT_S} s). Each user's resumes were created through
+JOBTUNE_REQUEST_TIMEOUT {LIMIT_S} s, which for a streamed answer measures the
+time since its last piece, and JOBTUNE_STREAM_TIMEOUT {STREAM_LIMIT_S} s in
+all; resume quota off). Each user's resumes were created through
 the API ({seeding}), sized evenly from {MIN_KB} to {MAX_KB} KB of JSON Resume
 (jobs of about 5 KB each). Each row: the median of {RUNS} exports; peak RSS is
 the worker's VmHWM over those exports, reset (`/proc/<pid>/clear_refs` 5)
@@ -196,7 +201,9 @@ Both forms stream as they are made (chunked through nginx): the JSON record
 by record, the ZIP through `src/svc/archive.c`, which deflates export.json as
 it passes and then renders each resume's PDF in memory, sends it stored and
 frees it before the next. Nothing is written to a file, and the worker's
-peak is one resume's JSON and PDF, not the account.
+peak is one resume's JSON and PDF, not the account. The ZIP's time is the
+PDFs' typesetting (about 290 ms for a 250 KB resume of 57 pages); it keeps
+sending throughout, so no piece waits anywhere near the request timeout.
 <!-- /export -->
 """
     print(section)
