@@ -101,7 +101,7 @@ enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboa
     else if (rc != 0)
         return SCOREBOARD_FULL; /* cannot happen with a valid robust mutex */
     for (int i = 0; i < b->nslots; i++) {
-        uint64_t u = &b->slots[i] == s ? 0 : __atomic_load_n(&b->slots[i].expensive_user,
+        uint64_t u = &b->slots[i] == s ? 0 : __atomic_load_n(&b->slots[i].slow_user,
                                                               __ATOMIC_ACQUIRE);
 
         all += u != 0;
@@ -109,7 +109,7 @@ enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboa
     }
     verdict = scoreboard_verdict(share, mine, all);
     if (verdict == SCOREBOARD_ADMITTED)
-        __atomic_store_n(&s->expensive_user, user, __ATOMIC_RELEASE);
+        __atomic_store_n(&s->slow_user, user, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&b->gate);
     if (verdict == SCOREBOARD_USER_BUSY)
         __atomic_add_fetch(&b->refused_user, 1, __ATOMIC_RELAXED);
@@ -123,13 +123,13 @@ int scoreboard_slow_in_flight(const struct scoreboard *b)
     int n = 0;
 
     for (int i = 0; i < b->nslots; i++)
-        n += __atomic_load_n(&b->slots[i].expensive_user, __ATOMIC_ACQUIRE) != 0;
+        n += __atomic_load_n(&b->slots[i].slow_user, __ATOMIC_ACQUIRE) != 0;
     return n;
 }
 
 void scoreboard_release(struct scoreboard_slot *s)
 {
-    __atomic_store_n(&s->expensive_user, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->slow_user, 0, __ATOMIC_RELEASE);
 }
 
 void scoreboard_progress(struct scoreboard_slot *s)

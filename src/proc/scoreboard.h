@@ -15,7 +15,7 @@
  *
  * Admission of slow routes (those that wait on an outside service or do
  * seconds of local work) is the one decision taken across workers: a
- * slot's `expensive_user` holds a hash of the user id while its worker
+ * slot's `slow_user` holds a hash of the user id while its worker
  * serves a slow route.  scoreboard_admit() counts the other slots and
  * claims its own under the header's `gate`, a process-shared robust mutex
  * (a worker killed while holding it hands it on to the next locker, see
@@ -45,7 +45,7 @@ struct scoreboard_slot {
     uint64_t progress_ms;   /* a streamed answer's last piece; 0 = not streaming */
     uint64_t requests;
     int accepting;          /* set once the worker's accept loop runs */
-    uint64_t expensive_user; /* user hash while serving an expensive route; 0 = none */
+    uint64_t slow_user; /* user hash while serving a slow route; 0 = none */
     char method[8];
     char route[80];
     char request_id[48];

@@ -185,9 +185,9 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
         routes_run(req, &gate);
     }
     request_write(req, fcgx->out);
-    /* The answer is written: the expensive work is over.  Clear the claim
+    /* The answer is written: the slow work is over.  Clear the claim
      * before finish() hands the answer to nginx, or a client that sends its
-     * next expensive request as soon as it reads this one can reach another
+     * next slow request as soon as it reads this one can reach another
      * worker while the claim still counts, and get a 429 it did not earn. */
     scoreboard_release(slot);
 

@@ -33,7 +33,7 @@ struct routes_gate {
     void *ctx;
 };
 
-/* Sign-in, the admission of an expensive route through gate (NULL: no
+/* Sign-in, the admission of a slow route through gate (NULL: no
  * limit), the body, the handler; an error body for any error status.
  * Returns the final status. */
 int routes_run(struct request *req, const struct routes_gate *gate);
