@@ -66,6 +66,9 @@ static void on_quit(int sig)
     quit_requested = 1;
 }
 
+/* An erasure finished since the last complete checkpoint. */
+static bool checkpoint_owed;
+
 static int run_erasures(struct services *svc, int64_t now)
 {
     size_t done = 0, seen = 0;
@@ -75,15 +78,18 @@ static int run_erasures(struct services *svc, int64_t now)
         log_info("scheduler: finished %zu of %zu erasures (interrupted, or due their second "
                  "pass)", done, seen);
     /* the embedded database: the log's old page images go too (its
-     * deleted cells are zeroed by secure_delete; svc/ferret_sqlite.h) */
-    if (done > 0 && config.ferretdb_sqlite_dir != NULL) {
+     * deleted cells are zeroed by secure_delete; svc/ferret_sqlite.h);
+     * a log kept busy by readers is checkpointed again at the next slot */
+    checkpoint_owed |= done > 0;
+    if (checkpoint_owed && config.ferretdb_sqlite_dir != NULL) {
         bool complete = false;
 
         if (ferret_sqlite_checkpoint(config.ferretdb_sqlite_dir, config.db_name, &complete) ==
-                0 &&
-            !complete)
-            log_warn("scheduler: the database's write-ahead log was busy; the next erasure's "
-                     "checkpoint finishes it");
+            0)
+            checkpoint_owed = !complete;
+        if (checkpoint_owed)
+            log_info("scheduler: the database's write-ahead log was busy; checkpointing it "
+                     "again at the next slot");
     }
     return rc;
 }

@@ -18,6 +18,11 @@
 #include "base/mem.h"
 
 #define BUSY_WAIT_MS 10000
+/* A TRUNCATE checkpoint holds the writer lock while it waits for readers,
+ * and FerretDB's writes wait behind it: a request's operation has 1 s
+ * (svc/db.c), so the checkpoint waits at most this long, and a busy log
+ * is finished by the next one. */
+#define CHECKPOINT_WAIT_MS 100
 
 /* A table name we are willing to put in SQL: FerretDB's are
  * <collection>_<8 hex>, letters, digits and underscores. */
@@ -116,6 +121,10 @@ int ferret_sqlite_checkpoint(const char *dir, const char *db_name, bool *complet
     *complete = false;
     if ((db = open_file(dir, db_name, path)) == NULL)
         goto out;
+    /* first what can be copied without blocking anyone (PASSIVE), so that
+     * the TRUNCATE after it, which blocks writers, has little left to do */
+    sqlite3_busy_timeout(db, CHECKPOINT_WAIT_MS);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
     /* the statement, not sqlite3_wal_checkpoint_v2() on a fresh handle:
      * preparing it reads the file's header first, so the connection knows
      * the file is in WAL mode (the C call answers "not WAL" before that) */

@@ -35,9 +35,12 @@ int ferret_sqlite_index_ids(const char *dir, const char *db, int *created);
  * every deleted cell and freed page with zeros.  What remains is the old
  * page images in the -wal file until they are checkpointed and the log is
  * reset: ferret_sqlite_checkpoint() does that, after an erasure's last
- * pass (the scheduler), with a TRUNCATE checkpoint that leaves the -wal
- * file empty.  0, or -1 with the reason logged (busy readers make the
- * checkpoint partial: *complete is then false, and the next one finishes).
+ * pass (the scheduler), with a PASSIVE checkpoint (blocks no one) and
+ * then a TRUNCATE one that leaves the -wal file empty; the TRUNCATE waits
+ * at most 100 ms for readers, since FerretDB's writers wait behind it.
+ * 0, or -1 with the reason logged (busy readers make the checkpoint
+ * partial: *complete is then false, and the scheduler tries again at its
+ * next slot).
  */
 int ferret_sqlite_checkpoint(const char *dir, const char *db, bool *complete);
 
