@@ -306,7 +306,7 @@ static int load_admission(char *err, size_t errlen)
     };
     long n;
 
-    if (env_long("JOBTUNE_SLOW_WORKERS", 8, 1, 250, &n, err, errlen) < 0)
+    if (env_long("JOBTUNE_SLOW_WORKERS", 8, 0, 250, &n, err, errlen) < 0)
         return -1;
     config.slow_workers = (int)n;
     /* a rolling restart runs two generations side by side (master.c) */
@@ -358,11 +358,20 @@ int config_load(char *err, size_t errlen)
     if (env_long("JOBTUNE_REQUEST_TIMEOUT", 60, 1, 86400, &n, err, errlen) < 0)
         return -1;
     config.request_timeout = (int)n;
+    /* a streamed answer (the export) runs while it keeps sending: the
+     * request timeout then measures a stall, and this the whole */
+    if (env_long("JOBTUNE_STREAM_TIMEOUT", 600, config.request_timeout, 86400, &n, err,
+                 errlen) < 0)
+        return -1;
+    config.stream_timeout = (int)n;
     if (env_long("JOBTUNE_SCHEDULER_PERIOD", 60, 1, 86400, &n, err, errlen) < 0)
         return -1;
     config.scheduler_period = (int)n;
     config.mongodb_uri = env_or("MONGODB_URI", "mongodb://127.0.0.1:27017");
     config.db_name = env_or("JOBTUNE_DB", "jobtune");
+    if (env_long("JOBTUNE_DB_SCAN_TIMEOUT_MS", 120000, 1000, 3600000, &config.db_scan_timeout_ms,
+                 err, errlen) < 0)
+        return -1;
     config.schema_dir = env_or("JOBTUNE_SCHEMA_DIR", JT_SCHEMA_DIR);
     config.secret = env_or("JOBTUNE_SECRET", NULL);
     config.ferretdb_sqlite_dir = env_or("FERRETDB_SQLITE_DIR", NULL);

@@ -19,9 +19,11 @@ struct config {
     int slow_per_user;          /* JOBTUNE_SLOW_PER_USER: one user's slow requests at once */
     long max_requests;          /* JOBTUNE_MAX_REQUESTS, 0 = never */
     int request_timeout;        /* JOBTUNE_REQUEST_TIMEOUT, seconds */
+    int stream_timeout;         /* JOBTUNE_STREAM_TIMEOUT: a streamed answer in all, seconds */
     int scheduler_period;       /* JOBTUNE_SCHEDULER_PERIOD, seconds per job slot */
     const char *mongodb_uri;    /* MONGODB_URI */
     const char *db_name;        /* JOBTUNE_DB */
+    long db_scan_timeout_ms;    /* JOBTUNE_DB_SCAN_TIMEOUT_MS: a scan's or a schema command's */
     const char *schema_dir;     /* JOBTUNE_SCHEMA_DIR: the sql/ files */
     const char *ferretdb_sqlite_dir; /* FERRETDB_SQLITE_DIR: embedded FerretDB's files */
     const char *secret;         /* JOBTUNE_SECRET */

@@ -160,7 +160,7 @@ void log_access(const struct log_access *a)
 }
 
 void log_timeout(int pid, const char *method, const char *route,
-                 const char *request_id, uint64_t elapsed_ms)
+                 const char *request_id, uint64_t elapsed_ms, const char *why)
 {
     struct line l;
 
@@ -174,6 +174,8 @@ void log_timeout(int pid, const char *method, const char *route,
     PUT_LIT(&l, ",\"route\":");
     put_str(&l, route);
     putf(&l, ",\"elapsed_ms\":%llu", (unsigned long long)elapsed_ms);
+    PUT_LIT(&l, ",\"reason\":");
+    put_str(&l, why);
     finish(&l);
 }
 

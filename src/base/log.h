@@ -34,8 +34,7 @@ void log_access(const struct log_access *a);
 
 /* Master-side report of a worker killed past the request timeout. */
 void log_timeout(int pid, const char *method, const char *route,
-                 const char *request_id, uint64_t elapsed_ms);
-
+                 const char *request_id, uint64_t elapsed_ms, const char *why);
 
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)

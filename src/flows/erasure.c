@@ -21,7 +21,6 @@
 #include "store/tickets.h"
 #include "store/users.h"
 #include "svc/clerk.h"
-#include "svc/scratch.h"
 
 static const char *const counted[] = {"users", "tickets", "resumes", "tailorings", "interviews",
                                       "processing"};
@@ -167,8 +166,6 @@ int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
     }
     if ((rc = erasure_run(db, user_id, key, false, to_claim, &t)) != STORE_OK)
         goto out;
-    /* an export of theirs cut short on this host left its working folder */
-    scratch_remove_of_owner(user_id);
     fault_point("erasure_before_clerk");
     switch (clerk != NULL ? clerk_delete_user(clerk, user_id) : CLERK_OK) {
     case CLERK_OK:

@@ -325,7 +325,14 @@ int request_stream_write(struct request *req, const void *data, size_t len)
         p += piece;
         len -= (size_t)piece;
     }
+    if (req->progress != NULL)
+        req->progress(req->progress_ctx);
     return 0;
+}
+
+void request_stream_fail(struct request *req)
+{
+    req->stream_failed = req->streaming;
 }
 
 /* ---- dispatch ---------------------------------------------------------- */

@@ -39,6 +39,10 @@ struct request {
     struct route_match match;
     const char *user_id;       /* the session's Clerk user id, or NULL */
     uint64_t started_ms;       /* clock_mono_ms() when the request was accepted */
+    /* Called at each piece of a streamed answer (NULL: none): the worker
+     * tells the master's watchdog the answer is moving (proc/scoreboard.h). */
+    void (*progress)(void *ctx);
+    void *progress_ctx;
     /* What this request sent to sub-processors for its user: an array of
      * processing-record entries that handlers append to (routes/
      * processing.c) and the dispatcher stores once, after the handler.
@@ -67,6 +71,7 @@ struct request {
     size_t nheaders;
     bool streaming;            /* request_stream_begin() wrote status and headers */
     int streamed_status;
+    bool stream_failed;        /* request_stream_fail(): the body must not end cleanly */
     bool quota_refused;        /* a per-user quota refused it (routes/quota.c) */
 };
 
@@ -139,12 +144,21 @@ void request_write(struct request *req, FCGX_Stream *out);
  * request_stream_write() then writes body pieces through libfcgi's
  * buffer (nothing for HEAD), so the worker holds one buffer of it at a
  * time.  Once begun, the response is the handler's: the dispatcher and
- * request_write() add nothing, and a failure part-way can only end the
- * body early (the handler logs it; the client sees a truncated document).
- * Both return 0, or -1 when the stream failed (the client went away).
+ * request_write() add nothing.  Both return 0, or -1 when the stream
+ * failed (the client went away).
+ *
+ * A body that cannot be completed (the database went away part-way) must
+ * reach the client as a failed transfer, never as a short document that
+ * ends like a whole one: request_stream_fail() marks it, and the worker
+ * then drops the connection to nginx without FastCGI's FCGI_END_REQUEST,
+ * which nginx (fastcgi_keep_conn on) takes for an upstream error and
+ * answers by closing the client's connection without the last chunk
+ * (docs/ARCHITECTURE.md, "A cut-off answer is an error").  The handler
+ * logs why.
  */
 int request_stream_begin(struct request *req, int status, const char *content_type);
 int request_stream_write(struct request *req, const void *data, size_t len);
+void request_stream_fail(struct request *req);
 /* Is this a HEAD request (headers only)? */
 bool request_is_head(const struct request *req);
 

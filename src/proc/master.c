@@ -62,7 +62,6 @@
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "proc/worker.h"
-#include "svc/scratch.h"
 #include "svc/systemd.h"
 
 #define MAX_CHILDREN 512
@@ -457,10 +456,6 @@ static void reap(void)
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         struct child *c = child_by_pid(pid, &index);
 
-        /* a worker killed mid-export leaves its working folder: a user's
-         * data, removed as soon as we learn of it */
-        if (scratch_remove_of_pid(pid) > 0)
-            log_warn("removed the export working folder of worker %d", (int)pid);
         if (c != NULL)
             on_exit_of(c, index, status);
     }
@@ -469,6 +464,8 @@ static void reap(void)
 static void check_timeouts(void)
 {
     uint64_t now = clock_mono_ms(), limit = (uint64_t)config.request_timeout * 1000;
+    uint64_t stream_limit = (uint64_t)config.stream_timeout * 1000;
+    const char *why = NULL;
 
     if (count(CHILD_MIGRATE, false) > 0 && now - migrate_started_ms > MIGRATE_LIMIT_MS) {
         log_warn("schema migration is taking over %d s; killing it to retry",
@@ -483,11 +480,11 @@ static void check_timeouts(void)
 
         if (c->kind != CHILD_WORKER || c->timed_out)
             continue;
-        since = scoreboard_busy_since(&scoreboard[i]);
-        if (since == 0 || now < since || now - since <= limit)
+        if (!scoreboard_overdue(&scoreboard[i], now, limit, stream_limit, &why))
             continue;
+        since = scoreboard_busy_since(&scoreboard[i]);
         log_timeout((int)c->pid, scoreboard[i].method, scoreboard[i].route,
-                    scoreboard[i].request_id, now - since);
+                    scoreboard[i].request_id, now - since, why);
         c->timed_out = true;
         scoreboard_count(&board->slow_kills);
         kill(c->pid, SIGKILL);

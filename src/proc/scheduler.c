@@ -53,7 +53,6 @@
 #include "store/webhook_events.h"
 #include "svc/clerk.h"
 #include "svc/ferret_sqlite.h"
-#include "svc/scratch.h"
 #include "svc/services.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
@@ -87,19 +86,6 @@ static int run_erasures(struct services *svc, int64_t now)
                      "checkpoint finishes it");
     }
     return rc;
-}
-
-/* Working folders whose worker is gone with no master to reap it (a
- * master that died, a host restarted with /dev/shm kept). */
-static int run_scratch(struct services *svc, int64_t now)
-{
-    int n = scratch_sweep();
-
-    (void)svc;
-    (void)now;
-    if (n > 0)
-        log_warn("scheduler: removed %d export working folder(s) of workers that are gone", n);
-    return STORE_OK;
 }
 
 static int run_overdue(struct services *svc, int64_t now)
@@ -156,7 +142,6 @@ static const struct job {
     {"overdue", run_overdue},
     {"retention", run_retention},
     {"backfill", run_backfill},
-    {"scratch", run_scratch},
 };
 
 /* Sleep until the wall clock reaches the next slot, or a signal. */

@@ -132,9 +132,35 @@ void scoreboard_release(struct scoreboard_slot *s)
     __atomic_store_n(&s->expensive_user, 0, __ATOMIC_RELEASE);
 }
 
+void scoreboard_progress(struct scoreboard_slot *s)
+{
+    __atomic_store_n(&s->progress_ms, clock_mono_ms(), __ATOMIC_RELEASE);
+}
+
+bool scoreboard_overdue(const struct scoreboard_slot *s, uint64_t now, uint64_t limit,
+                        uint64_t stream_limit, const char **why)
+{
+    uint64_t since = scoreboard_busy_since(s);
+    uint64_t moved = __atomic_load_n(&s->progress_ms, __ATOMIC_ACQUIRE);
+
+    if (since == 0 || now < since)
+        return false;
+    if (moved < since) { /* not streaming (or a previous request's mark) */
+        *why = "past the request timeout";
+        return now - since > limit;
+    }
+    if (now - since > stream_limit) {
+        *why = "a streamed answer past its whole limit";
+        return true;
+    }
+    *why = "a streamed answer that stopped moving";
+    return now > moved && now - moved > limit;
+}
+
 void scoreboard_end(struct scoreboard_slot *s)
 {
     scoreboard_release(s);
+    __atomic_store_n(&s->progress_ms, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&s->busy_since_ms, 0, __ATOMIC_RELEASE);
     __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
 }

@@ -42,6 +42,7 @@ struct scoreboard_slot {
     int generation;
     uint64_t started_ms;    /* monotonic ms at fork */
     uint64_t busy_since_ms; /* 0 = idle; monotonic ms otherwise */
+    uint64_t progress_ms;   /* a streamed answer's last piece; 0 = not streaming */
     uint64_t requests;
     int accepting;          /* set once the worker's accept loop runs */
     uint64_t expensive_user; /* user hash while serving an expensive route; 0 = none */
@@ -114,8 +115,18 @@ int scoreboard_slow_in_flight(const struct scoreboard *b);
 /* Drop s's claim (also what the master does for a worker that died). */
 void scoreboard_release(struct scoreboard_slot *s);
 
-/* Master side: 0 when idle. */
+/* A piece of a streamed answer went out (request.h's progress hook). */
+void scoreboard_progress(struct scoreboard_slot *s);
+
+/*
+ * Master side: 0 when idle.  A request is overdue once it has run for
+ * `limit` ms, except a streamed answer that keeps sending: that one is
+ * overdue once no piece went out for `limit` ms, or once it has run for
+ * `stream_limit` ms in all.  The reason goes to *why (static text).
+ */
 uint64_t scoreboard_busy_since(const struct scoreboard_slot *s);
+bool scoreboard_overdue(const struct scoreboard_slot *s, uint64_t now, uint64_t limit,
+                        uint64_t stream_limit, const char **why);
 bool scoreboard_is_accepting(const struct scoreboard_slot *s);
 
 /* Master side: count a crash or a slow-request kill. */

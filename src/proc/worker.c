@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,12 +48,16 @@ static volatile sig_atomic_t quit_requested;
 static struct scoreboard *the_board; /* for status() */
 
 /* The slow routes' share of the pool (scoreboard.h): JOBTUNE_SLOW_WORKERS
- * places, JOBTUNE_SLOW_PER_USER of them one user's, and a quarter of them
- * (at least one when there are two) kept for users who hold none. */
+ * places (with none of their own, all but one of JOBTUNE_WORKERS, so that
+ * one is left for the quick routes), JOBTUNE_SLOW_PER_USER of them one
+ * user's, and a quarter of them (at least one when there are two) kept for
+ * users who hold none. */
 static struct scoreboard_share slow_share(void)
 {
-    struct scoreboard_share share = {config.slow_workers, config.slow_per_user,
-                                     config.slow_workers / 4};
+    int total = config.slow_workers > 0 ? config.slow_workers
+                : config.workers > 1   ? config.workers - 1
+                                       : 1;
+    struct scoreboard_share share = {total, config.slow_per_user, total / 4};
 
     if (share.reserve == 0 && share.total >= 2)
         share.reserve = 1;
@@ -96,6 +101,12 @@ static void refused_quota(void *ctx)
     struct gate_ctx *g = ctx;
 
     __atomic_add_fetch(&g->board->refused_quota, 1, __ATOMIC_RELAXED);
+}
+
+/* request.progress: a streamed answer moved (the watchdog's clock). */
+static void progressed(void *slot)
+{
+    scoreboard_progress(slot);
 }
 
 static void on_quit(int sig)
@@ -147,6 +158,8 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     req->arena = arena;
     req->started_ms = clock_mono_ms();
     req->svc = svc;
+    req->progress = progressed;
+    req->progress_ctx = slot;
     req->envp = fcgx->envp;
     req->in = fcgx->in;
     req->out = fcgx->out;
@@ -198,11 +211,24 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
  * more can arrive on a connection nginx does not keep, so a plain close is
  * clean: with the receive queue empty, no reset reaches nginx.  `detached`
  * is the public FCGX_Request field that selects the plain close.
+ *
+ * A streamed answer that could not be completed (request_stream_fail())
+ * must not end with FCGI_END_REQUEST, which nginx would take for a whole
+ * response and end with a clean last chunk: the socket's sending side is
+ * shut first, so what was sent stays sent and libfcgi's closing records
+ * (its last buffer, FCGI_END_REQUEST) fail to go, and nginx sees the
+ * connection end early: an upstream error, a failed transfer.
  */
-static void finish(FCGX_Request *fcgx)
+static void finish(FCGX_Request *fcgx, const struct request *req)
 {
     char discard[4096];
 
+    if (req != NULL && req->stream_failed) {
+        shutdown(fcgx->ipcFd, SHUT_WR);
+        fcgx->detached = 1;
+        FCGX_Finish_r(fcgx);
+        return;
+    }
     while (FCGX_GetStr(discard, sizeof(discard), fcgx->in) > 0)
         ;
     if (!FCGX_HasSeenEOF(fcgx->in) || FCGX_GetError(fcgx->in) != 0) {
@@ -318,8 +344,14 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
                 log_warn("accept failed: %s", strerror(-rc));
             continue;
         }
+        /* nginx asks to keep the connection (fastcgi_keep_conn on, so that
+         * it needs FCGI_END_REQUEST to call an answer complete) but keeps
+         * no idle connections (no `keepalive` in its upstream): libfcgi
+         * would wait on this one for a next request instead of accepting,
+         * so each connection is closed after its request, as before */
+        fcgx.keepConnection = 0;
         req = serve(&svc, &fcgx, arena, board, slot);
-        finish(&fcgx);
+        finish(&fcgx, req);
         /* the response is delivered: analytics cost the user nothing */
         if (req != NULL)
             analytics_handoff(req->analytics);

@@ -37,9 +37,12 @@ int routes_match(struct request *req)
 
 int routes_db_failure(struct request *req, int db_status)
 {
-    if (db_status == STORE_DOWN)
+    if (db_status == STORE_DOWN) {
+        /* a worker tries the database again within a quarter second */
+        request_header(req, "Retry-After", "1");
         return request_error(req, 503, "db_unavailable",
                              "The service is unavailable right now; please try again.");
+    }
     if (db_status == STORE_ERASED) /* erased while the request ran: nothing was stored */
         return request_error(req, 401, "unauthenticated", "This account was deleted.");
     return request_error(req, 500, "internal_error", "The data could not be stored or read.");

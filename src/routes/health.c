@@ -3,9 +3,11 @@
  * the deletion requests past their 30-day due date.
  *
  * The database state is the one this worker observed within the last
- * HEALTH_MAX_AGE_MS (any query counts), else a fresh ping: a load balancer
+ * HEALTH_MAX_AGE_MS (any query counts), else a fresh ping on a client of
+ * its own that waits at most half a second (svc/db.c): a load balancer
  * probing many times a second costs the database at most a few pings a
- * second per worker, and an outage shows within that window.  The overdue
+ * second per worker, an outage shows within that window, and a stalled
+ * database never holds the answer past a second.  The overdue
  * count is what the scheduler last found (one _id lookup), read at most
  * once every OVERDUE_MAX_AGE_MS per worker.
  */

@@ -17,36 +17,33 @@
  *                    account's email, any case],
  *    "privacyRequests": [{ticket, ...the privacyRequest of a ticket}],
  *    "processing":  [{at, entries: [{processor, purpose, dataCategories,
- *                     at}]}]}
+ *                     at}]}],
+ *    "quotas":      {resumes, interviews, tailoringsPerResume,
+ *                    aiCallsPerDay: {used, limit[, resetsAt]}} (quota.c)}
  *
  * Memory: nothing here grows with the user's data but the directory (one
- * document, which every list route loads anyway) and the ticket numbers.
- * The JSON is streamed: the status and headers go out first, then each
- * record is fetched by _id, written with json_dump_callback() through
- * libfcgi's buffer, and freed before the next.  The ZIP cannot be
- * streamed that way (libzip writes an archive to a file or to memory), so
- * the same JSON writer writes to a file in a private temporary directory,
- * each resume's PDF is rendered to a file there one at a time, libzip
- * reads those files a buffer at a time while it writes the archive file,
- * and the archive is then streamed out in pieces; the directory is
- * removed when the request ends, whatever happened.  It is a working
- * folder of svc/scratch.h: in memory-backed /dev/shm where the host has it
- * (so an export never reaches a disk), readable by this user only, and,
- * when its worker is killed mid-export, removed by the master that reaps
- * the worker, by the user's erasure, or by the scheduler.
+ * document, which every list route loads anyway), the ticket numbers and,
+ * for the ZIP, a central-directory entry per member.  Both forms are
+ * streamed: the status and headers go out first, then each record is
+ * fetched by _id, written with json_dump_callback() and freed before the
+ * next.  The JSON goes straight through libfcgi's buffer; the ZIP
+ * (svc/archive.h) deflates it as member export.json as it passes, then
+ * renders each resume's PDF in memory, one at a time, and sends it as a
+ * stored member before the next is made.  Nothing goes to a file.
+ *
+ * A failure part-way (the database gone, the archive past its limits)
+ * cannot become an error status any more: it is logged and the transfer
+ * is made to fail (request_stream_fail()), so the client never holds a
+ * cut-off document that ended like a whole one.
  */
 #include "routes/routes.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
-#include "base/config.h"
-#include "base/fault.h"
 #include "base/jsonx.h"
 #include "base/log.h"
 #include "base/text.h"
@@ -61,19 +58,14 @@
 #include "store/users.h"
 #include "svc/archive.h"
 #include "svc/pdf.h"
-#include "svc/scratch.h"
 #include "svc/services.h"
 
-#define CHUNK (64 * 1024)
-
-/* Where the export goes: the client (streamed) or a file (the ZIP's). */
+/* Where the JSON goes: the client, or the ZIP's member export.json. */
 struct sink {
     struct request *req;
-    FILE *file;
+    struct archive *zip;     /* ZIP: the archive; else NULL */
     bool failed;
     bool first;              /* no element yet in the array being written */
-    const char *pdf_dir;     /* ZIP: render each resume's PDF here; else NULL */
-    json_t *pdfs;            /* ZIP: names of the PDFs written */
     json_t *privacy;         /* privacy requests met among the tickets */
 };
 
@@ -83,7 +75,7 @@ static int put(const char *p, size_t n, void *arg)
 
     if (s->failed)
         return -1;
-    if (s->file != NULL ? fwrite(p, 1, n, s->file) != n : request_stream_write(s->req, p, n) != 0)
+    if (s->zip != NULL ? archive_write(s->zip, p, n) != 0 : request_stream_write(s->req, p, n) != 0)
         s->failed = true;
     return s->failed ? -1 : 0;
 }
@@ -119,31 +111,6 @@ static void element(struct sink *s, json_t *v)
 
 /* ---- the sections ------------------------------------------------------- */
 
-static int render_pdf(struct sink *s, json_t *resume)
-{
-    unsigned char *pdf = NULL;
-    size_t len = 0;
-    char *path, *name;
-    FILE *f;
-    int rc;
-
-    if (pdf_render(json_object_get(resume, "resume"), PDF_A4, jsonx_string(resume, "title"),
-                   &pdf, &len) != 0)
-        return STORE_ERROR;
-    name = arena_printf(s->req->arena, "resume-%s.pdf", jsonx_string(resume, "id"));
-    path = arena_printf(s->req->arena, "%s/%s", s->pdf_dir, name);
-    f = fopen(path, "wb");
-    rc = f != NULL && fwrite(pdf, 1, len, f) == len ? STORE_OK : STORE_ERROR;
-    if (f != NULL && fclose(f) != 0)
-        rc = STORE_ERROR;
-    free(pdf);
-    if (rc != STORE_OK)
-        log_error("export: cannot write a PDF: %s", strerror(errno));
-    else
-        json_array_append_new(s->pdfs, json_string(name));
-    return rc;
-}
-
 static int resume_out(const char *id, const char *parent, void *arg)
 {
     struct sink *s = arg;
@@ -162,10 +129,8 @@ static int resume_out(const char *id, const char *parent, void *arg)
                         json_integer_value(json_object_get(r, "version"))));
     json_object_set_new(r, "jsonResume", jr);
     element(s, r);
-    if (s->pdf_dir != NULL)
-        rc = render_pdf(s, r);
     json_decref(r);
-    return rc;
+    return 0;
 }
 
 static int tailoring_out(const char *id, const char *parent, void *arg)
@@ -245,7 +210,7 @@ static int write_export(struct sink *s, json_t *user, json_t *dir)
     struct request *req = s->req;
     char at[40];
     size_t i;
-    json_t *pr;
+    json_t *pr, *quotas;
     int rc;
 
     put_s(s, "{\"format\":\"jobtune-export/1\",\"exportedAt\":");
@@ -271,88 +236,72 @@ static int write_export(struct sink *s, json_t *user, json_t *dir)
     put_s(s, "]");
     open_array(s, "processing");
     rc = processing_each(req->svc->db, req->user_id, processing_out, s);
-    put_s(s, "]}\n");
-    if (rc == STORE_OK && s->failed)
+    put_s(s, "]");
+    if (rc != STORE_OK)
+        return rc;
+    if ((quotas = jsonx_own(req->arena, routes_quota_usage(req, dir))) == NULL)
+        return STORE_DOWN;
+    put_s(s, ",\"quotas\":");
+    put_json(s, quotas);
+    put_s(s, "}\n");
+    if (s->failed)
         rc = STORE_ERROR;
     return rc;
 }
 
-/* ---- the ZIP's working folder (svc/scratch.h) ---------------------------- */
+/* ---- the ZIP ------------------------------------------------------------------ */
 
-static void remove_scratch(void *path)
+static int to_client(const void *p, size_t n, void *arg)
 {
-    scratch_remove(path);
+    return request_stream_write(arg, p, n);
 }
 
-static void close_file(void *f)
+static void free_archive(void *ar)
 {
-    fclose(f);
+    archive_free(ar);
 }
 
-/* A private folder for this request, removed when it ends (and, if its
- * worker dies first, by the master that reaps it). */
-static const char *temp_dir(struct request *req)
+/* Member resume-<id>.pdf: rendered in memory (one resume's PDF at a time,
+ * bounded by the resume's own 256 KiB limit), sent, freed. */
+static int pdf_out(const char *id, const char *parent, void *arg)
 {
-    char *path = arena_alloc(req->arena, 4096);
-
-    if (path == NULL || scratch_create(req->user_id, path, 4096) != 0)
-        return NULL;
-    arena_add_cleanup(req->arena, remove_scratch, path);
-    return path;
-}
-
-static int zip_export(struct request *req, struct sink *s, json_t *user, json_t *dir,
-                      const char *filename)
-{
-    const char *tmp = temp_dir(req), *json_path, *zip_path;
-    struct archive *ar;
-    json_t *name;
-    size_t i;
-    char *buf;
-    FILE *f;
+    struct sink *s = arg;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    json_t *r = NULL;
     int rc;
 
-    if (tmp == NULL)
-        return 500;
-    json_path = arena_printf(req->arena, "%s/export.json", tmp);
-    zip_path = arena_printf(req->arena, "%s/export.zip", tmp);
-    if ((s->file = fopen(json_path, "wb")) == NULL)
-        return 500;
-    s->pdf_dir = tmp;
-    s->pdfs = jsonx_own(req->arena, json_array());
-    rc = write_export(s, user, dir);
-    if (fclose(s->file) != 0 && rc == STORE_OK)
-        rc = STORE_ERROR;
-    s->file = NULL;
-    if (rc != STORE_OK)
-        return routes_db_failure(req, rc);
-    fault_point("export_members_written"); /* the tests: a worker killed here */
-    if ((ar = archive_new(zip_path)) == NULL)
-        return 500;
-    rc = archive_add_file(ar, "export.json", json_path, true);
-    json_array_foreach(s->pdfs, i, name) {
-        if (rc == 0)
-            rc = archive_add_file(ar, json_string_value(name),
-                                  arena_printf(req->arena, "%s/%s", tmp, json_string_value(name)),
-                                  false);
-    }
-    if (rc != 0) {
-        archive_discard(ar);
-        return 500;
-    }
-    if (archive_close(ar) != 0 || (f = fopen(zip_path, "rb")) == NULL)
-        return 500;
-    arena_add_cleanup(req->arena, close_file, f);
-    request_header(req, "Content-Disposition",
-                   arena_printf(req->arena, "attachment; filename=\"%s.zip\"", filename));
-    if (request_stream_begin(req, 200, "application/zip") != 0)
-        return 200;
-    buf = arena_alloc(req->arena, CHUNK);
-    for (size_t n; !request_is_head(req) && (n = fread(buf, 1, CHUNK, f)) > 0;) {
-        if (request_stream_write(req, buf, n) != 0)
-            break; /* the client went away */
-    }
-    return 200;
+    (void)parent;
+    if ((rc = resumes_get(s->req->svc->db, s->req->user_id, id, &r)) != STORE_OK)
+        return rc;
+    if (r == NULL)
+        return 0; /* deleted since export.json was written */
+    rc = pdf_render(json_object_get(r, "resume"), PDF_A4, jsonx_string(r, "title"), &pdf, &len);
+    if (rc == 0)
+        rc = archive_add_stored(s->zip, arena_printf(s->req->arena, "resume-%s.pdf", id),
+                                pdf, len);
+    free(pdf);
+    json_decref(r);
+    return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+/* export.json, then a PDF per resume, then the central directory. */
+static int write_zip(struct sink *s, json_t *user, json_t *dir)
+{
+    struct request *req = s->req;
+    int rc;
+
+    s->zip = archive_new(to_client, req, clock_wall_ms());
+    arena_add_cleanup(req->arena, free_archive, s->zip);
+    if (archive_begin(s->zip, "export.json") != 0)
+        return STORE_ERROR;
+    if ((rc = write_export(s, user, dir)) != STORE_OK)
+        return rc;
+    if (archive_end(s->zip) != 0)
+        return STORE_ERROR;
+    if ((rc = directory_each(dir, "resumes", pdf_out, s)) != STORE_OK)
+        return rc;
+    return archive_finish(s->zip) == 0 ? STORE_OK : STORE_ERROR;
 }
 
 /* GET /api/me/export[?format=json|zip] -> 200 attachment (streamed) | 422 */
@@ -362,6 +311,7 @@ int me_export_get_route(struct request *req)
     struct sink s = {.req = req, .first = true};
     json_t *user = NULL, *dir = NULL;
     char day[40], *filename;
+    bool zip;
     int rc;
 
     if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "zip") != 0)
@@ -380,20 +330,18 @@ int me_export_get_route(struct request *req)
     day[10] = '\0'; /* YYYY-MM-DD */
     filename = arena_printf(req->arena, "jobtune-export-%s", day);
 
-    if (format != NULL && strcmp(format, "zip") == 0) {
-        rc = zip_export(req, &s, user, dir, filename);
-        if (rc == 200)
-            routes_track(req, "data_exported", json_pack("{s:s}", "format", "zip"));
-        return rc;
-    }
-
+    zip = format != NULL && strcmp(format, "zip") == 0;
     request_header(req, "Content-Disposition",
-                   arena_printf(req->arena, "attachment; filename=\"%s.json\"", filename));
-    if (request_stream_begin(req, 200, "application/json") != 0 || request_is_head(req))
+                   arena_printf(req->arena, "attachment; filename=\"%s.%s\"", filename,
+                                zip ? "zip" : "json"));
+    if (request_stream_begin(req, 200, zip ? "application/zip" : "application/json") != 0 ||
+        request_is_head(req))
         return 200;
-    if ((rc = write_export(&s, user, dir)) != STORE_OK)
-        log_error("export of a user cut short (%d): the client got a truncated document", rc);
-    else
-        routes_track(req, "data_exported", json_pack("{s:s}", "format", "json"));
+    if ((rc = zip ? write_zip(&s, user, dir) : write_export(&s, user, dir)) != STORE_OK) {
+        log_error("export of a user cut short (%d): the transfer is made to fail", rc);
+        request_stream_fail(req);
+    } else {
+        routes_track(req, "data_exported", json_pack("{s:s}", "format", zip ? "zip" : "json"));
+    }
     return 200;
 }

@@ -240,6 +240,7 @@ int support_create_route(struct request *req)
     }
     if (rc == STORE_DOWN) {
         json_decref(privacy);
+        request_header(req, "Retry-After", "1");
         return request_fail(req, 503, "db_unavailable",
                             "The ticket could not be saved right now; please try again "
                             "in a minute.", NULL);

@@ -2,7 +2,10 @@
  * table.c - the route table: the one place URLs are bound to handlers,
  * with each route's authentication, body kind, body limit and cost as data.
  * A route that waits on an outside service (OpenAI, Sarvam, Clerk) or does
- * seconds of local work is COST_SLOW, whatever it usually takes.
+ * seconds of local work is COST_SLOW, whatever it usually takes; but an
+ * erasure (DELETE /api/me, a staff execution) is never refused for the
+ * user's own requests in flight, and cannot be repeated to flood: once it
+ * ran, the account's tokens are refused at sign-in.
  * Keep it in URL order; docs/openapi.yaml describes the same list, and
  * nginx/jobtune-common.conf's API location lists the same paths (others
  * are refused there; tests/integration/test_nginx_bodies.py checks it).
@@ -18,7 +21,7 @@ static const struct route routes[] = {
     /* method  pattern                 handler             auth         body               limit  cost */
     {"GET",  "/api/admin/privacy-requests", admin_privacy_list_route, AUTH_STAFF, BODY_NONE,   0, COST_QUICK},
     {"POST", "/api/admin/privacy-requests/{id}/close", admin_privacy_close_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
-    {"POST", "/api/admin/privacy-requests/{id}/execute", admin_privacy_execute_route, AUTH_STAFF, BODY_NONE, 0, COST_SLOW},
+    {"POST", "/api/admin/privacy-requests/{id}/execute", admin_privacy_execute_route, AUTH_STAFF, BODY_NONE, 0, COST_QUICK},
     {"POST", "/api/admin/privacy-requests/{id}/verify", admin_privacy_verify_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
     {"GET",  "/api/admin/tickets",   admin_tickets_list_route, AUTH_STAFF,  BODY_NONE,         0, COST_QUICK},
     {"PATCH", "/api/admin/tickets/{ticket}", admin_tickets_patch_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
@@ -34,7 +37,7 @@ static const struct route routes[] = {
                                                         AUTH_USER,   BODY_NONE,         0, COST_SLOW},
     {"GET",  "/api/me",              me_get_route,             AUTH_USER,   BODY_NONE,         0, COST_QUICK},
     {"PATCH", "/api/me",             me_patch_route,           AUTH_USER,   BODY_JSON,         16 * KiB, COST_QUICK},
-    {"DELETE", "/api/me",            me_delete_route,          AUTH_ERASURE, BODY_NONE,        0, COST_SLOW},
+    {"DELETE", "/api/me",            me_delete_route,          AUTH_ERASURE, BODY_NONE,        0, COST_QUICK},
     {"GET",  "/api/me/export",       me_export_get_route,      AUTH_USER,   BODY_NONE,         0, COST_SLOW},
     {"GET",  "/api/pdf/templates",   pdf_templates_get_route,  AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/privacy/region",  privacy_region_get_route, AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},

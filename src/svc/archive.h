@@ -1,30 +1,48 @@
 /*
- * archive.h - a ZIP archive written to a file, with libzip.
+ * archive.h - a ZIP archive written as it is built, to a caller's output
+ * (the data export's FastCGI stream), with zlib for deflate.
  *
- * archive.c is the only file that includes libzip.  Members are files
- * already on disk: libzip reads each while it writes the archive at
- * archive_close(), a buffer at a time, so making an archive of any size
- * holds no member in memory.  Returns 0, or -1 (logged here).
+ * Nothing is written to a file and nothing is sought back: each member's
+ * bytes go out as they are made, so the archive's memory is zlib's state,
+ * one output buffer and a central-directory entry per member, whatever
+ * the members' sizes.  archive.c is the only file that includes zlib.
+ *
+ * A member is either streamed (archive_begin(), archive_write()...,
+ * archive_end(): deflated, its size and CRC-32 sent after the data) or
+ * whole in memory (archive_add_stored(): stored, sizes in its header).
+ * Functions return 0, or -1 when the output failed, zlib failed, or the
+ * archive would pass the classic ZIP's limits (4 GiB, 65,535 members;
+ * logged here): the archive is then unfinishable and the caller must make
+ * its transfer fail.
  */
 #ifndef JT_ARCHIVE_H
 #define JT_ARCHIVE_H
 
-#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct archive;
 
-/* A new archive to be written at path (created or truncated); NULL on
- * failure. */
-struct archive *archive_new(const char *path);
+/* Where the archive's bytes go: 0, or -1 when they cannot (the client went
+ * away). */
+typedef int (*archive_out_fn)(const void *data, size_t len, void *arg);
 
-/* Add the file at `path` as member `name`; deflated when compress, else
- * stored (PDFs are compressed already).  The file is read at close. */
-int archive_add_file(struct archive *ar, const char *name, const char *path, bool compress);
+/* A new, empty archive whose members are dated `when_ms` (Unix ms, UTC);
+ * bytes go to out(arg).  The caller frees it with archive_free(). */
+struct archive *archive_new(archive_out_fn out, void *arg, int64_t when_ms);
 
-/* Write the archive and free ar (also on failure). */
-int archive_close(struct archive *ar);
+/* Start member `name` (borrowed), deflated; its data follows through
+ * archive_write(), and archive_end() closes it. */
+int archive_begin(struct archive *ar, const char *name);
+int archive_write(struct archive *ar, const void *data, size_t len);
+int archive_end(struct archive *ar);
 
-/* Free ar without writing anything. */
-void archive_discard(struct archive *ar);
+/* Member `name`, stored (a PDF is compressed already), from memory. */
+int archive_add_stored(struct archive *ar, const char *name, const void *data, size_t len);
+
+/* The central directory and its end record: the archive is complete. */
+int archive_finish(struct archive *ar);
+
+void archive_free(struct archive *ar);
 
 #endif

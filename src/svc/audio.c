@@ -342,6 +342,7 @@ static int read_converting(SNDFILE *sf, const SF_INFO *info, const struct decodi
     float *in = mem_alloc(in_size), *mono = mem_alloc(mono_size), *out = mem_alloc(mono_size);
     SRC_STATE *src = NULL;
     sf_count_t total = 0, got;
+    size_t first = b->n;
     int rc = AUDIO_OK, err = 0;
 
     /* the fastest sinc converter: 97 dB SNR, 80% of the band (6.4 kHz at
@@ -394,6 +395,18 @@ static int read_converting(SNDFILE *sf, const SF_INFO *info, const struct decodi
                 break;
         }
     } while (got > 0);
+    /* the sinc filter's drain may leave the output a sample short of (or
+     * past) the input's duration: make it exact, so that times measured on
+     * the samples (and Sarvam's) are the answer's own */
+    if (src != NULL && rc == AUDIO_OK) {
+        size_t want = first + (size_t)((total * AUDIO_RATE + info->samplerate / 2) /
+                                       info->samplerate);
+
+        builder_reserve(b, want > b->n ? want - b->n : 0);
+        while (b->n < want)
+            b->p[b->n++] = 0;
+        b->n = want;
+    }
 done:
     if (src != NULL)
         src_delete(src);

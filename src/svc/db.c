@@ -1,17 +1,43 @@
 /*
  * db.c - mongo-c-driver wrapper.
  *
- * A single-threaded mongoc_client_t per worker process: it is created after
- * fork (mongoc state must never cross a fork) and tries server selection
- * once per operation.  After a failure the driver keeps the server in a 5 s
- * cooldown, failing every operation until it ends, however soon the
- * database is back; so while the database is observed down, an operation
- * gets a fresh client (which has no cooldown) at most every REVIVE_MS, and
- * the process recovers within about that long of the database's return,
- * without any restart.  Error messages from the server can quote
- * document values (a duplicate key message does), so only the error domain
- * and code are ever logged; the schema commands alone hand their message to
- * the caller (see db.h).
+ * Single-threaded mongoc clients, created after fork (mongoc state must
+ * never cross a fork), each trying server selection once per operation.
+ *
+ * Every operation has a deadline, so that a database that stalls (a
+ * stopped process, a lost network, an election) costs a request a quick
+ * 503 rather than a hang: the driver's socket timeout bounds the wait for
+ * a reply and its connect timeout the handshake of a new connection.  One
+ * deadline cannot suit every operation, so each is made on the client
+ * whose timeouts fit it (see struct db):
+ *   quick  every operation by _id, which is all a user's request makes:
+ *          milliseconds normally, so MONGODB_URI's timeouts with short
+ *          defaults (db_new());
+ *   scan   filters other than {_id: value}, which FerretDB answers by
+ *          reading the whole collection, and the schema commands (an
+ *          index built on a large collection): the background jobs', the
+ *          staff lists' and the migrations' operations, whose time grows
+ *          with the data, wait JOBTUNE_DB_SCAN_TIMEOUT_MS;
+ *   probe  /api/health's ping when no operation observed the database
+ *          lately: PROBE_MS, so that health answers within a second.
+ * A read the driver retries (retryReads) can take a socket timeout and
+ * then a handshake; a write on a lone server (FerretDB, a standalone
+ * MongoDB) is never retried, and on a replica set its retry is what makes
+ * an election invisible.
+ *
+ * After a failure the driver keeps the server in a 5 s cooldown, failing
+ * every operation until it ends, however soon the database is back; and
+ * after a socket timeout it would handshake again, waiting out another
+ * timeout.  So once an operation found the database down, the process's
+ * operations fail at once for REVIVE_MS (the rest of that request answers
+ * at once), and then each client is replaced by a fresh one (which has no
+ * cooldown) on its next operation: the process recovers within about
+ * REVIVE_MS of the database's return, without any restart.
+ *
+ * Error messages from the server can quote document values (a duplicate
+ * key message does), so only the error domain and code are ever logged;
+ * the schema commands alone hand their message to the caller (see db.h).
+ * What an error means is svc/db_errors.c's business.
  */
 #include "svc/db.h"
 
@@ -26,16 +52,37 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/text.h"
+#include "svc/db_errors.h"
 
 #define REVIVE_MS 250
+/* Request operations, unless MONGODB_URI says otherwise: a reply waits at
+ * most QUICK_SOCKET_MS and a new connection's handshake QUICK_CONNECT_MS.
+ * A read in flight when the database stalls times out, and the driver's
+ * retry then handshakes again, which mongoc 1.23 bounds by twice the
+ * connect timeout: 1.6 s in all, so the request's 503 leaves within 2 s.
+ * A write is not retried on a lone server (1 s); a fresh client's first
+ * operation on a stalled database fails in one connect timeout. */
+#define QUICK_SOCKET_MS 1000
+#define QUICK_CONNECT_MS 300
+#define QUICK_SELECTION_MS 1000
+#define PROBE_MS 500
 
-struct db {
+enum conn_kind { CONN_QUICK, CONN_SCAN, CONN_PROBE, CONN_KINDS };
+
+/* One driver client, made when first needed, and replaced after an
+ * operation on it found the database down. */
+struct conn {
     mongoc_client_t *client;
     mongoc_database_t *database;
-    mongoc_uri_t *uri;        /* the client's, for a fresh one */
-    uint64_t client_at_ms;    /* monotonic time the client was made */
+    mongoc_uri_t *uri; /* the process's URI with this client's timeouts */
+    bool down;         /* its last operation found the database down */
+};
+
+struct db {
+    struct conn conns[CONN_KINDS];
+    struct conn *current; /* the client of the operation under way */
     char name[64];
-    /* the outcome of the last operation, for db_health() */
+    /* the outcome of the last operation, on any client, for db_health() */
     bool up;
     uint64_t observed_at_ms; /* monotonic; 0 = nothing observed yet */
     /* operations and their time since db_usage_reset(), for the access
@@ -44,15 +91,31 @@ struct db {
     uint64_t op_started_us, ops, op_us;
 };
 
-static void observe(struct db *db, bool up)
+/* The operation under way is over: counted for the access log. */
+static void op_done(struct db *db)
 {
-    db->up = up;
-    db->observed_at_ms = clock_mono_ms();
     if (db->op_started_us != 0) {
         db->ops++;
         db->op_us += clock_mono_us() - db->op_started_us;
         db->op_started_us = 0;
     }
+}
+
+static void observe(struct db *db, bool up)
+{
+    db->up = up;
+    db->observed_at_ms = clock_mono_ms();
+    if (db->current != NULL)
+        db->current->down = !up;
+    op_done(db);
+}
+
+/* An operation database() did not let reach the database: down, as found
+ * a moment ago (which it does not make any more recent). */
+static int not_tried(struct db *db)
+{
+    op_done(db);
+    return DB_DOWN;
 }
 
 void db_usage(const struct db *db, uint64_t *ops, uint64_t *us)
@@ -229,22 +292,32 @@ static json_t *from_bson(const bson_t *b)
 
 /* ---- errors ------------------------------------------------------------ */
 
+static int status_of(const bson_error_t *err)
+{
+    switch (db_errors_classify(err->domain, err->code, err->message)) {
+    case DB_ERRORS_DOWN:
+        return DB_DOWN;
+    case DB_ERRORS_DUPLICATE:
+        return DB_DUPLICATE;
+    default:
+        return DB_ERROR;
+    }
+}
+
 static int classify(struct db *db, const char *op, const bson_error_t *err)
 {
-    if (err->domain == MONGOC_ERROR_SERVER_SELECTION ||
-        err->domain == MONGOC_ERROR_STREAM ||
-        (err->domain == MONGOC_ERROR_CLIENT &&
-         err->code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
-        log_warn("database unreachable during %s (domain %u, code %u)", op,
-                 err->domain, err->code);
+    int rc = status_of(err);
+
+    if (rc == DB_DOWN) {
+        log_warn("database unreachable during %s (domain %u, code %u)", op, err->domain,
+                 err->code);
         observe(db, false);
         return DB_DOWN;
     }
     observe(db, true); /* the server answered */
-    if (err->code == 11000)
-        return DB_DUPLICATE;
-    log_error("database %s failed (domain %u, code %u)", op, err->domain, err->code);
-    return DB_ERROR;
+    if (rc == DB_ERROR)
+        log_error("database %s failed (domain %u, code %u)", op, err->domain, err->code);
+    return rc;
 }
 
 /* The outcome of one operation: observed for db_health(), classified on
@@ -281,19 +354,57 @@ static void driver_log(mongoc_log_level_t level, const char *domain,
     log_warn("mongoc %s: %s", domain, message);
 }
 
-/* A new client on db->uri into db->client and db->database; the old ones,
- * if any, are the caller's to destroy.  False (nothing changed) on failure. */
-static bool connect_client(struct db *db, bson_error_t *err)
+/* Whether conn has a client that may be tried; a fresh one replaces a
+ * client that found the database down (see the top of the file).  When
+ * none can be made the old one stays, and none means false. */
+static bool conn_ready(struct conn *c, const char *dbname)
 {
-    mongoc_client_t *client = mongoc_client_new_from_uri_with_error(db->uri, err);
+    mongoc_client_t *client;
+    bson_error_t err;
 
+    if (c->client != NULL && !c->down)
+        return true;
+    client = mongoc_client_new_from_uri_with_error(c->uri, &err);
     if (client == NULL)
-        return false;
+        return c->client != NULL;
     mongoc_client_set_error_api(client, MONGOC_ERROR_API_VERSION_2);
-    db->client = client;
-    db->database = mongoc_client_get_database(client, db->name);
-    db->client_at_ms = clock_mono_ms();
+    mongoc_database_destroy(c->database);
+    mongoc_client_destroy(c->client);
+    c->client = client;
+    c->database = mongoc_client_get_database(client, dbname);
     return true;
+}
+
+static int32_t uri_ms(const mongoc_uri_t *uri, const char *option)
+{
+    return mongoc_uri_get_option_as_int32(uri, option, 0);
+}
+
+static void uri_default_ms(mongoc_uri_t *uri, const char *option, int32_t ms)
+{
+    if (!mongoc_uri_has_option(uri, option))
+        mongoc_uri_set_option_as_int32(uri, option, ms);
+}
+
+/* Each client's copy of uri (see the top of the file): the scans wait at
+ * least JOBTUNE_DB_SCAN_TIMEOUT_MS for a reply, the probe at most
+ * PROBE_MS for anything. */
+static void conns_init(struct db *db, const mongoc_uri_t *uri)
+{
+    int32_t socket_ms = uri_ms(uri, MONGOC_URI_SOCKETTIMEOUTMS);
+    int32_t connect_ms = uri_ms(uri, MONGOC_URI_CONNECTTIMEOUTMS);
+    struct conn *scan = &db->conns[CONN_SCAN], *probe = &db->conns[CONN_PROBE];
+
+    db->conns[CONN_QUICK].uri = mongoc_uri_copy(uri);
+    scan->uri = mongoc_uri_copy(uri);
+    if (config.db_scan_timeout_ms > socket_ms)
+        mongoc_uri_set_option_as_int32(scan->uri, MONGOC_URI_SOCKETTIMEOUTMS,
+                                       (int32_t)config.db_scan_timeout_ms);
+    probe->uri = mongoc_uri_copy(uri);
+    mongoc_uri_set_option_as_int32(probe->uri, MONGOC_URI_SOCKETTIMEOUTMS,
+                                   socket_ms < PROBE_MS ? socket_ms : PROBE_MS);
+    mongoc_uri_set_option_as_int32(probe->uri, MONGOC_URI_CONNECTTIMEOUTMS,
+                                   connect_ms < PROBE_MS ? connect_ms : PROBE_MS);
 }
 
 struct db *db_new(const char *uri_string, const char *dbname, char *errbuf, size_t errlen)
@@ -312,23 +423,25 @@ struct db *db_new(const char *uri_string, const char *dbname, char *errbuf, size
         snprintf(errbuf, errlen, "MONGODB_URI is invalid: %s", err.message);
         return NULL;
     }
-    /* Fail fast when the server is away; the caller answers 503. */
-    if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS))
-        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, 1500);
-    if (!mongoc_uri_has_option(uri, MONGOC_URI_CONNECTTIMEOUTMS))
-        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, 1000);
-    if (!mongoc_uri_has_option(uri, MONGOC_URI_SOCKETTIMEOUTMS))
-        mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SOCKETTIMEOUTMS, 10000);
+    /* Fail fast when the server is away or stalls: the caller answers 503. */
+    uri_default_ms(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, QUICK_SELECTION_MS);
+    uri_default_ms(uri, MONGOC_URI_CONNECTTIMEOUTMS, QUICK_CONNECT_MS);
+    uri_default_ms(uri, MONGOC_URI_SOCKETTIMEOUTMS, QUICK_SOCKET_MS);
+    /* the drivers' default, said here: an election costs a retry, not an error */
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_RETRYREADS))
+        mongoc_uri_set_option_as_bool(uri, MONGOC_URI_RETRYREADS, true);
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_RETRYWRITES))
+        mongoc_uri_set_option_as_bool(uri, MONGOC_URI_RETRYWRITES, true);
     if (!mongoc_uri_has_option(uri, MONGOC_URI_APPNAME))
         mongoc_uri_set_option_as_utf8(uri, MONGOC_URI_APPNAME, "jobtuned");
 
     db = mem_calloc(1, sizeof(*db));
-    db->uri = uri;
     snprintf(db->name, sizeof(db->name), "%s", dbname);
-    if (!connect_client(db, &err)) {
-        snprintf(errbuf, errlen, "cannot create the database client: %s", err.message);
-        mongoc_uri_destroy(uri);
-        free(db);
+    conns_init(db, uri);
+    mongoc_uri_destroy(uri);
+    if (!conn_ready(&db->conns[CONN_QUICK], db->name)) {
+        snprintf(errbuf, errlen, "cannot create the database client");
+        db_free(db);
         return NULL;
     }
     return db;
@@ -338,50 +451,66 @@ void db_free(struct db *db)
 {
     if (db == NULL)
         return;
-    mongoc_database_destroy(db->database);
-    mongoc_client_destroy(db->client);
-    mongoc_uri_destroy(db->uri);
+    for (int i = 0; i < CONN_KINDS; i++) {
+        mongoc_database_destroy(db->conns[i].database);
+        mongoc_client_destroy(db->conns[i].client);
+        mongoc_uri_destroy(db->conns[i].uri);
+    }
     free(db);
 }
 
-/* The database handle for the next operation: while the database is
- * observed down, on a fresh client once REVIVE_MS have passed since the
- * last one was made (see the top of the file).  When none can be made, the
- * old client stays. */
-static mongoc_database_t *database(struct db *db)
+/* The database handle for the next operation, on the client of its kind;
+ * NULL when the database was found down less than REVIVE_MS ago (the
+ * operation fails at once: see the top of the file). */
+static mongoc_database_t *database(struct db *db, enum conn_kind kind)
 {
-    mongoc_client_t *old_client = db->client;
-    mongoc_database_t *old_database = db->database;
-    bson_error_t err;
+    struct conn *c = &db->conns[kind];
 
     db->op_started_us = clock_mono_us();
-    if (db->up || db->observed_at_ms == 0 || clock_mono_ms() - db->client_at_ms < REVIVE_MS)
-        return db->database;
-    if (connect_client(db, &err)) {
-        mongoc_database_destroy(old_database);
-        mongoc_client_destroy(old_client);
-    }
-    return db->database;
+    db->current = c;
+    if (!db->up && db->observed_at_ms != 0 && clock_mono_ms() - db->observed_at_ms < REVIVE_MS)
+        return NULL;
+    return conn_ready(c, db->name) ? c->database : NULL;
+}
+
+/* {_id: value}: the operations FerretDB answers from an index, on the
+ * quick client; any other filter reads a whole collection. */
+static enum conn_kind kind_of(json_t *filter)
+{
+    json_t *id = json_object_get(filter, "_id");
+
+    return json_object_size(filter) == 1 && (json_is_string(id) || json_is_integer(id))
+               ? CONN_QUICK
+               : CONN_SCAN;
 }
 
 /* ---- operations -------------------------------------------------------- */
 
-int db_ping(struct db *db)
+static int ping(struct db *db, enum conn_kind kind)
 {
-    bson_t *cmd = BCON_NEW("ping", BCON_INT32(1));
+    mongoc_database_t *d = database(db, kind);
+    bson_t *cmd;
     bson_error_t err;
     bool ok;
 
-    ok = mongoc_database_command_simple(database(db), cmd, NULL, NULL, &err);
+    if (d == NULL)
+        return not_tried(db);
+    cmd = BCON_NEW("ping", BCON_INT32(1));
+    ok = mongoc_database_command_simple(d, cmd, NULL, NULL, &err);
     bson_destroy(cmd);
     return outcome(db, "ping", ok, &err);
+}
+
+int db_ping(struct db *db)
+{
+    return ping(db, CONN_QUICK);
 }
 
 int db_health(struct db *db, unsigned max_age_ms)
 {
     if (db->observed_at_ms != 0 && clock_mono_ms() - db->observed_at_ms < max_age_ms)
         return db->up ? DB_OK : DB_DOWN;
-    return db_ping(db);
+    return ping(db, CONN_PROBE);
 }
 
 /* JOBTUNE_FAULT=lost_ack:<coll> (development only): see base/fault.h. */
@@ -395,6 +524,7 @@ static bool lost_ack(const char *coll)
 
 int db_insert(struct db *db, const char *coll, json_t *doc)
 {
+    mongoc_database_t *d;
     mongoc_collection_t *c;
     bson_t *b = to_bson(doc);
     bson_error_t err;
@@ -402,7 +532,11 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
 
     if (b == NULL)
         return DB_ERROR;
-    c = mongoc_database_get_collection(database(db), coll);
+    if ((d = database(db, CONN_QUICK)) == NULL) {
+        bson_destroy(b);
+        return not_tried(db);
+    }
+    c = mongoc_database_get_collection(d, coll);
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
@@ -413,6 +547,7 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
 
 int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_t **out)
 {
+    mongoc_database_t *d;
     mongoc_collection_t *c;
     mongoc_cursor_t *cur;
     bson_t *f = to_bson(filter), *o = opts ? to_bson(opts) : bson_new();
@@ -428,7 +563,13 @@ int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_
         json_decref(arr);
         return DB_ERROR;
     }
-    c = mongoc_database_get_collection(database(db), coll);
+    if ((d = database(db, kind_of(filter))) == NULL) {
+        bson_destroy(f);
+        bson_destroy(o);
+        json_decref(arr);
+        return not_tried(db);
+    }
+    c = mongoc_database_get_collection(d, coll);
     cur = mongoc_collection_find_with_opts(c, f, o, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         json_t *j = from_bson(doc);
@@ -474,6 +615,7 @@ int db_find_one(struct db *db, const char *coll, json_t *filter, json_t *opts, j
 static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
                   bool upsert, int64_t *count)
 {
+    mongoc_database_t *d;
     mongoc_collection_t *c;
     bson_t *f = to_bson(filter), *u = to_bson(upd);
     bson_t *opts = upsert ? BCON_NEW("upsert", BCON_BOOL(true)) : NULL;
@@ -487,7 +629,13 @@ static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
         bson_destroy(opts);
         return DB_ERROR;
     }
-    c = mongoc_database_get_collection(database(db), coll);
+    if ((d = database(db, kind_of(filter))) == NULL) {
+        bson_destroy(f);
+        bson_destroy(u);
+        bson_destroy(opts);
+        return not_tried(db);
+    }
+    c = mongoc_database_get_collection(d, coll);
     ok = mongoc_collection_update_one(c, f, u, opts, &reply, &err);
     if (ok)
         reply_count(&reply, "matchedCount", count);
@@ -512,6 +660,7 @@ int db_upsert_one(struct db *db, const char *coll, json_t *filter, json_t *upd)
 
 int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *count)
 {
+    mongoc_database_t *d;
     mongoc_collection_t *c;
     bson_t *f = to_bson(filter);
     bson_t reply;
@@ -520,7 +669,11 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *cou
 
     if (f == NULL)
         return DB_ERROR;
-    c = mongoc_database_get_collection(database(db), coll);
+    if ((d = database(db, kind_of(filter))) == NULL) {
+        bson_destroy(f);
+        return not_tried(db);
+    }
+    c = mongoc_database_get_collection(d, coll);
     ok = mongoc_collection_delete_many(c, f, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "deletedCount", count);
@@ -546,8 +699,7 @@ static int command_outcome(struct db *db, bool ok, const bson_error_t *e,
                       e->domain == MONGOC_ERROR_WRITE_CONCERN;
         snprintf(err->message, sizeof(err->message), "%s", e->message);
     }
-    if (e->domain == MONGOC_ERROR_SERVER_SELECTION || e->domain == MONGOC_ERROR_STREAM ||
-        (e->domain == MONGOC_ERROR_CLIENT && e->code == MONGOC_ERROR_CLIENT_AUTHENTICATE)) {
+    if (status_of(e) == DB_DOWN) {
         observe(db, false);
         return DB_DOWN;
     }
@@ -558,6 +710,7 @@ static int command_outcome(struct db *db, bool ok, const bson_error_t *e,
 static int command(struct db *db, bool read, json_t *cmd, json_t **reply,
                    struct db_error *err)
 {
+    mongoc_database_t *d;
     bson_t *b = to_bson(cmd);
     bson_t r;
     bson_error_t e;
@@ -572,10 +725,17 @@ static int command(struct db *db, bool read, json_t *cmd, json_t **reply,
             snprintf(err->message, sizeof(err->message), "the command did not build");
         return DB_ERROR;
     }
+    if ((d = database(db, CONN_SCAN)) == NULL) { /* an index build may take long */
+        bson_destroy(b);
+        if (err != NULL)
+            snprintf(err->message, sizeof(err->message), "the database was found down a "
+                                                         "moment ago");
+        return not_tried(db);
+    }
     if (read)
-        ok = mongoc_database_read_command_with_opts(database(db), b, NULL, NULL, &r, &e);
+        ok = mongoc_database_read_command_with_opts(d, b, NULL, NULL, &r, &e);
     else
-        ok = mongoc_database_write_command_with_opts(database(db), b, NULL, &r, &e);
+        ok = mongoc_database_write_command_with_opts(d, b, NULL, &r, &e);
     if (ok && reply != NULL && (*reply = from_bson(&r)) == NULL) {
         bson_destroy(&r);
         bson_destroy(b);
@@ -638,6 +798,7 @@ int db_upsert_id(struct db *db, const char *coll, const char *id, json_t *upd)
 int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
                   int64_t *matched)
 {
+    mongoc_database_t *handle;
     mongoc_collection_t *c;
     bson_t *f, *d;
     json_t *jf = id_filter(id);
@@ -653,7 +814,12 @@ int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
         bson_destroy(d);
         return DB_ERROR;
     }
-    c = mongoc_database_get_collection(database(db), coll);
+    if ((handle = database(db, CONN_QUICK)) == NULL) {
+        bson_destroy(f);
+        bson_destroy(d);
+        return not_tried(db);
+    }
+    c = mongoc_database_get_collection(handle, coll);
     ok = mongoc_collection_replace_one(c, f, d, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "matchedCount", matched);

@@ -7,8 +7,10 @@
  * can never produce it: jsonx rejects '$' keys); BSON dates come back as
  * ISO-8601 strings and ObjectIds as hex strings.
  *
- * One `struct db` per process, created after fork.  Timeouts are short so
- * that an unreachable server turns into DB_DOWN (HTTP 503) within 2 s.
+ * One `struct db` per process, created after fork.  Every operation has a
+ * deadline (db.c): one by _id fails within 1.6 s of a stall, and then the
+ * process's operations fail at once for a quarter second, so that an
+ * unreachable or stalled server turns into DB_DOWN (HTTP 503) within 2 s.
  */
 #ifndef JT_DB_H
 #define JT_DB_H
@@ -21,7 +23,8 @@ struct db;
 
 enum db_status {
     DB_OK = 0,
-    DB_DOWN = -1,      /* no server reachable: 503 */
+    DB_DOWN = -1,      /* no server reachable or answering, or one in an election: 503;
+                        * a write's outcome is then unknown */
     DB_DUPLICATE = -2, /* unique index violated */
     DB_ERROR = -3,     /* anything else, logged where it happened */
 };
@@ -33,8 +36,9 @@ void db_free(struct db *db);
 int db_ping(struct db *db);
 
 /* DB_OK or DB_DOWN as last observed by any operation of this process, when
- * that was less than max_age_ms ago; otherwise a fresh ping.  Lets a busy
- * health endpoint answer without a round trip per request. */
+ * that was less than max_age_ms ago; otherwise a fresh ping that waits at
+ * most half a second.  Lets a busy health endpoint answer without a round
+ * trip per request, and a stalled database's within a second. */
 int db_health(struct db *db, unsigned max_age_ms);
 
 /* doc is borrowed. */

@@ -30,6 +30,10 @@ ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 # times, not only at the stack's stop; the benchmarks and scripts/chaos
 # import this module without it and get production's default, 10000.
 RECYCLE_AFTER = int(os.environ.get("STACK_RECYCLE_AFTER", "10000"))
+# Stack(db_options=...) under which a SIGSTOPped FerretDB hangs a request
+# (for the tests of request timeouts and graceful stops): by default the
+# stall is a 503 within 2 s (test_db_stall.py).
+HANGING_DB = "socketTimeoutMS=30000"
 # One line per stopped stack: its leak-check count and any report
 # (scripts/test sums them; see leak_summary.py).
 LEAK_TALLY = os.path.join(ARTIFACTS, "leak-checks.jsonl")
@@ -80,12 +84,15 @@ class Response:
 
 class Stack:
     def __init__(self, workers=2, request_timeout=60, support_rate="600r/m",
-                 max_requests=RECYCLE_AFTER, env=None, slow_workers=1):
+                 max_requests=RECYCLE_AFTER, env=None, slow_workers=None, db_options=""):
         # JOBTUNE_WORKERS for the quick routes, and JOBTUNE_SLOW_WORKERS
-        # more that slow routes may fill (one by default: a small stack)
+        # more that slow routes may fill: one by default (a small stack),
+        # none for a one-worker stack, which stays one process (the tests
+        # that count what one process caches or logs)
         self.workers = workers
-        self.slow_workers = slow_workers
-        self.pool = workers + slow_workers
+        self.slow_workers = slow_workers if slow_workers is not None else min(workers - 1, 1)
+        self.pool = workers + self.slow_workers
+        self.db_options = db_options  # MONGODB_URI's options (HANGING_DB)
         self.request_timeout = request_timeout
         self.support_rate = support_rate
         self.max_requests = max_requests
@@ -123,8 +130,14 @@ class Stack:
         wait_until(lambda: socket.create_connection(("127.0.0.1", self.db_port), 0.2).close() or True,
                    what="FerretDB port")
 
+    def resume_db(self):
+        """SIGCONT for a FerretDB a test SIGSTOPped (harmless otherwise)."""
+        if self.ferret and self.ferret.poll() is None:
+            self.ferret.send_signal(signal.SIGCONT)
+
     def stop_db(self):
         if self.ferret:
+            self.resume_db()
             self.ferret.terminate()
             self.ferret.wait(10)
             self.ferret = None
@@ -139,7 +152,8 @@ class Stack:
             "JOBTUNE_SLOW_WORKERS": str(self.slow_workers),
             "JOBTUNE_REQUEST_TIMEOUT": str(self.request_timeout),
             "JOBTUNE_MAX_REQUESTS": str(self.max_requests),
-            "MONGODB_URI": f"mongodb://127.0.0.1:{self.db_port}/",
+            "MONGODB_URI": f"mongodb://127.0.0.1:{self.db_port}/"
+                           + (f"?{self.db_options}" if self.db_options else ""),
             "JOBTUNE_DB": self.db_name,
             "JOBTUNE_SCHEMA_DIR": os.path.join(ROOT, "sql"),
             "FERRETDB_SQLITE_DIR": self.data,
@@ -166,6 +180,7 @@ class Stack:
                    what="nginx port")
 
     def stop(self):
+        self.resume_db()  # a stopped database would hold up jobtuned's graceful stop
         if self.nginx and self.nginx.poll() is None:
             self.nginx.terminate()
             try:
@@ -394,6 +409,21 @@ class SignedInStackTest(unittest.TestCase):
         """The Authorization header of a fresh token for user."""
         token = tokens.rs256(self.key, tokens.claims(user, iss=self.issuer))
         return {"Authorization": "Bearer " + token}
+
+
+def latencies_ms(test, call, n, pause=0.0):
+    """Time n calls of call() (each must answer 200) in ms: sorted, with
+    the p50 and the p99."""
+    out = []
+    for _ in range(n):
+        t0 = time.monotonic()
+        r = call()
+        out.append((time.monotonic() - t0) * 1000)
+        test.assertEqual(r.status, 200, r.text[:300])
+        if pause:
+            time.sleep(pause)
+    out.sort()
+    return out, out[len(out) // 2], out[int(len(out) * 0.99) - 1]
 
 
 def rss_kb(pid):

@@ -49,7 +49,9 @@ class EraseWhileWriting(unittest.TestCase):
             "CLERK_ISSUER": tokens.ISSUER, "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN,
             "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
             "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-            "JOBTUNE_ADMIN_USER_IDS": cls.staff, "JOBTUNE_SCHEDULER_PERIOD": "1"})
+            "JOBTUNE_ADMIN_USER_IDS": cls.staff, "JOBTUNE_SCHEDULER_PERIOD": "1",
+            # every slow request of the user in flight at once, not refused
+            "JOBTUNE_SLOW_PER_USER": "6"})
         try:
             cls.stack.start()
         except BaseException:

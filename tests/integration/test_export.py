@@ -4,15 +4,18 @@ of anyone else; the processing record (which sub-processor got what kind
 of data, never the data) written once per request; tickets found through
 their refs, by user id and by the account's email in any case; and an
 erasure that takes the refs and the processing record with it."""
+import http.client
 import io
 import json
 import os
 import signal
+import struct
 import subprocess
 import tempfile
 import time
 import unittest
 import zipfile
+import zlib
 
 import tokens
 from fake_openai import FakeOpenAI
@@ -28,6 +31,37 @@ A_EMAIL = "Alice.Export@Example.com"
 B_EMAIL = "bob.private@example.org"
 B_TEXT = "Bobsecretword Quuxington"
 A_OTHER_TEXT = "Zanzibar logistics overhaul"
+
+
+def read_front_to_back(data):
+    """{name: bytes} of a ZIP read from its local headers alone (APPNOTE
+    4.3.7, 4.3.9), checking each member's CRC-32 and sizes: a deflated
+    member with general purpose bit 3 ends where its deflate stream ends,
+    and its data descriptor follows."""
+    members, pos = {}, 0
+    while data[pos:pos + 4] == b"PK\x03\x04":
+        (_, flags, method, _, _, crc, csize, usize, nlen, xlen) = struct.unpack(
+            "<HHHHHIIIHH", data[pos + 4:pos + 30])
+        name = data[pos + 30:pos + 30 + nlen].decode()
+        pos += 30 + nlen + xlen
+        if flags & 0x08:
+            assert method == 8, (name, method)
+            z = zlib.decompressobj(-15)
+            body = z.decompress(data[pos:])
+            assert z.eof, name
+            used = len(data) - pos - len(z.unused_data)
+            sig, crc, csize, usize = struct.unpack("<IIII", data[pos + used:pos + used + 16])
+            assert sig == 0x08074B50, name
+            assert csize == used, name
+            pos += used + 16
+        else:
+            assert method == 0, (name, method)
+            body = data[pos:pos + csize]
+            pos += csize
+        assert (len(body), zlib.crc32(body)) == (usize, crc), name
+        members[name] = body
+    assert data[pos:pos + 4] == b"PK\x01\x02", "the central directory follows the members"
+    return members
 
 
 class ExportTest(unittest.TestCase):
@@ -224,9 +258,19 @@ class ExportTest(unittest.TestCase):
                 text = subprocess.run(["pdftotext", path, "-"], check=True,
                                       capture_output=True, text=True).stdout
                 self.assertIn("Acme Logistics", text)
-        # nothing left behind in the temporary directory
-        self.assertEqual([n for n in os.listdir(tempfile.gettempdir())
-                          if n.startswith("jobtune-export-")], [])
+        # a reader that goes front to back, never seeing the central
+        # directory (Java's ZipInputStream, bsdtar), finds the same members
+        self.assertEqual(read_front_to_back(r.body),
+                         {n: z.read(n) for n in z.namelist()})
+        # Info-ZIP's own checks of every header and CRC
+        with tempfile.NamedTemporaryFile(suffix=".zip") as f:
+            f.write(r.body)
+            f.flush()
+            t = subprocess.run(["unzip", "-t", f.name], capture_output=True, text=True)
+            self.assertEqual(t.returncode, 0, t.stdout + t.stderr)
+        # and no working folder: the archive is made as it is sent
+        for d in ("/dev/shm", tempfile.gettempdir()):
+            self.assertEqual([n for n in os.listdir(d) if n.startswith("jobtune-export-")], [])
 
     # ---- the processing record ---------------------------------------------------------
     def test_processing_entry_after_a_tailoring_has_no_content(self):
@@ -287,64 +331,181 @@ class ExportTest(unittest.TestCase):
             self.assertIsNotNone(self.db["tickets"].find_one({"_id": t}))
 
 
-class KilledExportTest(unittest.TestCase):
-    """A ZIP export whose worker dies after it wrote the user's data to its
-    working folder: the folder goes when the master reaps the worker, and,
-    when no master reaps it, with the user's erasure."""
+def big_resume(i):
+    """A JSON Resume document of about 150 KB (40 jobs, each with a long
+    summary and highlights): a resume of a long career, near the top of
+    what real accounts hold, whose PDF runs to many pages."""
+    doc = json.loads(json.dumps(RESUME))
+    doc["basics"]["label"] = f"Engineer {i}"
+    words = ("migrated routed scaled measured shipped mentored rebuilt audited the billing "
+             "search ingest pipeline latency budget across eleven services teams").split()
+    text = lambda n, seed: " ".join(words[(seed * 7 + k * 3) % len(words)] for k in range(n))
+    doc["work"] = [{"name": f"Company {i}-{j}", "position": "Senior Engineer",
+                    "startDate": f"{1980 + j % 40}-01", "summary": text(250, j)[:1900],
+                    "highlights": [text(30, j + k)[:190] for k in range(10)]}
+                   for j in range(40)]
+    return doc
+
+
+class BigAccountStack:
+    """A stack of the class's own (`stack_options`, `env_extra`) with one
+    user of RESUMES long resumes (big_resume())."""
+
+    RESUMES = 60
+    stack_options = {}
+
+    @classmethod
+    def env_extra(cls):
+        return {}
 
     @classmethod
     def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_killed_export")
-        cls.stack = AuthStack(workers=2, max_requests=0, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN,
-            "JOBTUNE_FAULT": "export_members_written"}).start()
+        cls.key = tokens.Key(kid="ins_test_" + cls.__name__)
+        env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
+               "CLERK_AUTHORIZED_PARTIES": ORIGIN}
+        env.update(cls.env_extra())
+        cls.stack = AuthStack(workers=2, max_requests=0, env=env, **cls.stack_options).start()
+        try:
+            cls.user = tokens.new_user_id()
+            for i in range(cls.RESUMES):
+                r = cls.call("POST", "/api/resumes", cls.user, big_resume(i))
+                assert r.status == 201, r.text
+        except BaseException:
+            cls.stack.stop()
+            raise
 
     @classmethod
     def tearDownClass(cls):
         cls.stack.stop()
 
-    def call(self, method, path, user, body=None):
-        return self.stack.request(method, path, body=body, headers={
-            "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(user))})
+    @classmethod
+    def call(cls, method, path, user, body=None):
+        return cls.stack.request(method, path, body=body, timeout=120, headers={
+            "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(user))})
 
-    @staticmethod
-    def folders():
-        return sorted(n for n in os.listdir("/dev/shm") if n.startswith("jobtune-export-"))
 
-    def killed_export(self, user):
-        before = set(self.stack.worker_pids())
-        self.assertEqual(self.call("POST", "/api/resumes", user, RESUME).status, 201)
-        r = self.call("GET", "/api/me/export?format=zip", user)
-        self.assertEqual(r.status, 502, r.text)  # the worker died mid-export
-        return before
+class CutOffExportTest(BigAccountStack, unittest.TestCase):
+    """A streamed export that cannot finish must fail as a transfer: the
+    client never gets a complete 200 with a terminating chunk.  The worker
+    is killed mid-export (found through /api/status, after the first bytes
+    arrived), and, in a stack of its own, the database dies mid-export."""
 
-    def test_the_master_removes_a_dead_workers_folder(self):
-        user = tokens.new_user_id()
-        self.killed_export(user)
-        # the folder goes when the master reaps the worker (a replacement
-        # worker is no sign of that: one for the other test's killed worker
-        # may come now); nothing else removes it here (no erasure, and the
-        # scheduler's sweep runs once a minute)
-        wait_until(lambda: self.folders() == [], timeout=10, what="the folder removed")
-        self.assertIn("removed the export working folder of worker", self.stack.log_text())
+    @classmethod
+    def open_export(cls, query):
+        """The export's response, once its first body bytes arrived."""
+        conn = http.client.HTTPConnection("127.0.0.1", cls.stack.http_port, timeout=60)
+        conn.request("GET", EXPORT + query, headers={
+            "Authorization": "Bearer " + tokens.rs256(cls.key, tokens.claims(cls.user))})
+        resp = conn.getresponse()
+        assert resp.status == 200, resp.status
+        assert resp.getheader("transfer-encoding") == "chunked"
+        first = resp.read(1)
+        assert first, "no body"
+        return conn, resp, first
 
-    def test_the_erasure_removes_a_folder_no_master_reaped(self):
-        user = tokens.new_user_id()
-        master = self.stack.jobtuned.pid
-        os.kill(master, signal.SIGSTOP)  # nothing reaps the worker about to die
+    def exporting_worker(self):
+        """The pid of the worker the scoreboard shows on the export."""
+        workers = self.stack.request("GET", "/api/status", client_ip="127.0.0.1").json()["workers"]
+        busy = [w["pid"] for w in workers if w.get("route") == EXPORT]
+        self.assertEqual(len(busy), 1, f"the export is no longer running: {workers}")
+        return busy[0]
+
+    def assert_transfer_fails(self, resp, first):
+        with self.assertRaises((http.client.IncompleteRead, ConnectionError)) as cm:
+            got = first + resp.read()
+            self.fail(f"a complete 200 of {len(got)} bytes")
+        return cm.exception
+
+    def killed_mid_export(self, query):
+        conn, resp, first = self.open_export(query)
         try:
-            self.killed_export(user)
-            left = self.folders()
-            self.assertEqual(len(left), 1, left)
-            names = os.listdir(os.path.join("/dev/shm", left[0]))
-            self.assertIn("export.json", names)  # the user's data, in memory
-            self.assertNotIn(user, left[0])      # named by a pseudonym, never the id
-            # the other worker serves the erasure
-            self.assertEqual(self.call("DELETE", "/api/me", user).status, 200)
-            self.assertEqual(self.folders(), [])
+            pid = self.exporting_worker()
+            os.kill(pid, signal.SIGKILL)
+            self.assert_transfer_fails(resp, first)
         finally:
-            os.kill(master, signal.SIGCONT)
+            conn.close()
+        # the master replaces the worker
+        wait_until(lambda: len(self.stack.worker_pids()) == self.stack.pool and
+                   pid not in self.stack.worker_pids(), timeout=10, what="a new worker")
+
+    def test_json_export_whose_worker_is_killed_fails(self):
+        self.killed_mid_export("")
+
+    def test_zip_export_whose_worker_is_killed_fails(self):
+        self.killed_mid_export("?format=zip")
+
+    def test_a_whole_export_still_ends_cleanly(self):
+        # the same account, not cut: both forms end with their last chunk
+        r = self.call("GET", EXPORT, self.user)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(len(r.json()["resumes"]), self.RESUMES)
+
+    def test_zz_database_gone_mid_export_fails(self):
+        # last in this class: it kills the stack's database
+        conn, resp, first = self.open_export("")
+        try:
+            self.stack.ferret.kill()
+            self.stack.ferret.wait(10)
+            self.assert_transfer_fails(resp, first)
+        finally:
+            conn.close()
+        wait_until(lambda: "the transfer is made to fail" in self.stack.log_text(),
+                   timeout=10, what="the worker's own failure, logged")
+
+
+
+class LongExportStack(BigAccountStack):
+    """An export that keeps sending is not a hung worker: with a request
+    timeout of 1 s, a ZIP of 30 long resumes (several seconds of PDFs) is
+    answered whole, since the watchdog measures a streamed answer from its
+    last piece; and JOBTUNE_STREAM_TIMEOUT bounds it in all (a stack of its
+    own with 2 s: the same export is cut off, a failed transfer, and the
+    master says why)."""
+
+    RESUMES = 30
+    stack_options = {"request_timeout": 1}
+    stream_timeout = None
+
+    @classmethod
+    def env_extra(cls):
+        return {"JOBTUNE_STREAM_TIMEOUT": str(cls.stream_timeout)} if cls.stream_timeout else {}
+
+    def kills(self, reason=None):
+        return [l for l in self.stack.log_lines()
+                if l.get("msg") == "request timeout, worker killed"
+                and (reason is None or l.get("reason") == reason)]
+
+
+class LongExportTest(LongExportStack, unittest.TestCase):
+    def test_an_export_that_keeps_sending_outlives_the_request_timeout(self):
+        t0 = time.monotonic()
+        r = self.call("GET", EXPORT + "?format=zip", self.user)
+        took = time.monotonic() - t0
+        self.assertEqual(r.status, 200, r.text[:300])
+        names = zipfile.ZipFile(io.BytesIO(r.body)).namelist()
+        self.assertEqual(len([n for n in names if n.endswith(".pdf")]), self.RESUMES)
+        # vacuous unless it ran past the 1 s request timeout
+        self.assertGreater(took, 2.0, "the export was too quick to show anything")
+        self.assertEqual(self.kills(), [])
+
+
+class StreamLimitTest(LongExportStack, unittest.TestCase):
+    stream_timeout = 2
+
+    def test_the_whole_limit_cuts_a_long_export(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.stack.http_port, timeout=120)
+        try:
+            conn.request("GET", EXPORT + "?format=zip", headers={
+                "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(self.user))})
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            with self.assertRaises((http.client.IncompleteRead, ConnectionError)):
+                got = resp.read()
+                self.fail(f"a complete 200 of {len(got)} bytes")
+        finally:
+            conn.close()
+        wait_until(lambda: self.kills("a streamed answer past its whole limit"),
+                   timeout=10, what="the master's reason, logged")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import unittest
 
 import tokens
 from fake_openai import FakeOpenAI
-from stack import SignedInStackTest, wait_until
+from stack import SignedInStackTest, latencies_ms, wait_until
 
 LOOPBACK = "127.0.0.1"  # GET /api/status answers loopback only
 
@@ -34,14 +34,15 @@ def resume(i):
                       "summary": "Built the thing. " * 40}]}
 
 
-class TestFairShare(SignedInStackTest):
-    workers = 2
-    stack_options = {"slow_workers": 8, "max_requests": 10000}
+class WithFakeOpenAI(SignedInStackTest):
+    """A stack whose OpenAI is a fake (cls.ai), with `settings` more."""
+    settings = {}
 
     @classmethod
     def env_extra(cls):
         cls.ai = FakeOpenAI().start()
-        return {"OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url}
+        return dict(cls.settings, OPENAI_API_KEY=cls.ai.api_key,
+                    OPENAI_BASE_URL=cls.ai.base_url)
 
     @classmethod
     def tearDownClass(cls):
@@ -49,6 +50,11 @@ class TestFairShare(SignedInStackTest):
             super().tearDownClass()
         finally:
             cls.ai.stop()
+
+
+class TestFairShare(WithFakeOpenAI):
+    workers = 2
+    stack_options = {"slow_workers": 8, "max_requests": 10000}
 
     def status(self):
         r = self.stack.get("/api/status", client_ip=LOOPBACK)
@@ -91,12 +97,8 @@ class TestFairShare(SignedInStackTest):
             wait_until(lambda: len(results) >= 3, timeout=30, what="the refusals")
             wait_until(lambda: self.status()["admission"]["slowInFlight"] >= 2, timeout=10,
                        what="two slow requests in flight")
-            latencies = []
-            for _ in range(ME_SAMPLES):
-                t0 = time.monotonic()
-                r = self.stack.get("/api/me", headers=oa)
-                latencies.append((time.monotonic() - t0) * 1000)
-                self.assertEqual(r.status, 200, r.text[:300])
+            latencies, p50, p99 = latencies_ms(
+                self, lambda: self.stack.get("/api/me", headers=oa), ME_SAMPLES)
             pdf = self.stack.get(f"/api/resumes/{other_rid}/pdf", headers=oa, timeout=60)
             in_flight = len(results) < 5  # the heavy user still held places
         finally:
@@ -104,8 +106,6 @@ class TestFairShare(SignedInStackTest):
                 t.join()
             self.ai.delay = 0.0
 
-        latencies.sort()
-        p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99) - 1]
         codes = sorted((k, s) for k, s, _ in results)
         print(f"\n  heavy user: {codes}; other user's GET /api/me p50 {p50:.1f} ms, "
               f"p99 {p99:.1f} ms, max {latencies[-1]:.1f} ms; their PDF {pdf.status}")
@@ -125,22 +125,10 @@ class TestFairShare(SignedInStackTest):
         self.assertEqual(after["slowInFlight"], 0)
 
 
-class TestQuotas(SignedInStackTest):
+class TestQuotas(WithFakeOpenAI):
     workers = 2
-
-    @classmethod
-    def env_extra(cls):
-        cls.ai = FakeOpenAI().start()
-        return {"OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-                "JOBTUNE_QUOTA_RESUMES": "3", "JOBTUNE_QUOTA_INTERVIEWS": "2",
+    settings = {"JOBTUNE_QUOTA_RESUMES": "3", "JOBTUNE_QUOTA_INTERVIEWS": "2",
                 "JOBTUNE_QUOTA_TAILORINGS": "1", "JOBTUNE_QUOTA_AI_CALLS": "4"}
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.ai.stop()
 
     def quota_refusal(self, r, status, name, limit):
         self.assertEqual(r.status, status, r.text[:300])
@@ -220,6 +208,13 @@ class TestQuotas(SignedInStackTest):
         self.assertEqual(err["quota"]["resetsAt"],
                          time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(midnight)))
         self.assertAlmostEqual(int(r.header("retry-after")), midnight - before, delta=5)
+        # the export counts what was spent and kept
+        quotas = self.stack.get("/api/me/export", headers=a).json()["quotas"]
+        self.assertEqual(quotas["aiCallsPerDay"]["used"], 4)
+        self.assertEqual(quotas["aiCallsPerDay"]["limit"], 4)
+        self.assertEqual(quotas["interviews"], {"used": 2, "limit": 2})
+        self.assertEqual(quotas["resumes"], {"used": 0, "limit": 3})
+        self.assertTrue(quotas["aiCallsPerDay"]["resetsAt"].endswith("T00:00:00.000Z"))
         # another user is not touched by this one's quota
         r = self.stack.request("POST", "/api/interviews", headers=self.auth(tokens.new_user_id()),
                                body={"role": "Backend engineer"})

@@ -53,7 +53,7 @@ class IdleFastCGIConnectionTest(unittest.TestCase):
             self.assertEqual(line["route"], "(reading request)")
             self.assertGreaterEqual(line["elapsed_ms"], 2000)
             self.assertLess(elapsed, 7)
-            wait_until(lambda: len(self.stack.worker_pids()) == 2
+            wait_until(lambda: len(self.stack.worker_pids()) == self.stack.pool
                        and line["worker"] not in self.stack.worker_pids(), what="replacement")
             self.assertEqual(self.stack.get("/api/health").status, 200)
         finally:

@@ -7,7 +7,7 @@ import threading
 import time
 import unittest
 
-from stack import JOBTUNED, Stack, kill_quietly, wait_until
+from stack import HANGING_DB, JOBTUNED, Stack, kill_quietly, wait_until
 
 SUPPORT = {"email": "ops@example.in", "subject": "Slow one", "message": "in flight"}
 
@@ -132,8 +132,10 @@ class DatabaseOutageTest(unittest.TestCase):
 class WorkerLifecycleTest(unittest.TestCase):
     def setUp(self):
         # which workers are replaced, and when, is what these tests look
-        # at: no recycling besides theirs
-        self.stack = Stack(workers=2, request_timeout=2, max_requests=0).start()
+        # at: no recycling besides theirs; a stalled database hangs a
+        # request past the 2 s timeout instead of answering 503 in 1 s
+        self.stack = Stack(workers=2, request_timeout=2, max_requests=0,
+                           db_options=HANGING_DB).start()
 
     def tearDown(self):
         if self.stack.ferret:
@@ -197,7 +199,8 @@ class WorkerLifecycleTest(unittest.TestCase):
 
 class GracefulStopTest(unittest.TestCase):
     def test_sigquit_lets_the_request_in_flight_complete(self):
-        stack = Stack(workers=2, request_timeout=30).start()
+        # the request waits on the stalled database until SIGCONT
+        stack = Stack(workers=2, request_timeout=30, db_options=HANGING_DB).start()
         try:
             idle = {pid: socket_fds(pid) for pid in stack.worker_pids()}
             os.kill(stack.ferret.pid, signal.SIGSTOP)

@@ -10,7 +10,7 @@ import threading
 import unittest
 
 import tokens
-from stack import AuthStack, SignedInStackTest, kill_quietly, wait_until
+from stack import HANGING_DB, AuthStack, SignedInStackTest, kill_quietly, wait_until
 
 LOOPBACK = "127.0.0.1"
 SUPPORT = {"email": "ops@example.in", "subject": "Slow one", "message": "in flight"}
@@ -32,7 +32,7 @@ class StatusTest(SignedInStackTest):
     # the workers' titles and generations, and workers that stay
     # connected to a hung database, are what these tests look at: no
     # recycling
-    stack_options = {"request_timeout": 2, "max_requests": 0}
+    stack_options = {"request_timeout": 2, "max_requests": 0, "db_options": HANGING_DB}
 
     @classmethod
     def env_extra(cls):

@@ -48,9 +48,10 @@ class NotifyTest(unittest.TestCase):
         stack.start()
         master = stack.jobtuned.pid
         ready = self.receive(lambda f: f.get("READY") == "1")
-        self.assertRegex(ready.get("STATUS", ""), r"^[12] of 2 workers accepting \(generation 1\)")
-        if not ready["STATUS"].startswith("2 of 2"):
-            self.receive(lambda f: f.get("STATUS", "").startswith("2 of 2 workers accepting"))
+        n = stack.pool  # JOBTUNE_WORKERS and JOBTUNE_SLOW_WORKERS
+        self.assertRegex(ready.get("STATUS", ""), rf"^[1-{n}] of {n} workers accepting \(generation 1\)")
+        if not ready["STATUS"].startswith(f"{n} of {n}"):
+            self.receive(lambda f: f.get("STATUS", "").startswith(f"{n} of {n} workers accepting"))
         self.assertEqual(stack.get("/api/health").status, 200)
 
         stack.signal_master(signal.SIGHUP)

@@ -60,6 +60,31 @@ TEST(scoreboard_reserves_places_for_new_users)
     CHECK(scoreboard_verdict(&share, 3, 3) == SCOREBOARD_USER_BUSY);
 }
 
+/* The watchdog's verdict: a request by its start; a streamed answer by its
+ * last piece, within a limit for the whole. */
+TEST(scoreboard_overdue_measures_a_stream_by_its_progress)
+{
+    struct scoreboard_slot s = {0};
+    const char *why = NULL;
+
+    CHECK(!scoreboard_overdue(&s, 1000000, 60000, 600000, &why)); /* idle */
+    s.busy_since_ms = 100000;
+    CHECK(!scoreboard_overdue(&s, 160000, 60000, 600000, &why));
+    CHECK(scoreboard_overdue(&s, 160001, 60000, 600000, &why));
+    CHECK_STR(why, "past the request timeout");
+    s.progress_ms = 50000; /* a previous request's mark: not this one's */
+    CHECK(scoreboard_overdue(&s, 160001, 60000, 600000, &why));
+    s.progress_ms = 150000; /* streaming, moved 10 s ago */
+    CHECK(!scoreboard_overdue(&s, 160001, 60000, 600000, &why));
+    CHECK(!scoreboard_overdue(&s, 210000, 60000, 600000, &why));
+    CHECK(scoreboard_overdue(&s, 210001, 60000, 600000, &why));
+    CHECK_STR(why, "a streamed answer that stopped moving");
+    s.progress_ms = 700000; /* still moving, but past the whole limit */
+    CHECK(!scoreboard_overdue(&s, 700000, 60000, 600000, &why));
+    CHECK(scoreboard_overdue(&s, 700001, 60000, 600000, &why));
+    CHECK_STR(why, "a streamed answer past its whole limit");
+}
+
 /* Eight processes, one slot each, race for one user's 2 places and hold
  * what they got until all eight have tried (a pipe each way, not a sleep):
  * exactly two win. */
@@ -129,6 +154,8 @@ TEST(scoreboard_lock_survives_a_dead_holder)
 const struct unit_test scoreboard_tests[] = {
     {"scoreboard_limits_per_user_and_in_all", scoreboard_limits_per_user_and_in_all},
     {"scoreboard_reserves_places_for_new_users", scoreboard_reserves_places_for_new_users},
+    {"scoreboard_overdue_measures_a_stream_by_its_progress",
+     scoreboard_overdue_measures_a_stream_by_its_progress},
     {"scoreboard_limit_holds_across_processes", scoreboard_limit_holds_across_processes},
     {"scoreboard_lock_survives_a_dead_holder", scoreboard_lock_survives_a_dead_holder},
     {NULL, NULL},
