@@ -30,6 +30,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "model/import_layout.h"
 
 #define MEMBER_MAX (16 * 1024 * 1024) /* bytes a ZIP member may inflate to */
 #define HEADING_RATIO 1.3             /* font size over the body's that makes a heading */
@@ -132,77 +133,42 @@ static char *member(zip_t *z, zip_uint64_t idx, size_t *n, bool *too_big)
 
 /* ---- PDF -------------------------------------------------------------------------- */
 
-/* The body text's font size: the size most characters of the page have. */
-static double body_size(GList *attrs)
-{
-    double best = 0, sizes[32] = {0};
-    long counts[32] = {0};
-    int n = 0;
-
-    for (GList *a = attrs; a; a = a->next) {
-        PopplerTextAttributes *t = a->data;
-        long chars = t->end_index - t->start_index + 1;
-        int i;
-
-        for (i = 0; i < n && sizes[i] != t->font_size; i++)
-            ;
-        if (i == n && n < 32)
-            sizes[n++] = t->font_size;
-        if (i < 32)
-            counts[i] += chars;
-    }
-    for (int i = 0, most = -1; i < n; i++)
-        if (counts[i] > most) {
-            most = counts[i];
-            best = sizes[i];
-        }
-    return best;
-}
-
-/* The smallest font size of the characters [from, to] of the page. */
-static double line_size(GList *attrs, long from, long to)
-{
-    double min = 0;
-
-    for (GList *a = attrs; a; a = a->next) {
-        PopplerTextAttributes *t = a->data;
-
-        if (t->end_index < from || t->start_index > to)
-            continue;
-        if (min == 0 || t->font_size < min)
-            min = t->font_size;
-    }
-    return min;
-}
-
+/* The page's glyphs (poppler's characters, with the box and font size of
+ * each) laid out into lines (model/import_layout.h). */
 static void page_lines(PopplerPage *page, struct import_lines *out)
 {
-    char *text = poppler_page_get_text(page), *p, *nl;
-    GList *attrs;
-    double body;
-    long at = 0;
+    char *text = poppler_page_get_text(page), *p;
+    PopplerRectangle *rects = NULL;
+    guint nrects = 0;
+    GList *attrs, *a;
+    struct import_glyph *g;
+    size_t n = 0;
 
     if (text == NULL)
         return;
-    attrs = poppler_page_get_text_attributes(page);
-    body = body_size(attrs);
-    for (p = text; *p; p = nl + 1) {
-        size_t n;
-        long chars;
-        unsigned flags = 0;
-
-        nl = strchr(p, '\n');
-        n = nl ? (size_t)(nl - p) : strlen(p);
-        chars = g_utf8_strlen(p, (gssize)n);
-        if (chars > 0 && chars < 60 && body > 0 &&
-            line_size(attrs, at, at + chars - 1) >= body * HEADING_RATIO)
-            flags = IMPORT_HEADING;
-        import_lines_add(out, p, n, flags);
-        at += chars + 1;
-        if (nl == NULL)
-            break;
+    if (!poppler_page_get_text_layout(page, &rects, &nrects) || nrects == 0) {
+        g_free(rects);
+        g_free(text);
+        return;
     }
+    attrs = poppler_page_get_text_attributes(page);
+    g = mem_alloc(nrects * sizeof(*g));
+    a = attrs;
+    for (p = text; *p && n < nrects; p = g_utf8_next_char(p), n++) {
+        const PopplerRectangle *r = &rects[n];
+
+        while (a != NULL && ((PopplerTextAttributes *)a->data)->end_index < (int)n)
+            a = a->next;
+        g[n] = (struct import_glyph){
+            .x1 = r->x1, .y1 = r->y1, .x2 = r->x2, .y2 = r->y2, .s = p,
+            .n = (size_t)(g_utf8_next_char(p) - p),
+            .size = a != NULL && ((PopplerTextAttributes *)a->data)->start_index <= (int)n
+                        ? ((PopplerTextAttributes *)a->data)->font_size : 0};
+    }
+    import_layout_lines(g, n, HEADING_RATIO, out);
+    free(g);
     poppler_page_free_text_attributes(attrs);
+    g_free(rects);
     explicit_bzero(text, strlen(text));
     g_free(text);
 }
