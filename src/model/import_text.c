@@ -685,6 +685,20 @@ static char *without_range(const char *line, const struct import_range *r)
     return s;
 }
 
+/* Under a job that has its employer and title, is this dateless line one
+ * of its highlights rather than the next job's header: a few words, none a
+ * job title's, not a place, not cut into pieces? */
+static bool is_highlight(struct parser *p, const char *rest)
+{
+    const struct entry_keys *k = keys_of(p->section);
+
+    return (p->section == S_WORK || p->section == S_VOLUNTEER) && word_count(rest) >= 4 &&
+           json_object_get(p->entry, k->org) != NULL && json_object_get(p->entry, k->role) &&
+           !HAS_ANY(rest, title_words) && !is_location(rest, p->countries) &&
+           strstr(rest, " | ") == NULL && strstr(rest, "   ") == NULL &&
+           strstr(rest, " \xe2\x80\x94 ") == NULL;
+}
+
 static void entry_line(struct parser *p, const struct import_line *line)
 {
     const char *key = p->section == S_WORK ? "work" : p->section == S_VOLUNTEER ? "volunteer"
@@ -715,6 +729,15 @@ static void entry_line(struct parser *p, const struct import_line *line)
         append_text(p->entry, p->section == S_PROJECTS ? "description" : "summary", rest);
         if (p->section == S_EDUCATION)
             unplace(p, line->text);
+        free(rest);
+        return;
+    }
+    if (p->entry != NULL && r.start[0] == '\0' && is_highlight(p, rest)) {
+        /* a list item whose bullet was drawn, not written (a browser's PDF) */
+        if (json_object_get(p->entry, list) == NULL)
+            json_object_set_new(p->entry, list, json_array());
+        json_array_append_new(json_object_get(p->entry, list), json_string(rest));
+        p->entry_bullets = true;
         free(rest);
         return;
     }
@@ -773,6 +796,14 @@ static void entry_line(struct parser *p, const struct import_line *line)
 static void skills_line(struct parser *p, const char *line)
 {
     char *copy = mem_strdup(line), *colon = strchr(copy, ':'), *items = copy, *pieces[32];
+    char *cell = strstr(copy, "   ");
+
+    /* "Languages   Go, Java": a table's first cell names the group */
+    if (cell != NULL && (colon == NULL || colon > cell)) {
+        memset(cell, ' ', 3);
+        cell[0] = ':';
+        colon = cell;
+    }
     json_t *skills = section_array(p, "skills"), *kw = NULL;
     size_t n;
 
@@ -943,14 +974,38 @@ static void parse_line(struct parser *p, const struct import_line *line)
     }
 }
 
+/* "Employment" and "History" on two lines (a narrow table cell): one
+ * heading, which opens its section. */
+static bool wrapped_heading(struct parser *p, const struct import_line *a,
+                            const struct import_line *b)
+{
+    char both[64];
+    int h;
+
+    if (heading_of(b->text) >= 0 ||
+        ((a->flags | b->flags) & IMPORT_BULLET) ||
+        snprintf(both, sizeof(both), "%s %s", a->text, b->text) >= (int)sizeof(both) ||
+        (h = heading_of(both)) < 0)
+        return false;
+    p->section = (enum section)h;
+    p->entry = NULL;
+    p->entry_bullets = false;
+    return true;
+}
+
 json_t *import_text_parse(const struct import_lines *l, json_t *countries, json_t *unplaced)
 {
     struct parser p = {.resume = json_object(), .basics = json_object(), .unplaced = unplaced,
                        .countries = countries, .section = S_HEADER};
 
     json_object_set_new(p.resume, "basics", p.basics);
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
+        if (i + 1 < l->n && wrapped_heading(&p, &l->v[i], &l->v[i + 1])) {
+            i++;
+            continue;
+        }
         parse_line(&p, &l->v[i]);
+    }
     /* an entry that got nothing but bullets is kept; one that got nothing
      * at all cannot exist (every path above adds a field or a bullet) */
     if (json_object_size(p.basics) == 0)
