@@ -8,12 +8,14 @@ stack wrote, and in strace's record of every write of nginx and the
 workers, which must show it only on sockets); with OpenAI configured, the
 text it receives has no contacts, the contacts come back from the local
 parse, and an invented value is listed as unverified."""
+import importlib
 import io
 import json
 import os
 import re
 import stat
 import subprocess
+import sys
 import tempfile
 import unittest
 import zipfile
@@ -24,6 +26,9 @@ from stack import Stack, wait_until
 from test_tailor import TailorStack, stack_env
 
 IMPORT = "/api/resumes/import"
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "import")
+sys.path.insert(0, os.path.join(os.path.dirname(CORPUS), "..", "..", "..", "scripts"))
+bench_import = importlib.import_module("bench-import")   # its accuracy score
 MARKER = "Zyxwvut Quokkaberg"   # the candidate's name: in every upload, never stored
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -182,7 +187,7 @@ class ImportTest(ImportClient, unittest.TestCase):
     def setUpClass(cls):
         cls.key = tokens.Key()
         cls.stack = TailorStack(workers=2, env=stack_env(cls.key, {
-            "JOBTUNE_QUOTA_IMPORTS": "40"}))
+            "JOBTUNE_QUOTA_IMPORTS": "60"}))
         cls.stack.start()
         cls.two_column = chromium_pdf(TWO_COLUMN_HTML)   # read by the octet-stream case
 
@@ -235,9 +240,30 @@ class ImportTest(ImportClient, unittest.TestCase):
         self.assertEqual(body["source"], {"type": "pdf", "pages": 1})
         body["resume"]["basics"]["name"] = MARKER if body["resume"]["basics"].get("name") == \
             "Anna Own-Export" else body["resume"]["basics"].get("name")
-        # jobtuned's own layout puts the dates apart from the title: the
-        # jobs and contacts are read, their dates are not yet
-        self.assert_draft(body, "own PDF", dates=False)
+        # the dates drawn right-aligned beside each title come back with it
+        self.assert_draft(body, "own PDF")
+
+    def test_corpus_layouts(self):
+        """Every file of the corpus (scripts/import-corpus.py: our own
+        templates, Chromium's single, two-column and table layouts, Word,
+        text, LinkedIn) gives the contacts, every job's company, title and
+        dates, every school and every skill keyword of the JSON Resume it
+        was made from: scripts/bench-import.py's score, all right."""
+        with open(os.path.join(CORPUS, "corpus.json")) as f:
+            corpus = json.load(f)
+        self.assertGreaterEqual({e["file"] for e in corpus}, {
+            "own-modern.pdf", "own-classic.pdf", "chromium-two-column.pdf",
+            "chromium-table.pdf", "word.docx", "linkedin.zip", "text.txt"})
+        for e in corpus:
+            with self.subTest(e["file"]):
+                with open(os.path.join(CORPUS, e["file"]), "rb") as f:
+                    data = f.read()
+                with open(os.path.join(CORPUS, e["source"])) as f:
+                    source = json.load(f)
+                r = self.upload(self.sub, data, bench_import.TYPES[os.path.splitext(e["file"])[1]])
+                self.assertEqual(r.status, 200, r.text)
+                wrong = [k for k, ok in bench_import.score(source, r.json()["resume"]) if not ok]
+                self.assertEqual(wrong, [], f"{e['file']}: {r.json()['resume']}")
 
     def test_multipart_and_octet_stream(self):
         data, ctype = multipart("file", "cv.docx", DOCX, docx_bytes())
