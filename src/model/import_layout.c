@@ -263,11 +263,32 @@ static bool atom(const struct page *pg, const struct segment *s, bool one_word)
     return one_word && first_word(pg, s) >= s->x2 - s->x1 - 0.01 && s->size_max < pg->body * pg->ratio;
 }
 
+/* Does segment s begin a list item (a bullet sign), or end a sentence? */
+static bool item_start(const struct page *pg, const struct segment *s)
+{
+    const struct import_glyph *g = &pg->it[s->from].g;
+
+    return (g->n == 3 && (memcmp(g->s, "\xe2\x80\xa2", 3) == 0 ||
+                          memcmp(g->s, "\xe2\x97\x8f", 3) == 0 ||
+                          memcmp(g->s, "\xe2\x96\xaa", 3) == 0 ||
+                          memcmp(g->s, "\xe2\x80\x93", 3) == 0)) ||
+           (g->n == 2 && memcmp(g->s, "\xc2\xb7", 2) == 0) ||
+           (g->n == 1 && strchr("-*", g->s[0]) != NULL);
+}
+
+static bool sentence_end(const struct page *pg, const struct segment *s)
+{
+    const struct import_glyph *g = &pg->it[s->to - 1].g;
+
+    return g->n == 1 && strchr(".!?:;", g->s[0]) != NULL;
+}
+
 /* Is segment s (alone on its row) the rest of line prev, wrapped at the
  * column's right edge: it starts where prev's text starts (give or take a
  * bullet), a line below at the column's tightest line pitch (pitch: line
  * pitch over type size; paragraphs are often set further apart), in the
- * same type, and its first word would not have fitted after prev? */
+ * same type, not after a full stop nor before a bullet sign, and its
+ * first word would not have fitted after prev? */
 static bool wraps(const struct page *pg, const struct segment *prev, const struct segment *s,
                   double right, double pitch)
 {
@@ -276,6 +297,7 @@ static bool wraps(const struct page *pg, const struct segment *prev, const struc
     return prev != NULL && s->x1 - prev->x1 < 1.5 * em && prev->x1 - s->x1 < 0.5 * em &&
            (s->y - prev->y) / em < pitch + 0.05 && prev->size_max - s->size_max < 0.5 &&
            s->size_max - prev->size_max < 0.5 && !atom(pg, prev, true) && !atom(pg, s, false) &&
+           !sentence_end(pg, prev) && !item_start(pg, s) &&
            prev->x2 + 0.3 * em + first_word(pg, s) > right - 0.3 * em;
 }
 

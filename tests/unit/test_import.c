@@ -7,6 +7,7 @@
 #include "check.h"
 #include "model/import_date.h"
 #include "model/import_fix.h"
+#include "model/import_layout.h"
 #include "model/import_text.h"
 #include "model/linkedin.h"
 #include "model/resume.h"
@@ -178,7 +179,94 @@ TEST(linkedin_tables_become_a_draft)
     json_decref(w);
 }
 
+/* ---- PDF layout: glyphs placed by hand ---------------------------------------- */
+
+struct glyphs {
+    struct import_glyph g[512];
+    size_t n;
+};
+
+/* text drawn from (x, y) in a fixed-width type of size pt (each character
+ * half an em wide); spaces are gaps, as in a PDF. */
+static void draw(struct glyphs *gs, const char *text, double x, double y, double size)
+{
+    for (const char *p = text; *p;) {
+        size_t n = (*p & 0x80) == 0 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
+
+        if (*p != ' ')
+            gs->g[gs->n++] = (struct import_glyph){x, y, x + size / 2, y + size, size, p, n};
+        x += size / 2;
+        p += n;
+    }
+}
+
+static char *layout(struct glyphs *gs)
+{
+    struct import_lines l = {0};
+    char *s;
+
+    import_layout_lines(gs->g, gs->n, 1.3, &l);
+    s = import_lines_join(&l);
+    import_lines_free(&l);
+    return s;
+}
+
+TEST(two_columns_are_read_one_after_the_other)
+{
+    struct glyphs gs = {.n = 0};
+    char *s;
+
+    draw(&gs, "Jane Doe", 50, 40, 20);
+    draw(&gs, "jane@x.org", 50, 80, 10);
+    draw(&gs, "Skills", 50, 100, 10);
+    draw(&gs, "Go", 50, 115, 10);
+    draw(&gs, "Experience", 250, 40, 10);
+    draw(&gs, "Engineer at Acme", 250, 55, 10);
+    draw(&gs, "Built the billing service", 250, 80, 10);
+    draw(&gs, "Shipped the search page to every customer", 250, 95, 10);
+    s = layout(&gs);
+    CHECK_STR(s, "Jane Doe\njane@x.org\nSkills\nGo\nExperience\nEngineer at Acme\n"
+                 "Built the billing service\nShipped the search page to every customer\n");
+    free(s);
+}
+
+TEST(right_aligned_dates_stay_with_their_title)
+{
+    struct glyphs gs = {.n = 0};
+    char *s;
+
+    draw(&gs, "Built the billing service in Go for the whole company", 50, 30, 10);
+    draw(&gs, "Engineer \xe2\x80\x94 Acme", 50, 50, 10);
+    draw(&gs, "Mar 2020 \xe2\x80\x93 Present", 400, 50, 10);
+    s = layout(&gs);
+    CHECK_STR(s, "Built the billing service in Go for the whole company\n"
+                 "Engineer \xe2\x80\x94 Acme   Mar 2020 \xe2\x80\x93 Present\n");
+    free(s);
+}
+
+TEST(a_table_of_dates_is_read_row_by_row)
+{
+    struct glyphs gs = {.n = 0};
+    char *s;
+
+    draw(&gs, "2019 - 2021", 50, 50, 10);
+    draw(&gs, "Engineer | Acme", 200, 50, 10);
+    draw(&gs, "Built a thing", 200, 65, 10);
+    draw(&gs, "2017 - 2019", 50, 80, 10);
+    draw(&gs, "Analyst | Globex", 200, 80, 10);
+    draw(&gs, "Did a thing for the whole team", 200, 95, 10);
+    draw(&gs, "2015 - 2017", 50, 110, 10);
+    draw(&gs, "Intern | Initech", 200, 110, 10);
+    s = layout(&gs);
+    CHECK_STR(s, "2019 - 2021   Engineer | Acme\nBuilt a thing\n2017 - 2019   Analyst | Globex\n"
+                 "Did a thing for the whole team\n2015 - 2017   Intern | Initech\n");
+    free(s);
+}
+
 const struct unit_test import_tests[] = {
+    {"two_columns_are_read_one_after_the_other", two_columns_are_read_one_after_the_other},
+    {"right_aligned_dates_stay_with_their_title", right_aligned_dates_stay_with_their_title},
+    {"a_table_of_dates_is_read_row_by_row", a_table_of_dates_is_read_row_by_row},
     {"dates_in_the_forms_people_write", dates_in_the_forms_people_write},
     {"text_resume_becomes_a_draft", text_resume_becomes_a_draft},
     {"forgiving_json_keeps_what_it_can", forgiving_json_keeps_what_it_can},
