@@ -181,11 +181,23 @@ async function importTextFileReviewAndSave() {
 
 async function importWordAndPaste() {
   const { page } = state;
-  // a Word file, saved
+  // a Word file, held on its way to the server to see the page at work,
+  // then saved
   await page.goto(`${BASE}/app/`);
   await page.waitForSelector('#import-file');
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/api/resumes/import', async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.setInputFiles('#import-file', file('resume.docx'));
+  await page.waitForSelector('#import-steps li.active');
+  expect(await page.getAttribute('#import-file', 'aria-busy') === 'true', 'the picker is not busy while importing');
+  await screenshot(page, 'import-steps');
+  release();
   await openEditorDraft(page);
+  await page.unroute('**/api/resumes/import');
   expect(await page.inputValue('#f-basics-name') === MARKER, 'the Word draft has not the name');
   expect(/a Word file/.test(await page.textContent('#review')), 'the review does not name the Word file');
   await Promise.all([page.waitForURL((u) => EDITOR.test(u.pathname)), page.click('#save-bottom')]);

@@ -159,8 +159,8 @@ class BrowserTest(ScriptOutput, unittest.TestCase):
 
 
 IMPORT_SHOTS = os.path.join(ARTIFACTS, "browser-import")
-IMPORT_VIEWS = ("import-panel", "import-errors", "import-review", "import-saved",
-                "import-list", "import-quota")
+IMPORT_VIEWS = ("import-panel", "import-errors", "import-steps", "import-review",
+                "import-saved", "import-list", "import-quota")
 IMPORT_CASES = 6  # cases in import.mjs
 IMPORTS_PER_DAY = 4  # JOBTUNE_QUOTA_IMPORTS: the first user uses all 4 (422, text, Word, paste)
 # A line the local parser places nowhere: it must reach the review panel.
