@@ -4,9 +4,10 @@
 // text file goes through the steps (uploading, reading, structuring) into
 // the editor as an unsaved draft with its review panel (the value the fake
 // OpenAI invented, the line the parser did not place), which is reviewed
-// by keyboard, survives a reload and is saved; a Word file is saved too and
-// pasted text discarded; the saved resumes are listed; and a person whose
-// day of imports is spent sees the 429.  Nothing is listed by the API
+// by keyboard, survives a reload and is saved; a Word file is saved too;
+// pasted text and the saved resume's own PDF, read back, are discarded;
+// the saved resumes are listed; and a person whose day of imports is spent
+// sees the 429.  Nothing is listed by the API
 // before a save.  Views are checked with axe-core and screenshotted at 375
 // and 1280 px.
 //
@@ -20,6 +21,7 @@
 // "info browser NAME KEY=JSON" lines, then "N passed, N failed" (lib.mjs
 // runCases), read by tests/integration/test_browser.py.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn,
@@ -225,6 +227,30 @@ async function importWordAndPaste() {
   return ids.join(' ');
 }
 
+// Jobtune's own PDF of the saved resume, read back: a draft, discarded.
+async function importOwnPdf() {
+  const { page } = state;
+  const pdf = await state.context.request.get(`${BASE}/api/resumes/${state.saved[0]}/pdf`);
+  expect(pdf.status() === 200, `the resume's PDF answered ${pdf.status()}`);
+  const tmp = fs.mkdtempSync(path.join(artifactArg, 'pdf-'));
+  try {
+    const own = path.join(tmp, 'resume.pdf');
+    fs.writeFileSync(own, await pdf.body());
+    await page.goto(`${BASE}/app/`);
+    await page.waitForSelector('#import-file');
+    await page.setInputFiles('#import-file', own);
+    await openEditorDraft(page);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const review = await page.textContent('#review');
+  expect(/a PDF of 1 page/.test(review), `the review does not name the PDF: ${review.slice(0, 300)}`);
+  expect(await page.inputValue('#f-basics-name') === MARKER, 'the PDF draft has not the name');
+  info('import_own_pdf', 'email', await page.inputValue('#f-basics-email'));
+  await Promise.all([page.waitForURL((u) => u.pathname === '/app/'), page.click('#discard-draft')]);
+  await assertClean(page, state.seen);
+}
+
 async function savedResumesListed() {
   const { page } = state;
   await page.goto(`${BASE}/app/`);
@@ -263,6 +289,7 @@ const CASES = [
   ['import_errors', importErrors, { needs: 'import_panel' }],
   ['import_text_file_review_and_save', importTextFileReviewAndSave, { needs: 'import_panel' }],
   ['import_word_and_paste', importWordAndPaste, { needs: 'import_panel' }],
+  ['import_own_pdf', importOwnPdf, { needs: 'import_text_file_review_and_save' }],
   ['saved_resumes_listed', savedResumesListed, { needs: 'import_word_and_paste' }],
   ['import_quota', importQuota],
 ];

@@ -12,7 +12,8 @@ rights where you are" section can place the browser's X-Forwarded-For
 addresses (German: GDPR, Californian: CCPA).
 
 ImportTest (import.mjs): a person signed in through the development route
-imports the resume they have (a text file, a Word file, pasted text) on
+imports the resume they have (a text file, a Word file, pasted text,
+Jobtune's own PDF of it) on
 /app/, sees the steps, checks the draft in the editor (a value the fake
 OpenAI invented, lines the parser did not place) and saves it; nothing is
 in the database before the save, and the errors (413, 415, 422, and 429
@@ -161,8 +162,8 @@ class BrowserTest(ScriptOutput, unittest.TestCase):
 IMPORT_SHOTS = os.path.join(ARTIFACTS, "browser-import")
 IMPORT_VIEWS = ("import-panel", "import-errors", "import-steps", "import-review",
                 "import-saved", "import-list", "import-quota")
-IMPORT_CASES = 6  # cases in import.mjs
-IMPORTS_PER_DAY = 4  # JOBTUNE_QUOTA_IMPORTS: the first user uses all 4 (422, text, Word, paste)
+IMPORT_CASES = 7  # cases in import.mjs
+IMPORTS_PER_DAY = 5  # JOBTUNE_QUOTA_IMPORTS: the first user uses all 5 (422, text, Word, paste, PDF)
 # A line the local parser places nowhere: it must reach the review panel.
 UNPLACED = "Available for relocation within the EU from June."
 
@@ -265,6 +266,9 @@ class ImportTest(ScriptOutput, unittest.TestCase):
         # the Word draft was saved, the pasted one discarded
         names = [d["body"]["resume"]["basics"].get("name") for d in self.resumes(self.user)]
         self.assertEqual(len(names), 2, names)
+
+    def test_own_pdf_is_read_back(self):
+        self.case_ok("import_own_pdf")
 
     def test_resume_appears_in_the_list(self):
         self.case_ok("saved_resumes_listed")
