@@ -352,7 +352,8 @@ static const char *text_for_ai(struct arena *a, const struct import_lines *lines
     body.v = lines->v + first;
     body.n = lines->n - first;
     joined = import_lines_join(&body);
-    copy = arena_strdup(a, minimise_text(a, pii, joined));
+    /* the contacts the parser found, and any other that looks like one */
+    copy = arena_strdup(a, minimise_contacts(a, minimise_text(a, pii, joined)));
     explicit_bzero(joined, strlen(joined));
     free(joined);
     return copy;

@@ -433,6 +433,14 @@ class ImportAITest(ImportClient, unittest.TestCase):
         for secret in (MARKER, "zq@example.org", "+49 30 1234 5678"):
             self.assertNotIn(secret, sent)
         self.assertFalse(self.ai.requests[-1].get("store"))
+        # contacts nobody parsed, further down the file, leave neither
+        referees = (TEXT + "\nREFERENCES\nAda Ref, ada.ref@example.net, +1 (415) 555-0142, "
+                    "https://ada.example/ref\n")
+        r2 = self.upload(self.sub, referees.encode(), "text/plain")
+        self.assertEqual(r2.status, 200, r2.text)
+        sent = json.dumps(self.ai.requests[-1])
+        for secret in ("ada.ref@example.net", "555-0142", "ada.example/ref"):
+            self.assertNotIn(secret, sent)
         # contacts from the local parse, skills from the model
         self.assertEqual(body["resume"]["basics"]["name"], MARKER)
         self.assertEqual(body["resume"]["basics"]["email"], "zq@example.org")

@@ -3,8 +3,11 @@
  * tables). */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
+#include "base/arena.h"
+#include "model/minimise.h"
 #include "model/import_date.h"
 #include "model/import_fix.h"
 #include "model/import_layout.h"
@@ -35,6 +38,30 @@ static const char *at(json_t *doc, const char *path)
             p++;
     }
     return json_string_value(v);
+}
+
+/* What goes to the model from an imported file: contacts found by their
+ * shape anywhere in the text, not only those the parser placed. */
+TEST(contacts_anywhere_in_the_text_are_redacted)
+{
+    struct arena *a = arena_new(4096);
+    const char *in = "Referees: jane.doe@example.org, +44 20 7946 0958 or (555) 123-4567.\n"
+                     "Portfolio https://jane.example/work and www.janedoe.dev; "
+                     "github.com/janedoe.\nLed 2019 - 2021 work on 12 services, 3.5 FTE.";
+    const char *out = minimise_contacts(a, in);
+
+    CHECK(strstr(out, "jane.doe@") == NULL);
+    CHECK(strstr(out, "7946") == NULL);
+    CHECK(strstr(out, "123-4567") == NULL);
+    CHECK(strstr(out, "jane.example") == NULL);
+    CHECK(strstr(out, "janedoe.dev") == NULL);
+    CHECK(strstr(out, "github.com/janedoe") == NULL);
+    /* dates and numbers that are not contacts stay */
+    CHECK(strstr(out, "Led 2019 - 2021 work on 12 services, 3.5 FTE.") != NULL);
+    CHECK(strstr(out, "Referees: [REDACTED], [REDACTED] or [REDACTED].") != NULL);
+    CHECK(minimise_contacts(a, "Nothing to hide here, version 1.2.3.") != NULL);
+    CHECK_STR(minimise_contacts(a, "www www. a@b"), "www www. a@b");
+    arena_free(a);
 }
 
 TEST(dates_in_the_forms_people_write)
@@ -264,6 +291,7 @@ TEST(a_table_of_dates_is_read_row_by_row)
 }
 
 const struct unit_test import_tests[] = {
+    {"contacts_anywhere_in_the_text_are_redacted", contacts_anywhere_in_the_text_are_redacted},
     {"two_columns_are_read_one_after_the_other", two_columns_are_read_one_after_the_other},
     {"right_aligned_dates_stay_with_their_title", right_aligned_dates_stay_with_their_title},
     {"a_table_of_dates_is_read_row_by_row", a_table_of_dates_is_read_row_by_row},
