@@ -13,9 +13,10 @@ export PATH=$PATH:/usr/local/go/bin
 JT_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libfcgi-dev
   libcurl4-openssl-dev libjansson-dev libmongoc-dev libbson-dev libjwt-dev
   libmaxminddb-dev libssl-dev libcairo2-dev libpango1.0-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev
-  zlib1g-dev libsystemd-dev"
-JT_RUN_PKGS="nginx-light curl openssl fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-liberation2 iso-codes"
-JT_TEST_PKGS="python3 python3-yaml python3-pymongo python3-jsonschema chromium valgrind libmaxmind-db-writer-perl python3-cryptography poppler-utils espeak-ng sox strace wrk
+  zlib1g-dev libzip-dev libsystemd-dev libpoppler-glib-dev libxml2-dev libcsv-dev"
+JT_RUN_PKGS="nginx-light curl openssl fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-liberation2 iso-codes
+  libpoppler-glib8 libxml2 libcsv3"
+JT_TEST_PKGS="python3 python3-yaml python3-pymongo python3-jsonschema chromium valgrind libmaxmind-db-writer-perl python3-cryptography poppler-utils espeak-ng sox strace wrk python3-docx
   clang libclang-rt-14-dev"
 JT_BENCH_PKGS="wrk php-fpm python3-pymongo python3-cryptography"
 

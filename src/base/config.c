@@ -302,6 +302,7 @@ static int load_admission(char *err, size_t errlen)
         {"JOBTUNE_QUOTA_TAILORINGS", 100, &config.quota.tailorings},
         {"JOBTUNE_QUOTA_INTERVIEWS", 300, &config.quota.interviews},
         {"JOBTUNE_QUOTA_AI_CALLS", 300, &config.quota.ai_calls},
+        {"JOBTUNE_QUOTA_IMPORTS", 30, &config.quota.imports},
     };
     long n;
 

@@ -67,6 +67,7 @@ struct config {
         long tailorings;                  /* tailorings kept per resume */
         long interviews;                  /* interviews kept */
         long ai_calls;                    /* requests that call OpenAI or Sarvam, per UTC day */
+        long imports;                     /* resume imports, per UTC day */
     } quota;
     const char *fault;                    /* JOBTUNE_FAULT: development only */
     const char *clock_file;               /* JOBTUNE_CLOCK_FILE: development only */

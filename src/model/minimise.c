@@ -81,6 +81,84 @@ const char *minimise_text(struct arena *a, const struct minimise_pii *p, const c
     return s;
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The length of the email address or URL a whitespace-delimited token
+ * at p is (its trailing punctuation aside), or 0. */
+static size_t contact_token(const char *p)
+{
+    size_t n = 0, at = 0, dot_after_at = 0, slash = 0;
+    bool url;
+
+    while (p[n] != '\0' && !is_space(p[n])) {
+        if (p[n] == '@' && at == 0 && n > 0)
+            at = n;
+        else if (p[n] == '.' && at > 0 && n > at + 1)
+            dot_after_at = n;
+        else if (p[n] == '/' && slash == 0)
+            slash = n;
+        n++;
+    }
+    while (n > 0 && strchr(".,;:)>]\"'", p[n - 1]) != NULL)
+        n--;
+    url = strncasecmp(p, "http://", 7) == 0 || strncasecmp(p, "https://", 8) == 0 ||
+          strncasecmp(p, "www.", 4) == 0 ||
+          (slash > 0 && memchr(p, '.', slash) != NULL && slash + 1 < n);
+    /* five characters at least: a match never more than doubles (below) */
+    if (n >= 5 && ((at > 0 && dot_after_at > at && dot_after_at + 1 < n) || url))
+        return n;
+    return 0;
+}
+
+/* The length of the phone number at p (p[0] is '+', '(' or a digit), or 0. */
+static size_t phone_run(const char *p)
+{
+    size_t n = 0, digits = 0, last_digit = 0;
+
+    while (p[n] != '\0' && (strchr("0123456789 .-()+", p[n]) != NULL) &&
+           !(p[n] == '+' && n > 0) && !(p[n] == ' ' && p[n + 1] == ' ')) {
+        if (p[n] >= '0' && p[n] <= '9') {
+            digits++;
+            last_digit = n + 1;
+        }
+        n++;
+    }
+    return digits >= 9 || (p[0] == '+' && digits >= 7) ? last_digit : 0;
+}
+
+const char *minimise_contacts(struct arena *a, const char *s)
+{
+    size_t len = strlen(s), wlen = strlen(MINIMISE_REDACTED), o = 0, n;
+    /* each match, of 5 characters at least, becomes 10: at most twice s */
+    char *out = arena_alloc(a, len * 2 + wlen + 1);
+    bool changed = false;
+
+    if (out == NULL)
+        return s;
+    for (const char *p = s; *p;) {
+        bool token_start = p == s || is_space(p[-1]) || strchr("(<[", p[-1]) != NULL;
+        bool digit_start = (p == s || !is_word_char((unsigned char)p[-1])) &&
+                           (*p == '+' || *p == '(' || (*p >= '0' && *p <= '9'));
+
+        n = token_start ? contact_token(p) : 0;
+        if (n == 0 && digit_start)
+            n = phone_run(p);
+        if (n > 0) {
+            memcpy(out + o, MINIMISE_REDACTED, wlen);
+            o += wlen;
+            p += n;
+            changed = true;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return changed ? out : s;
+}
+
 void minimise_json(struct arena *a, const struct minimise_pii *p, json_t *v)
 {
     const char *key;

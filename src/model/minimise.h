@@ -37,6 +37,14 @@ json_t *minimise_resume(struct arena *a, json_t *resume, struct minimise_pii *pi
  * an arena string, or s itself when nothing matched. */
 const char *minimise_text(struct arena *a, const struct minimise_pii *pii, const char *s);
 
+/* s with whatever looks like a contact replaced by MINIMISE_REDACTED, found
+ * by its shape rather than a known value: an email address, a URL (a
+ * scheme, "www." or a host with a path), a phone number (a run of digits,
+ * spaces, dots, hyphens and brackets holding 9 or more digits, or 7 or
+ * more after a '+').  For free text nobody parsed (an imported file): an
+ * arena string, or s itself when nothing matched. */
+const char *minimise_contacts(struct arena *a, const char *s);
+
 /* Replace listed values in every string of v, in place. */
 void minimise_json(struct arena *a, const struct minimise_pii *pii, json_t *v);
 

@@ -126,6 +126,20 @@ int routes_quota_ai(struct request *req)
                       "spoken questions)");
 }
 
+int routes_quota_import(struct request *req)
+{
+    return take_daily(req, USAGE_IMPORT, config.quota.imports, "importsPerDay",
+                      "resume imports");
+}
+
+bool routes_quota_ai_spare(struct request *req)
+{
+    int64_t used = 0;
+
+    return usage_take(req->svc->db, req->user_id, USAGE_AI, config.quota.ai_calls,
+                      clock_wall_ms(), &used) == STORE_OK;
+}
+
 /* {"used", "limit" (null: none)[, "resetsAt"]} */
 static json_t *usage_json(int64_t used, long limit, int64_t resets_ms)
 {
@@ -141,20 +155,23 @@ static json_t *usage_json(int64_t used, long limit, int64_t resets_ms)
 
 json_t *routes_quota_usage(struct request *req, json_t *dir)
 {
-    int64_t now = clock_wall_ms(), ai = 0, most = 0;
+    int64_t now = clock_wall_ms(), ai = 0, imports = 0, most = 0;
     const char *id;
     json_t *list;
     int rc;
 
-    if ((rc = usage_today(req->svc->db, req->user_id, USAGE_AI, now, &ai)) != STORE_OK)
+    if ((rc = usage_today(req->svc->db, req->user_id, USAGE_AI, now, &ai)) != STORE_OK ||
+        (rc = usage_today(req->svc->db, req->user_id, USAGE_IMPORT, now, &imports)) != STORE_OK)
         return NULL;
     json_object_foreach(json_object_get(dir, "resumes"), id, list)
         if (tailorings_count(dir, id) > most)
             most = tailorings_count(dir, id);
-    return json_pack("{s:o, s:o, s:o, s:o}",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}",
                      "resumes", usage_json(resumes_count(dir), config.quota.resumes, 0),
                      "interviews", usage_json(interviews_count(dir), config.quota.interviews, 0),
                      "tailoringsPerResume", usage_json(most, config.quota.tailorings, 0),
                      "aiCallsPerDay",
-                     usage_json(ai, config.quota.ai_calls, usage_day_end(now)));
+                     usage_json(ai, config.quota.ai_calls, usage_day_end(now)),
+                     "importsPerDay",
+                     usage_json(imports, config.quota.imports, usage_day_end(now)));
 }

@@ -67,6 +67,12 @@ void routes_processing_flush(struct request *req);
 int routes_quota_full(struct request *req, const char *name);
 int routes_quota_check(struct request *req, const char *name, const char *resume_id);
 int routes_quota_ai(struct request *req);
+/* routes_quota_import(): one of today's resume imports, as
+ * routes_quota_ai().  routes_quota_ai_spare(): spend one of today's AI
+ * calls if one is left, writing nothing: false when none is (a feature
+ * that works without AI goes on without it). */
+int routes_quota_import(struct request *req);
+bool routes_quota_ai_spare(struct request *req);
 json_t *routes_quota_usage(struct request *req, json_t *dir);
 
 /* paging.c: ?limit=1..100 (default 20) and ?cursor= of a list. */
@@ -91,6 +97,9 @@ int interviews_delete_route(struct request *req);
 int interviews_answer_route(struct request *req);
 int interviews_finish_route(struct request *req);
 int interviews_question_audio_route(struct request *req);
+
+/* resumes_import.c: a resume file in, a draft out, nothing stored */
+int resumes_import_route(struct request *req);
 
 /* resumes_pdf.c: the PDF of a resume, and its templates and fonts */
 int pdf_templates_get_route(struct request *req);

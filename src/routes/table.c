@@ -43,6 +43,7 @@ static const struct route routes[] = {
     {"GET",  "/api/privacy/region",  privacy_region_get_route, AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/resumes",         resumes_list_route,       AUTH_USER,   BODY_NONE,         0, COST_QUICK},
     {"POST", "/api/resumes",         resumes_create_route,     AUTH_CREATOR, BODY_JSON_RESUME, 256 * KiB, COST_QUICK},
+    {"POST", "/api/resumes/import",  resumes_import_route,     AUTH_USER,   BODY_RAW,          10 * MiB, COST_SLOW},
     {"GET",  "/api/resumes/{id}",    resumes_show_route,       AUTH_USER,   BODY_NONE,         0, COST_QUICK},
     {"PUT",  "/api/resumes/{id}",    resumes_update_route,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_QUICK},
     {"DELETE", "/api/resumes/{id}",  resumes_delete_route,     AUTH_USER,   BODY_NONE,         0, COST_QUICK},

@@ -17,7 +17,7 @@
  * and one more covers a scheduler that has not run since midnight. */
 #define ERASE_DAYS 3
 
-static const char *const kinds[] = {USAGE_AI};
+static const char *const kinds[] = {USAGE_AI, USAGE_IMPORT};
 
 /* "20261207": the UTC day of ms. */
 static void day_of(int64_t ms, char day[9])

@@ -18,6 +18,7 @@ struct db;
 
 /* The daily quotas' kinds: the middle part of a key. */
 #define USAGE_AI "ai"
+#define USAGE_IMPORT "import"
 
 /* Units of kind user_id spent on the UTC day of now_ms. */
 int usage_today(struct db *db, const char *user_id, const char *kind, int64_t now_ms,

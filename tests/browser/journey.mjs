@@ -1,7 +1,7 @@
 // The website's journey in a real Chromium, as one new user: sign in
 // through the development route, create a resume, fix a validation error
 // shown inline, edit sections (add, reorder, remove), survive a conflict
-// (412), import and export resume.json, tailor the resume (the stack's
+// (412), export resume.json and import it (a draft, saved), tailor the resume (the stack's
 // fake OpenAI), download PDFs, delete, sign out.  Every view is checked
 // with axe-core and screenshotted at 375 and 1280 px.
 //
@@ -217,30 +217,35 @@ async function exportAndImportJson() {
   const exported = await download(page.locator('#export-json'));
   const doc = JSON.parse(exported.body.toString('utf8'));
   expect(doc.basics && doc.basics.name === 'Ana Journey', 'export is not the resume');
-  // import it back as a new resume, after a broken file is refused
+  // import it back as a new resume, after a broken file is refused: the
+  // import answers a draft, which is a resume only once it is saved
   await page.goto(`${BASE}/app/`);
   await page.waitForSelector(`#resume-list li[data-id="${state.resumeId}"]`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jobtune-journey-'));
   try {
     const bad = path.join(tmp, 'bad.json');
-    fs.writeFileSync(bad, JSON.stringify({ basics: { email: 'nope' }, hobbies: ['x'] }));
+    fs.writeFileSync(bad, '{"basics": {"name": "Ana"');
     state.seen.expectErrors(/status of 422/);
     await page.setInputFiles('#import-file', bad);
-    await page.waitForFunction(() => document.getElementById('import-problems').textContent.includes('basics.email'));
+    await page.waitForFunction(() => document.getElementById('import-problems').textContent.includes('not a JSON Resume'));
     await view('resumes-import-error');
     const good = path.join(tmp, 'resume.json');
     doc.basics.name = 'Ana Imported';
     fs.writeFileSync(good, JSON.stringify(doc));
     await Promise.all([
-      page.waitForURL((u) => /^\/app\/resumes\/[0-9a-f]{24}$/.test(u.pathname) && !u.pathname.endsWith(state.resumeId)),
+      page.waitForURL((u) => u.pathname === '/app/resumes/import'),
       page.setInputFiles('#import-file', good),
     ]);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  state.importedId = new URL(page.url()).pathname.split('/')[3];
   await page.waitForFunction(() => document.getElementById('f-basics-name')
     && document.getElementById('f-basics-name').value === 'Ana Imported');
+  await Promise.all([
+    page.waitForURL((u) => /^\/app\/resumes\/[0-9a-f]{24}$/.test(u.pathname) && !u.pathname.endsWith(state.resumeId)),
+    page.click('#save-top'),
+  ]);
+  state.importedId = new URL(page.url()).pathname.split('/')[3];
   await assertClean(page, state.seen);
   return state.importedId;
 }

@@ -218,8 +218,31 @@ class FakeOpenAI(FakeServer):
             "improvements": ["Use STAR", "Give numbers", "Close with the result"],
         }
 
+    def resume_import(self, body, fabricate=False):
+        """A resume's text as JSON Resume fields: the skills listed under a
+        "Skills" heading, one per comma; with fabricate, one more skill the
+        text never names (the server must list it as unverified)."""
+        lines = [l.strip() for l in (self.user_input(body).get("text") or "").splitlines()]
+        skills, inside = [], False
+        for line in lines:
+            low = line.lower().rstrip(":")
+            if low in ("skills", "technical skills"):
+                inside = True
+            elif inside and (not line or low in ("languages", "education", "experience",
+                                                 "certifications", "references")):
+                inside = False
+            elif inside:
+                skills += [s.strip() for s in line.split(":")[-1].split(",") if s.strip()]
+        if fabricate:
+            skills.append("Mainframe Wizardry")
+        return {"basics": {"label": "", "summary": ""}, "work": [], "education": [],
+                "skills": [{"name": s, "keywords": []} for s in skills], "projects": [],
+                "languages": [], "certificates": [], "unplaced": []}
+
     def output(self, body, fabricate=False, bad_index=False):
         name = self.schema_name(body)
+        if name == "resume_import":
+            return self.resume_import(body, fabricate=fabricate)
         if name == "interview_question":
             return self.question(body)
         if name == "interview_feedback":

@@ -1,12 +1,23 @@
-"""The support form and the privacy page in a real headless Chromium.
+"""The support form, the privacy page and the resume import in a real
+headless Chromium.
 
-tests/browser/support.mjs drives the browser (playwright-core, installed by
-`npm ci` in tests/browser, which scripts/test runs); this module starts the
-stack, runs the script once, and turns each of its cases into a test, with
-the database checked for the tickets the browser created.  The stack's
+tests/browser/support.mjs and tests/browser/import.mjs drive the browser
+(playwright-core, installed by `npm ci` in tests/browser, which scripts/test
+runs); each class here starts a stack, runs its script once, and turns each
+of its cases into a test, checked against the database.
+
+BrowserTest (support.mjs): the tickets the browser created.  The stack's
 GEOIP_DB is built from tests/geoip/city.json, so the privacy page's "Your
 rights where you are" section can place the browser's X-Forwarded-For
 addresses (German: GDPR, Californian: CCPA).
+
+ImportTest (import.mjs): a person signed in through the development route
+imports the resume they have (a text file, a Word file, pasted text,
+Jobtune's own PDF of it) on
+/app/, sees the steps, checks the draft in the editor (a value the fake
+OpenAI invented, lines the parser did not place) and saves it; nothing is
+in the database before the save, and the errors (413, 415, 422, and 429
+once the day's imports are spent) are shown as the API words them.
 """
 import json
 import os
@@ -16,8 +27,12 @@ import subprocess
 import tempfile
 import unittest
 
+import tokens
 from browser_run import ScriptOutput, require_node, run_script
-from stack import ARTIFACTS, ROOT, Stack
+from fake_openai import FakeOpenAI
+from stack import ARTIFACTS, ROOT, AuthStack, Stack
+from test_auth import DEV_ISSUER
+from test_import import MARKER, TEXT, docx_bytes
 
 try:
     from test_region import build_mmdb
@@ -142,6 +157,133 @@ class BrowserTest(ScriptOutput, unittest.TestCase):
 
     def test_screenshots(self):
         self.assert_pngs(os.path.join(SHOTS, name) for name in SCREENSHOTS)
+
+
+IMPORT_SHOTS = os.path.join(ARTIFACTS, "browser-import")
+IMPORT_VIEWS = ("import-panel", "import-errors", "import-steps", "import-review",
+                "import-saved", "import-list", "import-quota")
+IMPORT_CASES = 7  # cases in import.mjs
+IMPORTS_PER_DAY = 5  # JOBTUNE_QUOTA_IMPORTS: the first user uses all 5 (422, text, Word, paste, PDF)
+# A line the local parser places nowhere: it must reach the review panel.
+UNPLACED = "Available for relocation within the EU from June."
+
+
+class ImportTest(ScriptOutput, unittest.TestCase):
+    SCRIPT = "import.mjs"
+    stack = ai = tmp = None
+
+    @classmethod
+    def setUpClass(cls):
+        require_node(("playwright-core", "axe-core"))
+        shutil.rmtree(IMPORT_SHOTS, ignore_errors=True)
+        os.makedirs(IMPORT_SHOTS, exist_ok=True)
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-import-browser-")
+        cls.user, cls.spender = tokens.new_user_id(), tokens.new_user_id()
+        try:
+            files = os.path.join(cls.tmp, "files")
+            os.makedirs(files)
+            for name, data in (("resume.txt", TEXT.replace("\nEXPERIENCE", f"\n{UNPLACED}\n\n"
+                                                                            "EXPERIENCE").encode()),
+                               ("resume.docx", docx_bytes()),
+                               ("not-word.docx", b"This is a letter, not a Word file.\n"),
+                               ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+                               ("big.pdf", b"%PDF-1.4\n" + bytes(11 * 1024 * 1024))):
+                with open(os.path.join(files, name), "wb") as f:
+                    f.write(data)
+            key = tokens.Key(kid="ins_test_import_browser")
+            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
+            with open(signing_key, "w") as f:
+                f.write(key.private_pem())
+            cls.ai = FakeOpenAI().start()
+            cls.ai.reset("fabricate")
+            cls.stack = AuthStack(workers=2)
+            base = f"http://127.0.0.1:{cls.stack.http_port}"
+            cls.stack.extra_env = {
+                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
+                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
+                "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
+                "OPENAI_MODEL": cls.ai.model, "JOBTUNE_QUOTA_IMPORTS": str(IMPORTS_PER_DAY)}
+            cls.stack.start()
+            env = dict(os.environ, JT_USER_ID=cls.user, JT_SPENDER_ID=cls.spender,
+                       JT_IMPORT_FILES=files, JT_MARKER=MARKER, JT_UNPLACED=UNPLACED,
+                       JT_IMPORTS_PER_DAY=str(IMPORTS_PER_DAY))
+            cls.output, cls.returncode = run_script(cls.SCRIPT, base, IMPORT_SHOTS, RUN_TIMEOUT * 2,
+                                                    env=env)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.stack is not None:
+                cls.stack.stop()
+        finally:
+            cls.stack = None
+            if cls.ai is not None:
+                cls.ai.stop()
+                cls.ai = None
+            if cls.tmp is not None:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None
+
+    def resumes(self, user):
+        """The user's resumes as stored: {_id, gen, body: {userId, resume, ...}}."""
+        return list(self.stack.db()["resumes"].find({"body.userId": user}))
+
+    def test_import_panel_explains_the_file_is_not_stored(self):
+        self.case_ok("import_panel")
+
+    def test_errors_are_the_apis_messages(self):
+        shown = json.loads(self.info_line("import_errors shown"))
+        self.case_ok("import_errors")
+        self.assertIn("larger than this address accepts", shown["413"])
+        self.assertIn("Send a PDF (application/pdf)", shown["415"])
+        self.assertIn("not a Word (.docx) file", shown["422"])
+
+    def test_text_file_becomes_a_draft_saved_only_on_save(self):
+        saved = self.case_ok("import_text_file_review_and_save")
+        before = json.loads(self.info_line("import_text_file_review_and_save before_save"))
+        self.assertEqual(before, [], "a resume was listed before the draft was saved")
+        steps = json.loads(self.info_line("import_text_file_review_and_save steps"))
+        # each step is marked active (its progress redraws it) in order
+        self.assertEqual(list(dict.fromkeys(s for s in steps if s.endswith(":active"))),
+                         ["upload:active", "read:active"], steps)
+        self.assertIn("structure:done", steps)
+        stored = self.resumes(self.user)
+        self.assertIn(saved, [str(d["_id"]) for d in stored], "the saved draft is not in the database")
+        doc = [d for d in stored if str(d["_id"]) == saved][0]["body"]["resume"]
+        self.assertEqual(doc["basics"]["name"], MARKER)
+        self.assertEqual(doc["basics"]["email"], "zq@example.org")
+        skills = [s["name"] for s in doc.get("skills", [])]
+        # the fake's invention was removed in the review panel, the rest kept
+        self.assertNotIn("Mainframe Wizardry", skills)
+        self.assertIn("Kubernetes", skills)
+        self.assertEqual(self.ai.violations, [])
+
+    def test_word_file_and_pasted_text_are_drafts_until_saved(self):
+        self.case_ok("import_word_and_paste")
+        # the Word draft was saved, the pasted one discarded
+        names = [d["body"]["resume"]["basics"].get("name") for d in self.resumes(self.user)]
+        self.assertEqual(len(names), 2, names)
+
+    def test_own_pdf_is_read_back(self):
+        self.case_ok("import_own_pdf")
+
+    def test_resume_appears_in_the_list(self):
+        self.case_ok("saved_resumes_listed")
+
+    def test_quota_refusal_is_shown(self):
+        shown = self.case_ok("import_quota")
+        self.assertTrue(shown, "no 429 message shown")
+        self.assertEqual(self.resumes(self.spender), [])
+
+    def test_script_summary(self):
+        self.assert_summary(IMPORT_CASES)
+
+    def test_screenshots_at_both_widths(self):
+        self.assert_pngs(os.path.join(IMPORT_SHOTS, f"{view}-{width}.png")
+                         for view in IMPORT_VIEWS for width in (375, 1280))
 
 
 if __name__ == "__main__":

@@ -189,6 +189,10 @@ class LiveResponsesTest(unittest.TestCase):
         rid = r.json()["id"]
         self.call("POST", "/api/resumes", user, body={"work": [{"startDate": "soon"}]})
         self.call("GET", "/api/resumes", user)
+        self.call("POST", "/api/resumes/import", user, body=b"Jane Doe\nSkills\nGo\n",
+                  headers={"Content-Type": "text/plain"})
+        self.call("POST", "/api/resumes/import", user, body=b"GIF89a",
+                  headers={"Content-Type": "image/gif"})
         self.call("GET", "/api/resumes?limit=0", user)
         self.call("GET", f"/api/resumes/{rid}", user)
         self.call("GET", f"/api/resumes/{rid}?format=jsonresume", user)

@@ -24,6 +24,7 @@ SUITE(analytics_tests);
 SUITE(scoreboard_tests);
 SUITE(config_tests);
 SUITE(retry_tests);
+SUITE(import_tests);
 SUITE(archive_tests);
 SUITE(db_errors_tests);
 
@@ -31,6 +32,7 @@ static const struct unit_test *const suites[] = {
     arena_tests, router_tests, form_tests, jsonx_tests, text_tests, region_tests, geo_tests,
     svix_tests, resume_tests, pdf_tests, ats_tests, openai_tests, encode_tests, audio_tests,
     sarvam_tests, slots_tests, analytics_tests, scoreboard_tests, config_tests, retry_tests,
+    import_tests,
     archive_tests,
     db_errors_tests,
 };

@@ -5,7 +5,8 @@
 // changes).  Never throws on an HTTP error: every call resolves to
 // { status, ok, data, etag, headers }, data being the parsed JSON body or
 // null.  A network failure is status 0 with a problem-shaped data, so the
-// pages handle it like any other error.
+// pages handle it like any other error.  A file goes up through upload(),
+// which reports its progress.
 
 const NETWORK_PROBLEM = {
   error: {
@@ -100,4 +101,51 @@ export function normalisePath(path) {
     }
   }
   return out;
+}
+
+// POST of a file (or any body) with its Content-Type, through
+// XMLHttpRequest rather than fetch because only it reports how much of the
+// body has been sent: onProgress(sent, total) while it uploads, then
+// onSent() once the whole body is out and the server is working on it.
+// Resolves like api().
+export function upload(path, body, type, { onProgress, onSent } = {}) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Content-Type', type);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.addEventListener('progress', (e) => {
+      if (onProgress && e.lengthComputable) {
+        onProgress(e.loaded, e.total);
+      }
+    });
+    xhr.upload.addEventListener('load', () => onSent && onSent());
+    xhr.addEventListener('error', () => resolve({ status: 0, ok: false, data: NETWORK_PROBLEM,
+      etag: null, headers: new Headers() }));
+    xhr.addEventListener('load', () => {
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(':');
+        if (at > 0) {
+          headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+        }
+      }
+      let data = null;
+      if ((headers.get('Content-Type') || '').includes('json')) {
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          data = null;
+        }
+      }
+      const ok = xhr.status >= 200 && xhr.status < 300;
+      if (!ok && data === null) {
+        data = { error: { code: `http_${xhr.status}`,
+          message: `The server answered ${xhr.status} ${xhr.statusText || ''}`.trim() + '.' } };
+      }
+      resolve({ status: xhr.status, ok, data, etag: headers.get('ETag'), headers });
+    });
+    xhr.send(body);
+  });
 }

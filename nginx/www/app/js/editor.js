@@ -8,10 +8,21 @@
 // the version loaded): a 422's problems are shown next to their fields by
 // path ("work[2].startDate") and listed in a summary that links to them;
 // a 412 says someone else saved first and offers the latest version.
+//
+// /app/resumes/import is a draft that is not a resume yet: the answer of
+// POST /api/resumes/import that /app/ kept in sessionStorage (draft.js).
+// The form is the same; above it a review panel lists the values GPT-4o
+// gave that the file does not contain (`unverified`: each kept, edited or
+// removed), the lines of the file the draft does not use (`unplaced`:
+// copied or dismissed) and what the import changed (`warnings`).  Every
+// change is kept in the tab's draft, so a reload loses nothing; Save is the
+// ordinary POST /api/resumes, and the page becomes the saved resume's
+// editor (its URL replaced) with the draft forgotten.
 
 import { api, problemText, problemsByPath } from './api.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
+import { dropDraft, getDraft, putDraft } from './draft.js';
 
 const DATE_HINT = 'YYYY, YYYY-MM or YYYY-MM-DD';
 
@@ -60,7 +71,9 @@ const LOCATION = [
 const PROFILES = { key: 'profiles', label: 'Profiles', one: 'profile', title: ['network'], fields: [
   ['network', 'Network', 'text', 'e.g. GitHub'], ['username', 'Username'], ['url', 'Profile URL', 'url']] };
 
-const id = decodeURIComponent(location.pathname.split('/')[3] || '');
+let id = decodeURIComponent(location.pathname.split('/')[3] || '');
+// the import's draft while the page shows one (id "import"), else null
+let draft = null;
 const main = document.getElementById('main');
 let doc = {};
 let etag = null;
@@ -105,6 +118,9 @@ function markDirty() {
   if (!dirty) {
     dirty = true;
     saveState.textContent = 'Unsaved changes';
+  }
+  if (draft) {
+    putDraft(draft);
   }
 }
 
@@ -260,7 +276,8 @@ function render() {
   if (!basics.location || typeof basics.location !== 'object') {
     basics.location = {};
   }
-  saveState = h('span', { class: 'muted', id: 'save-state', role: 'status' }, dirty ? 'Unsaved changes' : 'All changes saved');
+  saveState = h('span', { class: 'muted', id: 'save-state', role: 'status' },
+    draft ? 'Not saved yet' : (dirty ? 'Unsaved changes' : 'All changes saved'));
   saveButtons = [];
   const saveButton = (extra) => {
     const b = h('button', { type: 'submit', ...extra }, 'Save');
@@ -307,9 +324,24 @@ function render() {
     save();
   });
 
+  if (draft) {
+    main.append(
+      h('p', {}, h('a', { href: '/app/' }, '← All resumes')),
+      h('h1', { id: 'title', tabindex: '-1' }, 'Check your imported resume'),
+      h('p', { class: 'note', id: 'draft-note' }, 'This draft is not saved: nothing of it or of your file is ',
+        'stored until you press Save. ',
+        h('button', { type: 'button', class: 'secondary small', id: 'discard-draft', on: { click: discard } },
+          'Discard the draft')),
+      reviewPanel(),
+      conflictBox,
+      summaryBox,
+      form);
+    markForReview();
+    return;
+  }
   main.append(
     h('p', {}, h('a', { href: '/app/' }, '← All resumes')),
-    h('h1', { id: 'title' }, `Edit: ${title}`),
+    h('h1', { id: 'title', tabindex: '-1' }, `Edit: ${title}`),
     h('div', { class: 'actions' },
       h('a', { class: 'button secondary', href: `/app/resumes/${encodeURIComponent(id)}/tailor` }, 'Tailor to a job'),
       h('a', { class: 'button secondary', id: 'export-json', href: `/api/resumes/${encodeURIComponent(id)}?format=jsonresume`,
@@ -366,6 +398,10 @@ function showProblems(data) {
 
 // ---- load and save -------------------------------------------------------------
 async function load() {
+  if (id === 'import') {
+    loadDraft();
+    return;
+  }
   clear(main);
   main.append(h('h1', {}, 'Edit resume'), h('p', { class: 'notice', role: 'status' }, 'Loading the resume…'));
   const r = await api('GET', `/api/resumes/${encodeURIComponent(id)}`);
@@ -402,8 +438,14 @@ async function save() {
   if (body.basics && body.basics.location && !Object.keys(body.basics.location).length) {
     delete body.basics.location;
   }
-  const r = await api('PUT', `/api/resumes/${encodeURIComponent(id)}`, { json: body, ifMatch: etag });
+  const r = draft
+    ? await api('POST', '/api/resumes', { json: body })
+    : await api('PUT', `/api/resumes/${encodeURIComponent(id)}`, { json: body, ifMatch: etag });
   saveButtons.forEach((b) => setBusy(b, false));
+  if (r.ok && draft) {
+    saved(r);
+    return;
+  }
   if (r.ok) {
     const focusId = document.activeElement && document.activeElement.id;
     accept(r);
@@ -438,6 +480,269 @@ async function save() {
   }
   conflictBox.hidden = false;
   conflictBox.querySelector('button').focus();
+}
+
+// ---- the import's draft -------------------------------------------------------
+function loadDraft() {
+  draft = getDraft();
+  clear(main);
+  if (!draft) {
+    main.append(h('h1', {}, 'No imported draft here'),
+      h('p', { class: 'notice', role: 'status' }, 'There is no imported resume waiting in this tab: '
+        + 'it was saved or discarded, or it was imported in another tab.'),
+      h('p', {}, h('a', { href: '/app/' }, 'Back to your resumes')));
+    document.title = 'No imported draft — Jobtune';
+    return;
+  }
+  for (const k of ['unverified', 'unplaced', 'warnings']) {
+    if (!Array.isArray(draft[k])) {
+      draft[k] = [];
+    }
+  }
+  doc = draft.resume;
+  title = (doc.basics && doc.basics.name) || draft.name || 'Imported resume';
+  etag = null;
+  dirty = true;
+  render();
+  document.title = 'Check your imported resume — Jobtune';
+}
+
+// Saved by POST /api/resumes: from now on the page is that resume's editor.
+function saved(r) {
+  dropDraft();
+  draft = null;
+  id = r.data.id;
+  history.replaceState(null, '', `/app/resumes/${encodeURIComponent(id)}`);
+  accept(r);
+  dirty = false;
+  render();
+  document.title = `Edit: ${title} — Jobtune`;
+  saveState.textContent = 'Saved as a new resume.';
+  announce('Resume saved.');
+  document.getElementById('title').focus();
+}
+
+function discard() {
+  dropDraft();
+  location.assign('/app/');
+}
+
+// "work[0].highlights[2]" -> ['work', 0, 'highlights', 2]
+function pathParts(path) {
+  const parts = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    parts.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  }
+  return parts;
+}
+
+function valueAt(path) {
+  let v = doc;
+  for (const p of pathParts(path)) {
+    if (v === null || typeof v !== 'object') {
+      return undefined;
+    }
+    v = v[p];
+  }
+  return v;
+}
+
+function isEmpty(v) {
+  if (Array.isArray(v)) {
+    return v.every(isEmpty);
+  }
+  if (v && typeof v === 'object') {
+    return Object.values(v).every(isEmpty);
+  }
+  return v === undefined || v === null || v === '';
+}
+
+// Removes the value at path from doc; an item of a list is cut out, and
+// the review's paths to the items after it move up by one.  An entry left
+// with nothing in it (a skill without its name) goes too.
+function removeAt(path) {
+  const parts = pathParts(path);
+  const last = parts.pop();
+  let parent = doc;
+  for (const p of parts) {
+    parent = parent && parent[p];
+  }
+  if (!parent || typeof parent !== 'object') {
+    return;
+  }
+  if (Array.isArray(parent) && typeof last === 'number') {
+    parent.splice(last, 1);
+    const prefix = path.slice(0, path.lastIndexOf('['));
+    draft.unverified = draft.unverified.map((p) => {
+      if (!p.startsWith(`${prefix}[`)) {
+        return p;
+      }
+      const m = p.slice(prefix.length).match(/^\[(\d+)\](.*)$/);
+      return m && Number(m[1]) > last ? `${prefix}[${Number(m[1]) - 1}]${m[2]}` : p;
+    });
+  } else {
+    delete parent[last];
+  }
+  const parentPath = path.slice(0, path.lastIndexOf(typeof last === 'number' ? '[' : '.'));
+  if (parentPath.endsWith(']') && isEmpty(parent)) {
+    removeAt(parentPath);
+  }
+}
+
+function shown(v) {
+  return Array.isArray(v) ? v.join(', ') : (v && typeof v === 'object' ? JSON.stringify(v) : String(v));
+}
+
+function sourceText() {
+  const src = draft.source || {};
+  const kinds = { pdf: 'a PDF', docx: 'a Word file', linkedin: 'a LinkedIn export', text: 'text',
+    json: 'a JSON Resume' };
+  const pages = src.pages ? ` of ${src.pages} ${src.pages === 1 ? 'page' : 'pages'}` : '';
+  const how = draft.method === 'ai'
+    ? 'structured with GPT-4o (your contact details were not sent), and checked against your file'
+    : 'structured on our server, without AI';
+  return `Read from ${draft.name || 'your file'} (${kinds[src.type] || 'a file'}${pages}), ${how}.`;
+}
+
+// The review panel: redrawn whole after each Keep, Remove, Copy or Dismiss;
+// focus then goes to the next item's first button, or to the panel.
+let reviewBox = null;
+function reviewPanel() {
+  reviewBox = h('section', { class: 'panel review', id: 'review', 'aria-labelledby': 'review-heading',
+    tabindex: '-1' });
+  drawReview();
+  return reviewBox;
+}
+
+function afterReview(list, index) {
+  putDraft(draft);
+  drawReview();
+  const items = reviewBox.querySelectorAll(`#${list} > li`);
+  const next = items[Math.min(index, items.length - 1)];
+  (next ? next.querySelector('button') : reviewBox).focus();
+}
+
+function drawReview() {
+  clear(reviewBox);
+  // a value removed or emptied in the form has nothing left to check
+  draft.unverified = draft.unverified.filter((p) => {
+    const v = valueAt(p);
+    return v !== undefined && v !== '' && !(Array.isArray(v) && !v.length);
+  });
+  const { unverified, unplaced, warnings } = draft;
+  reviewBox.append(h('h2', { id: 'review-heading' }, 'Check the draft'), h('p', {}, sourceText()));
+  if (!unverified.length && !unplaced.length) {
+    reviewBox.append(h('p', { id: 'review-done' }, 'Nothing is left to check. Look the draft over and save it.'));
+  }
+  if (unverified.length) {
+    reviewBox.append(
+      h('h3', { id: 'unverified-heading' }, `Not found in your file (${unverified.length})`),
+      h('p', { class: 'hint' }, 'GPT-4o gave these values, but your file does not contain them. '
+        + 'Keep each one, edit it in its field, or remove it.'),
+      h('ul', { class: 'review-list', id: 'unverified-list', 'aria-labelledby': 'unverified-heading' },
+        unverified.map((path, i) => {
+          const label = humanPath(path);
+          const c = controlFor(path);
+          return h('li', { dataset: { path } },
+            h('span', { class: 'review-what' }, h('strong', {}, label), ' ',
+              h('q', {}, shown(valueAt(path)))),
+            h('span', { class: 'entry-tools' },
+              h('button', { type: 'button', class: 'secondary small', dataset: { action: 'edit' },
+                'aria-label': `Edit ${label}`, disabled: !c, on: { click: () => {
+                  c.el.scrollIntoView({ block: 'center' });
+                  c.el.focus();
+                } } }, 'Edit'),
+              h('button', { type: 'button', class: 'secondary small', dataset: { action: 'keep' },
+                'aria-label': `Keep ${label}`, on: { click: () => {
+                  unverified.splice(i, 1);
+                  unmark(path);
+                  announce(`Kept ${label}.`);
+                  afterReview('unverified-list', i);
+                } } }, 'Keep'),
+              h('button', { type: 'button', class: 'danger small', dataset: { action: 'remove' },
+                'aria-label': `Remove ${label}`, on: { click: () => {
+                  unverified.splice(i, 1);
+                  removeAt(path);
+                  markDirty();
+                  render();
+                  announce(`Removed ${label}.`);
+                  afterReview('unverified-list', i);
+                } } }, 'Remove')));
+        })));
+  }
+  if (unplaced.length) {
+    reviewBox.append(
+      h('h3', { id: 'unplaced-heading' }, `Lines not placed in the draft (${unplaced.length})`),
+      h('p', { class: 'hint' }, 'These lines of your file fit no field. Copy one into the field it belongs in, '
+        + 'or dismiss it.'),
+      h('ul', { class: 'review-list', id: 'unplaced-list', 'aria-labelledby': 'unplaced-heading' },
+        unplaced.map((line, i) => h('li', {},
+          h('span', { class: 'review-what' }, line),
+          h('span', { class: 'entry-tools' },
+            h('button', { type: 'button', class: 'secondary small', dataset: { action: 'copy' },
+              'aria-label': `Copy: ${line}`, on: { click: () => copy(line) } }, 'Copy'),
+            h('button', { type: 'button', class: 'secondary small', dataset: { action: 'dismiss' },
+              'aria-label': `Dismiss: ${line}`, on: { click: () => {
+                unplaced.splice(i, 1);
+                announce('Dismissed.');
+                afterReview('unplaced-list', i);
+              } } }, 'Dismiss'))))));
+    if (unplaced.length > 1) {
+      reviewBox.append(h('p', {}, h('button', { type: 'button', class: 'secondary small', id: 'dismiss-all',
+        on: { click: () => {
+          unplaced.length = 0;
+          announce('Dismissed every line not placed.');
+          afterReview('unplaced-list', 0);
+        } } }, 'Dismiss all lines')));
+    }
+  }
+  if (warnings.length) {
+    reviewBox.append(h('details', { class: 'warnings' },
+      h('summary', {}, `What the import changed (${warnings.length})`),
+      h('ul', {}, warnings.map((w) => h('li', {},
+        w.path ? `${humanPath(w.path)}: ${w.message}` : w.message)))));
+  }
+}
+
+async function copy(line) {
+  try {
+    await navigator.clipboard.writeText(line);
+    announce('Copied. Paste it into its field.');
+  } catch {
+    announce('Copying is not allowed here: select the line and copy it.');
+  }
+}
+
+// Each value to check is marked at its field too.
+function markForReview() {
+  for (const path of draft.unverified) {
+    const c = controlFor(path);
+    if (!c || !c.el.matches('input, textarea')) {
+      continue;
+    }
+    const noteId = `${c.el.id}-check-${fieldId(path)}`;
+    if (document.getElementById(noteId)) {
+      continue;
+    }
+    c.el.parentElement.classList.add('to-check');
+    c.el.parentElement.append(h('p', { class: 'check-note', id: noteId, dataset: { path } },
+      `Check: “${shown(valueAt(path))}” is not in your file.`));
+    c.el.setAttribute('aria-describedby', `${c.el.getAttribute('aria-describedby')} ${noteId}`);
+  }
+}
+
+function unmark(path) {
+  const note = main.querySelector(`.check-note[data-path="${CSS.escape(path)}"]`);
+  if (!note) {
+    return;
+  }
+  const field = note.parentElement;
+  const control = field.querySelector('input, textarea');
+  control.setAttribute('aria-describedby', control.getAttribute('aria-describedby').replace(` ${note.id}`, ''));
+  note.remove();
+  if (!field.querySelector('.check-note')) {
+    field.classList.remove('to-check');
+  }
 }
 
 await start({ auth: 'user' });

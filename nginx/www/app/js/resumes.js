@@ -1,9 +1,14 @@
 // resumes.js - /app/: the signed-in user's resumes, a page at a time
-// (GET /api/resumes), a new empty one (POST /api/resumes {}), an imported
-// resume.json (the file's JSON posted as is: the API's import), and
-// deleting one after an inline confirmation.
+// (GET /api/resumes), a new empty one (POST /api/resumes {}), deleting one
+// after an inline confirmation, and importing the resume a person already
+// has: a file (PDF, Word, LinkedIn's ZIP, text, JSON Resume) or pasted text
+// goes to POST /api/resumes/import, which stores nothing and answers a
+// draft.  The draft is handed to the editor through sessionStorage
+// (draft.js) and opened at /app/resumes/import, where the person checks it
+// and saves it, or not.
 
-import { api, problemText, problemsByPath } from './api.js';
+import { api, problemText, upload } from './api.js';
+import { dropDraft, getDraft, putDraft } from './draft.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, formatDate, h, setNotice } from './dom.js';
 
@@ -13,6 +18,14 @@ const more = document.getElementById('more');
 const newButton = document.getElementById('new-resume');
 const importInput = document.getElementById('import-file');
 const importProblems = document.getElementById('import-problems');
+const importLabel = document.querySelector('label[for="import-file"]');
+const importSteps = document.getElementById('import-steps');
+const importStatus = document.getElementById('import-status');
+const paste = document.getElementById('paste');
+const pasteForm = document.getElementById('paste-form');
+const pasteText = document.getElementById('import-text');
+const pasteError = document.getElementById('import-text-error');
+const pasteButton = document.getElementById('import-paste');
 let cursor = null;
 
 function setStatus(text, kind) {
@@ -62,7 +75,7 @@ async function remove(li, r, box) {
 }
 
 function showEmpty() {
-  setStatus('You have no resumes yet. Create a new one, or import a resume.json file.', '');
+  setStatus('You have no resumes yet. Create a new one, or import the resume you have.', '');
 }
 
 async function loadPage() {
@@ -112,33 +125,136 @@ newButton.addEventListener('click', async () => {
   }
 });
 
-importInput.addEventListener('change', async () => {
+// ---- import -----------------------------------------------------------------
+// The media type the API reads a file as, by its extension: a browser's own
+// guess is empty for .md on some systems, and the API sniffs only PDF and
+// ZIP bytes.  Anything else is sent with the browser's type, and the API's
+// 415 names what it takes.
+const TYPES = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  zip: 'application/zip',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  json: 'application/json',
+};
+const SOURCES = { pdf: 'PDF', docx: 'Word file', linkedin: 'LinkedIn export', text: 'text', json: 'JSON Resume' };
+const STEP_NAMES = { upload: 'Uploading', read: 'Reading the text', structure: 'Structuring the draft' };
+
+function typeOf(file) {
+  const ext = (file.name.match(/\.([A-Za-z0-9]+)$/) || [])[1];
+  return TYPES[(ext || '').toLowerCase()] || file.type || 'application/octet-stream';
+}
+
+// Marks a step "active", "done" or "" (waiting) with a note, and says it
+// in the live region when it starts.
+function step(name, state, note = '') {
+  const li = importSteps.querySelector(`li[data-step="${name}"]`);
+  li.className = state;
+  li.querySelector('.step-note').textContent = note;
+  if (state === 'active') {
+    li.setAttribute('aria-current', 'step');
+    importStatus.textContent = `${STEP_NAMES[name]}…`;
+  } else {
+    li.removeAttribute('aria-current');
+  }
+}
+
+function setImporting(on) {
+  setBusy(importInput, on);
+  setBusy(pasteButton, on);
+  setBusy(pasteText, on);
+  importLabel.classList.toggle('disabled', on);
+  importLabel.setAttribute('aria-disabled', on ? 'true' : 'false');
+}
+
+// Sends body as type; on a draft, hands it to the editor and opens it.
+async function importBody(body, type, name) {
   clear(importProblems);
+  setImporting(true);
+  importSteps.hidden = false;
+  step('upload', 'active');
+  step('read', '');
+  step('structure', '');
+  const r = await upload('/api/resumes/import', body, type, {
+    onProgress: (sent, total) => {
+      step('upload', 'active', total > 1024 ? `${Math.floor((sent * 100) / total)} %` : '');
+    },
+    onSent: () => {
+      step('upload', 'done');
+      step('read', 'active');
+    },
+  });
+  if (!r.ok) {
+    setImporting(false);
+    importSteps.hidden = true;
+    importStatus.textContent = '';
+    importProblems.append(h('p', {}, `${name} could not be imported: ${problemText(r.data)}`));
+    return false;
+  }
+  const d = r.data;
+  const pages = d.source && d.source.pages ? `, ${d.source.pages} ${d.source.pages === 1 ? 'page' : 'pages'}` : '';
+  step('upload', 'done');
+  step('read', 'done', `(${SOURCES[d.source && d.source.type] || 'file'}${pages})`);
+  step('structure', 'done', d.method === 'ai' ? '(with GPT-4o, checked against your file)' : '(on our server, without AI)');
+  if (!putDraft({ ...d, name })) {
+    setImporting(false);
+    importProblems.append(h('p', {}, 'Your browser would not keep the draft for the editor '
+      + '(its storage for this site is full or turned off).'));
+    return false;
+  }
+  importStatus.textContent = 'The draft is ready. Opening it in the editor.';
+  location.assign('/app/resumes/import');
+  return true;
+}
+
+importInput.addEventListener('change', async () => {
   const file = importInput.files && importInput.files[0];
   if (!file) {
     return;
   }
-  let doc;
-  try {
-    doc = JSON.parse(await file.text());
-  } catch {
-    importProblems.append(`${file.name} is not a JSON file.`);
-    importInput.value = '';
-    return;
-  }
-  const r = await create(doc, `Imported ${file.name}`);
+  paste.open = false; // the steps and any error then show just below the picker
+  await importBody(file, typeOf(file), file.name);
   importInput.value = '';
-  if (!r) {
+});
+
+pasteForm.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  pasteError.textContent = '';
+  pasteText.removeAttribute('aria-invalid');
+  if (!pasteText.value.trim()) {
+    pasteError.textContent = 'Paste the text of your resume first.';
+    pasteText.setAttribute('aria-invalid', 'true');
+    pasteText.focus();
     return;
   }
-  importProblems.append(h('p', {}, `${file.name} could not be imported: ${problemText(r.data)}`));
-  const problems = problemsByPath(r.data);
-  if (problems.size) {
-    importProblems.append(h('ul', {}, [...problems].map(([path, msg]) => h('li', {}, h('code', {}, path), ` — ${msg}`))));
+  const sent = await importBody(pasteText.value, 'text/plain; charset=utf-8', 'The pasted text');
+  if (!sent) {
+    pasteText.focus();
   }
 });
+
+// A draft imported earlier in this tab and neither saved nor discarded.
+function offerPendingDraft() {
+  const d = getDraft();
+  if (!d) {
+    return;
+  }
+  const box = h('div', { class: 'notice', id: 'pending-draft' },
+    h('p', {}, `You imported ${d.name || 'a resume'} and have not saved it yet.`),
+    h('p', { class: 'entry-tools' },
+      h('a', { class: 'button small', href: '/app/resumes/import' }, 'Continue checking it'),
+      h('button', { type: 'button', class: 'secondary small', on: { click: () => {
+        dropDraft();
+        box.remove();
+        announce('The imported draft was discarded.');
+        importLabel.focus();
+      } } }, 'Discard it')));
+  importSteps.before(box);
+}
 
 more.addEventListener('click', loadPage);
 
 await start({ auth: 'user' });
+offerPendingDraft();
 await loadPage();
