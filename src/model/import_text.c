@@ -141,7 +141,7 @@ void import_lines_add_text(struct import_lines *l, const char *text, size_t len)
 
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p), size;
         unsigned flags = 0;
         char *line, *w, *r;
 
@@ -154,14 +154,15 @@ void import_lines_add_text(struct import_lines *l, const char *text, size_t len)
             flags = IMPORT_HEADING;
         }
         /* Markdown's emphasis marks are not text */
-        line = mem_strndup(q, n - (size_t)(q - p));
+        size = n - (size_t)(q - p);
+        line = mem_strndup(q, size);
         for (r = w = line; *r; r++)
             if (!((r[0] == '*' && r[1] == '*') || (r[0] == '_' && r[1] == '_') ||
                   (r > line && r[-1] == '*' && r[0] == '*')))
                 *w++ = *r;
         *w = '\0';
         import_lines_add(l, line, strlen(line), flags);
-        explicit_bzero(line, n);
+        explicit_bzero(line, size); /* what the copy held: its first size bytes */
         free(line);
         p += n + 1;
     }
