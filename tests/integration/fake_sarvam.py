@@ -142,6 +142,10 @@ class FakeSarvam(FakeServer):
 
     def reset(self, mode="success"):
         with self.lock:
+            # a request of the previous test may still be leaving (its
+            # client had its answer and moved on): its leave() must not
+            # count against this test's in_flight
+            self.generation = getattr(self, "generation", 0) + 1
             self.mode = mode
             self.fail_times = -1
             self.retry_after = "1"
@@ -165,6 +169,7 @@ class FakeSarvam(FakeServer):
     def arrive(self, record):
         with self.lock:
             self.count += 1
+            record["generation"] = self.generation
             record["arrival"] = len(self.requests)
             self.requests.append(record)
             self.in_flight += 1
@@ -186,10 +191,12 @@ class FakeSarvam(FakeServer):
         with self.lock:
             self.arrived.wait_for(lambda: later <= set(self.answered), timeout=HOLD_TIMEOUT)
 
-    def leave(self, arrival):
+    def leave(self, record):
         with self.lock:
+            if record["generation"] != self.generation:
+                return  # a previous test's request, reset since
             self.in_flight -= 1
-            self.answered.append(arrival)
+            self.answered.append(record["arrival"])
             self.arrived.notify_all()
 
     def failure_now(self):
@@ -361,7 +368,7 @@ class _Handler(JsonHandler):
                 answer = sv.tts_answer(*result)
             self.send_json(200, answer, {"x-request-id": rid})
         finally:
-            sv.leave(arrival)
+            sv.leave(record)
 
     def send_error_json(self, mode, rid, extra=None):
         status, code, message = ERRORS[mode]
