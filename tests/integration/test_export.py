@@ -434,6 +434,23 @@ class CutOffExportTest(BigAccountStack, unittest.TestCase):
     def test_zip_export_whose_worker_is_killed_fails(self):
         self.killed_mid_export("?format=zip")
 
+    def test_a_slow_client_never_puts_the_export_on_disk(self):
+        """A client that reads slowly: nginx keeps what it cannot pass on in
+        memory and the worker waits (fastcgi_max_temp_file_size 0), never
+        spooling the account's data to fastcgi_temp; the reader still gets
+        it whole."""
+        temp = os.path.join(self.stack.nginx_state, "fastcgi")
+        before = os.stat(temp).st_mtime_ns
+        conn, resp, first = self.open_export("")
+        try:
+            time.sleep(2)  # the slow client: nginx's buffers fill meanwhile
+            self.assertEqual(os.listdir(temp), [])
+            body = first + resp.read()
+        finally:
+            conn.close()
+        self.assertEqual(len(json.loads(body)["resumes"]), self.RESUMES)
+        self.assertEqual(os.stat(temp).st_mtime_ns, before, "a file was made in fastcgi_temp")
+
     def test_a_whole_export_still_ends_cleanly(self):
         # the same account, not cut: both forms end with their last chunk
         r = self.call("GET", EXPORT, self.user)
