@@ -411,6 +411,17 @@ class SignedInStackTest(unittest.TestCase):
         return {"Authorization": "Bearer " + token}
 
 
+def is_traced(pid):
+    """Has a tracer (strace -p) attached to pid?  A process that is gone
+    counts as traced: a worker recycled meanwhile is replaced by a child of
+    the master, which strace -f follows from its start."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return any(line.startswith("TracerPid:") and line.split()[1] != "0" for line in f)
+    except FileNotFoundError:
+        return True
+
+
 def latencies_ms(test, call, n, pause=0.0):
     """Time n calls of call() (each must answer 200) in ms: sorted, with
     the p50 and the p99."""

@@ -22,7 +22,7 @@ import zipfile
 
 import tokens
 from fake_openai import FakeOpenAI
-from stack import Stack, wait_until
+from stack import Stack, is_traced, wait_until
 from test_tailor import TailorStack, stack_env
 
 IMPORT = "/api/resumes/import"
@@ -343,11 +343,6 @@ class ImportTest(ImportClient, unittest.TestCase):
         return out
 
     # ---- nothing stored -----------------------------------------------------------------
-    @staticmethod
-    def traced(pid):
-        with open(f"/proc/{pid}/status") as f:
-            return any(line.startswith("TracerPid:") and line.split()[1] != "0" for line in f)
-
     def test_the_upload_never_reaches_disk_database_or_logs(self):
         marker = MARKER.encode()
         pids = [self.stack.jobtuned.pid] + self.stack.worker_pids() + [self.stack.nginx.pid]
@@ -360,8 +355,7 @@ class ImportTest(ImportClient, unittest.TestCase):
             [a for p in pids for a in ("-p", str(p))],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_until(lambda: all(self.traced(p) for p in pids if os.path.exists(f"/proc/{p}")),
-                       what="strace attached")
+            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
             for ctype, data in (("text/plain", TEXT.encode()), (DOCX, docx_bytes())):
                 r = self.upload(self.sub, data, ctype)
                 self.assertEqual(r.status, 200, r.text)

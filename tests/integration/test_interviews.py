@@ -24,7 +24,7 @@ import wave
 import tokens
 from fake_openai import FakeOpenAI
 from fake_sarvam import FakeSarvam
-from stack import wait_until
+from stack import is_traced, wait_until
 from test_auth import AuthStack
 from test_resumes import WEBHOOK_SECRET, ResumeClient
 from test_webhooks import sign, user_event
@@ -361,11 +361,6 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
                     pass
         return out
 
-    @staticmethod
-    def traced(pid):
-        with open(f"/proc/{pid}/status") as f:
-            return any(line.startswith("TracerPid:") and line.split()[1] != "0" for line in f)
-
     def test_audio_never_reaches_disk_database_or_logs(self):
         iv = self.start_interview(self.alice)
         wav = tone_wav(8, first_samples={0: 3}, marker=True)
@@ -378,7 +373,7 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
             [a for p in pids for a in ("-p", str(p))],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_until(lambda: all(self.traced(p) for p in pids), what="strace attached")
+            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
             r = self.answer_audio(self.alice, iv["id"], wav)
             self.assertEqual(r.status, 201, r.text)
         finally:
