@@ -89,7 +89,8 @@ def reset_peak(pid):
 class Bench:
     def __init__(self):
         self.key = tokens.Key(kid="ins_bench_export")
-        self.stack = AuthStack(workers=1, max_requests=0, request_timeout=LIMIT_S, env={
+        self.stack = AuthStack(workers=1, max_requests=0, request_timeout=LIMIT_S,
+                               stream_timeout=STREAM_LIMIT_S, env={
             "CLERK_JWT_KEY": self.key.public_pem(), "CLERK_ISSUER": ISSUER,
             "CLERK_AUTHORIZED_PARTIES": ORIGIN,
             # the largest account is past the resume quota on purpose

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct config {
     bool production;            /* JOBTUNE_ENV */
@@ -79,6 +80,14 @@ extern struct config config;
 /* Fill `config` from the environment; on a bad value writes a sentence to
  * err and returns -1. */
 int config_load(char *err, size_t errlen);
+
+/* The longest a request may run before the master kills its worker: a
+ * streamed answer that keeps sending runs past JOBTUNE_REQUEST_TIMEOUT, up
+ * to JOBTUNE_STREAM_TIMEOUT (never less; config_load()). */
+static inline int64_t config_longest_request_ms(void)
+{
+    return (int64_t)config.stream_timeout * 1000;
+}
 
 /* Every worker process: JOBTUNE_WORKERS + JOBTUNE_SLOW_WORKERS. */
 static inline int config_pool_size(void)

@@ -221,7 +221,9 @@ static int sweep(struct db *db, const char *user_id, json_t *claim, const char *
 int erasure_finish_claims(struct db *db, struct clerk *clerk, int64_t now_ms, int limit,
                           size_t *finished, size_t *seen)
 {
-    int64_t before = now_ms - ((int64_t)config.request_timeout + 5) * 1000;
+    /* every request that began before the tombstone has ended or been
+     * killed: the longest one may run is a streamed answer's */
+    int64_t before = now_ms - config_longest_request_ms() - 5000;
     json_t *claims = NULL, *claim;
     size_t i;
     int rc = erasure_claims_stalled(db, before, limit, &claims);

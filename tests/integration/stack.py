@@ -84,7 +84,8 @@ class Response:
 
 class Stack:
     def __init__(self, workers=2, request_timeout=60, support_rate="600r/m",
-                 max_requests=RECYCLE_AFTER, env=None, slow_workers=None, db_options=""):
+                 max_requests=RECYCLE_AFTER, env=None, slow_workers=None, db_options="",
+                 stream_timeout=None):
         # JOBTUNE_WORKERS for the quick routes, and JOBTUNE_SLOW_WORKERS
         # more that slow routes may fill: one by default (a small stack),
         # none for a one-worker stack, which stays one process (the tests
@@ -94,6 +95,9 @@ class Stack:
         self.pool = workers + self.slow_workers
         self.db_options = db_options  # MONGODB_URI's options (HANGING_DB)
         self.request_timeout = request_timeout
+        # a streamed answer bounded like any request, unless a test says
+        # otherwise: the erasure's second pass waits for the longest
+        self.stream_timeout = stream_timeout or request_timeout
         self.support_rate = support_rate
         self.max_requests = max_requests
         self.extra_env = env or {}
@@ -151,6 +155,7 @@ class Stack:
             "JOBTUNE_WORKERS": str(self.workers),
             "JOBTUNE_SLOW_WORKERS": str(self.slow_workers),
             "JOBTUNE_REQUEST_TIMEOUT": str(self.request_timeout),
+            "JOBTUNE_STREAM_TIMEOUT": str(self.stream_timeout),
             "JOBTUNE_MAX_REQUESTS": str(self.max_requests),
             "MONGODB_URI": f"mongodb://127.0.0.1:{self.db_port}/"
                            + (f"?{self.db_options}" if self.db_options else ""),

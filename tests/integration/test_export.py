@@ -480,12 +480,7 @@ class LongExportStack(BigAccountStack):
     master says why)."""
 
     RESUMES = 30
-    stack_options = {"request_timeout": 1}
-    stream_timeout = None
-
-    @classmethod
-    def env_extra(cls):
-        return {"JOBTUNE_STREAM_TIMEOUT": str(cls.stream_timeout)} if cls.stream_timeout else {}
+    stack_options = {"request_timeout": 1, "stream_timeout": 600}  # the default whole limit
 
     def kills(self, reason=None):
         return [l for l in self.stack.log_lines()
@@ -507,7 +502,7 @@ class LongExportTest(LongExportStack, unittest.TestCase):
 
 
 class StreamLimitTest(LongExportStack, unittest.TestCase):
-    stream_timeout = 2
+    stack_options = {"request_timeout": 1, "stream_timeout": 2}
 
     def test_the_whole_limit_cuts_a_long_export(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.stack.http_port, timeout=120)
