@@ -28,18 +28,32 @@
 #include "store/usage.h"
 #include "svc/services.h"
 
+/* What a directory lists of each kind (resume_id: the tailorings' resume). */
+static int64_t count_resumes(json_t *dir, const char *resume_id)
+{
+    (void)resume_id;
+    return resumes_count(dir);
+}
+
+static int64_t count_interviews(json_t *dir, const char *resume_id)
+{
+    (void)resume_id;
+    return interviews_count(dir);
+}
+
 struct count_quota {
     const char *name;
     const long *limit;
+    int64_t (*count)(json_t *dir, const char *resume_id);
     const char *has, *what, *advice; /* "<has> <limit> <what>, the most..." */
 };
 
 static const struct count_quota counts[] = {
-    {"resumes", &config.quota.resumes, "You have", "resumes, the most one account keeps",
-     "Delete one you no longer need to make room."},
-    {"interviews", &config.quota.interviews, "You have",
+    {"resumes", &config.quota.resumes, count_resumes, "You have",
+     "resumes, the most one account keeps", "Delete one you no longer need to make room."},
+    {"interviews", &config.quota.interviews, count_interviews, "You have",
      "interviews, the most one account keeps", "Delete an old one to make room."},
-    {"tailoringsPerResume", &config.quota.tailorings, "This resume has",
+    {"tailoringsPerResume", &config.quota.tailorings, tailorings_count, "This resume has",
      "tailorings, the most one resume keeps",
      "Save a new resume for further applications."},
 };
@@ -90,9 +104,7 @@ int routes_quota_check(struct request *req, const char *name, const char *resume
         return 0;
     if ((rc = directory_get(req->svc->db, req->user_id, &dir)) != STORE_OK)
         return routes_db_failure(req, rc);
-    used = resume_id != NULL ? tailorings_count(dir, resume_id)
-           : strcmp(name, "resumes") == 0 ? resumes_count(dir)
-                                           : interviews_count(dir);
+    used = q->count(dir, resume_id);
     json_decref(dir);
     return used >= *q->limit ? routes_quota_full(req, name) : 0;
 }
@@ -155,17 +167,17 @@ static json_t *usage_json(int64_t used, long limit, int64_t resets_ms)
 
 json_t *routes_quota_usage(struct request *req, json_t *dir)
 {
-    int64_t now = clock_wall_ms(), ai = 0, imports = 0, most = 0;
+    int64_t now = clock_wall_ms(), ai = 0, imports = 0, most = 0, n;
     const char *id;
-    json_t *list;
+    json_t *entry;
     int rc;
 
     if ((rc = usage_today(req->svc->db, req->user_id, USAGE_AI, now, &ai)) != STORE_OK ||
         (rc = usage_today(req->svc->db, req->user_id, USAGE_IMPORT, now, &imports)) != STORE_OK)
         return NULL;
-    json_object_foreach(json_object_get(dir, "resumes"), id, list)
-        if (tailorings_count(dir, id) > most)
-            most = tailorings_count(dir, id);
+    json_object_foreach(json_object_get(dir, "resumes"), id, entry)
+        if ((n = tailorings_count(dir, id)) > most)
+            most = n;
     return json_pack("{s:o, s:o, s:o, s:o, s:o}",
                      "resumes", usage_json(resumes_count(dir), config.quota.resumes, 0),
                      "interviews", usage_json(interviews_count(dir), config.quota.interviews, 0),
