@@ -473,6 +473,16 @@ static mongoc_database_t *database(struct db *db, enum conn_kind kind)
     return conn_ready(c, db->name) ? c->database : NULL;
 }
 
+/* Collection coll on the client of its kind (the caller destroys it), or
+ * NULL as database() says, before anything else is made: an operation
+ * that is not tried has nothing to free. */
+static mongoc_collection_t *collection(struct db *db, enum conn_kind kind, const char *coll)
+{
+    mongoc_database_t *d = database(db, kind);
+
+    return d != NULL ? mongoc_database_get_collection(d, coll) : NULL;
+}
+
 /* {_id: value}: the operations FerretDB answers from an index, on the
  * quick client; any other filter reads a whole collection. */
 static enum conn_kind kind_of(json_t *filter)
@@ -524,19 +534,17 @@ static bool lost_ack(const char *coll)
 
 int db_insert(struct db *db, const char *coll, json_t *doc)
 {
-    mongoc_database_t *d;
-    mongoc_collection_t *c;
-    bson_t *b = to_bson(doc);
+    mongoc_collection_t *c = collection(db, CONN_QUICK, coll);
+    bson_t *b;
     bson_error_t err;
     bool ok;
 
-    if (b == NULL)
-        return DB_ERROR;
-    if ((d = database(db, CONN_QUICK)) == NULL) {
-        bson_destroy(b);
+    if (c == NULL)
         return not_tried(db);
+    if ((b = to_bson(doc)) == NULL) {
+        mongoc_collection_destroy(c);
+        return DB_ERROR;
     }
-    c = mongoc_database_get_collection(d, coll);
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
@@ -547,29 +555,27 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
 
 int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_t **out)
 {
-    mongoc_database_t *d;
-    mongoc_collection_t *c;
+    mongoc_collection_t *c = collection(db, kind_of(filter), coll);
     mongoc_cursor_t *cur;
-    bson_t *f = to_bson(filter), *o = opts ? to_bson(opts) : bson_new();
+    bson_t *f, *o;
     const bson_t *doc;
     bson_error_t err;
-    json_t *arr = json_array();
+    json_t *arr;
     int rc = DB_OK;
 
     *out = NULL;
+    if (c == NULL)
+        return not_tried(db);
+    f = to_bson(filter);
+    o = opts ? to_bson(opts) : bson_new();
+    arr = json_array();
     if (f == NULL || o == NULL || arr == NULL) {
+        mongoc_collection_destroy(c);
         bson_destroy(f);
         bson_destroy(o);
         json_decref(arr);
         return DB_ERROR;
     }
-    if ((d = database(db, kind_of(filter))) == NULL) {
-        bson_destroy(f);
-        bson_destroy(o);
-        json_decref(arr);
-        return not_tried(db);
-    }
-    c = mongoc_database_get_collection(d, coll);
     cur = mongoc_collection_find_with_opts(c, f, o, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
         json_t *j = from_bson(doc);
@@ -615,27 +621,24 @@ int db_find_one(struct db *db, const char *coll, json_t *filter, json_t *opts, j
 static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
                   bool upsert, int64_t *count)
 {
-    mongoc_database_t *d;
-    mongoc_collection_t *c;
-    bson_t *f = to_bson(filter), *u = to_bson(upd);
-    bson_t *opts = upsert ? BCON_NEW("upsert", BCON_BOOL(true)) : NULL;
+    mongoc_collection_t *c = collection(db, kind_of(filter), coll);
+    bson_t *f, *u, *opts;
     bson_t reply;
     bson_error_t err;
     bool ok;
 
+    if (c == NULL)
+        return not_tried(db);
+    f = to_bson(filter);
+    u = to_bson(upd);
+    opts = upsert ? BCON_NEW("upsert", BCON_BOOL(true)) : NULL;
     if (f == NULL || u == NULL) {
+        mongoc_collection_destroy(c);
         bson_destroy(f);
         bson_destroy(u);
         bson_destroy(opts);
         return DB_ERROR;
     }
-    if ((d = database(db, kind_of(filter))) == NULL) {
-        bson_destroy(f);
-        bson_destroy(u);
-        bson_destroy(opts);
-        return not_tried(db);
-    }
-    c = mongoc_database_get_collection(d, coll);
     ok = mongoc_collection_update_one(c, f, u, opts, &reply, &err);
     if (ok)
         reply_count(&reply, "matchedCount", count);
@@ -660,20 +663,18 @@ int db_upsert_one(struct db *db, const char *coll, json_t *filter, json_t *upd)
 
 int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *count)
 {
-    mongoc_database_t *d;
-    mongoc_collection_t *c;
-    bson_t *f = to_bson(filter);
+    mongoc_collection_t *c = collection(db, kind_of(filter), coll);
+    bson_t *f;
     bson_t reply;
     bson_error_t err;
     bool ok;
 
-    if (f == NULL)
-        return DB_ERROR;
-    if ((d = database(db, kind_of(filter))) == NULL) {
-        bson_destroy(f);
+    if (c == NULL)
         return not_tried(db);
+    if ((f = to_bson(filter)) == NULL) {
+        mongoc_collection_destroy(c);
+        return DB_ERROR;
     }
-    c = mongoc_database_get_collection(d, coll);
     ok = mongoc_collection_delete_many(c, f, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "deletedCount", count);
@@ -798,28 +799,25 @@ int db_upsert_id(struct db *db, const char *coll, const char *id, json_t *upd)
 int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
                   int64_t *matched)
 {
-    mongoc_database_t *handle;
-    mongoc_collection_t *c;
+    mongoc_collection_t *c = collection(db, CONN_QUICK, coll);
     bson_t *f, *d;
-    json_t *jf = id_filter(id);
+    json_t *jf;
     bson_t reply;
     bson_error_t err;
     bool ok;
 
+    if (c == NULL)
+        return not_tried(db);
+    jf = id_filter(id);
     f = jf ? to_bson(jf) : NULL;
     d = to_bson(doc);
     json_decref(jf);
     if (f == NULL || d == NULL) {
+        mongoc_collection_destroy(c);
         bson_destroy(f);
         bson_destroy(d);
         return DB_ERROR;
     }
-    if ((handle = database(db, CONN_QUICK)) == NULL) {
-        bson_destroy(f);
-        bson_destroy(d);
-        return not_tried(db);
-    }
-    c = mongoc_database_get_collection(handle, coll);
     ok = mongoc_collection_replace_one(c, f, d, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "matchedCount", matched);
