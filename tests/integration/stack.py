@@ -19,6 +19,8 @@ import unittest
 import urllib.parse
 
 import tokens
+from fake_openai import FakeOpenAI
+from fake_sarvam import FakeSarvam
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FERRETDB = os.environ.get("FERRETDB_BIN", "")
@@ -363,15 +365,20 @@ class SignedInStackTest(unittest.TestCase):
     kid), `issuer`, `dev_signing_key` (True: the key also signs the
     development sessions, JOBTUNE_DEV_SIGNING_KEY = cls.key_path, a file in
     a directory of the class's own), `stack_class` (AuthStack to drop the
-    environment's CLERK_*), `stack_options` (more Stack() keywords) and
-    env_extra() (more of the stack's environment).  No tests of its own."""
+    environment's CLERK_*), `stack_options` (more Stack() keywords),
+    `fake_openai` and `fake_sarvam` (True: cls.ai, a FakeOpenAI, and cls.sv,
+    a FakeSarvam, are the stack's OpenAI and Sarvam, started before it and
+    stopped after it) and env_extra() (more of the stack's environment).
+    No tests of its own."""
     workers = 2
     key_id = None
     issuer = tokens.ISSUER
     dev_signing_key = False
     stack_class = Stack
     stack_options = {}
-    tmp = None
+    fake_openai = False
+    fake_sarvam = False
+    stack = ai = sv = tmp = None
 
     @classmethod
     def env_extra(cls):
@@ -382,15 +389,22 @@ class SignedInStackTest(unittest.TestCase):
         cls.key = tokens.Key(kid=cls.key_id) if cls.key_id else tokens.Key()
         env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": cls.issuer,
                "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN}
-        if cls.dev_signing_key:
-            cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
-            cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
-            with open(cls.key_path, "w") as f:
-                f.write(cls.key.private_pem())
-            env["JOBTUNE_DEV_SIGNING_KEY"] = cls.key_path
-        env.update(cls.env_extra())
-        cls.stack = cls.stack_class(workers=cls.workers, env=env, **cls.stack_options)
         try:
+            if cls.fake_openai:
+                cls.ai = FakeOpenAI().start()
+                env.update(OPENAI_API_KEY=cls.ai.api_key, OPENAI_BASE_URL=cls.ai.base_url,
+                           OPENAI_MODEL=cls.ai.model)
+            if cls.fake_sarvam:
+                cls.sv = FakeSarvam().start()
+                env.update(SARVAM_API_KEY=cls.sv.api_key, SARVAM_BASE_URL=cls.sv.base_url)
+            if cls.dev_signing_key:
+                cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
+                cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
+                with open(cls.key_path, "w") as f:
+                    f.write(cls.key.private_pem())
+                env["JOBTUNE_DEV_SIGNING_KEY"] = cls.key_path
+            env.update(cls.env_extra())
+            cls.stack = cls.stack_class(workers=cls.workers, env=env, **cls.stack_options)
             cls.stack.start()
         except BaseException:
             cls.tearDownClass()
@@ -399,8 +413,14 @@ class SignedInStackTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            cls.stack.stop()
+            if cls.stack is not None:
+                cls.stack.stop()
         finally:
+            cls.stack = None
+            for fake in (cls.ai, cls.sv):
+                if fake is not None:
+                    fake.stop()
+            cls.ai = cls.sv = None
             if cls.tmp is not None:
                 shutil.rmtree(cls.tmp, ignore_errors=True)
                 cls.tmp = None

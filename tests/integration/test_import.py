@@ -21,9 +21,8 @@ import unittest
 import zipfile
 
 import tokens
-from fake_openai import FakeOpenAI
-from stack import Stack, is_traced, wait_until
-from test_tailor import TailorStack, stack_env
+from stack import SignedInStackTest, is_traced, wait_until
+from test_tailor import TailorStack
 
 IMPORT = "/api/resumes/import"
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "import")
@@ -152,9 +151,8 @@ def multipart(field, filename, ctype, data):
 
 class ImportClient:
     def upload(self, sub, data, ctype):
-        return self.stack.request("POST", IMPORT, body=data, headers={
-            "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(sub)),
-            "Content-Type": ctype})
+        return self.stack.request("POST", IMPORT, body=data,
+                                  headers=dict(self.auth(sub), **{"Content-Type": ctype}))
 
     def assert_error(self, r, status, code):
         self.assertEqual(r.status, status, r.text)
@@ -182,26 +180,28 @@ class ImportClient:
             self.assertLessEqual({"Go", "Kubernetes", "PostgreSQL"}, names, what)
 
 
-class ImportTest(ImportClient, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        cls.stack = TailorStack(workers=2, env=stack_env(cls.key, {
-            "JOBTUNE_QUOTA_IMPORTS": "60"}))
-        cls.stack.start()
-        cls.two_column = chromium_pdf(TWO_COLUMN_HTML)   # read by the octet-stream case
+class ImportTest(ImportClient, SignedInStackTest):
+    stack_class = TailorStack
 
     @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
+    def env_extra(cls):
+        return {"JOBTUNE_QUOTA_IMPORTS": "60"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.two_column = chromium_pdf(TWO_COLUMN_HTML)   # read by the octet-stream case
+        except BaseException:
+            cls.tearDownClass()
+            raise
 
     def setUp(self):
         self.sub = tokens.new_user_id()
 
     def own_pdf(self):
         """jobtuned's own PDF export of RESUME (another user's, deleted after)."""
-        sub = tokens.new_user_id()
-        auth = {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(sub))}
+        auth = self.auth(tokens.new_user_id())
         resume = json.loads(json.dumps(RESUME).replace(MARKER, "Anna Own-Export"))
         r = self.stack.request("POST", "/api/resumes", body=resume, headers=auth)
         self.assertEqual(r.status, 201, r.text)
@@ -228,9 +228,8 @@ class ImportTest(ImportClient, unittest.TestCase):
                 # the draft is what POST /api/resumes accepts
                 # (under another name: the marker must never be stored)
                 draft = json.loads(json.dumps(body["resume"]).replace(MARKER, "Saved Draft"))
-                saved = self.stack.request("POST", "/api/resumes", body=draft, headers={
-                    "Authorization": "Bearer " + tokens.rs256(self.key,
-                                                              tokens.claims(tokens.new_user_id()))})
+                saved = self.stack.request("POST", "/api/resumes", body=draft,
+                                           headers=self.auth(tokens.new_user_id()))
                 self.assertEqual(saved.status, 201, saved.text)
 
     def test_own_pdf_export_reads_back(self):
@@ -393,25 +392,13 @@ class ImportTest(ImportClient, unittest.TestCase):
             return None
 
 
-class ImportAITest(ImportClient, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        cls.ai = FakeOpenAI().start()
-        cls.stack = TailorStack(workers=2, env=stack_env(cls.key, {
-            "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-            "OPENAI_MODEL": cls.ai.model, "OPENAI_TIMEOUT_MS": "1500"}))
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            cls.ai.stop()
-            raise
+class ImportAITest(ImportClient, SignedInStackTest):
+    stack_class = TailorStack
+    fake_openai = True
 
     @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-        cls.ai.stop()
+    def env_extra(cls):
+        return {"OPENAI_TIMEOUT_MS": "1500"}
 
     def setUp(self):
         self.ai.reset()
@@ -443,8 +430,7 @@ class ImportAITest(ImportClient, unittest.TestCase):
         invented = f"skills[{names.index('Mainframe Wizardry')}].name"
         self.assertEqual(body["unverified"], [invented])
         # the processing record names OpenAI
-        r = self.stack.request("GET", "/api/me/export", headers={
-            "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(self.sub))})
+        r = self.stack.request("GET", "/api/me/export", headers=self.auth(self.sub))
         self.assertIn("resume import", r.text)
 
     def test_openai_failing_gives_the_local_draft(self):
