@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -286,6 +287,47 @@ class Stack:
                 continue
         return None
 
+    def writes_with(self, marker, action):
+        """Every write of the stack's processes with marker (bytes) in it
+        while action() runs, as (the descriptor's path, strace's line):
+        strace -f follows jobtuned's master and workers and nginx's master
+        and workers (and what they start meanwhile), recording each
+        write's descriptor and data byte by byte (-y -xx), in strace.txt
+        of the stack's directory."""
+        pids = ([self.jobtuned.pid] + self.worker_pids() + [self.nginx.pid] +
+                children(self.nginx.pid))
+        out = os.path.join(self.dir, "strace.txt")
+        tracer = subprocess.Popen(
+            ["strace", "-f", "-y", "-xx", "-s", "1048576", "-o", out,
+             "-e", "trace=write,pwrite64,writev,pwritev,pwritev2"] +
+            [a for p in pids for a in ("-p", str(p))],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
+            action()
+        finally:
+            tracer.terminate()
+            tracer.wait(10)
+        needle = "".join(f"\\x{b:02x}" for b in marker)
+        found = []
+        with open(out) as f:
+            for line in f:
+                if needle in line:
+                    m = re.search(r"write\w*\(\d+<((?:\\x[0-9a-f]{2})*)>", line)
+                    path = bytes.fromhex(m.group(1).replace("\\x", "")).decode() if m else "?"
+                    found.append((path, line))
+        return found
+
+    def files(self):
+        """(path, contents) of every regular file in the stack's directory
+        (its database, logs, nginx's state) but writes_with()'s record."""
+        for root, _, names in os.walk(self.dir):
+            for name in names:
+                path = os.path.join(root, name)
+                if name != "strace.txt" and stat.S_ISREG(os.lstat(path).st_mode):
+                    with open(path, "rb") as f:
+                        yield path, f.read()
+
     def scheduler_pid(self):
         """The master's scheduler child, or None."""
         return self.child_pid("jobtuned-sched")
@@ -429,6 +471,20 @@ class SignedInStackTest(unittest.TestCase):
         """The Authorization header of a fresh token for user."""
         token = tokens.rs256(self.key, tokens.claims(user, iss=self.issuer))
         return {"Authorization": "Bearer " + token}
+
+
+def children(pid):
+    """The pids of pid's children (none once it is gone)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                pass
+    return out
 
 
 def is_traced(pid):

@@ -12,8 +12,6 @@ import importlib
 import io
 import json
 import os
-import re
-import stat
 import subprocess
 import sys
 import tempfile
@@ -21,7 +19,7 @@ import unittest
 import zipfile
 
 import tokens
-from stack import SignedInStackTest, is_traced, wait_until
+from stack import SignedInStackTest
 from test_tailor import TailorStack
 
 IMPORT = "/api/resumes/import"
@@ -344,52 +342,21 @@ class ImportTest(ImportClient, SignedInStackTest):
     # ---- nothing stored -----------------------------------------------------------------
     def test_the_upload_never_reaches_disk_database_or_logs(self):
         marker = MARKER.encode()
-        pids = [self.stack.jobtuned.pid] + self.stack.worker_pids() + [self.stack.nginx.pid]
-        pids += [int(c) for c in os.listdir("/proc") if c.isdigit() and self.parent(int(c)) ==
-                 self.stack.nginx.pid]
-        out = os.path.join(self.stack.dir, "strace.txt")
-        tracer = subprocess.Popen(
-            ["strace", "-f", "-y", "-xx", "-s", "1048576", "-o", out,
-             "-e", "trace=write,pwrite64,writev,pwritev,pwritev2"] +
-            [a for p in pids for a in ("-p", str(p))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
+
+        def uploads():
             for ctype, data in (("text/plain", TEXT.encode()), (DOCX, docx_bytes())):
                 r = self.upload(self.sub, data, ctype)
                 self.assertEqual(r.status, 200, r.text)
-        finally:
-            tracer.terminate()
-            tracer.wait(10)
-        needle = "".join(f"\\x{b:02x}" for b in marker)
-        to_socket = 0
-        with open(out) as f:
-            for line in f:
-                if needle not in line:
-                    continue
-                m = re.search(r"write\w*\(\d+<((?:\\x[0-9a-f]{2})*)>", line)
-                path = bytes.fromhex(m.group(1).replace("\\x", "")).decode() if m else "?"
-                self.assertTrue(path.startswith("socket:"), f"upload written to {path}")
-                to_socket += 1
-        self.assertGreater(to_socket, 0)   # the capture works: it crossed the sockets
-        for root, _, files in os.walk(self.stack.dir):
-            for name in files:
-                path = os.path.join(root, name)
-                if name == "strace.txt" or not stat.S_ISREG(os.lstat(path).st_mode):
-                    continue
-                with open(path, "rb") as f:
-                    self.assertNotIn(marker, f.read(), path)
+
+        writes = self.stack.writes_with(marker, uploads)
+        for path, _ in writes:
+            self.assertTrue(path.startswith("socket:"), f"upload written to {path}")
+        self.assertGreater(len(writes), 0)   # the capture works: it crossed the sockets
+        for path, data in self.stack.files():
+            self.assertNotIn(marker, data, path)
         # and no resume has it
         self.assertEqual(self.stack.db()["resumes"].count_documents(
             {"resume.basics.name": MARKER}), 0)
-
-    @staticmethod
-    def parent(pid):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                return int(f.read().rsplit(")", 1)[1].split()[1])
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            return None
 
 
 class ImportAITest(ImportClient, SignedInStackTest):
