@@ -12,9 +12,7 @@ import importlib
 import io
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 import zipfile
 
@@ -26,6 +24,7 @@ IMPORT = "/api/resumes/import"
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "import")
 sys.path.insert(0, os.path.join(os.path.dirname(CORPUS), "..", "..", "..", "scripts"))
 bench_import = importlib.import_module("bench-import")   # its accuracy score
+import_corpus = importlib.import_module("import-corpus")  # its Chromium printing
 MARKER = "Zyxwvut Quokkaberg"   # the candidate's name: in every upload, never stored
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -128,18 +127,6 @@ def linkedin_zip():
     return out.getvalue()
 
 
-def chromium_pdf(html):
-    with tempfile.TemporaryDirectory() as d:
-        src, out = os.path.join(d, "r.html"), os.path.join(d, "r.pdf")
-        with open(src, "w", encoding="utf-8") as f:
-            f.write(html)
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                        "--no-pdf-header-footer", f"--print-to-pdf={out}", src],
-                       check=True, capture_output=True, timeout=120)
-        with open(out, "rb") as f:
-            return f.read()
-
-
 def multipart(field, filename, ctype, data):
     b = "jobtuneboundary7"
     body = (f"--{b}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\""
@@ -189,7 +176,7 @@ class ImportTest(ImportClient, SignedInStackTest):
     def setUpClass(cls):
         super().setUpClass()
         try:
-            cls.two_column = chromium_pdf(TWO_COLUMN_HTML)   # read by the octet-stream case
+            cls.two_column = import_corpus.chromium(TWO_COLUMN_HTML)   # read by the octet-stream case
         except BaseException:
             cls.tearDownClass()
             raise
