@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -19,6 +20,8 @@ import unittest
 import urllib.parse
 
 import tokens
+from fake_openai import FakeOpenAI
+from fake_sarvam import FakeSarvam
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FERRETDB = os.environ.get("FERRETDB_BIN", "")
@@ -289,6 +292,47 @@ class Stack:
                 continue
         return None
 
+    def writes_with(self, marker, action):
+        """Every write of the stack's processes with marker (bytes) in it
+        while action() runs, as (the descriptor's path, strace's line):
+        strace -f follows jobtuned's master and workers and nginx's master
+        and workers (and what they start meanwhile), recording each
+        write's descriptor and data byte by byte (-y -xx), in strace.txt
+        of the stack's directory."""
+        pids = ([self.jobtuned.pid] + self.worker_pids() + [self.nginx.pid] +
+                children(self.nginx.pid))
+        out = os.path.join(self.dir, "strace.txt")
+        tracer = subprocess.Popen(
+            ["strace", "-f", "-y", "-xx", "-s", "1048576", "-o", out,
+             "-e", "trace=write,pwrite64,writev,pwritev,pwritev2"] +
+            [a for p in pids for a in ("-p", str(p))],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
+            action()
+        finally:
+            tracer.terminate()
+            tracer.wait(10)
+        needle = "".join(f"\\x{b:02x}" for b in marker)
+        found = []
+        with open(out) as f:
+            for line in f:
+                if needle in line:
+                    m = re.search(r"write\w*\(\d+<((?:\\x[0-9a-f]{2})*)>", line)
+                    path = bytes.fromhex(m.group(1).replace("\\x", "")).decode() if m else "?"
+                    found.append((path, line))
+        return found
+
+    def files(self):
+        """(path, contents) of every regular file in the stack's directory
+        (its database, logs, nginx's state) but writes_with()'s record."""
+        for root, _, names in os.walk(self.dir):
+            for name in names:
+                path = os.path.join(root, name)
+                if name != "strace.txt" and stat.S_ISREG(os.lstat(path).st_mode):
+                    with open(path, "rb") as f:
+                        yield path, f.read()
+
     def scheduler_pid(self):
         """The master's scheduler child, or None."""
         return self.child_pid("jobtuned-sched")
@@ -368,15 +412,20 @@ class SignedInStackTest(unittest.TestCase):
     kid), `issuer`, `dev_signing_key` (True: the key also signs the
     development sessions, JOBTUNE_DEV_SIGNING_KEY = cls.key_path, a file in
     a directory of the class's own), `stack_class` (AuthStack to drop the
-    environment's CLERK_*), `stack_options` (more Stack() keywords) and
-    env_extra() (more of the stack's environment).  No tests of its own."""
+    environment's CLERK_*), `stack_options` (more Stack() keywords),
+    `fake_openai` and `fake_sarvam` (True: cls.ai, a FakeOpenAI, and cls.sv,
+    a FakeSarvam, are the stack's OpenAI and Sarvam, started before it and
+    stopped after it) and env_extra() (more of the stack's environment).
+    No tests of its own."""
     workers = 2
     key_id = None
     issuer = tokens.ISSUER
     dev_signing_key = False
     stack_class = Stack
     stack_options = {}
-    tmp = None
+    fake_openai = False
+    fake_sarvam = False
+    stack = ai = sv = tmp = None
 
     @classmethod
     def env_extra(cls):
@@ -387,15 +436,22 @@ class SignedInStackTest(unittest.TestCase):
         cls.key = tokens.Key(kid=cls.key_id) if cls.key_id else tokens.Key()
         env = {"CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": cls.issuer,
                "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN}
-        if cls.dev_signing_key:
-            cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
-            cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
-            with open(cls.key_path, "w") as f:
-                f.write(cls.key.private_pem())
-            env["JOBTUNE_DEV_SIGNING_KEY"] = cls.key_path
-        env.update(cls.env_extra())
-        cls.stack = cls.stack_class(workers=cls.workers, env=env, **cls.stack_options)
         try:
+            if cls.fake_openai:
+                cls.ai = FakeOpenAI().start()
+                env.update(OPENAI_API_KEY=cls.ai.api_key, OPENAI_BASE_URL=cls.ai.base_url,
+                           OPENAI_MODEL=cls.ai.model)
+            if cls.fake_sarvam:
+                cls.sv = FakeSarvam().start()
+                env.update(SARVAM_API_KEY=cls.sv.api_key, SARVAM_BASE_URL=cls.sv.base_url)
+            if cls.dev_signing_key:
+                cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
+                cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
+                with open(cls.key_path, "w") as f:
+                    f.write(cls.key.private_pem())
+                env["JOBTUNE_DEV_SIGNING_KEY"] = cls.key_path
+            env.update(cls.env_extra())
+            cls.stack = cls.stack_class(workers=cls.workers, env=env, **cls.stack_options)
             cls.stack.start()
         except BaseException:
             cls.tearDownClass()
@@ -404,8 +460,14 @@ class SignedInStackTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            cls.stack.stop()
+            if cls.stack is not None:
+                cls.stack.stop()
         finally:
+            cls.stack = None
+            for fake in (cls.ai, cls.sv):
+                if fake is not None:
+                    fake.stop()
+            cls.ai = cls.sv = None
             if cls.tmp is not None:
                 shutil.rmtree(cls.tmp, ignore_errors=True)
                 cls.tmp = None
@@ -414,6 +476,20 @@ class SignedInStackTest(unittest.TestCase):
         """The Authorization header of a fresh token for user."""
         token = tokens.rs256(self.key, tokens.claims(user, iss=self.issuer))
         return {"Authorization": "Bearer " + token}
+
+
+def children(pid):
+    """The pids of pid's children (none once it is gone)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+                pass
+    return out
 
 
 def is_traced(pid):

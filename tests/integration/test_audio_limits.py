@@ -10,13 +10,9 @@ import unittest
 
 import hostile_audio
 import tokens
-from fake_openai import FakeOpenAI
-from fake_sarvam import FakeSarvam
-from stack import wait_until
-from test_auth import AuthStack
+from stack import AuthStack, SignedInStackTest, wait_until
 from test_interviews import IV, InterviewClient
 from test_resumes import WEBHOOK_SECRET
-from tokens import ISSUER, ORIGIN
 
 ROUTE = "/api/interviews/{id}/answers"
 CPU_MS = 300          # JOBTUNE_AUDIO_CPU_MS of this stack
@@ -25,31 +21,14 @@ HEADER_MS = 50        # ... when its header alone refuses it (~4 here)
 CODES = {413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed"}
 
 
-class AudioLimitsTest(InterviewClient, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key(kid="ins_test_audio_limits")
-        cls.ai = FakeOpenAI().start()
-        cls.sv = FakeSarvam().start()
-        cls.stack = AuthStack(workers=2, env={
-            "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": ISSUER,
-            "CLERK_AUTHORIZED_PARTIES": ORIGIN, "CLERK_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-            "SARVAM_API_KEY": cls.sv.api_key, "SARVAM_BASE_URL": cls.sv.base_url,
-            "JOBTUNE_AUDIO_CPU_MS": str(CPU_MS)})
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            cls.ai.stop()
-            cls.sv.stop()
-            raise
+class AudioLimitsTest(InterviewClient, SignedInStackTest):
+    key_id = "ins_test_audio_limits"
+    stack_class = AuthStack
+    fake_openai = fake_sarvam = True
 
     @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-        cls.ai.stop()
-        cls.sv.stop()
+    def env_extra(cls):
+        return {"CLERK_WEBHOOK_SECRET": WEBHOOK_SECRET, "JOBTUNE_AUDIO_CPU_MS": str(CPU_MS)}
 
     def setUp(self):
         self.alice = tokens.new_user_id()

@@ -18,7 +18,6 @@ import time
 import unittest
 
 import tokens
-from fake_openai import FakeOpenAI
 from stack import SignedInStackTest, latencies_ms, wait_until
 
 LOOPBACK = "127.0.0.1"  # GET /api/status answers loopback only
@@ -34,26 +33,9 @@ def resume(i):
                       "summary": "Built the thing. " * 40}]}
 
 
-class WithFakeOpenAI(SignedInStackTest):
-    """A stack whose OpenAI is a fake (cls.ai), with `settings` more."""
-    settings = {}
-
-    @classmethod
-    def env_extra(cls):
-        cls.ai = FakeOpenAI().start()
-        return dict(cls.settings, OPENAI_API_KEY=cls.ai.api_key,
-                    OPENAI_BASE_URL=cls.ai.base_url)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.ai.stop()
-
-
-class TestFairShare(WithFakeOpenAI):
+class TestFairShare(SignedInStackTest):
     workers = 2
+    fake_openai = True
     stack_options = {"slow_workers": 8, "max_requests": 10000}
 
     def status(self):
@@ -125,9 +107,13 @@ class TestFairShare(WithFakeOpenAI):
         self.assertEqual(after["slowInFlight"], 0)
 
 
-class TestQuotas(WithFakeOpenAI):
+class TestQuotas(SignedInStackTest):
     workers = 2
-    settings = {"JOBTUNE_QUOTA_RESUMES": "3", "JOBTUNE_QUOTA_INTERVIEWS": "2",
+    fake_openai = True
+
+    @classmethod
+    def env_extra(cls):
+        return {"JOBTUNE_QUOTA_RESUMES": "3", "JOBTUNE_QUOTA_INTERVIEWS": "2",
                 "JOBTUNE_QUOTA_TAILORINGS": "1", "JOBTUNE_QUOTA_AI_CALLS": "4"}
 
     def quota_refusal(self, r, status, name, limit):

@@ -12,23 +12,19 @@ import importlib
 import io
 import json
 import os
-import re
-import stat
-import subprocess
 import sys
-import tempfile
 import unittest
 import zipfile
 
 import tokens
-from fake_openai import FakeOpenAI
-from stack import Stack, is_traced, wait_until
-from test_tailor import TailorStack, stack_env
+from stack import SignedInStackTest
+from test_tailor import TailorStack
 
 IMPORT = "/api/resumes/import"
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "import")
 sys.path.insert(0, os.path.join(os.path.dirname(CORPUS), "..", "..", "..", "scripts"))
 bench_import = importlib.import_module("bench-import")   # its accuracy score
+import_corpus = importlib.import_module("import-corpus")  # its Chromium printing
 MARKER = "Zyxwvut Quokkaberg"   # the candidate's name: in every upload, never stored
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -131,18 +127,6 @@ def linkedin_zip():
     return out.getvalue()
 
 
-def chromium_pdf(html):
-    with tempfile.TemporaryDirectory() as d:
-        src, out = os.path.join(d, "r.html"), os.path.join(d, "r.pdf")
-        with open(src, "w", encoding="utf-8") as f:
-            f.write(html)
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                        "--no-pdf-header-footer", f"--print-to-pdf={out}", src],
-                       check=True, capture_output=True, timeout=120)
-        with open(out, "rb") as f:
-            return f.read()
-
-
 def multipart(field, filename, ctype, data):
     b = "jobtuneboundary7"
     body = (f"--{b}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\""
@@ -152,9 +136,8 @@ def multipart(field, filename, ctype, data):
 
 class ImportClient:
     def upload(self, sub, data, ctype):
-        return self.stack.request("POST", IMPORT, body=data, headers={
-            "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(sub)),
-            "Content-Type": ctype})
+        return self.stack.request("POST", IMPORT, body=data,
+                                  headers=dict(self.auth(sub), **{"Content-Type": ctype}))
 
     def assert_error(self, r, status, code):
         self.assertEqual(r.status, status, r.text)
@@ -182,26 +165,28 @@ class ImportClient:
             self.assertLessEqual({"Go", "Kubernetes", "PostgreSQL"}, names, what)
 
 
-class ImportTest(ImportClient, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        cls.stack = TailorStack(workers=2, env=stack_env(cls.key, {
-            "JOBTUNE_QUOTA_IMPORTS": "60"}))
-        cls.stack.start()
-        cls.two_column = chromium_pdf(TWO_COLUMN_HTML)   # read by the octet-stream case
+class ImportTest(ImportClient, SignedInStackTest):
+    stack_class = TailorStack
 
     @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
+    def env_extra(cls):
+        return {"JOBTUNE_QUOTA_IMPORTS": "60"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.two_column = import_corpus.chromium(TWO_COLUMN_HTML)   # read by the octet-stream case
+        except BaseException:
+            cls.tearDownClass()
+            raise
 
     def setUp(self):
         self.sub = tokens.new_user_id()
 
     def own_pdf(self):
         """jobtuned's own PDF export of RESUME (another user's, deleted after)."""
-        sub = tokens.new_user_id()
-        auth = {"Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(sub))}
+        auth = self.auth(tokens.new_user_id())
         resume = json.loads(json.dumps(RESUME).replace(MARKER, "Anna Own-Export"))
         r = self.stack.request("POST", "/api/resumes", body=resume, headers=auth)
         self.assertEqual(r.status, 201, r.text)
@@ -228,9 +213,8 @@ class ImportTest(ImportClient, unittest.TestCase):
                 # the draft is what POST /api/resumes accepts
                 # (under another name: the marker must never be stored)
                 draft = json.loads(json.dumps(body["resume"]).replace(MARKER, "Saved Draft"))
-                saved = self.stack.request("POST", "/api/resumes", body=draft, headers={
-                    "Authorization": "Bearer " + tokens.rs256(self.key,
-                                                              tokens.claims(tokens.new_user_id()))})
+                saved = self.stack.request("POST", "/api/resumes", body=draft,
+                                           headers=self.auth(tokens.new_user_id()))
                 self.assertEqual(saved.status, 201, saved.text)
 
     def test_own_pdf_export_reads_back(self):
@@ -345,73 +329,30 @@ class ImportTest(ImportClient, unittest.TestCase):
     # ---- nothing stored -----------------------------------------------------------------
     def test_the_upload_never_reaches_disk_database_or_logs(self):
         marker = MARKER.encode()
-        pids = [self.stack.jobtuned.pid] + self.stack.worker_pids() + [self.stack.nginx.pid]
-        pids += [int(c) for c in os.listdir("/proc") if c.isdigit() and self.parent(int(c)) ==
-                 self.stack.nginx.pid]
-        out = os.path.join(self.stack.dir, "strace.txt")
-        tracer = subprocess.Popen(
-            ["strace", "-f", "-y", "-xx", "-s", "1048576", "-o", out,
-             "-e", "trace=write,pwrite64,writev,pwritev,pwritev2"] +
-            [a for p in pids for a in ("-p", str(p))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
+
+        def uploads():
             for ctype, data in (("text/plain", TEXT.encode()), (DOCX, docx_bytes())):
                 r = self.upload(self.sub, data, ctype)
                 self.assertEqual(r.status, 200, r.text)
-        finally:
-            tracer.terminate()
-            tracer.wait(10)
-        needle = "".join(f"\\x{b:02x}" for b in marker)
-        to_socket = 0
-        with open(out) as f:
-            for line in f:
-                if needle not in line:
-                    continue
-                m = re.search(r"write\w*\(\d+<((?:\\x[0-9a-f]{2})*)>", line)
-                path = bytes.fromhex(m.group(1).replace("\\x", "")).decode() if m else "?"
-                self.assertTrue(path.startswith("socket:"), f"upload written to {path}")
-                to_socket += 1
-        self.assertGreater(to_socket, 0)   # the capture works: it crossed the sockets
-        for root, _, files in os.walk(self.stack.dir):
-            for name in files:
-                path = os.path.join(root, name)
-                if name == "strace.txt" or not stat.S_ISREG(os.lstat(path).st_mode):
-                    continue
-                with open(path, "rb") as f:
-                    self.assertNotIn(marker, f.read(), path)
+
+        writes = self.stack.writes_with(marker, uploads)
+        for path, _ in writes:
+            self.assertTrue(path.startswith("socket:"), f"upload written to {path}")
+        self.assertGreater(len(writes), 0)   # the capture works: it crossed the sockets
+        for path, data in self.stack.files():
+            self.assertNotIn(marker, data, path)
         # and no resume has it
         self.assertEqual(self.stack.db()["resumes"].count_documents(
             {"resume.basics.name": MARKER}), 0)
 
-    @staticmethod
-    def parent(pid):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                return int(f.read().rsplit(")", 1)[1].split()[1])
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            return None
 
-
-class ImportAITest(ImportClient, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.key = tokens.Key()
-        cls.ai = FakeOpenAI().start()
-        cls.stack = TailorStack(workers=2, env=stack_env(cls.key, {
-            "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-            "OPENAI_MODEL": cls.ai.model, "OPENAI_TIMEOUT_MS": "1500"}))
-        try:
-            cls.stack.start()
-        except BaseException:
-            cls.stack.stop()
-            cls.ai.stop()
-            raise
+class ImportAITest(ImportClient, SignedInStackTest):
+    stack_class = TailorStack
+    fake_openai = True
 
     @classmethod
-    def tearDownClass(cls):
-        cls.stack.stop()
-        cls.ai.stop()
+    def env_extra(cls):
+        return {"OPENAI_TIMEOUT_MS": "1500"}
 
     def setUp(self):
         self.ai.reset()
@@ -443,8 +384,7 @@ class ImportAITest(ImportClient, unittest.TestCase):
         invented = f"skills[{names.index('Mainframe Wizardry')}].name"
         self.assertEqual(body["unverified"], [invented])
         # the processing record names OpenAI
-        r = self.stack.request("GET", "/api/me/export", headers={
-            "Authorization": "Bearer " + tokens.rs256(self.key, tokens.claims(self.sub))})
+        r = self.stack.request("GET", "/api/me/export", headers=self.auth(self.sub))
         self.assertIn("resume import", r.text)
 
     def test_openai_failing_gives_the_local_draft(self):

@@ -10,9 +10,7 @@ servers (Python standard library) check every request they receive.
 import io
 import json
 import os
-import re
 import shutil
-import stat
 import struct
 import subprocess
 import tempfile
@@ -24,7 +22,6 @@ import wave
 import tokens
 from fake_openai import FakeOpenAI
 from fake_sarvam import FakeSarvam
-from stack import is_traced, wait_until
 from test_auth import AuthStack
 from test_resumes import WEBHOOK_SECRET, ResumeClient
 from test_webhooks import sign, user_event
@@ -349,64 +346,29 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
                          .replace('"source": "audio"', ""))
 
     # ---- audio never touches disk -----------------------------------------------------
-    def children(self, pid):
-        out = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                            out.append(int(entry))
-                except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-                    pass
-        return out
-
     def test_audio_never_reaches_disk_database_or_logs(self):
         iv = self.start_interview(self.alice)
         wav = tone_wav(8, first_samples={0: 3}, marker=True)
-        pids = ([self.stack.jobtuned.pid] + self.stack.worker_pids() + [self.stack.nginx.pid] +
-                self.children(self.stack.nginx.pid))
-        out = os.path.join(self.stack.dir, "strace.txt")
-        tracer = subprocess.Popen(
-            ["strace", "-f", "-y", "-xx", "-s", "1048576", "-o", out,
-             "-e", "trace=write,pwrite64,writev,pwritev,pwritev2"] +
-            [a for p in pids for a in ("-p", str(p))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_until(lambda: all(is_traced(p) for p in pids), what="strace attached")
+
+        def answer():
             r = self.answer_audio(self.alice, iv["id"], wav)
             self.assertEqual(r.status, 201, r.text)
-        finally:
-            tracer.terminate()
-            tracer.wait(10)
-        # -xx writes every byte as \\xNN: the data and the descriptor's path
-        needle = "".join(f"\\x{b:02x}" for b in MARKER)
+
         to_socket = to_other = 0
-        with open(out) as f:
-            for line in f:
-                if needle not in line:
-                    continue
-                m = re.search(r"write\w*\(\d+<((?:\\x[0-9a-f]{2})*)>", line)
-                path = bytes.fromhex(m.group(1).replace("\\x", "")).decode() if m else "?"
-                if path.startswith("socket:"):
-                    to_socket += 1
-                else:
-                    to_other += 1
-                    self.fail(f"audio written to {path}: {line[:80]}")
+        for path, line in self.stack.writes_with(MARKER, answer):
+            if path.startswith("socket:"):
+                to_socket += 1
+            else:
+                to_other += 1
+                self.fail(f"audio written to {path}: {line[:80]}")
         # the capture works: the upload did cross a socket (nginx to the worker)
         self.assertGreater(to_socket, 0)
         self.assertEqual(to_other, 0)
         # nothing of it in the database files, the logs, or anything else the stack wrote
         b64_riff = b"UklGR"
-        for root, _, files in os.walk(self.stack.dir):
-            for name in files:
-                path = os.path.join(root, name)
-                if name == "strace.txt" or not stat.S_ISREG(os.lstat(path).st_mode):
-                    continue
-                with open(os.path.join(root, name), "rb") as f:
-                    data = f.read()
-                self.assertNotIn(MARKER, data, os.path.join(root, name))
-                self.assertNotIn(b64_riff, data, os.path.join(root, name))
+        for path, data in self.stack.files():
+            self.assertNotIn(MARKER, data, path)
+            self.assertNotIn(b64_riff, data, path)
 
     # ---- ownership and erasure ------------------------------------------------------------
     def test_another_users_interview_is_404_on_every_route(self):

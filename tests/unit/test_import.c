@@ -17,10 +17,8 @@
 
 static const char *at(json_t *doc, const char *path)
 {
-    json_t *v = json_object_get(doc, "_");
+    json_t *v = doc;
 
-    (void)v;
-    v = doc;
     for (const char *p = path; v != NULL && *p;) {
         char key[64];
         size_t n = strcspn(p, ".[");
@@ -208,86 +206,90 @@ TEST(linkedin_tables_become_a_draft)
 
 /* ---- PDF layout: glyphs placed by hand ---------------------------------------- */
 
-struct glyphs {
-    struct import_glyph g[512];
-    size_t n;
+/* A line of text drawn from (x, y) in a fixed-width type of size pt. */
+struct drawn {
+    const char *text;
+    double x, y, size;
 };
 
-/* text drawn from (x, y) in a fixed-width type of size pt (each character
- * half an em wide); spaces are gaps, as in a PDF. */
-static void draw(struct glyphs *gs, const char *text, double x, double y, double size)
+/* The lines' glyphs (each character half an em wide; spaces are gaps, as
+ * in a PDF; the first 512 of them) laid out and joined. */
+static char *layout(const struct drawn *d, size_t nd)
 {
-    for (const char *p = text; *p;) {
-        size_t n = (*p & 0x80) == 0 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
-
-        if (*p != ' ')
-            gs->g[gs->n++] = (struct import_glyph){x, y, x + size / 2, y + size, size, p, n};
-        x += size / 2;
-        p += n;
-    }
-}
-
-static char *layout(struct glyphs *gs)
-{
+    struct import_glyph g[512];
     struct import_lines l = {0};
+    size_t n = 0;
     char *s;
 
-    import_layout_lines(gs->g, gs->n, 1.3, &l);
+    for (size_t i = 0; i < nd; i++) {
+        double x = d[i].x, size = d[i].size;
+
+        for (const char *p = d[i].text; *p;) {
+            size_t len = (*p & 0x80) == 0 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
+
+            if (*p != ' ' && n < sizeof(g) / sizeof(g[0]))
+                g[n++] = (struct import_glyph){x, d[i].y, x + size / 2, d[i].y + size, size, p, len};
+            x += size / 2;
+            p += len;
+        }
+    }
+    import_layout_lines(g, n, 1.3, &l);
     s = import_lines_join(&l);
     import_lines_free(&l);
     return s;
 }
 
+#define CHECK_LAYOUT(drawn, want)                                              \
+    do {                                                                       \
+        char *s_ = layout(drawn, sizeof(drawn) / sizeof(drawn[0]));            \
+        CHECK_STR(s_, want);                                                   \
+        free(s_);                                                              \
+    } while (0)
+
 TEST(two_columns_are_read_one_after_the_other)
 {
-    struct glyphs gs = {.n = 0};
-    char *s;
+    static const struct drawn d[] = {
+        {"Jane Doe", 50, 40, 20},
+        {"jane@x.org", 50, 80, 10},
+        {"Skills", 50, 100, 10},
+        {"Go", 50, 115, 10},
+        {"Experience", 250, 40, 10},
+        {"Engineer at Acme", 250, 55, 10},
+        {"Built the billing service", 250, 80, 10},
+        {"Shipped the search page to every customer", 250, 95, 10},
+    };
 
-    draw(&gs, "Jane Doe", 50, 40, 20);
-    draw(&gs, "jane@x.org", 50, 80, 10);
-    draw(&gs, "Skills", 50, 100, 10);
-    draw(&gs, "Go", 50, 115, 10);
-    draw(&gs, "Experience", 250, 40, 10);
-    draw(&gs, "Engineer at Acme", 250, 55, 10);
-    draw(&gs, "Built the billing service", 250, 80, 10);
-    draw(&gs, "Shipped the search page to every customer", 250, 95, 10);
-    s = layout(&gs);
-    CHECK_STR(s, "Jane Doe\njane@x.org\nSkills\nGo\nExperience\nEngineer at Acme\n"
-                 "Built the billing service\nShipped the search page to every customer\n");
-    free(s);
+    CHECK_LAYOUT(d, "Jane Doe\njane@x.org\nSkills\nGo\nExperience\nEngineer at Acme\n"
+                    "Built the billing service\nShipped the search page to every customer\n");
 }
 
 TEST(right_aligned_dates_stay_with_their_title)
 {
-    struct glyphs gs = {.n = 0};
-    char *s;
+    static const struct drawn d[] = {
+        {"Built the billing service in Go for the whole company", 50, 30, 10},
+        {"Engineer \xe2\x80\x94 Acme", 50, 50, 10},
+        {"Mar 2020 \xe2\x80\x93 Present", 400, 50, 10},
+    };
 
-    draw(&gs, "Built the billing service in Go for the whole company", 50, 30, 10);
-    draw(&gs, "Engineer \xe2\x80\x94 Acme", 50, 50, 10);
-    draw(&gs, "Mar 2020 \xe2\x80\x93 Present", 400, 50, 10);
-    s = layout(&gs);
-    CHECK_STR(s, "Built the billing service in Go for the whole company\n"
-                 "Engineer \xe2\x80\x94 Acme   Mar 2020 \xe2\x80\x93 Present\n");
-    free(s);
+    CHECK_LAYOUT(d, "Built the billing service in Go for the whole company\n"
+                    "Engineer \xe2\x80\x94 Acme   Mar 2020 \xe2\x80\x93 Present\n");
 }
 
 TEST(a_table_of_dates_is_read_row_by_row)
 {
-    struct glyphs gs = {.n = 0};
-    char *s;
+    static const struct drawn d[] = {
+        {"2019 - 2021", 50, 50, 10},
+        {"Engineer | Acme", 200, 50, 10},
+        {"Built a thing", 200, 65, 10},
+        {"2017 - 2019", 50, 80, 10},
+        {"Analyst | Globex", 200, 80, 10},
+        {"Did a thing for the whole team", 200, 95, 10},
+        {"2015 - 2017", 50, 110, 10},
+        {"Intern | Initech", 200, 110, 10},
+    };
 
-    draw(&gs, "2019 - 2021", 50, 50, 10);
-    draw(&gs, "Engineer | Acme", 200, 50, 10);
-    draw(&gs, "Built a thing", 200, 65, 10);
-    draw(&gs, "2017 - 2019", 50, 80, 10);
-    draw(&gs, "Analyst | Globex", 200, 80, 10);
-    draw(&gs, "Did a thing for the whole team", 200, 95, 10);
-    draw(&gs, "2015 - 2017", 50, 110, 10);
-    draw(&gs, "Intern | Initech", 200, 110, 10);
-    s = layout(&gs);
-    CHECK_STR(s, "2019 - 2021   Engineer | Acme\nBuilt a thing\n2017 - 2019   Analyst | Globex\n"
-                 "Did a thing for the whole team\n2015 - 2017   Intern | Initech\n");
-    free(s);
+    CHECK_LAYOUT(d, "2019 - 2021   Engineer | Acme\nBuilt a thing\n2017 - 2019   Analyst | Globex\n"
+                    "Did a thing for the whole team\n2015 - 2017   Intern | Initech\n");
 }
 
 const struct unit_test import_tests[] = {
