@@ -271,14 +271,6 @@ bool import_text_is_heading(const char *line)
 
 /* ---- contacts ------------------------------------------------------------------------ */
 
-static bool is_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-
-    return at != NULL && at > s && strchr(at, '.') != NULL && strchr(s, ' ') == NULL &&
-           text_is_email(s);
-}
-
 /* Digits of a phone number: 7..15 digits and only phone characters. */
 static bool is_phone(const char *s)
 {
@@ -512,7 +504,7 @@ static bool header_piece(struct parser *p, char *piece, bool first)
         piece = text_trim(colon + 1);
     if (*piece == '\0')
         return true;
-    if (is_email(piece))
+    if (text_is_email(piece))
         return set_once(p->basics, "email", piece) || true;
     if (is_phone(piece))
         return set_once(p->basics, "phone", piece) || true;
