@@ -219,7 +219,7 @@ static int read_lines(struct request *req, int kind, const char *data, size_t le
     } else if (kind == K_DOCX) {
         rc = import_read_docx(data, len, lines);
     } else {
-        if (!text_is_utf8(data, len) || memchr(data, '\0', len) != NULL)
+        if (!text_is_utf8(data, len))
             return unreadable(req, "The text is not UTF-8.");
         import_lines_add_text(lines, data, len);
         if (lines->n == 0)
