@@ -25,6 +25,7 @@
 #include "base/mem.h"
 #include "base/text.h"
 #include "model/import_date.h"
+#include "model/import_fix.h"
 
 #define PIECES_MAX 8
 #define SUMMARY_MAX 4000
@@ -316,7 +317,6 @@ static bool is_company_suffix(const char *s)
 static bool is_location(const char *s, json_t *countries)
 {
     const char *comma = strchr(s, ',');
-    char last[64];
     size_t n;
 
     if (strcasecmp(s, "remote") == 0 || strncasecmp(s, "remote ", 7) == 0 ||
@@ -331,14 +331,12 @@ static bool is_location(const char *s, json_t *countries)
     while (*comma == ' ')
         comma++;
     n = strlen(comma);
-    if (n == 0 || n >= sizeof(last) || is_company_suffix(comma))
+    if (n == 0 || n >= 64 || is_company_suffix(comma))
         return false;
     if (n == 2 && isupper((unsigned char)comma[0]) && isupper((unsigned char)comma[1]))
         return true;
-    for (size_t i = 0; i <= n; i++)
-        last[i] = (char)tolower((unsigned char)comma[i]);
-    return countries == NULL || json_object_get(countries, last) != NULL ||
-           strcmp(last, "usa") == 0 || strcmp(last, "uk") == 0;
+    return countries == NULL || import_country_code(countries, comma) != NULL ||
+           strcasecmp(comma, "usa") == 0 || strcasecmp(comma, "uk") == 0;
 }
 
 /* A person's name: 2..5 words, each starting with a capital letter, no
@@ -470,20 +468,16 @@ static void add_profile(struct parser *p, const char *network, const char *url)
 
 static void set_location(struct parser *p, const char *s)
 {
-    char *copy = mem_strdup(s), *parts[4], lower[64];
-    size_t n = split(copy, (const char *const[]){","}, 1, parts, 4), i;
-    json_t *loc = json_object(), *code;
+    char *copy = mem_strdup(s), *parts[4];
+    size_t n = split(copy, (const char *const[]){","}, 1, parts, 4);
+    json_t *loc = json_object();
 
     json_object_set_new(loc, "city", json_string(parts[0]));
     if (n > 1) {
-        const char *last = parts[n - 1];
+        const char *code = import_country_code(p->countries, parts[n - 1]);
 
-        for (i = 0; last[i] && i < sizeof(lower) - 1; i++)
-            lower[i] = (char)tolower((unsigned char)last[i]);
-        lower[i] = '\0';
-        code = p->countries ? json_object_get(p->countries, lower) : NULL;
         if (code != NULL) {
-            json_object_set(loc, "countryCode", code);
+            json_object_set_new(loc, "countryCode", json_string(code));
             if (n > 2)
                 json_object_set_new(loc, "region", json_string(parts[1]));
         } else {
