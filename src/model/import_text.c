@@ -16,6 +16,7 @@
 #include "model/import_text.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,11 +95,11 @@ static const char *const bullets[] = {
     "\xe2\x80\x94", "\xe2\x96\xa0", "\xe2\x9e\xa2", "\xef\x82\xb7", "\xe2\x88\x99", "-", "*", "+",
 };
 
-static void wipe_free(char *s)
+void import_wipe_free(void *p)
 {
-    if (s != NULL) {
-        explicit_bzero(s, strlen(s));
-        free(s);
+    if (p != NULL) {
+        explicit_bzero(p, malloc_usable_size(p));
+        free(p);
     }
 }
 
@@ -123,7 +124,7 @@ void import_lines_add(struct import_lines *l, const char *text, size_t len, unsi
         }
     }
     if (*t == '\0') {
-        wipe_free(s);
+        import_wipe_free(s);
         return;
     }
     if (l->n == l->cap) {
@@ -163,8 +164,7 @@ void import_lines_add_text(struct import_lines *l, const char *text, size_t len)
                 *w++ = *r;
         *w = '\0';
         import_lines_add(l, line, strlen(line), flags);
-        explicit_bzero(line, size); /* what the copy held: its first size bytes */
-        free(line);
+        import_wipe_free(line);
         p += n + 1;
     }
 }
@@ -172,7 +172,7 @@ void import_lines_add_text(struct import_lines *l, const char *text, size_t len)
 void import_lines_free(struct import_lines *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        wipe_free(l->v[i].text);
+        import_wipe_free(l->v[i].text);
     free(l->v);
     memset(l, 0, sizeof(*l));
 }
@@ -404,7 +404,7 @@ static void append_text(json_t *obj, const char *key, const char *line)
     s = mem_alloc(strlen(old) + strlen(line) + 2);
     snprintf(s, strlen(old) + strlen(line) + 2, "%s %s", old, line);
     json_object_set_new(obj, key, json_string(s));
-    free(s);
+    import_wipe_free(s);
 }
 
 /* Cut s (modified) into trimmed pieces at the separators in seps. */
@@ -463,7 +463,7 @@ static void add_profile(struct parser *p, const char *network, const char *url)
     json_array_append_new(profiles, json_pack("{s:s, s:s%, s:s}", "network", network,
                                               "username", user, (size_t)(url + end - user),
                                               "url", full));
-    free(full);
+    import_wipe_free(full);
 }
 
 static void set_location(struct parser *p, const char *s)
@@ -485,7 +485,7 @@ static void set_location(struct parser *p, const char *s)
         }
     }
     json_object_set_new(p->basics, "location", loc);
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* One piece of a header line; false when it is none of the contacts. */
@@ -513,7 +513,7 @@ static bool header_piece(struct parser *p, char *piece, bool first)
             snprintf(u, strlen(piece) + 9, "%s%s",
                      strncasecmp(piece, "http", 4) == 0 ? "" : "https://", piece);
             json_object_set_new(p->basics, "url", json_string(u));
-            free(u);
+            import_wipe_free(u);
         } else
             return false;
         return true;
@@ -545,8 +545,7 @@ static void header_line(struct parser *p, const char *line)
     /* a line of pieces of which some were not contacts: kept whole for review */
     if (!all)
         unplace(p, line);
-    explicit_bzero(copy, strlen(line));
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* ---- entries ---------------------------------------------------------------------------- */
@@ -716,7 +715,7 @@ static void entry_line(struct parser *p, const struct import_line *line)
         append_text(p->entry, p->section == S_PROJECTS ? "description" : "summary", rest);
         if (p->section == S_EDUCATION)
             unplace(p, line->text);
-        free(rest);
+        import_wipe_free(rest);
         return;
     }
     if (p->entry != NULL && r.start[0] == '\0' && is_highlight(p, rest)) {
@@ -725,7 +724,7 @@ static void entry_line(struct parser *p, const struct import_line *line)
             json_object_set_new(p->entry, list, json_array());
         json_array_append_new(json_object_get(p->entry, list), json_string(rest));
         p->entry_bullets = true;
-        free(rest);
+        import_wipe_free(rest);
         return;
     }
     if (p->entry == NULL || p->entry_bullets || entry_full(p, &r, rest)) {
@@ -769,11 +768,11 @@ static void entry_line(struct parser *p, const struct import_line *line)
                 placed = true;
             else
                 unplace(p, pieces[i]);
-        free(copy);
+        import_wipe_free(copy);
     }
     if (!placed)
         unplace(p, line->text);
-    free(rest);
+    import_wipe_free(rest);
 }
 
 /* ---- lists --------------------------------------------------------------------------- */
@@ -820,7 +819,7 @@ static void skills_line(struct parser *p, const char *line)
         else
             json_array_append_new(skills, json_pack("{s:s}", "name", it));
     }
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* "English (Native)", "Spanish – Professional", "German: B2", "French". */
@@ -856,7 +855,7 @@ static void languages_line(struct parser *p, const char *line)
         else
             json_array_append_new(langs, json_pack("{s:s}", "language", lang));
     }
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* One certificate, award or publication a line: name, issuer, date. */
@@ -891,7 +890,7 @@ static void item_line(struct parser *p, const char *line)
         json_decref(e);
         unplace(p, line);
     }
-    free(rest);
+    import_wipe_free(rest);
 }
 
 static void interests_line(struct parser *p, const char *line)
@@ -903,7 +902,7 @@ static void interests_line(struct parser *p, const char *line)
         if (*pieces[i] != '\0')
             json_array_append_new(section_array(p, "interests"),
                                   json_pack("{s:s}", "name", pieces[i]));
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* ---- the pass ----------------------------------------------------------------------------- */

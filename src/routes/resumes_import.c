@@ -354,8 +354,7 @@ static const char *text_for_ai(struct arena *a, const struct import_lines *lines
     joined = import_lines_join(&body);
     /* the contacts the parser found, and any other that looks like one */
     copy = arena_strdup(a, minimise_contacts(a, minimise_text(a, pii, joined)));
-    explicit_bzero(joined, strlen(joined));
-    free(joined);
+    import_wipe_free(joined);
     return copy;
 }
 
@@ -406,8 +405,7 @@ static const char *ai_draft(struct request *req, const struct import_lines *line
     whole = import_lines_join(lines);
     source = folded(a, whole);
     arena_add_cleanup(a, wipe_string, source);
-    explicit_bzero(whole, strlen(whole));
-    free(whole);
+    import_wipe_free(whole);
     json_object_foreach(draft, key, v)
         if (strcmp(key, "basics") != 0)
             verify(a, v, key, source, unverified);
