@@ -368,6 +368,9 @@ static json_t *csv_table(const char *data, size_t n)
 
     if (csv_init(&p, CSV_APPEND_NULL) != 0)
         return st.rows;
+    /* its field buffer holds every value in turn: emails, phone numbers */
+    csv_set_realloc_func(&p, wipe_realloc);
+    csv_set_free_func(&p, import_wipe_free);
     /* a UTF-8 byte order mark is not part of the first column's name */
     if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
         data += 3, n -= 3;
