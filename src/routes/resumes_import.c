@@ -340,7 +340,8 @@ static const char *text_for_ai(struct arena *a, const struct import_lines *lines
 {
     json_t *basics = json_object_get(local, "basics");
     size_t first = 0;
-    char *joined, *copy;
+    char *joined;
+    const char *named, *text;
     struct import_lines body = {0};
 
     contacts(basics, pii);
@@ -352,10 +353,16 @@ static const char *text_for_ai(struct arena *a, const struct import_lines *lines
     body.v = lines->v + first;
     body.n = lines->n - first;
     joined = import_lines_join(&body);
-    /* the contacts the parser found, and any other that looks like one */
-    copy = arena_strdup(a, minimise_contacts(a, minimise_text(a, pii, joined)));
+    /* the contacts the parser found, and any other that looks like one;
+     * the caller wipes the result, and here every other copy goes */
+    named = minimise_text(a, pii, joined);
+    text = minimise_contacts(a, named);
+    if (named != joined && text != named)
+        explicit_bzero((char *)named, strlen(named));
+    if (text == joined)
+        text = arena_strdup(a, joined);
     import_wipe_free(joined);
-    return copy;
+    return text;
 }
 
 static void wipe_string(void *s)
