@@ -441,14 +441,23 @@ static const char *const list_seps[] = {",", ";", "|", "\xe2\x80\xa2", "\xc2\xb7
 
 /* ---- header ---------------------------------------------------------------------------- */
 
+/* url with https:// before it when written without a scheme: a new string. */
+static char *with_scheme(const char *url)
+{
+    size_t size = strlen(url) + sizeof("https://");
+    char *full = mem_alloc(size);
+
+    snprintf(full, size, "%s%s", strncasecmp(url, "http", 4) == 0 ? "" : "https://", url);
+    return full;
+}
+
 static void add_profile(struct parser *p, const char *network, const char *url)
 {
     json_t *profiles = json_object_get(p->basics, "profiles");
     size_t n = strlen(url), end;
-    char *full = mem_alloc(n + 9);
+    char *full = with_scheme(url);
     const char *user;
 
-    snprintf(full, n + 9, "%s%s", strncasecmp(url, "http", 4) == 0 ? "" : "https://", url);
     /* the username: the last part of the path ("…/in/jane-doe/" -> jane-doe) */
     end = n;
     while (end > 0 && url[end - 1] == '/')
@@ -508,10 +517,8 @@ static bool header_piece(struct parser *p, char *piece, bool first)
         else if (strcasestr(piece, "github.com"))
             add_profile(p, "GitHub", piece);
         else if (json_object_get(p->basics, "url") == NULL) {
-            char *u = mem_alloc(strlen(piece) + 9);
+            char *u = with_scheme(piece);
 
-            snprintf(u, strlen(piece) + 9, "%s%s",
-                     strncasecmp(piece, "http", 4) == 0 ? "" : "https://", piece);
             json_object_set_new(p->basics, "url", json_string(u));
             import_wipe_free(u);
         } else
