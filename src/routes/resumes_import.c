@@ -308,28 +308,28 @@ static void verify(struct arena *a, json_t *v, const char *path, const char *sou
     }
 }
 
+/* Keep value (borrowed; NULL: none) here, replaced by with. */
+static void keep(struct minimise_pii *pii, const char *value, const char *with)
+{
+    if (value != NULL && pii->n < MINIMISE_MAX) {
+        pii->value[pii->n] = value;
+        pii->with[pii->n++] = with;
+    }
+}
+
 /* The contacts of the local draft's basics (borrowed) as the values to
  * keep here. */
 static void contacts(json_t *basics, struct minimise_pii *pii)
 {
-    static const char *const keys[] = {"email", "phone", "url"};
     json_t *p;
     size_t i;
 
-    if (jsonx_string(basics, "name") && pii->n < MINIMISE_MAX) {
-        pii->value[pii->n] = jsonx_string(basics, "name");
-        pii->with[pii->n++] = MINIMISE_NAME;
-    }
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        if (jsonx_string(basics, keys[i]) && pii->n < MINIMISE_MAX) {
-            pii->value[pii->n] = jsonx_string(basics, keys[i]);
-            pii->with[pii->n++] = MINIMISE_REDACTED;
-        }
+    keep(pii, jsonx_string(basics, "name"), MINIMISE_NAME);
+    keep(pii, jsonx_string(basics, "email"), MINIMISE_REDACTED);
+    keep(pii, jsonx_string(basics, "phone"), MINIMISE_REDACTED);
+    keep(pii, jsonx_string(basics, "url"), MINIMISE_REDACTED);
     json_array_foreach(json_object_get(basics, "profiles"), i, p)
-        if (jsonx_string(p, "url") && pii->n < MINIMISE_MAX) {
-            pii->value[pii->n] = jsonx_string(p, "url");
-            pii->with[pii->n++] = MINIMISE_REDACTED;
-        }
+        keep(pii, jsonx_string(p, "url"), MINIMISE_REDACTED);
 }
 
 /* The text GPT-4o may see: the lines from the first that is no longer the
