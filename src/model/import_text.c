@@ -557,8 +557,7 @@ static void header_line(struct parser *p, const char *line)
 
 /* ---- entries ---------------------------------------------------------------------------- */
 
-/* The keys of an entries section: organisation, role, whether the role is
- * recognised by its words. */
+/* The keys of an entries section: organisation and role. */
 struct entry_keys {
     const char *org, *role;
 };
@@ -626,7 +625,7 @@ static bool entry_piece(struct parser *p, json_t *e, char *piece)
         return true;
     /* by elimination: our own PDF and most resumes write the role first */
     if (json_object_get(e, k->role) == NULL && json_object_get(e, k->org) == NULL &&
-        !has_any(piece, company_suffixes, sizeof(company_suffixes) / sizeof(company_suffixes[0])))
+        !HAS_ANY(piece, company_suffixes))
         return set_once(e, k->role, piece);
     return set_once(e, k->org, piece);
 }

@@ -370,8 +370,9 @@ static void wipe_string(void *s)
     explicit_bzero(s, strlen(s));
 }
 
-/* GPT-4o's draft of lines, checked against the source: 0 with *out (arena)
- * and unverified filled; else the warning to give (the local draft stands). */
+/* GPT-4o's draft of lines, checked against the source: NULL with *out
+ * (arena) and unverified filled; else the warning to give (the local draft
+ * stands).  NULL with *out untouched when OpenAI is not configured. */
 static const char *ai_draft(struct request *req, const struct import_lines *lines, json_t *local,
                             json_t **out, json_t *unverified)
 {
