@@ -53,19 +53,26 @@ static void fix_date(json_t *obj, const char *key, const char *path, json_t *war
     json_object_set_new(obj, key, json_string(out));
 }
 
+const char *import_country_code(json_t *countries, const char *name)
+{
+    char lower[64];
+    size_t i;
+
+    if (countries == NULL || strlen(name) >= sizeof(lower))
+        return NULL;
+    for (i = 0; name[i]; i++)
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    lower[i] = '\0';
+    return json_string_value(json_object_get(countries, lower));
+}
+
 static void fix_country(json_t *obj, const char *path, json_t *countries, json_t *warnings)
 {
     const char *s = json_string_value(json_object_get(obj, "countryCode"));
-    char lower[64], msg[160];
+    char msg[160];
     const char *code;
-    size_t i;
 
-    if (s == NULL || countries == NULL || strlen(s) <= 2 || strlen(s) >= sizeof(lower))
-        return;
-    for (i = 0; s[i]; i++)
-        lower[i] = (char)tolower((unsigned char)s[i]);
-    lower[i] = '\0';
-    if ((code = json_string_value(json_object_get(countries, lower))) == NULL)
+    if (s == NULL || strlen(s) <= 2 || (code = import_country_code(countries, s)) == NULL)
         return;
     snprintf(msg, sizeof(msg), "The country \"%.40s\" was written as its code, %s.", s, code);
     import_warn(warnings, path, msg);

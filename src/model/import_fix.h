@@ -26,4 +26,9 @@ void import_fix(json_t *doc, json_t *countries, json_t *warnings);
 /* Append {"path", "message"} to warnings (a helper the parsers share). */
 void import_warn(json_t *warnings, const char *path, const char *message);
 
+/* The ISO 3166-1 alpha-2 code countries (as for import_fix(); NULL: none)
+ * gives a country's name, in any ASCII case: borrowed, or NULL.  The one
+ * lookup of a written country's name, for the parsers and the repair. */
+const char *import_country_code(json_t *countries, const char *name);
+
 #endif

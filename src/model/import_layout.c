@@ -187,9 +187,7 @@ static bool columns(struct page *pg)
     if (pg->nseg < 2 * SIDE_MIN || hi - lo < 4 * GUTTER_MIN || hi - lo > 5000)
         return false;
     nb = (size_t)(hi - lo) + 1;
-    cover = calloc(nb, sizeof(*cover));
-    if (cover == NULL)
-        return false;
+    cover = mem_calloc(nb, sizeof(*cover));
     for (size_t i = 0; i < pg->nseg; i++)
         for (size_t b = (size_t)(pg->seg[i].x1 - lo); b < (size_t)(pg->seg[i].x2 - lo) && b < nb;
              b++)

@@ -16,6 +16,7 @@
 #include "model/import_text.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "base/mem.h"
 #include "base/text.h"
 #include "model/import_date.h"
+#include "model/import_fix.h"
 
 #define PIECES_MAX 8
 #define SUMMARY_MAX 4000
@@ -93,11 +95,11 @@ static const char *const bullets[] = {
     "\xe2\x80\x94", "\xe2\x96\xa0", "\xe2\x9e\xa2", "\xef\x82\xb7", "\xe2\x88\x99", "-", "*", "+",
 };
 
-static void wipe_free(char *s)
+void import_wipe_free(void *p)
 {
-    if (s != NULL) {
-        explicit_bzero(s, strlen(s));
-        free(s);
+    if (p != NULL) {
+        explicit_bzero(p, malloc_usable_size(p));
+        free(p);
     }
 }
 
@@ -122,7 +124,7 @@ void import_lines_add(struct import_lines *l, const char *text, size_t len, unsi
         }
     }
     if (*t == '\0') {
-        wipe_free(s);
+        import_wipe_free(s);
         return;
     }
     if (l->n == l->cap) {
@@ -162,8 +164,7 @@ void import_lines_add_text(struct import_lines *l, const char *text, size_t len)
                 *w++ = *r;
         *w = '\0';
         import_lines_add(l, line, strlen(line), flags);
-        explicit_bzero(line, size); /* what the copy held: its first size bytes */
-        free(line);
+        import_wipe_free(line);
         p += n + 1;
     }
 }
@@ -171,7 +172,7 @@ void import_lines_add_text(struct import_lines *l, const char *text, size_t len)
 void import_lines_free(struct import_lines *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        wipe_free(l->v[i].text);
+        import_wipe_free(l->v[i].text);
     free(l->v);
     memset(l, 0, sizeof(*l));
 }
@@ -271,14 +272,6 @@ bool import_text_is_heading(const char *line)
 
 /* ---- contacts ------------------------------------------------------------------------ */
 
-static bool is_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-
-    return at != NULL && at > s && strchr(at, '.') != NULL && strchr(s, ' ') == NULL &&
-           text_is_email(s);
-}
-
 /* Digits of a phone number: 7..15 digits and only phone characters. */
 static bool is_phone(const char *s)
 {
@@ -324,7 +317,6 @@ static bool is_company_suffix(const char *s)
 static bool is_location(const char *s, json_t *countries)
 {
     const char *comma = strchr(s, ',');
-    char last[64];
     size_t n;
 
     if (strcasecmp(s, "remote") == 0 || strncasecmp(s, "remote ", 7) == 0 ||
@@ -339,14 +331,12 @@ static bool is_location(const char *s, json_t *countries)
     while (*comma == ' ')
         comma++;
     n = strlen(comma);
-    if (n == 0 || n >= sizeof(last) || is_company_suffix(comma))
+    if (n == 0 || n >= 64 || is_company_suffix(comma))
         return false;
     if (n == 2 && isupper((unsigned char)comma[0]) && isupper((unsigned char)comma[1]))
         return true;
-    for (size_t i = 0; i <= n; i++)
-        last[i] = (char)tolower((unsigned char)comma[i]);
-    return countries == NULL || json_object_get(countries, last) != NULL ||
-           strcmp(last, "usa") == 0 || strcmp(last, "uk") == 0;
+    return countries == NULL || import_country_code(countries, comma) != NULL ||
+           strcasecmp(comma, "usa") == 0 || strcasecmp(comma, "uk") == 0;
 }
 
 /* A person's name: 2..5 words, each starting with a capital letter, no
@@ -414,7 +404,7 @@ static void append_text(json_t *obj, const char *key, const char *line)
     s = mem_alloc(strlen(old) + strlen(line) + 2);
     snprintf(s, strlen(old) + strlen(line) + 2, "%s %s", old, line);
     json_object_set_new(obj, key, json_string(s));
-    free(s);
+    import_wipe_free(s);
 }
 
 /* Cut s (modified) into trimmed pieces at the separators in seps. */
@@ -451,14 +441,23 @@ static const char *const list_seps[] = {",", ";", "|", "\xe2\x80\xa2", "\xc2\xb7
 
 /* ---- header ---------------------------------------------------------------------------- */
 
+/* url with https:// before it when written without a scheme: a new string. */
+static char *with_scheme(const char *url)
+{
+    size_t size = strlen(url) + sizeof("https://");
+    char *full = mem_alloc(size);
+
+    snprintf(full, size, "%s%s", strncasecmp(url, "http", 4) == 0 ? "" : "https://", url);
+    return full;
+}
+
 static void add_profile(struct parser *p, const char *network, const char *url)
 {
     json_t *profiles = json_object_get(p->basics, "profiles");
     size_t n = strlen(url), end;
-    char *full = mem_alloc(n + 9);
+    char *full = with_scheme(url);
     const char *user;
 
-    snprintf(full, n + 9, "%s%s", strncasecmp(url, "http", 4) == 0 ? "" : "https://", url);
     /* the username: the last part of the path ("…/in/jane-doe/" -> jane-doe) */
     end = n;
     while (end > 0 && url[end - 1] == '/')
@@ -473,25 +472,21 @@ static void add_profile(struct parser *p, const char *network, const char *url)
     json_array_append_new(profiles, json_pack("{s:s, s:s%, s:s}", "network", network,
                                               "username", user, (size_t)(url + end - user),
                                               "url", full));
-    free(full);
+    import_wipe_free(full);
 }
 
 static void set_location(struct parser *p, const char *s)
 {
-    char *copy = mem_strdup(s), *parts[4], lower[64];
-    size_t n = split(copy, (const char *const[]){","}, 1, parts, 4), i;
-    json_t *loc = json_object(), *code;
+    char *copy = mem_strdup(s), *parts[4];
+    size_t n = split(copy, (const char *const[]){","}, 1, parts, 4);
+    json_t *loc = json_object();
 
     json_object_set_new(loc, "city", json_string(parts[0]));
     if (n > 1) {
-        const char *last = parts[n - 1];
+        const char *code = import_country_code(p->countries, parts[n - 1]);
 
-        for (i = 0; last[i] && i < sizeof(lower) - 1; i++)
-            lower[i] = (char)tolower((unsigned char)last[i]);
-        lower[i] = '\0';
-        code = p->countries ? json_object_get(p->countries, lower) : NULL;
         if (code != NULL) {
-            json_object_set(loc, "countryCode", code);
+            json_object_set_new(loc, "countryCode", json_string(code));
             if (n > 2)
                 json_object_set_new(loc, "region", json_string(parts[1]));
         } else {
@@ -499,7 +494,7 @@ static void set_location(struct parser *p, const char *s)
         }
     }
     json_object_set_new(p->basics, "location", loc);
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* One piece of a header line; false when it is none of the contacts. */
@@ -512,7 +507,7 @@ static bool header_piece(struct parser *p, char *piece, bool first)
         piece = text_trim(colon + 1);
     if (*piece == '\0')
         return true;
-    if (is_email(piece))
+    if (text_is_email(piece))
         return set_once(p->basics, "email", piece) || true;
     if (is_phone(piece))
         return set_once(p->basics, "phone", piece) || true;
@@ -522,12 +517,10 @@ static bool header_piece(struct parser *p, char *piece, bool first)
         else if (strcasestr(piece, "github.com"))
             add_profile(p, "GitHub", piece);
         else if (json_object_get(p->basics, "url") == NULL) {
-            char *u = mem_alloc(strlen(piece) + 9);
+            char *u = with_scheme(piece);
 
-            snprintf(u, strlen(piece) + 9, "%s%s",
-                     strncasecmp(piece, "http", 4) == 0 ? "" : "https://", piece);
             json_object_set_new(p->basics, "url", json_string(u));
-            free(u);
+            import_wipe_free(u);
         } else
             return false;
         return true;
@@ -559,14 +552,12 @@ static void header_line(struct parser *p, const char *line)
     /* a line of pieces of which some were not contacts: kept whole for review */
     if (!all)
         unplace(p, line);
-    explicit_bzero(copy, strlen(line));
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* ---- entries ---------------------------------------------------------------------------- */
 
-/* The keys of an entries section: organisation, role, whether the role is
- * recognised by its words. */
+/* The keys of an entries section: organisation and role. */
 struct entry_keys {
     const char *org, *role;
 };
@@ -634,7 +625,7 @@ static bool entry_piece(struct parser *p, json_t *e, char *piece)
         return true;
     /* by elimination: our own PDF and most resumes write the role first */
     if (json_object_get(e, k->role) == NULL && json_object_get(e, k->org) == NULL &&
-        !has_any(piece, company_suffixes, sizeof(company_suffixes) / sizeof(company_suffixes[0])))
+        !HAS_ANY(piece, company_suffixes))
         return set_once(e, k->role, piece);
     return set_once(e, k->org, piece);
 }
@@ -730,7 +721,7 @@ static void entry_line(struct parser *p, const struct import_line *line)
         append_text(p->entry, p->section == S_PROJECTS ? "description" : "summary", rest);
         if (p->section == S_EDUCATION)
             unplace(p, line->text);
-        free(rest);
+        import_wipe_free(rest);
         return;
     }
     if (p->entry != NULL && r.start[0] == '\0' && is_highlight(p, rest)) {
@@ -739,7 +730,7 @@ static void entry_line(struct parser *p, const struct import_line *line)
             json_object_set_new(p->entry, list, json_array());
         json_array_append_new(json_object_get(p->entry, list), json_string(rest));
         p->entry_bullets = true;
-        free(rest);
+        import_wipe_free(rest);
         return;
     }
     if (p->entry == NULL || p->entry_bullets || entry_full(p, &r, rest)) {
@@ -783,11 +774,11 @@ static void entry_line(struct parser *p, const struct import_line *line)
                 placed = true;
             else
                 unplace(p, pieces[i]);
-        free(copy);
+        import_wipe_free(copy);
     }
     if (!placed)
         unplace(p, line->text);
-    free(rest);
+    import_wipe_free(rest);
 }
 
 /* ---- lists --------------------------------------------------------------------------- */
@@ -834,7 +825,7 @@ static void skills_line(struct parser *p, const char *line)
         else
             json_array_append_new(skills, json_pack("{s:s}", "name", it));
     }
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* "English (Native)", "Spanish – Professional", "German: B2", "French". */
@@ -870,7 +861,7 @@ static void languages_line(struct parser *p, const char *line)
         else
             json_array_append_new(langs, json_pack("{s:s}", "language", lang));
     }
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* One certificate, award or publication a line: name, issuer, date. */
@@ -905,7 +896,7 @@ static void item_line(struct parser *p, const char *line)
         json_decref(e);
         unplace(p, line);
     }
-    free(rest);
+    import_wipe_free(rest);
 }
 
 static void interests_line(struct parser *p, const char *line)
@@ -917,7 +908,7 @@ static void interests_line(struct parser *p, const char *line)
         if (*pieces[i] != '\0')
             json_array_append_new(section_array(p, "interests"),
                                   json_pack("{s:s}", "name", pieces[i]));
-    free(copy);
+    import_wipe_free(copy);
 }
 
 /* ---- the pass ----------------------------------------------------------------------------- */

@@ -11,7 +11,7 @@
  * the parser cannot place goes to `unplaced`, never into a wrong field.
  *
  * Every copy of the source's text made here is wiped before it is freed
- * (import_lines_free), as with an upload's other buffers.
+ * (import_wipe_free), as with an upload's other buffers.
  */
 #ifndef JT_IMPORT_TEXT_H
 #define JT_IMPORT_TEXT_H
@@ -40,11 +40,15 @@ void import_lines_add(struct import_lines *l, const char *text, size_t len, unsi
  * "**bold**" marks dropped). */
 void import_lines_add_text(struct import_lines *l, const char *text, size_t len);
 
+/* Wipe the whole of p's allocation (from mem_*; NULL is nothing), then free
+ * it: how every copy of an upload's text is released, wherever a split or
+ * a trim left its NULs. */
+void import_wipe_free(void *p);
+
 /* Wipe and free every line (the struct itself is the caller's). */
 void import_lines_free(struct import_lines *l);
 
-/* The whole text, one line per line: a new string (free() it after
- * explicit_bzero()). */
+/* The whole text, one line per line: a new string (import_wipe_free() it). */
 char *import_lines_join(const struct import_lines *l);
 
 /*

@@ -72,11 +72,17 @@ static char *replace_all(struct arena *a, const char *s, const char *needle, con
 
 const char *minimise_text(struct arena *a, const struct minimise_pii *p, const char *s)
 {
+    const char *in = s;
+
     for (size_t i = 0; i < p->n; i++) {
         char *r = replace_all(a, s, p->value[i], p->with[i]);
 
-        if (r != NULL)
+        if (r != NULL) {
+            /* a step between: still the text, with values yet to go */
+            if (s != in)
+                explicit_bzero((char *)s, strlen(s));
             s = r;
+        }
     }
     return s;
 }
@@ -214,7 +220,6 @@ json_t *minimise_resume(struct arena *a, json_t *resume, struct minimise_pii *pi
     minimise_json(a, pii, copy);
     return copy;
 }
-
 
 void minimise_restore_name(struct arena *a, json_t *v, json_t *resume)
 {

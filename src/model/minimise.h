@@ -34,7 +34,8 @@ struct minimise_pii {
 json_t *minimise_resume(struct arena *a, json_t *resume, struct minimise_pii *pii);
 
 /* s with every listed value replaced (whole words, ASCII case ignored):
- * an arena string, or s itself when nothing matched. */
+ * an arena string, or s itself when nothing matched.  The arena strings
+ * of the steps between are wiped. */
 const char *minimise_text(struct arena *a, const struct minimise_pii *pii, const char *s);
 
 /* s with whatever looks like a contact replaced by MINIMISE_REDACTED, found

@@ -219,7 +219,7 @@ static int read_lines(struct request *req, int kind, const char *data, size_t le
     } else if (kind == K_DOCX) {
         rc = import_read_docx(data, len, lines);
     } else {
-        if (!text_is_utf8(data, len) || memchr(data, '\0', len) != NULL)
+        if (!text_is_utf8(data, len))
             return unreadable(req, "The text is not UTF-8.");
         import_lines_add_text(lines, data, len);
         if (lines->n == 0)
@@ -308,28 +308,28 @@ static void verify(struct arena *a, json_t *v, const char *path, const char *sou
     }
 }
 
+/* Keep value (borrowed; NULL: none) here, replaced by with. */
+static void keep(struct minimise_pii *pii, const char *value, const char *with)
+{
+    if (value != NULL && pii->n < MINIMISE_MAX) {
+        pii->value[pii->n] = value;
+        pii->with[pii->n++] = with;
+    }
+}
+
 /* The contacts of the local draft's basics (borrowed) as the values to
  * keep here. */
 static void contacts(json_t *basics, struct minimise_pii *pii)
 {
-    static const char *const keys[] = {"email", "phone", "url"};
     json_t *p;
     size_t i;
 
-    if (jsonx_string(basics, "name") && pii->n < MINIMISE_MAX) {
-        pii->value[pii->n] = jsonx_string(basics, "name");
-        pii->with[pii->n++] = MINIMISE_NAME;
-    }
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        if (jsonx_string(basics, keys[i]) && pii->n < MINIMISE_MAX) {
-            pii->value[pii->n] = jsonx_string(basics, keys[i]);
-            pii->with[pii->n++] = MINIMISE_REDACTED;
-        }
+    keep(pii, jsonx_string(basics, "name"), MINIMISE_NAME);
+    keep(pii, jsonx_string(basics, "email"), MINIMISE_REDACTED);
+    keep(pii, jsonx_string(basics, "phone"), MINIMISE_REDACTED);
+    keep(pii, jsonx_string(basics, "url"), MINIMISE_REDACTED);
     json_array_foreach(json_object_get(basics, "profiles"), i, p)
-        if (jsonx_string(p, "url") && pii->n < MINIMISE_MAX) {
-            pii->value[pii->n] = jsonx_string(p, "url");
-            pii->with[pii->n++] = MINIMISE_REDACTED;
-        }
+        keep(pii, jsonx_string(p, "url"), MINIMISE_REDACTED);
 }
 
 /* The text GPT-4o may see: the lines from the first that is no longer the
@@ -340,7 +340,8 @@ static const char *text_for_ai(struct arena *a, const struct import_lines *lines
 {
     json_t *basics = json_object_get(local, "basics");
     size_t first = 0;
-    char *joined, *copy;
+    char *joined;
+    const char *named, *text;
     struct import_lines body = {0};
 
     contacts(basics, pii);
@@ -352,11 +353,16 @@ static const char *text_for_ai(struct arena *a, const struct import_lines *lines
     body.v = lines->v + first;
     body.n = lines->n - first;
     joined = import_lines_join(&body);
-    /* the contacts the parser found, and any other that looks like one */
-    copy = arena_strdup(a, minimise_contacts(a, minimise_text(a, pii, joined)));
-    explicit_bzero(joined, strlen(joined));
-    free(joined);
-    return copy;
+    /* the contacts the parser found, and any other that looks like one;
+     * the caller wipes the result, and here every other copy goes */
+    named = minimise_text(a, pii, joined);
+    text = minimise_contacts(a, named);
+    if (named != joined && text != named)
+        explicit_bzero((char *)named, strlen(named));
+    if (text == joined)
+        text = arena_strdup(a, joined);
+    import_wipe_free(joined);
+    return text;
 }
 
 static void wipe_string(void *s)
@@ -364,8 +370,9 @@ static void wipe_string(void *s)
     explicit_bzero(s, strlen(s));
 }
 
-/* GPT-4o's draft of lines, checked against the source: 0 with *out (arena)
- * and unverified filled; else the warning to give (the local draft stands). */
+/* GPT-4o's draft of lines, checked against the source: NULL with *out
+ * (arena) and unverified filled; else the warning to give (the local draft
+ * stands).  NULL with *out untouched when OpenAI is not configured. */
 static const char *ai_draft(struct request *req, const struct import_lines *lines, json_t *local,
                             json_t **out, json_t *unverified)
 {
@@ -406,8 +413,7 @@ static const char *ai_draft(struct request *req, const struct import_lines *line
     whole = import_lines_join(lines);
     source = folded(a, whole);
     arena_add_cleanup(a, wipe_string, source);
-    explicit_bzero(whole, strlen(whole));
-    free(whole);
+    import_wipe_free(whole);
     json_object_foreach(draft, key, v)
         if (strcmp(key, "basics") != 0)
             verify(a, v, key, source, unverified);

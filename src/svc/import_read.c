@@ -38,14 +38,6 @@
 
 /* ---- libxml2's heap, wiped ------------------------------------------------------ */
 
-static void wipe_free(void *p)
-{
-    if (p != NULL) {
-        explicit_bzero(p, malloc_usable_size(p));
-        free(p);
-    }
-}
-
 static void *wipe_realloc(void *p, size_t n)
 {
     void *q = mem_alloc(n);
@@ -54,7 +46,7 @@ static void *wipe_realloc(void *p, size_t n)
         size_t old = malloc_usable_size(p);
 
         memcpy(q, p, old < n ? old : n);
-        wipe_free(p);
+        import_wipe_free(p);
     }
     return q;
 }
@@ -70,7 +62,7 @@ static void xml_setup(void)
     static bool done;
 
     if (!done) {
-        xmlMemSetup(wipe_free, mem_alloc, wipe_realloc, wipe_strdup);
+        xmlMemSetup(import_wipe_free, mem_alloc, wipe_realloc, wipe_strdup);
         xmlInitParser();
         done = true;
     }
@@ -97,7 +89,7 @@ static zip_t *zip_of(const char *data, size_t len)
     return z;
 }
 
-/* Member idx inflated: a new buffer (wipe_free it) with *n bytes and a NUL
+/* Member idx inflated: a new buffer (import_wipe_free() it) with *n bytes and a NUL
  * after them; NULL when unreadable or past MEMBER_MAX (*too_big). */
 static char *member(zip_t *z, zip_uint64_t idx, size_t *n, bool *too_big)
 {
@@ -123,7 +115,7 @@ static char *member(zip_t *z, zip_uint64_t idx, size_t *n, bool *too_big)
     }
     zip_fclose(f);
     if (got < 0 || *too_big) {
-        wipe_free(buf);
+        import_wipe_free(buf);
         return NULL;
     }
     buf[used] = '\0';
@@ -252,8 +244,7 @@ static void runs_text(const xmlNode *n, GString *buf, struct import_lines *out, 
 
             if (t != NULL) {
                 g_string_append(buf, (const char *)t);
-                explicit_bzero(t, strlen((char *)t));
-                xmlFree(t);
+                xmlFree(t); /* import_wipe_free(), by xml_setup() */
             }
         } else if (is_w(c, "tab")) {
             g_string_append(buf, "   ");
@@ -304,7 +295,7 @@ int import_read_docx(const char *data, size_t len, struct import_lines *out)
     xml_setup();
     doc = xmlReadMemory(xml, (int)n, "document.xml", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    wipe_free(xml);
+    import_wipe_free(xml);
     if (doc == NULL)
         return IMPORT_READ_BROKEN;
     if (xmlDocGetRootElement(doc) == NULL || !is_w(xmlDocGetRootElement(doc), "document"))
@@ -377,6 +368,9 @@ static json_t *csv_table(const char *data, size_t n)
 
     if (csv_init(&p, CSV_APPEND_NULL) != 0)
         return st.rows;
+    /* its field buffer holds every value in turn: emails, phone numbers */
+    csv_set_realloc_func(&p, wipe_realloc);
+    csv_set_free_func(&p, import_wipe_free);
     /* a UTF-8 byte order mark is not part of the first column's name */
     if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
         data += 3, n -= 3;
@@ -416,7 +410,7 @@ int import_read_linkedin(const char *data, size_t len, json_t **tables)
                 break;
             }
             json_object_set_new(*tables, base, csv_table(csv, n));
-            wipe_free(csv);
+            import_wipe_free(csv);
         }
     }
     zip_discard(z);

@@ -4,8 +4,9 @@
  * .docx), libzip + libcsv (LinkedIn's data export).
  *
  * Nothing is written to a file: every reader works on the caller's bytes.
- * The copies made here (a ZIP member, a page's text, libxml2's whole heap,
- * through a wiping allocator) are wiped before they are freed.  What
+ * The copies made here (a ZIP member, a page's text, libxml2's whole heap
+ * and libcsv's field buffer, through a wiping allocator) are wiped before
+ * they are freed.  What
  * poppler and zlib allocate inside themselves is freed by them, not wiped:
  * their allocators cannot be replaced (docs/ARCHITECTURE.md, "Resume
  * import").
