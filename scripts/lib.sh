@@ -131,7 +131,8 @@ build_fuzzers() {
 render_nginx() {
   local state=$1 port=$2 socket=$3 rate=${4:-6r/m}
   mkdir -p "$state/snippets"
-  cp "$JT_ROOT/nginx/jobtune-common.conf" "$JT_ROOT/nginx/jobtune-headers.conf" "$state/snippets/"
+  cp "$JT_ROOT/nginx/jobtune-common.conf" "$JT_ROOT/nginx/jobtune-headers.conf" \
+     "$JT_ROOT/nginx/jobtune-api.conf" "$state/snippets/"
   sed -e "s|@PORT@|$port|g" -e "s|@STATE@|$state|g" -e "s|@WWW@|$JT_ROOT/nginx/www|g" \
       -e "s|@SOCKET@|$socket|g" -e "s|@SUPPORT_RATE@|$rate|g" \
       "$JT_ROOT/nginx/dev.conf.in" > "$state/nginx.conf"

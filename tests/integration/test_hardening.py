@@ -97,7 +97,7 @@ def production_site(d):
     site = re.sub(r"\n\s*listen \[::\]:[0-9]+[^;]*;", "", site)
     site = re.sub(r"root [^;]*/www;", f"root {ROOT}/nginx/www;", site)
     snippets = {}
-    for name in ("jobtune-common.conf", "jobtune-headers.conf"):
+    for name in ("jobtune-common.conf", "jobtune-headers.conf", "jobtune-api.conf"):
         with open(os.path.join(ROOT, "nginx", name)) as f:
             snippets[name] = f.read()
     return site, snippets, http_port, https_port

@@ -180,7 +180,7 @@ class InstallTest(unittest.TestCase):
 
     def test_installed_site_passes_nginx_t(self):
         snippets = {}
-        for f in ("jobtune-common.conf", "jobtune-headers.conf"):
+        for f in ("jobtune-common.conf", "jobtune-headers.conf", "jobtune-api.conf"):
             with open(self.installed(f"/etc/nginx/snippets/{f}")) as src:
                 snippets[f] = src.read()
         p = nginx_t_production_site(os.path.join(self.tmp, "nginx-t"),

@@ -185,7 +185,7 @@ class ProductionConfigTest(unittest.TestCase):
         """nginx/jobtune.conf with its snippets, as installed, is valid."""
         import tempfile
         snippets = {}
-        for f in ("jobtune-common.conf", "jobtune-headers.conf"):
+        for f in ("jobtune-common.conf", "jobtune-headers.conf", "jobtune-api.conf"):
             with open(os.path.join(ROOT, "nginx", f)) as src:
                 snippets[f] = src.read()
         with open(os.path.join(ROOT, "nginx", "jobtune.conf")) as f:
