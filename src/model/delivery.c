@@ -65,12 +65,24 @@ static double percentile(const size_t *hist, size_t total, double share)
     return 0;
 }
 
+/* Is time t between two of the words (not within one)?  *k walks the
+ * words as t grows. */
+static bool between_words(const struct delivery_span *w, size_t n, size_t *k, double t)
+{
+    if (n == 0 || t < w[0].start || t > w[n - 1].end)
+        return false;
+    while (*k < n && w[*k].end < t)
+        (*k)++;
+    return *k < n && t < w[*k].start;
+}
+
 void delivery_listen(const int16_t *samples, size_t frames, int rate,
+                     const struct delivery_span *words, size_t nwords,
                      struct delivery_voice *out)
 {
     size_t step = rate > 0 ? (size_t)rate * FRAME_MS / 1000 : 0, hist[BINS] = {0}, nframes = 0;
     size_t bridge = (size_t)(BRIDGE_SECONDS * rate), pause = (size_t)(DELIVERY_PAUSE_SECONDS * rate);
-    size_t speaking = 0, silence = 0, longest = 0;
+    size_t speaking = 0, silence = 0, longest = 0, k = 0;
     double threshold, quiet, loud;
     bool heard = false;
 
@@ -90,7 +102,8 @@ void delivery_listen(const int16_t *samples, size_t frames, int rate,
     for (size_t at = 0; at < frames; at += step) {
         size_t n = frames - at < step ? frames - at : step;
 
-        if (level_db(samples + at, n) <= threshold) {
+        if (level_db(samples + at, n) <= threshold ||
+            between_words(words, nwords, &k, ((double)at + n / 2.0) / rate)) {
             silence += n;
             continue;
         }

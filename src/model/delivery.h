@@ -6,8 +6,10 @@
  *
  * Pauses come from the samples themselves, an energy-based voice-activity
  * pass (delivery_listen()), so they are right whether or not the speech
- * service gave word timestamps.  The words are counted from the
- * timestamps when there are some, else from the transcript.  Fillers are
+ * service gave word timestamps; when it did, a gap between words counts
+ * as silence too (a noisy room hides silences from the energy, not from
+ * the words' timing).  The words are counted from the timestamps when
+ * there are some, else from the transcript.  Fillers are
  * matched as whole words and phrases of the transcript against a list per
  * language (delivery_fillers()).
  */
@@ -35,15 +37,24 @@ struct delivery_voice {
     double longest_pause;    /* seconds; 0 when none */
 };
 
+/* When a word (or a timed segment of words) was said, in seconds from
+ * the recording's start. */
+struct delivery_span {
+    double start, end;
+};
+
 /*
  * The voice-activity pass over samples[frames] (borrowed; mono 16-bit at
  * rate Hz): 20 ms frames, each voiced when its energy is above a threshold
  * set between the recording's quiet and loud levels (never below -55
- * dBFS); silences shorter than 250 ms are bridged, and the silences
- * before the first speech and after the last are not pauses.  One pass
- * and a histogram: linear in the samples, no allocation.
+ * dBFS) and, when words[0..nwords) (borrowed, in order; NULL and 0 when
+ * there are no timestamps) are given, it lies within a word or outside
+ * the words' whole stretch; silences shorter than 250 ms are bridged,
+ * and the silences before the first speech and after the last are not
+ * pauses.  Two passes and a histogram: linear, no allocation.
  */
 void delivery_listen(const int16_t *samples, size_t frames, int rate,
+                     const struct delivery_span *words, size_t nwords,
                      struct delivery_voice *out);
 
 /* The fillers of one answer. */
