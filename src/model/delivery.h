@@ -8,8 +8,8 @@
  * pass (delivery_listen()), so they are right whether or not the speech
  * service gave word timestamps; when it did, a gap between words counts
  * as silence too (a noisy room hides silences from the energy, not from
- * the words' timing).  The words are counted from the timestamps when
- * there are some, else from the transcript.  Fillers are
+ * the words' timing).  The words are counted in the transcript
+ * (delivery_word_count()), timestamps or not.  Fillers are
  * matched as whole words and phrases of the transcript against a list per
  * language (delivery_fillers()).
  */

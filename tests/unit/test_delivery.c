@@ -43,7 +43,7 @@ TEST(delivery_pauses_from_the_samples)
     tone(s, &at, 2.5, 0);
     tone(s, &at, 1, 7000);
     tone(s, &at, 1, 0);
-    delivery_listen(s, at, RATE, &v);
+    delivery_listen(s, at, RATE, NULL, 0, &v);
     CHECK_NEAR(v.duration_seconds, 17.0, 0.001);
     CHECK_INT(v.pauses, 2); /* the 4 s and the 2.5 s; not 1 s, not the ends */
     CHECK_NEAR(v.longest_pause, 4.0, 0.041);
@@ -58,16 +58,34 @@ TEST(delivery_no_pause_in_continuous_speech_or_silence)
     size_t at = 0;
 
     tone(s, &at, 10, 5000);
-    delivery_listen(s, at, RATE, &v);
+    delivery_listen(s, at, RATE, NULL, 0, &v);
     CHECK_INT(v.pauses, 0);
     CHECK_NEAR(v.speaking_seconds, 10.0, 0.05);
     at = 0;
     tone(s, &at, 10, 0);
-    delivery_listen(s, at, RATE, &v);
+    delivery_listen(s, at, RATE, NULL, 0, &v);
     CHECK_INT(v.pauses, 0);
     CHECK_NEAR(v.longest_pause, 0, 0);
-    delivery_listen(s, 0, RATE, &v);
+    delivery_listen(s, 0, RATE, NULL, 0, &v);
     CHECK_NEAR(v.duration_seconds, 0, 0);
+    free(s);
+}
+
+/* Speech without a silence (a noisy room), but the words' timing shows
+ * a 3 s gap: it is a pause; so is a silence the timing does not show. */
+TEST(delivery_pauses_from_the_words_timing)
+{
+    int16_t *s = calloc((size_t)RATE * 12, sizeof(*s));
+    const struct delivery_span words[] = {{0.2, 1.0}, {1.1, 2.0}, {5.0, 6.0}, {6.1, 7.0}};
+    struct delivery_voice v;
+    size_t at = 0;
+
+    tone(s, &at, 9, 5000);
+    tone(s, &at, 2.5, 0);
+    tone(s, &at, 0.5, 5000);
+    delivery_listen(s, at, RATE, words, 4, &v);
+    CHECK_INT(v.pauses, 2);
+    CHECK_NEAR(v.longest_pause, 3.0, 0.041);
     free(s);
 }
 
@@ -140,7 +158,7 @@ TEST(delivery_pass_costs_under_5_ms_a_minute)
     }
     for (int run = 0; run < 5; run++) {
         t0 = clock_mono_us();
-        delivery_listen(s, n, RATE, &v);
+        delivery_listen(s, n, RATE, NULL, 0, &v);
         delivery_fillers("en-IN", "um so I mean we shipped it, you know, on time", &f);
         if (clock_mono_us() - t0 < best)
             best = clock_mono_us() - t0;
@@ -155,6 +173,7 @@ const struct unit_test delivery_tests[] = {
     {"delivery_pauses_from_the_samples", delivery_pauses_from_the_samples},
     {"delivery_no_pause_in_continuous_speech_or_silence",
      delivery_no_pause_in_continuous_speech_or_silence},
+    {"delivery_pauses_from_the_words_timing", delivery_pauses_from_the_words_timing},
     {"delivery_fillers_whole_words_and_phrases", delivery_fillers_whole_words_and_phrases},
     {"delivery_numbers_and_summary", delivery_numbers_and_summary},
     {"delivery_pass_costs_under_5_ms_a_minute", delivery_pass_costs_under_5_ms_a_minute},
