@@ -88,6 +88,9 @@ int routes_page_query(struct request *req, struct routes_page *page);
 /* 200 {"items": items (stolen), "next": cursor text or null}. */
 int routes_page_answer(struct request *req, json_t *items, bool more,
                        const struct listed_cursor *next);
+/* The same with extra's members besides (extra stolen; NULL: none). */
+int routes_page_answer_with(struct request *req, json_t *items, bool more,
+                            const struct listed_cursor *next, json_t *extra);
 
 /* interviews.c, interviews_answers.c, interviews_finish.c, interviews_questions.c */
 int interviews_create_route(struct request *req);

@@ -233,6 +233,55 @@ class DeliveryTest(SignedInStackTest):
         status, _, lines = self.stream(iv["id"], {"text": "I shipped it."})
         self.assertEqual(lines[-1][1]["event"], "done")
 
+    # ---- the report, the list and the trend ---------------------------------------------
+    def test_report_summary_scores_in_the_list_and_the_trend(self):
+        self.sv.timestamps = False
+        self.sv.stt_script = {7: ("Um, I mean, I led the migration, you know, and uh it "
+                                  "worked well.", [])}
+        spoken = self.start()
+        r = self.answer(spoken["id"], recording([(3, 8000), (4, 0), (3, 8000)], {0: 7}))
+        self.assertEqual(r.status, 201, r.text)
+        first = r.json()["questions"][0]["answer"]["delivery"]
+        self.call("POST", f"{IV}/{spoken['id']}/answers", {"text": "Typed."})
+        r = self.call("POST", f"{IV}/{spoken['id']}/finish")
+        self.assertEqual(r.status, 200, r.text)
+        report = r.json()["report"]
+        self.assertEqual(report["delivery"], {
+            "answers": 1, "durationSeconds": 10.0, "wordsPerMinute": 84.0,
+            "pace": {"min": 120, "max": 160, "verdict": "slow"},
+            "fillersPerMinute": 24.0, "longestPauseSeconds": 4.0})
+        by_n = {q["n"]: q for q in report["questions"]}
+        self.assertEqual(by_n[1]["delivery"], first)
+        self.assertIsNone(by_n[2]["delivery"])
+
+        typed = self.start()
+        self.call("POST", f"{IV}/{typed['id']}/answers", {"text": "Typed."})
+        r = self.call("POST", f"{IV}/{typed['id']}/finish")
+        self.assertIsNone(r.json()["report"]["delivery"])
+        active = self.start()
+
+        listed = self.call("GET", IV).json()
+        items = {i["id"]: i for i in listed["items"]}
+        self.assertEqual(items[spoken["id"]]["score"], 68)
+        self.assertEqual(items[spoken["id"]]["delivery"], {
+            "wordsPerMinute": 84.0, "fillersPerMinute": 24.0, "longestPauseSeconds": 4.0})
+        self.assertTrue(items[spoken["id"]]["completedAt"].endswith("Z"))
+        self.assertEqual(items[typed["id"]]["score"], 68)
+        self.assertIsNone(items[typed["id"]]["delivery"])
+        self.assertIsNone(items[active["id"]]["score"])
+        self.assertIsNone(items[active["id"]]["completedAt"])
+        trend = listed["trend"]
+        self.assertEqual([t["id"] for t in trend["interviews"]], [spoken["id"], typed["id"]])
+        self.assertEqual(trend["interviews"][0]["wordsPerMinute"], 84.0)
+        self.assertIsNone(trend["interviews"][1]["wordsPerMinute"])
+        self.assertEqual(trend["averages"], {"score": 68.0, "wordsPerMinute": 84.0,
+                                             "fillersPerMinute": 24.0,
+                                             "longestPauseSeconds": 4.0})
+        # one page of one: the trend is the same on every page
+        page = self.call("GET", IV + "?limit=1").json()
+        self.assertEqual(len(page["items"]), 1)
+        self.assertEqual(page["trend"], trend)
+
     # ---- a spoken question -------------------------------------------------------------
     def test_a_spoken_question_is_made_sentence_by_sentence_at_once(self):
         self.ai.question_texts = {1: "Hello there. Tell me about yourself. Why this role?"}
