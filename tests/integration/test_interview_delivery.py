@@ -11,16 +11,21 @@ fake_sarvam.py knows which scripted transcript and timings to answer.
 """
 import array
 import base64
+import hashlib
+import hmac
 import http.client
 import io
 import json
 import math
+import threading
 import time
 import unittest
+import uuid
 import wave
 
 import tokens
-from stack import AuthStack, SignedInStackTest
+from fake_clerk import FakeClerk
+from stack import AuthStack, SignedInStackTest, wait_until
 
 IV = "/api/interviews"
 RATE = 16000
@@ -52,7 +57,8 @@ def wav_frames(data):
         return w.getframerate(), w.getnchannels(), w.getnframes()
 
 
-class DeliveryTest(SignedInStackTest):
+class DeliveryBase(SignedInStackTest):
+    """The stack, the fakes and the calls of the tests below; no tests."""
     stack_class = AuthStack
     fake_openai = True
     fake_sarvam = True
@@ -83,9 +89,10 @@ class DeliveryTest(SignedInStackTest):
     def answer(self, iid, data, content_type="audio/wav"):
         return self.call("POST", f"{IV}/{iid}/answers", data, {"Content-Type": content_type})
 
-    def stream(self, iid, data, content_type="audio/wav", query=""):
+    def stream(self, iid, data, content_type="audio/wav", query="", on_line=None):
         """POST an answer asking for its progress: (status, content type,
-        [(monotonic time the line was read, event)])."""
+        [(monotonic time the line was read, event)]); on_line(event) is
+        called as each line is read."""
         conn = http.client.HTTPConnection("127.0.0.1", self.stack.http_port, timeout=60)
         if isinstance(data, dict):
             data, content_type = json.dumps(data).encode(), "application/json"
@@ -102,12 +109,17 @@ class DeliveryTest(SignedInStackTest):
                 if not line:
                     break
                 lines.append((time.monotonic(), json.loads(line)))
+                if on_line is not None:
+                    on_line(lines[-1][1])
             return r.status, r.getheader("content-type"), lines
         finally:
             conn.close()
 
     def stored(self, iid):
         return self.stack.db()["interviews"].find_one({"_id": iid})
+
+
+class DeliveryTest(DeliveryBase):
 
     # ---- word timestamps, joined across chunks -----------------------------------
     def test_timestamps_of_a_70_second_answer_are_joined_across_chunks(self):
@@ -295,6 +307,71 @@ class DeliveryTest(SignedInStackTest):
         # joined in order: the frames of every sentence, one after another
         texts = ["Hello there.", "Tell me about yourself.", "Why this role?"]
         self.assertEqual(wav_frames(r.body)[2], sum(len(t) * 22050 // 100 for t in texts))
+
+
+# JOBTUNE_SECRET's development default: the key of the erasure's pseudonyms
+DEV_SECRET = b"jobtune-development-secret-not-for-production"
+
+
+class ErasureDuringAStreamedAnswerTest(DeliveryBase):
+    """An erasure that begins while an answer streams (its question being
+    spoken) leaves nothing of it once its second pass is done: the answer
+    stores at its end, after the erasure's first pass, and the second pass
+    (JOBTUNE_STREAM_TIMEOUT, here the request timeout, plus 5 s later)
+    deletes what it wrote."""
+    stack_options = {"request_timeout": 10}
+    clerk = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.clerk = FakeClerk().start()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.clerk.stop()
+
+    @classmethod
+    def env_extra(cls):
+        return {"CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
+                "JOBTUNE_SCHEDULER_PERIOD": "1"}
+
+    def test_an_erasure_racing_a_streamed_answer_leaves_nothing(self):
+        marker = f"Racer{uuid.uuid4().hex[:10]}"
+        self.clerk.add_user(self.user, email=f"{marker.lower()}@example.in")
+        iv = self.start()
+        self.ai.question_texts = {2: f"{marker} question one. And two?"}
+        self.sv.tts_latency = (3.0, 0.0)   # the erasure runs while the question is spoken
+        asked, result = threading.Event(), {}
+
+        def answer():
+            result["r"] = self.stream(iv["id"], {"text": f"{marker} answered."},
+                                      on_line=lambda e: e["event"] == "question" and asked.set())
+        t = threading.Thread(target=answer)
+        t.start()
+        try:
+            self.assertTrue(asked.wait(20), "the question line never came")
+            r = self.call("DELETE", "/api/me")
+            self.assertEqual(r.status, 200, r.text)
+        finally:
+            t.join(30)
+        status, _, lines = result["r"]
+        self.assertEqual(status, 200)
+        # stored just after the first pass (a "done"), or refused by the
+        # sealed directory (an "error"): either way gone after the second
+        self.assertIn(lines[-1][1]["event"], ("done", "error"), lines[-1][1])
+        print(f"\n    the racing answer ended with {lines[-1][1]['event']} "
+              f"{lines[-1][1].get('status', '')}", flush=True)
+        db = self.stack.db()
+        subject = hmac.new(DEV_SECRET, self.user.encode(), hashlib.sha256).hexdigest()
+        wait_until(lambda: (db["erasure_claims"].find_one({"_id": subject}) or {})
+                   .get("state") == "done", timeout=60, what="the second pass")
+        left = [(name, doc.get("_id")) for name in db.list_collection_names()
+                for doc in db[name].find({})
+                if marker.lower() in json.dumps(doc, default=str).lower() or
+                self.user.lower() in json.dumps(doc, default=str).lower()]
+        self.assertEqual(left, [])
 
 
 if __name__ == "__main__":
