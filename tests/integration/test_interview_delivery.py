@@ -23,9 +23,12 @@ import unittest
 import uuid
 import wave
 
+import jsonschema
+import yaml
+
 import tokens
 from fake_clerk import FakeClerk
-from stack import AuthStack, SignedInStackTest, wait_until
+from stack import ROOT, AuthStack, SignedInStackTest, wait_until
 
 IV = "/api/interviews"
 RATE = 16000
@@ -52,6 +55,15 @@ def recording(parts, marks=None):
     return buf.getvalue()
 
 
+def answer_event_validator():
+    """docs/openapi.yaml's AnswerEvent, the schema of a streamed answer's lines."""
+    with open(f"{ROOT}/docs/openapi.yaml", encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    return jsonschema.Draft202012Validator({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": doc["components"], "$ref": "#/components/schemas/AnswerEvent"})
+
+
 def wav_frames(data):
     with wave.open(io.BytesIO(data)) as w:
         return w.getframerate(), w.getnchannels(), w.getnframes()
@@ -66,6 +78,8 @@ class DeliveryBase(SignedInStackTest):
     @classmethod
     def env_extra(cls):
         return {"SARVAM_TIMEOUT_MS": "5000"}
+
+    events = answer_event_validator()
 
     def setUp(self):
         self.user = tokens.new_user_id()
@@ -109,6 +123,9 @@ class DeliveryBase(SignedInStackTest):
                 if not line:
                     break
                 lines.append((time.monotonic(), json.loads(line)))
+                problems = [e.message for e in self.events.iter_errors(lines[-1][1])]
+                if problems:
+                    raise AssertionError(f"a line is not an AnswerEvent: {problems[:3]}")
                 if on_line is not None:
                     on_line(lines[-1][1])
             return r.status, r.getheader("content-type"), lines
