@@ -127,6 +127,7 @@ int admin_privacy_close_route(struct request *req);
 /* health.c */
 int health_get_route(struct request *req);
 int auth_config_get_route(struct request *req);
+int features_get_route(struct request *req);
 int session_create_route(struct request *req);
 int session_delete_route(struct request *req);
 /* Expire the browser's __session cookie (sign-out, account deletion). */
