@@ -266,6 +266,17 @@ class DeliveryTest(DeliveryBase):
         status, _, lines = self.stream(iv["id"], {"text": "I shipped it."})
         self.assertEqual(lines[-1][1]["event"], "done")
 
+    def test_the_last_answer_streams_its_transcript_then_done(self):
+        iv = self.start()
+        for n in (1, 2):
+            r = self.call("POST", f"{IV}/{iv['id']}/answers", {"text": f"Answer {n}."})
+            self.assertEqual(r.status, 201, r.text)
+        status, _, lines = self.stream(iv["id"], recording([(1, 8000)], {0: 9}))
+        self.assertEqual(status, 200, lines)
+        self.assertEqual([e["event"] for _, e in lines], ["transcript", "done"])
+        self.assertEqual(lines[1][1]["interview"]["currentQuestion"], None)
+        self.assertEqual(len([r for r in self.sv.requests if r["path"] == TTS]), 0)
+
     # ---- the report, the list and the trend ---------------------------------------------
     def test_report_summary_scores_in_the_list_and_the_trend(self):
         self.sv.timestamps = False
