@@ -205,10 +205,20 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("GET", f"/api/resumes/{rid}/pdf?template=fancy", user)
         self.call("POST", f"/api/resumes/{rid}/ats", user,
                   body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5})
-        self.call("POST", f"/api/resumes/{rid}/tailor", user,
-                  body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5})
+        t = self.call("POST", f"/api/resumes/{rid}/tailor", user,
+                      body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5}).json()
         self.call("POST", f"/api/resumes/{rid}/tailor", user, body={})
         self.call("GET", f"/api/resumes/{rid}/tailorings", user)
+        apply = f"/api/resumes/{rid}/tailorings/{t['id']}/apply"
+        self.call("POST", apply, user, body={"as": "new", "accept": t["paths"]})
+        self.call("POST", apply, user, body={"as": "new", "accept": ["basics.name"]})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]},
+                  headers={"If-Match": '"1"'})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]},
+                  headers={"If-Match": '"2"'})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]},
+                  headers={"If-Match": '"3"'})
 
         # interviews
         r = self.call("POST", "/api/interviews", user,
