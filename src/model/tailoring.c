@@ -219,7 +219,7 @@ static const char *edit_problem(const char *path, json_t *text)
     copy = mem_strdup(json_string_value(text));
     switch (text_check_len(copy, max)) {
     case TEXT_EMPTY:
-        why = "The edited text is empty: reject the change instead.";
+        why = "The edited text is empty: keep the original or use the suggestion instead.";
         break;
     case TEXT_TOO_LONG:
         why = max == RESUME_TEXT_MAX ? "Keep the line to 2000 characters."
