@@ -94,9 +94,11 @@ static int cmp_word(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* What separates words: white space, and the punctuation that clings to
+ * a word's ends ("API," is "api"). */
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    return c != '\0' && strchr(" \t\r\n,.;:!?()\"'", c) != NULL;
 }
 
 /* The distinct words of s, ASCII lower case, sorted: a copy cut in place

@@ -226,7 +226,8 @@ int tailor_apply_route(struct request *req)
         return invalid(req, problems);
     if (!as_new && (version = this_version(req, stored, &status)) == 0)
         return status;
-    if (!json_equal(json_object_get(stored, "version"), json_object_get(tailoring, "resumeVersion")))
+    if (!json_equal(json_object_get(stored, "version"),
+                    json_object_get(tailoring, "resumeVersion")))
         return request_error(req, 409, "tailoring_outdated",
                              "The resume was changed after this tailoring was made, so its "
                              "suggestions may no longer fit. Tailor it again.");
