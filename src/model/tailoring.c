@@ -201,9 +201,14 @@ json_t *tailoring_sources(json_t *originals, json_t *tailored)
 
 /* ---- the choice ------------------------------------------------------------- */
 
-static void problem(json_t *fields, const char *key, const char *sentence)
+/* One problem, keyed by the path given, or by where it was given when
+ * that is no path of ours at all (so a long string is not echoed back);
+ * the first RESUME_PROBLEMS_MAX, as resume_check() reports. */
+static void problem(json_t *fields, const char *key, const char *where, const char *sentence)
 {
-    if (json_object_get(fields, key) == NULL)
+    if (strlen(key) >= PATH_MAX_LEN)
+        key = where;
+    if (json_object_size(fields) < RESUME_PROBLEMS_MAX && json_object_get(fields, key) == NULL)
         json_object_set_new(fields, key, json_string(sentence));
 }
 
@@ -245,29 +250,29 @@ json_t *tailoring_check_choice(json_t *paths, json_t *accept, json_t *edits)
     if (fields == NULL)
         return NULL;
     if (!json_is_array(accept))
-        problem(fields, "accept", "Give the paths of the changes you accept as a list "
-                                  "(an empty one keeps none).");
+        problem(fields, "accept", "accept", "Give the paths of the changes you accept as a list "
+                                            "(an empty one keeps none).");
     json_array_foreach(accept, i, v) {
         char at[32];
 
         snprintf(at, sizeof(at), "accept[%zu]", i);
         if (!json_is_string(v))
-            problem(fields, at, "Give each path as text, such as \"basics.summary\".");
+            problem(fields, at, at, "Give each path as text, such as \"basics.summary\".");
         else if (!has_string(paths, json_string_value(v)))
-            problem(fields, json_string_value(v), "This tailoring suggests no change here.");
+            problem(fields, json_string_value(v), at, "This tailoring suggests no change here.");
     }
     if (edits != NULL && !json_is_object(edits))
-        problem(fields, "edits", "Give edits as an object of path: text.");
+        problem(fields, "edits", "edits", "Give edits as an object of path: text.");
     json_object_foreach(json_is_object(edits) ? edits : NULL, key, v) {
         const char *why;
 
         if (!has_string(paths, key))
-            problem(fields, key, "This tailoring suggests no change here.");
+            problem(fields, key, "edits", "This tailoring suggests no change here.");
         else if (!has_string(accept, key))
-            problem(fields, key, "This change is edited but not accepted: accept it too, "
-                                 "or leave the edit out.");
+            problem(fields, key, "edits", "This change is edited but not accepted: accept it "
+                                          "too, or leave the edit out.");
         else if ((why = edit_problem(key, v)) != NULL)
-            problem(fields, key, why);
+            problem(fields, key, "edits", why);
     }
     if (json_object_size(fields) == 0) {
         json_decref(fields);

@@ -42,7 +42,8 @@ json_t *tailoring_sources(json_t *originals, json_t *tailored);
  * skills) and whose value is that text, 1 to the resume's limit of
  * characters once trimmed, without hidden controls.  NULL when the choice
  * is sound, else a new object mapping each offending path (or "accept",
- * "accept[i]") to a sentence.
+ * "accept[i]", "edits" where what was given is no path at all) to a
+ * sentence, at most RESUME_PROBLEMS_MAX of them.
  */
 json_t *tailoring_check_choice(json_t *paths, json_t *accept, json_t *edits);
 

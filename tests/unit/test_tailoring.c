@@ -119,6 +119,12 @@ TEST(tailoring_check_names_each_bad_path)
                                parse("{\"basics.summary\":\"  \"}"));
     CHECK(json_object_get(p, "basics.summary") != NULL);
     json_decref(p);
+    /* a string that is no path of ours is not echoed back as a key */
+    p = tailoring_check_choice(paths, parse("[\"work[0].highlights[0]xxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]"), NULL);
+    CHECK(json_object_get(p, "accept[0]") != NULL);
+    CHECK_INT(json_object_size(p), 1);
+    json_decref(p);
     p = tailoring_check_choice(paths, parse("\"skills\""), parse("[]"));
     CHECK(json_object_get(p, "accept") != NULL);
     CHECK(json_object_get(p, "edits") != NULL);
