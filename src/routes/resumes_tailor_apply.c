@@ -63,6 +63,7 @@ static void check_body(struct request *req, json_t *fields, bool *as_new)
 {
     const char *key, *as = jsonx_string(req->input, "as");
     json_t *v, *title = json_object_get(req->input, "title");
+    bool as_this = as != NULL && strcmp(as, "this") == 0;
 
     json_object_foreach(req->input, key, v) {
         if (strcmp(key, "as") != 0 && strcmp(key, "accept") != 0 && strcmp(key, "edits") != 0 &&
@@ -70,16 +71,15 @@ static void check_body(struct request *req, json_t *fields, bool *as_new)
             json_object_set_new(fields, key, json_string("This field does not exist."));
     }
     *as_new = as != NULL && strcmp(as, "new") == 0;
-    if (as == NULL || (!*as_new && strcmp(as, "this") != 0))
+    if (!*as_new && !as_this)
         json_object_set_new(fields, "as", json_string("Give \"new\" (a new resume for this "
                                                       "job) or \"this\" (this resume)."));
-    if (as != NULL && !*as_new &&
-        json_array_size(json_object_get(req->input, "accept")) == 0)
+    if (as_this && json_array_size(json_object_get(req->input, "accept")) == 0)
         json_object_set_new(fields, "accept", json_string("Accept at least one change to "
                                                           "apply it to this resume."));
     if (title == NULL)
         return;
-    if (as != NULL && !*as_new) {
+    if (as_this) {
         json_object_set_new(fields, "title", json_string("A title is given only to a new "
                                                          "resume (\"as\": \"new\")."));
     } else {

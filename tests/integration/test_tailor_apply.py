@@ -256,7 +256,8 @@ class ApplyTest(Client, unittest.TestCase):
     def test_the_body_is_checked(self):
         before = self.snapshot()
         self.assert_422(self.apply({"accept": ALL}), "as")
-        self.assert_422(self.apply({"as": "copy", "accept": ALL}), "as")
+        err = self.assert_422(self.apply({"as": "copy", "accept": [], "title": "T"}), "as")
+        self.assertEqual(list(err["fields"]), ["as"])
         self.assert_422(self.apply({"as": "new", "accept": ALL, "keep": True}), "keep")
         self.assert_422(self.apply({"as": "new", "accept": ALL, "$where": "1"}), "$where")
         self.assert_422(self.apply({"as": "this", "accept": ALL, "title": "T"}, if_match='"1"'),
