@@ -18,13 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <sqlite3.h>
-
 #include "base/clock.h"
 #include "base/meter.h"
 #include "http/router.h"
 #include "proc/scoreboard.h"
 #include "routes/routes.h"
+#include "svc/ferret_sqlite.h"
 
 #define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 
@@ -225,7 +224,7 @@ char *metrics_text(const struct scoreboard *b, const struct scoreboard_share *sh
         return NULL;
     head(f, "jobtune_build_info", "gauge", "The running build: always 1.");
     fprintf(f, "jobtune_build_info{version=\"%s\",sqlite=\"%s\"} 1\n", PACKAGE_VERSION,
-            sqlite3_libversion());
+            ferret_sqlite_version());
     head(f, "jobtune_start_time_seconds", "gauge", "When the master started, Unix time.");
     fprintf(f, "jobtune_start_time_seconds %llu\n",
             (unsigned long long)(b->started_wall_ms / 1000));
