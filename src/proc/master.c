@@ -63,6 +63,7 @@
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "proc/worker.h"
+#include "routes/routes.h"
 #include "svc/systemd.h"
 
 #define MAX_CHILDREN 512
@@ -656,6 +657,14 @@ int master_run(int listen_fd)
     struct sigaction sa;
     sigset_t block, none;
 
+    {
+        size_t routes;
+
+        routes_table(&routes); /* one metrics entry each, and one for none */
+        if (routes >= SCOREBOARD_ROUTES)
+            fatal("the route table has %zu routes; the scoreboard counts %d: raise "
+                  "SCOREBOARD_ROUTES", routes, SCOREBOARD_ROUTES - 1);
+    }
     board = scoreboard_new(MAX_CHILDREN);
     scoreboard = board->slots;
     meter_attach(&board->meter); /* inherited by every child */

@@ -23,6 +23,13 @@
  * worker clears its claim at scoreboard_end(); the master clears a dead
  * worker's claim when it reaps it.
  *
+ * GET /metrics reads the same memory (proc/metrics.c): each worker adds
+ * its requests to its route's entry in `routes` and publishes its phase
+ * in its slot (base/meter.h), every process adds to `meter`, the master
+ * counts `restarts`; all with atomic adds.  The master reads the phase of
+ * a request past JOBTUNE_SLOW_MS for the slow-request log, and keeps in
+ * `slow_logged` which request it logged, so each is logged once.
+ *
  * The share is fair by construction: a user holds at most per_user
  * places, and the last `reserve` places go only to a user who holds none,
  * so however many requests one user (or a few) keep sending, another

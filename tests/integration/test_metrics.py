@@ -295,6 +295,26 @@ class MetricsTest(SignedInStackTest):
         self.assertEqual(delta("jobtune_http_requests_total", status="2xx", method="GET",
                                route="/metrics"), 1)
 
+    def test_erasures_and_restarts_are_counted(self):
+        before = self.scrape()
+        who = tokens.new_user_id()
+        r = self.stack.request("POST", "/api/resumes", body=RESUME, headers=self.auth(who))
+        self.assertEqual(r.status, 201, r.text)
+        r = self.stack.request("DELETE", "/api/me", headers=self.auth(who))
+        self.assertEqual(r.status, 200, r.text)
+        after = self.scrape()
+        self.assertEqual(self.value(after, "jobtune_erasures_total", outcome="completed")
+                         - self.value(before, "jobtune_erasures_total", outcome="completed"), 1)
+        # the test stacks recycle workers every few requests (run.py)
+        for _ in range(self.stack.max_requests * self.stack.pool):
+            self.stack.get("/api/health")
+        wait_until(lambda: self.value(self.scrape(), "jobtune_worker_restarts_total",
+                                      cause="max_requests")
+                   > self.value(before, "jobtune_worker_restarts_total", cause="max_requests"),
+                   what="a recycled worker counted")
+        self.assertEqual(self.value(self.scrape(), "jobtune_worker_restarts_total",
+                                    cause="crash"), 0)
+
     def test_refused_to_outsiders_without_staff(self):
         r = self.stack.get("/metrics", client_ip=OUTSIDER)
         self.assertEqual(r.status, 404, r.text)
