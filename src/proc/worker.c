@@ -165,7 +165,7 @@ static size_t route_index(const struct request *req)
 static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
                              struct scoreboard *board, struct scoreboard_slot *slot)
 {
-    uint64_t t0 = clock_mono_us();
+    uint64_t t0 = clock_mono_us(), took_us;
     struct request *req = arena_calloc(arena, 1, sizeof(*req));
     struct log_access line;
     struct store_usage used;
@@ -218,8 +218,9 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     line.method = req->method;
     line.route = req->match.route ? req->match.route->pattern : "-";
     line.status = req->status;
-    line.duration_ms = (double)(clock_mono_us() - t0) / 1000.0;
-    scoreboard_record(board, route_index(req), req->status, clock_mono_us() - t0);
+    took_us = clock_mono_us() - t0;
+    line.duration_ms = (double)took_us / 1000.0;
+    scoreboard_record(board, route_index(req), req->status, took_us);
     store_usage(svc->db, &used);
     line.db_ops = (unsigned)used.ops;
     line.db_ms = (double)used.us / 1000.0;
