@@ -10,7 +10,8 @@ end at le="+Inf" and agree with _count.  Counters must move with the
 requests the test makes; anyone but a loopback client or staff gets the
 404 of an unknown address.  The slow-request log: a tailoring against a
 fake OpenAI that waits 1.5 s, with JOBTUNE_SLOW_MS=300, is logged once
-while it runs, in phase "openai", without anything of the user."""
+while it runs, in phase "openai", without anything of the user; and a
+spoken question held as long by the fake Sarvam, in phase "sarvam"."""
 import math
 import re
 import unittest
@@ -214,6 +215,7 @@ class ParserTest(unittest.TestCase):
 class MetricsTest(SignedInStackTest):
     workers = 2
     fake_openai = True
+    fake_sarvam = True
     stack_options = {"slow_workers": 2}
 
     @classmethod
@@ -326,6 +328,47 @@ class MetricsTest(SignedInStackTest):
         self.scrape(client_ip=OUTSIDER, headers=self.auth(self.staff))
         self.scrape(client_ip="::1")
 
+    def assert_slow_line(self, method, route, phase, took_ms, private):
+        """The one slow-request line of the request to route: logged while
+        it ran, in phase, naming the request the access log names, and
+        nothing of private."""
+        slow = wait_until(lambda: [l for l in self.stack.log_lines()
+                                   if l.get("msg") == "slow request" and l.get("route") == route],
+                          what="the slow-request line")
+        self.assertEqual(len(slow), 1, slow)  # once per request, not once per tick
+        line = slow[0]
+        self.assertEqual(line["phase"], phase)
+        self.assertEqual(line["method"], method)
+        self.assertGreater(line["elapsed_ms"], SLOW_MS)
+        self.assertLess(line["elapsed_ms"], took_ms)
+        self.assertRegex(line["request_id"], r"^[0-9a-f]{32}$")
+        access = [l for l in self.stack.log_lines()
+                  if l.get("route") == route and l.get("request_id") == line["request_id"]
+                  and "status" in l]
+        self.assertEqual(len(access), 1, "the slow line names the request the access log does")
+        raw = [t for t in self.stack.log_text().splitlines()
+               if '"slow request"' in t and route in t]
+        for secret in (*private, "Bearer"):
+            self.assertNotIn(secret, raw[0])
+        self.assertEqual(set(line), {"time", "level", "pid", "msg", "worker", "request_id",
+                                     "method", "route", "phase", "elapsed_ms"})
+
+    def test_slow_request_logged_while_in_sarvam(self):
+        who = tokens.new_user_id()
+        r = self.stack.request("POST", "/api/interviews", headers=self.auth(who),
+                               body={"role": "Backend engineer", "questionCount": 3})
+        self.assertEqual(r.status, 201, r.text)
+        iid = r.json()["id"]
+        self.sv.delay = 1.5
+        try:
+            r = self.stack.get(f"/api/interviews/{iid}/questions/1/audio",
+                               headers=self.auth(who))
+        finally:
+            self.sv.delay = 0.0
+        self.assertEqual(r.status, 200, r.text)
+        self.assert_slow_line("GET", "/api/interviews/{id}/questions/{n}/audio", "sarvam", 1500,
+                              (who, iid, "Backend engineer"))
+
     def test_slow_request_logged_while_in_openai(self):
         who = tokens.new_user_id()
         r = self.stack.request("POST", "/api/resumes", body=RESUME, headers=self.auth(who))
@@ -340,25 +383,7 @@ class MetricsTest(SignedInStackTest):
             self.ai.delay = 0.0
         self.assertEqual(r.status, 201, r.text)
         route = "/api/resumes/{id}/tailor"
-        slow = wait_until(lambda: [l for l in self.stack.log_lines()
-                                   if l.get("msg") == "slow request" and l.get("route") == route],
-                          what="the slow-request line")
-        self.assertEqual(len(slow), 1, slow)  # once per request, not once per tick
-        line = slow[0]
-        self.assertEqual(line["phase"], "openai")
-        self.assertEqual(line["method"], "POST")
-        self.assertGreater(line["elapsed_ms"], SLOW_MS)
-        self.assertLess(line["elapsed_ms"], 1500)
-        self.assertRegex(line["request_id"], r"^[0-9a-f]{32}$")
-        access = [l for l in self.stack.log_lines()
-                  if l.get("route") == route and l.get("request_id") == line["request_id"]
-                  and "status" in l]
-        self.assertEqual(len(access), 1, "the slow line names the request the access log does")
-        raw = [t for t in self.stack.log_text().splitlines() if '"slow request"' in t]
-        for secret in (NAME, EMAIL, who, rid, "Python", "Bearer"):
-            self.assertNotIn(secret, raw[0])
-        self.assertEqual(set(line), {"time", "level", "pid", "msg", "worker", "request_id",
-                                     "method", "route", "phase", "elapsed_ms"})
+        self.assert_slow_line("POST", route, "openai", 1500, (NAME, EMAIL, who, rid, "Python"))
         after = self.scrape()
         self.assertEqual(self.value(after, "jobtune_slow_admissions_total", outcome="admitted")
                          - self.value(before, "jobtune_slow_admissions_total",
