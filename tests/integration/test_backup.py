@@ -167,7 +167,7 @@ class BackupTest(SignedInStackTest):
         print(f"  backup: {len(before)} resumes acknowledged before it, {len(during)} while "
               f"it ran ({(end - start) * 1000:.0f} ms), all before it in the copy", flush=True)
 
-    def test_backup_refuses_a_used_directory(self):
+    def test_backup_fails_loudly(self):
         where = os.path.join(self.backups, "used")
         os.makedirs(where)
         with open(os.path.join(where, "something"), "w") as f:
@@ -175,6 +175,16 @@ class BackupTest(SignedInStackTest):
         done = self.jobtuned("backup", where)
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("not empty", done.stderr)
+        # without the embedded database's directory there is nothing to copy
+        env = {k: v for k, v in self.stack.env().items() if k != "FERRETDB_SQLITE_DIR"}
+        done = subprocess.run([JOBTUNED, "backup", os.path.join(self.backups, "none")],
+                              env=env, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("FERRETDB_SQLITE_DIR is not set", done.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.backups, "none")))
+        done = self.jobtuned("backup")
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("backup DIR", done.stderr)
 
     def test_restore(self):
         user = tokens.new_user_id()
