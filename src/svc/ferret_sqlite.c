@@ -1,6 +1,6 @@
 /*
- * ferret_sqlite.c - _id lookup indexes in FerretDB's SQLite files (see
- * ferret_sqlite.h).
+ * ferret_sqlite.c - _id lookup indexes, checkpoints and backup copies of
+ * FerretDB's SQLite files (see ferret_sqlite.h).
  *
  * The collection tables are listed in FerretDB's own metadata table,
  * _ferretdb_collections (name, table_name, settings).  Each index is named

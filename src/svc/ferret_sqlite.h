@@ -1,5 +1,6 @@
 /*
- * ferret_sqlite.h - the _id index FerretDB's SQLite backend can use.
+ * ferret_sqlite.h - FerretDB's SQLite files: the _id index its backend can use,
+ * the write-ahead log's checkpoint, and online copies for backups.
  *
  * FerretDB v1.24 stores each collection as a table of JSON documents
  * (_ferretdb_sjson) and pushes a filter of exactly {_id: value} down to
