@@ -13,7 +13,10 @@ fake OpenAI that waits 1.5 s, with JOBTUNE_SLOW_MS=300, is logged once
 while it runs, in phase "openai", without anything of the user; and a
 spoken question held as long by the fake Sarvam, in phase "sarvam"."""
 import math
+import os
 import re
+import shutil
+import tempfile
 import unittest
 
 import tokens
@@ -221,7 +224,19 @@ class MetricsTest(SignedInStackTest):
     @classmethod
     def env_extra(cls):
         cls.staff = tokens.new_user_id()
-        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff, "JOBTUNE_SLOW_MS": str(SLOW_MS)}
+        cls.clock_dir = tempfile.mkdtemp(prefix="jobtune-clock-")
+        cls.clock_file = os.path.join(cls.clock_dir, "clock")
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff, "JOBTUNE_SLOW_MS": str(SLOW_MS),
+                "JOBTUNE_SCHEDULER_PERIOD": "1", "JOBTUNE_CLOCK_FILE": cls.clock_file}
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.clock_dir, ignore_errors=True)
+
+    def set_clock(self, offset_s):
+        with open(self.clock_file, "w") as f:
+            f.write(str(int(offset_s * 1000)))
 
     def scrape(self, **kw):
         kw.setdefault("client_ip", LOOPBACK)
@@ -316,6 +331,23 @@ class MetricsTest(SignedInStackTest):
                    what="a recycled worker counted")
         self.assertEqual(self.value(self.scrape(), "jobtune_worker_restarts_total",
                                     cause="crash"), 0)
+
+    def test_overdue_privacy_requests_from_the_scheduler(self):
+        """The gauge is what the scheduler last counted (a scrape queries
+        nothing): a deletion request 31 days old shows up within a slot."""
+        r = self.stack.request("POST", "/api/support", body={
+            "email": "late@example.in", "subject": "Data Deletion Request",
+            "message": "Please delete my account."})
+        self.assertEqual(r.status, 201, r.text)
+        # counted, and not overdue, today
+        wait_until(lambda: [v for n, _, v in self.scrape()["jobtune_overdue_privacy_requests"]
+                            ["samples"]] == [0], what="the scheduler's first count")
+        try:
+            self.set_clock(31 * 86400)
+            wait_until(lambda: self.value(self.scrape(), "jobtune_overdue_privacy_requests") >= 1,
+                       what="the overdue request counted")
+        finally:
+            self.set_clock(0)
 
     def test_refused_to_outsiders_without_staff(self):
         r = self.stack.get("/metrics", client_ip=OUTSIDER)
