@@ -106,6 +106,11 @@ int pdf_templates_get_route(struct request *req);
 
 /* status.c: loopback or staff, else 404 */
 int status_get_route(struct request *req);
+/* The reader may see the operator's pages (/api/status, /metrics): a
+ * loopback client or a signed-in staff member. */
+bool status_is_operator(struct request *req);
+/* routes/metrics.c */
+int metrics_get_route(struct request *req);
 
 /* admin_tickets.c (staff) */
 int admin_tickets_list_route(struct request *req);

@@ -57,6 +57,7 @@ static const struct route routes[] = {
     {"GET",  "/api/status",          status_get_route,         AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"POST", "/api/support",         support_create_route,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB, COST_QUICK},
     {"POST", "/api/webhooks/clerk",  webhooks_clerk_route,     AUTH_PUBLIC, BODY_RAW,          256 * KiB, COST_QUICK},
+    {"GET",  "/metrics",             metrics_get_route,        AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
 };
 
 const struct route *routes_table(size_t *n)
