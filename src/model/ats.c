@@ -52,7 +52,77 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- the vocabulary, sorted once ---------------------------------------------------- */
+/* ---- sets of strings ---------------------------------------------------------------- */
+
+/* A set of strings (borrowed): open addressing, FNV-1a, no seed. */
+struct set {
+    const char **key;
+    size_t *val;
+    size_t n, cap;
+};
+
+static size_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+static size_t set_cell(const struct set *x, const char *s)
+{
+    size_t i = hash(s) & (x->cap - 1);
+
+    while (x->key[i] != NULL && strcmp(x->key[i], s) != 0)
+        i = (i + 1) & (x->cap - 1);
+    return i;
+}
+
+/* s's value, or SIZE_MAX when s is not in x. */
+static size_t set_get(const struct set *x, const char *s)
+{
+    size_t i;
+
+    if (x->cap == 0)
+        return SIZE_MAX;
+    i = set_cell(x, s);
+    return x->key[i] ? x->val[i] : SIZE_MAX;
+}
+
+/* Add s with value v; false (and nothing changed) when s was there. */
+static bool set_add(struct set *x, const char *s, size_t v)
+{
+    size_t i;
+
+    if (2 * (x->n + 1) > x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 64;
+        struct set grown = {mem_calloc(cap, sizeof(char *)), mem_calloc(cap, sizeof(size_t)), 0,
+                            cap};
+
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->key[k] != NULL)
+                set_add(&grown, x->key[k], x->val[k]);
+        free(x->key);
+        free(x->val);
+        *x = grown;
+    }
+    i = set_cell(x, s);
+    if (x->key[i] != NULL)
+        return false;
+    x->key[i] = s;
+    x->val[i] = v;
+    x->n++;
+    return true;
+}
+
+static void set_free(struct set *x)
+{
+    free(x->key);
+    free(x->val);
+}
+
+/* ---- the vocabulary, indexed once ----------------------------------------------------- */
 
 struct entry {
     char *key;         /* lower-case words, one space apart */
@@ -64,19 +134,10 @@ struct entry {
 static struct {
     struct entry *v;
     size_t n;
-    char **never; /* ats_never, sorted */
-    size_t nnever;
+    struct set keys;   /* entry key -> its index in v */
+    struct set never;  /* ats_never */
+    struct set firsts; /* the first words of entries of several words */
 } vocab;
-
-static int entry_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key);
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* One '|'-separated variant of an entry into vocab.v. */
 static void add_variant(const char *v, size_t len, const char *term)
@@ -126,24 +187,34 @@ static void vocab_load(void)
             s += len + 1;
         }
     }
-    qsort(vocab.v, vocab.n, sizeof(*vocab.v), entry_cmp);
-    vocab.never = mem_calloc(ats_never_count, sizeof(char *));
+    for (size_t i = 0; i < vocab.n; i++) {
+        size_t len = strcspn(vocab.v[i].key, " ");
+
+        set_add(&vocab.keys, vocab.v[i].key, i);
+        if (vocab.v[i].key[len] != '\0')
+            set_add(&vocab.firsts, mem_strndup(vocab.v[i].key, len), 0);
+    }
     for (size_t i = 0; i < ats_never_count; i++)
-        vocab.never[i] = (char *)ats_never[i];
-    qsort(vocab.never, ats_never_count, sizeof(char *), str_cmp);
-    vocab.nnever = ats_never_count;
+        set_add(&vocab.never, ats_never[i], 0);
 }
 
 static const struct entry *vocab_find(const char *key)
 {
-    struct entry probe = {.key = (char *)key};
+    size_t i = set_get(&vocab.keys, key);
 
-    return bsearch(&probe, vocab.v, vocab.n, sizeof(*vocab.v), entry_cmp);
+    return i == SIZE_MAX ? NULL : &vocab.v[i];
+}
+
+/* Does some entry of several words start with word?  Most words start
+ * none, and then only the one-word key is worth building. */
+static bool opens_phrase(const char *word)
+{
+    return set_get(&vocab.firsts, word) != SIZE_MAX;
 }
 
 static bool is_never(const char *word)
 {
-    return bsearch(&word, vocab.never, vocab.nnever, sizeof(char *), str_cmp) != NULL;
+    return set_get(&vocab.never, word) != SIZE_MAX;
 }
 
 /* ---- matching the vocabulary at a token ----------------------------------------------- */
@@ -226,7 +297,7 @@ static const struct entry *lookup(const struct ats_tokens *t, size_t i, size_t n
 /* The longest entry starting at token i; *span gets its length in tokens. */
 static const struct entry *longest(const struct ats_tokens *t, size_t i, size_t *span)
 {
-    for (size_t n = MAX_WORDS; n > 0; n--) {
+    for (size_t n = opens_phrase(t->v[i].s) ? MAX_WORDS : 1; n > 0; n--) {
         const struct entry *e;
 
         if (i + n > t->n)
@@ -250,6 +321,20 @@ static bool has_letter(const char *s)
     return false;
 }
 
+/* The plural of an acronym is the acronym: "SLAs" -> sla (in place). */
+static bool acronym_plural(struct ats_token *k)
+{
+    size_t len = strlen(k->orig);
+
+    if (len < 4 || k->orig[len - 1] != 's')
+        return false;
+    for (size_t i = 0; i < len - 1; i++)
+        if (!(k->orig[i] >= 'A' && k->orig[i] <= 'Z'))
+            return false;
+    k->s[len - 1] = '\0';
+    return true;
+}
+
 /*
  * Does token k look like a technical name on its own?  An acronym (not
  * on a shouting line), CamelCase, a letter-led name with digits (S3,
@@ -260,7 +345,7 @@ static bool has_letter(const char *s)
 static bool technical(struct ats_token *k, bool shouting)
 {
     const char *o = k->orig, *s = k->s;
-    size_t len = strlen(s), upper = 0, lower = 0, digits = 0;
+    size_t len = strlen(s), upper = 0, digits = 0;
     bool camel = false;
 
     if (len < 2 || !has_letter(s) || is_never(s))
@@ -270,7 +355,6 @@ static bool technical(struct ats_token *k, bool shouting)
 
         camel = camel || (up && i > 0 && o[i - 1] >= 'a' && o[i - 1] <= 'z');
         upper += up;
-        lower += o[i] >= 'a' && o[i] <= 'z';
         digits += o[i] >= '0' && o[i] <= '9';
     }
     if (strchr(s, '+') || strchr(s, '#'))
@@ -279,10 +363,8 @@ static bool technical(struct ats_token *k, bool shouting)
         return s[0] == '.' || (len > 3 && strcmp(s + len - 3, ".js") == 0);
     if (digits > 0)
         return s[0] >= 'a' && s[0] <= 'z' && !(s[0] == 'q' && len == 2);
-    if (upper == len - 1 && lower == 1 && s[len - 1] == 's' && len >= 4) {
-        k->s[len - 1] = '\0'; /* SLAs, KPIs */
+    if (acronym_plural(k))
         return !shouting && !is_never(k->s);
-    }
     if (upper == len)
         return !shouting && len >= 3 && len <= 6;
     return camel;
@@ -427,7 +509,7 @@ static int heading(const struct ats_tokens *t, size_t s, size_t e, size_t *after
     if (colon == e && e - s > 6)
         return -1;
     for (size_t h = 0; h < ats_headings_count; h++) {
-        size_t n = words_at(t, s, colon, heading_keys[h]);
+        size_t n = heading_keys[h][0] == t->v[s].s[0] ? words_at(t, s, colon, heading_keys[h]) : 0;
         bool about = ats_headings[h].section == ATS_SECTION_DROPPED &&
                      strcmp(heading_keys[h], "about") == 0;
 
@@ -513,7 +595,7 @@ static void find_sections(const struct ats_tokens *t, struct mark *m)
             ;
         for (size_t k = s; k < e && cue != ATS_SECTION_DROPPED; k++)
             for (size_t c = 0; c < ats_sentence_cues_count; c++)
-                if (words_at(t, k, e, cue_keys[c]) > 0 &&
+                if (cue_keys[c][0] == t->v[k].s[0] && words_at(t, k, e, cue_keys[c]) > 0 &&
                     (cue < 0 || ats_sentence_cues[c].section == ATS_SECTION_DROPPED))
                     cue = (int)ats_sentence_cues[c].section;
         for (size_t k = s; k < e; k++) {
@@ -601,86 +683,20 @@ static void mark_terms(struct ats_tokens *t, struct mark *m)
 
 /* ---- the resume's terms ------------------------------------------------------------------ */
 
-/* A set of strings (borrowed): open addressing, FNV-1a, no seed. */
-struct set {
-    const char **key;
-    size_t *val;
-    size_t n, cap;
-};
-
-static size_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)h;
-}
-
-static size_t set_cell(const struct set *x, const char *s)
-{
-    size_t i = hash(s) & (x->cap - 1);
-
-    while (x->key[i] != NULL && strcmp(x->key[i], s) != 0)
-        i = (i + 1) & (x->cap - 1);
-    return i;
-}
-
-/* s's value, or SIZE_MAX when s is not in x. */
-static size_t set_get(const struct set *x, const char *s)
-{
-    size_t i;
-
-    if (x->cap == 0)
-        return SIZE_MAX;
-    i = set_cell(x, s);
-    return x->key[i] ? x->val[i] : SIZE_MAX;
-}
-
-/* Add s with value v; false (and nothing changed) when s was there. */
-static bool set_add(struct set *x, const char *s, size_t v)
-{
-    size_t i;
-
-    if (2 * (x->n + 1) > x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 64;
-        struct set grown = {mem_calloc(cap, sizeof(char *)), mem_calloc(cap, sizeof(size_t)), 0,
-                            cap};
-
-        for (size_t k = 0; k < x->cap; k++)
-            if (x->key[k] != NULL)
-                set_add(&grown, x->key[k], x->val[k]);
-        free(x->key);
-        free(x->val);
-        *x = grown;
-    }
-    i = set_cell(x, s);
-    if (x->key[i] != NULL)
-        return false;
-    x->key[i] = s;
-    x->val[i] = v;
-    x->n++;
-    return true;
-}
-
-static void set_free(struct set *x)
-{
-    free(x->key);
-    free(x->val);
-}
-
 /* Every canonical name the resume's text names (in *names) and every
  * word of it, acronym plurals made singular (in *words). */
 static void resume_terms(struct ats_tokens *t, struct set *names, struct set *words)
 {
     for (size_t i = 0; i < t->n; i++) {
-        for (size_t n = 1; n <= MAX_WORDS && i + n <= t->n; n++) {
+        size_t most = opens_phrase(t->v[i].s) ? MAX_WORDS : 1;
+
+        for (size_t n = 1; n <= most && i + n <= t->n; n++) {
             const struct entry *e = lookup(t, i, n);
 
             if (e != NULL)
                 set_add(names, e->term, 0);
         }
-        technical(&t->v[i], false);
+        acronym_plural(&t->v[i]);
         set_add(words, t->v[i].s, 0);
     }
 }
