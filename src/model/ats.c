@@ -424,8 +424,8 @@ static void company_at(const struct ats_tokens *t, size_t i, size_t end, struct 
     if (i < end && strcmp(t->v[i].s, "the") == 0)
         i++;
     for (size_t n = 0; i < end && n < 4; i++, n++) {
-        if (!capitalised(&t->v[i]) || is_never(t->v[i].s) ||
-            (n > 0 && (t->v[i].gap & ~ATS_GAP_GLUED) != 0))
+        if (!capitalised(&t->v[i]) || (n == 0 && is_never(t->v[i].s)) ||
+            (n > 0 && (t->v[i].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) != 0))
             break;
         m[i].company = true;
     }
@@ -457,8 +457,8 @@ static void company_opening(const struct ats_tokens *t, size_t s, struct mark *m
     size_t e = s;
 
     while (e < t->n && e - s < 4 && capitalised(&t->v[e]) &&
-           (e == s || (t->v[e].gap & ~ATS_GAP_GLUED) == 0))
-        e++;
+           (e == s || (t->v[e].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
+        e++; /* "Hale & Whitmore LLP", "Smith-Jones" */
     if (e == s || e >= t->n || names_skill(t, s, e))
         return;
     if (t->v[e].gap == ATS_GAP_SPACE && !capitalised(&t->v[e])) {
