@@ -417,17 +417,30 @@ static void phrases_load(void)
         cue_keys[i] = ats_key_of(ats_sentence_cues[i].words);
 }
 
-/* Mark the capitalised words from token i on (at most 4, in one run of
- * words) as the company's name. */
-static void company_at(const struct ats_tokens *t, size_t i, size_t end, struct mark *m)
+/* The company's name as the advert writes it, one run of words per
+ * pattern that found it (a few suffice: the name repeats). */
+#define COMPANY_RUNS 8
+
+struct company {
+    size_t start[COMPANY_RUNS], len[COMPANY_RUNS];
+    size_t n;
+};
+
+/* The capitalised words from token i on (at most 4, in one run of words,
+ * "&" and "-" allowed inside) are the company's name. */
+static void company_at(const struct ats_tokens *t, size_t i, size_t end, struct company *c)
 {
+    size_t n = 0;
+
     if (i < end && strcmp(t->v[i].s, "the") == 0)
         i++;
-    for (size_t n = 0; i < end && n < 4; i++, n++) {
-        if (!capitalised(&t->v[i]) || (n == 0 && is_never(t->v[i].s)) ||
-            (n > 0 && (t->v[i].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) != 0))
-            break;
-        m[i].company = true;
+    while (i + n < end && n < 4 && capitalised(&t->v[i + n]) &&
+           !(n == 0 && is_never(t->v[i].s)) &&
+           (n == 0 || (t->v[i + n].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
+        n++;
+    if (n > 0 && c->n < COMPANY_RUNS) {
+        c->start[c->n] = i;
+        c->len[c->n++] = n;
     }
 }
 
@@ -436,47 +449,55 @@ static const char *const at_employer[] = {
     "here", "us", "team", "career", "work", "working", "role", "position", "job", "engineers",
 };
 
-/* Does any of tokens [s, e) name a skill? */
-static bool names_skill(const struct ats_tokens *t, size_t s, size_t e)
-{
-    for (size_t k = s; k < e; k++)
-        if (lookup(t, k, 1) != NULL)
-            return true;
-    return false;
-}
-
 /*
  * A sentence that opens with the employer's name: "Acme builds ...",
  * "Acme Health is hiring", "Acme, the bank for ..., is".  The name is the
  * capitalised words before a lower-case verb ending in s (is, has,
- * builds) or before ", a"/", the"; never a run that names a skill
- * ("Python is a must").
+ * builds) or before ", a"/", the"; never words that name a skill
+ * ("Python is a must", "Follow ITIL practices").
  */
-static void company_opening(const struct ats_tokens *t, size_t s, struct mark *m)
+static void company_opening(const struct ats_tokens *t, size_t s, struct company *c)
 {
     size_t e = s;
 
     while (e < t->n && e - s < 4 && capitalised(&t->v[e]) &&
            (e == s || (t->v[e].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
-        e++; /* "Hale & Whitmore LLP", "Smith-Jones" */
-    if (e == s || e >= t->n || names_skill(t, s, e))
+        e++;
+    for (size_t k = s; k < e; k++)
+        if (lookup(t, k, 1) != NULL)
+            return; /* better a company's word counted than a skill lost */
+    if (e == s || e >= t->n)
         return;
     if (t->v[e].gap == ATS_GAP_SPACE && !capitalised(&t->v[e])) {
         const char *v = t->v[e].s;
         size_t len = strlen(v);
 
         if ((len >= 2 && v[len - 1] == 's' && v[len - 2] != 's') || strcmp(v, "are") == 0)
-            company_at(t, s, e, m);
+            company_at(t, s, e, c);
     } else if ((t->v[e].gap & ATS_GAP_COMMA) && !(t->v[e].gap & ATS_GAP_SENTENCE) &&
                (strcmp(t->v[e].s, "a") == 0 || strcmp(t->v[e].s, "an") == 0 ||
                 strcmp(t->v[e].s, "the") == 0)) {
-        company_at(t, s, e, m);
+        company_at(t, s, e, c);
     }
 }
 
-/* The company's name, by the patterns adverts use for it. */
+/* Do tokens i... read the run of company words at c's run r? */
+static bool company_here(const struct ats_tokens *t, size_t i, const struct company *c, size_t r)
+{
+    if (i + c->len[r] > t->n)
+        return false;
+    for (size_t k = 0; k < c->len[r]; k++)
+        if (strcmp(t->v[i + k].s, t->v[c->start[r] + k].s) != 0)
+            return false;
+    return true;
+}
+
+/* The company's name, by the patterns adverts use for it, marked
+ * wherever the advert repeats it (the title line, "Acme's mission"). */
 static void find_company(const struct ats_tokens *t, struct mark *m)
 {
+    struct company c = {0};
+
     for (size_t i = 0; i < t->n; i++) {
         const char *w = t->v[i].s;
         bool sentence = i == 0 || (t->v[i].gap & ATS_GAP_SENTENCE);
@@ -487,10 +508,15 @@ static void find_company(const struct ats_tokens *t, struct mark *m)
                 employer = employer || strcmp(t->v[i - 1].s, at_employer[k]) == 0;
         if (strcmp(w, "join") == 0 || (strcmp(w, "at") == 0 && (sentence || employer)) ||
             (strcmp(w, "about") == 0 && sentence))
-            company_at(t, i + 1, t->n, m);
+            company_at(t, i + 1, t->n, &c);
         else if (sentence)
-            company_opening(t, i, m);
+            company_opening(t, i, &c);
     }
+    for (size_t i = 0; i < t->n && c.n > 0; i++)
+        for (size_t r = 0; r < c.n; r++)
+            if (company_here(t, i, &c, r))
+                for (size_t k = i; k < i + c.len[r]; k++)
+                    m[k].company = true;
 }
 
 /* Is the line [s, e) a heading?  Returns its section, or -1; *after gets
