@@ -191,8 +191,12 @@ static void vocab_load(void)
         size_t len = strcspn(vocab.v[i].key, " ");
 
         set_add(&vocab.keys, vocab.v[i].key, i);
-        if (vocab.v[i].key[len] != '\0')
-            set_add(&vocab.firsts, mem_strndup(vocab.v[i].key, len), 0);
+        if (vocab.v[i].key[len] != '\0') {
+            char *first = mem_strndup(vocab.v[i].key, len);
+
+            if (!set_add(&vocab.firsts, first, 0))
+                free(first);
+        }
     }
     for (size_t i = 0; i < ats_never_count; i++)
         set_add(&vocab.never, ats_never[i], 0);
