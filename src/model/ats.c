@@ -43,343 +43,16 @@
 
 #include "base/mem.h"
 #include "model/ats_text.h"
+#include "model/ats_vocab.h"
 #include "model/ats_words.h"
 
-/* The longest vocabulary entry, heading or cue, in words. */
-#define MAX_WORDS 6
-/* A key longer than this is no entry of ours. */
-#define KEY_MAX 96
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- sets of strings ---------------------------------------------------------------- */
-
-/* A set of strings (borrowed): open addressing, FNV-1a, no seed. */
-struct set {
-    const char **key;
-    size_t *val;
-    size_t n, cap;
-};
-
-static size_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)h;
-}
-
-static size_t set_cell(const struct set *x, const char *s)
-{
-    size_t i = hash(s) & (x->cap - 1);
-
-    while (x->key[i] != NULL && strcmp(x->key[i], s) != 0)
-        i = (i + 1) & (x->cap - 1);
-    return i;
-}
-
-/* s's value, or SIZE_MAX when s is not in x. */
-static size_t set_get(const struct set *x, const char *s)
-{
-    size_t i;
-
-    if (x->cap == 0)
-        return SIZE_MAX;
-    i = set_cell(x, s);
-    return x->key[i] ? x->val[i] : SIZE_MAX;
-}
-
-/* Add s with value v; false (and nothing changed) when s was there. */
-static bool set_add(struct set *x, const char *s, size_t v)
-{
-    size_t i;
-
-    if (2 * (x->n + 1) > x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 64;
-        struct set grown = {mem_calloc(cap, sizeof(char *)), mem_calloc(cap, sizeof(size_t)), 0,
-                            cap};
-
-        for (size_t k = 0; k < x->cap; k++)
-            if (x->key[k] != NULL)
-                set_add(&grown, x->key[k], x->val[k]);
-        free(x->key);
-        free(x->val);
-        *x = grown;
-    }
-    i = set_cell(x, s);
-    if (x->key[i] != NULL)
-        return false;
-    x->key[i] = s;
-    x->val[i] = v;
-    x->n++;
-    return true;
-}
-
-static void set_free(struct set *x)
-{
-    free(x->key);
-    free(x->val);
-}
-
-/* ---- the vocabulary, indexed once ----------------------------------------------------- */
-
-struct entry {
-    char *key;         /* lower-case words, one space apart */
-    const char *exact; /* a single word that counts only as written ("OR", "SAFe") */
-    const char *term;  /* the canonical name */
-    bool name;         /* '~': counts only where written as a name */
-};
-
-static struct {
-    struct entry *v;
-    size_t n;
-    struct set keys;   /* entry key -> its index in v */
-    struct set never;  /* ats_never */
-    struct set firsts; /* the first words of entries of several words */
-} vocab;
-
-/* One '|'-separated variant of an entry into vocab.v. */
-static void add_variant(const char *v, size_t len, const char *term)
-{
-    struct entry *e = &vocab.v[vocab.n++];
-    char *text = mem_strndup(v, len);
-    const char *w = text;
-
-    e->name = *w == '~';
-    w += e->name;
-    e->key = ats_key_of(w);
-    e->exact = NULL;
-    for (const char *c = w; *c; c++)
-        if (*c >= 'A' && *c <= 'Z') {
-            e->exact = mem_strdup(w);
-            break;
-        }
-    e->term = term;
-    free(text);
-}
-
-/* Parse ats_vocabulary once per process; the table lives as long. */
-static void vocab_load(void)
-{
-    size_t cap = 0;
-
-    if (vocab.v != NULL)
-        return;
-    for (size_t i = 0; i < ats_vocabulary_count; i++)
-        for (const char *c = ats_vocabulary[i]; *c; c++)
-            cap += *c == '|';
-    vocab.v = mem_calloc(cap + ats_vocabulary_count, sizeof(*vocab.v));
-    for (size_t i = 0; i < ats_vocabulary_count; i++) {
-        const char *s = ats_vocabulary[i], *bar = strchr(s, '|');
-        size_t first = bar ? (size_t)(bar - s) : strlen(s);
-        char *term = mem_strndup(s + (*s == '~'), first - (*s == '~'));
-
-        for (char *c = term; *c; c++)
-            if (*c >= 'A' && *c <= 'Z')
-                *c = (char)(*c - 'A' + 'a');
-        for (;;) {
-            size_t len = strcspn(s, "|");
-
-            add_variant(s, len, term);
-            if (s[len] == '\0')
-                break;
-            s += len + 1;
-        }
-    }
-    for (size_t i = 0; i < vocab.n; i++) {
-        size_t len = strcspn(vocab.v[i].key, " ");
-
-        set_add(&vocab.keys, vocab.v[i].key, i);
-        if (vocab.v[i].key[len] != '\0') {
-            char *first = mem_strndup(vocab.v[i].key, len);
-
-            if (!set_add(&vocab.firsts, first, 0))
-                free(first);
-        }
-    }
-    for (size_t i = 0; i < ats_never_count; i++)
-        set_add(&vocab.never, ats_never[i], 0);
-}
-
-static const struct entry *vocab_find(const char *key)
-{
-    size_t i = set_get(&vocab.keys, key);
-
-    return i == SIZE_MAX ? NULL : &vocab.v[i];
-}
-
-/* Does some entry of several words start with word?  Most words start
- * none, and then only the one-word key is worth building. */
-static bool opens_phrase(const char *word)
-{
-    return set_get(&vocab.firsts, word) != SIZE_MAX;
-}
-
-static bool is_never(const char *word)
-{
-    return set_get(&vocab.never, word) != SIZE_MAX;
-}
-
-/* ---- matching the vocabulary at a token ----------------------------------------------- */
-
-/* Words after which a name-like skill opening a sentence is a verb or a
- * noun of English ("Go beyond", "Excel at", "Access to", "Teams of"). */
-static const char *const english_followers[] = {
-    "a", "above", "ahead", "an", "as", "at", "away", "back", "beyond", "by", "for",
-    "forth", "from", "further", "in", "into", "it", "of", "on", "our", "out", "over", "that",
-    "the", "their", "this", "through", "to", "up", "with", "you", "your",
-};
-
-static bool english_follower(const char *w)
-{
-    for (size_t i = 0; i < COUNT(english_followers); i++)
-        if (strcmp(english_followers[i], w) == 0)
-            return true;
-    return false;
-}
-
-static bool capitalised(const struct ats_token *k)
-{
-    return k->orig[0] >= 'A' && k->orig[0] <= 'Z';
-}
-
-/* Does a one-word entry's condition hold for token i? */
-static bool fits(const struct ats_tokens *t, size_t i, const struct entry *e)
-{
-    const struct ats_token *k = &t->v[i];
-    bool last = i + 1 == t->n || (t->v[i + 1].gap & ATS_GAP_BREAK);
-
-    if (e->exact != NULL) /* "Portland, OR" is a state, not an operating room */
-        return strcmp(k->orig, e->exact) == 0 &&
-               !(strlen(k->orig) == 2 && (k->gap & ATS_GAP_COMMA) && i > 0 &&
-                 capitalised(&t->v[i - 1]));
-    if (!e->name)
-        return true;
-    if ((k->gap & ATS_GAP_BREAK) && last)
-        return true; /* a resume string that is just the skill: "go" */
-    if (!capitalised(k))
-        return false;
-    if ((k->gap & ATS_GAP_GLUED) || (!last && (t->v[i + 1].gap & ATS_GAP_GLUED)))
-        return false; /* go-to, C-suite */
-    if ((i == 0 || (k->gap & ATS_GAP_SENTENCE)) && !last && t->v[i + 1].gap == ATS_GAP_SPACE)
-        return !english_follower(t->v[i + 1].s);
-    return true;
-}
-
-/* The entry for tokens [i, i + n), where a phrase may span their gaps. */
-static const struct entry *lookup(const struct ats_tokens *t, size_t i, size_t n)
-{
-    char key[KEY_MAX + 2];
-    size_t len = 0;
-    const struct entry *e;
-
-    for (size_t k = i; k < i + n; k++) {
-        size_t l = strlen(t->v[k].s);
-
-        if (k > i && (t->v[k].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) != 0)
-            return NULL;
-        if (len + l + 1 > KEY_MAX)
-            return NULL;
-        if (k > i)
-            key[len++] = ' ';
-        memcpy(key + len, t->v[k].s, l);
-        len += l;
-    }
-    key[len] = '\0';
-    e = vocab_find(key);
-    if (e == NULL && len > 3 && key[len - 1] == 's' && key[len - 2] != 's' &&
-        key[len - 2] != ' ') { /* "APIs", "databases" */
-        key[len - 1] = '\0';
-        e = vocab_find(key);
-    }
-    if (e != NULL && n == 1 && !fits(t, i, e))
-        return NULL;
-    return e;
-}
-
-/* The longest entry starting at token i; *span gets its length in tokens. */
-static const struct entry *longest(const struct ats_tokens *t, size_t i, size_t *span)
-{
-    for (size_t n = opens_phrase(t->v[i].s) ? MAX_WORDS : 1; n > 0; n--) {
-        const struct entry *e;
-
-        if (i + n > t->n)
-            continue;
-        e = lookup(t, i, n);
-        if (e != NULL) {
-            *span = n;
-            return e;
-        }
-    }
-    return NULL;
-}
-
-/* ---- words that are terms without being in the vocabulary ----------------------------- */
-
-static bool has_letter(const char *s)
-{
-    for (; *s; s++)
-        if ((*s >= 'a' && *s <= 'z') || (unsigned char)*s >= 0x80)
-            return true;
-    return false;
-}
-
-/* The plural of an acronym is the acronym: "SLAs" -> sla (in place). */
-static bool acronym_plural(struct ats_token *k)
-{
-    size_t len = strlen(k->orig);
-
-    if (len < 4 || k->orig[len - 1] != 's')
-        return false;
-    for (size_t i = 0; i < len - 1; i++)
-        if (!(k->orig[i] >= 'A' && k->orig[i] <= 'Z'))
-            return false;
-    k->s[len - 1] = '\0';
-    return true;
-}
-
-/*
- * Does token k look like a technical name on its own?  An acronym (not
- * on a shouting line), CamelCase, a letter-led name with digits (S3,
- * EC2), a .js library or a name with '+' or '#'.  Domains, abbreviations
- * ("U.S.") and version-less numbers are not.  May shorten k->s: the
- * plural of an acronym is the acronym ("SLAs" -> sla).
- */
-static bool technical(struct ats_token *k, bool shouting)
-{
-    const char *o = k->orig, *s = k->s;
-    size_t len = strlen(s), upper = 0, digits = 0;
-    bool camel = false;
-
-    if (len < 2 || !has_letter(s) || is_never(s))
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        bool up = o[i] >= 'A' && o[i] <= 'Z';
-
-        camel = camel || (up && i > 0 && o[i - 1] >= 'a' && o[i - 1] <= 'z');
-        upper += up;
-        digits += o[i] >= '0' && o[i] <= '9';
-    }
-    if (strchr(s, '+') || strchr(s, '#'))
-        return s[0] >= 'a' && s[0] <= 'z'; /* not "5+", "$1M+" */
-    if (strchr(s, '.'))
-        return s[0] == '.' || (len > 3 && strcmp(s + len - 3, ".js") == 0);
-    if (digits > 0)
-        return s[0] >= 'a' && s[0] <= 'z' && !(s[0] == 'q' && len == 2);
-    if (acronym_plural(k))
-        return !shouting && !is_never(k->s);
-    if (upper == len)
-        return !shouting && len >= 3 && len <= 6;
-    return camel;
-}
 
 /* ---- the job description: sections, sentences, company ------------------------------- */
 
 /* Per token of the job description: what it counts as. */
 struct mark {
     const char *term;   /* the term starting here, or NULL */
-    unsigned char span; /* tokens the term covers */
     bool vocab;         /* term is a canonical vocabulary name */
     bool preferred;
     bool dropped;       /* boilerplate: no term here */
@@ -438,8 +111,8 @@ static void company_at(const struct ats_tokens *t, size_t i, size_t end, struct 
 
     if (i < end && strcmp(t->v[i].s, "the") == 0)
         i++;
-    while (i + n < end && n < 4 && capitalised(&t->v[i + n]) &&
-           !(n == 0 && is_never(t->v[i].s)) &&
+    while (i + n < end && n < 4 && ats_capitalised(&t->v[i + n]) &&
+           !(n == 0 && ats_is_never(t->v[i].s)) &&
            (n == 0 || (t->v[i + n].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
         n++;
     if (n > 0 && c->n < COMPANY_RUNS) {
@@ -464,15 +137,15 @@ static void company_opening(const struct ats_tokens *t, size_t s, struct company
 {
     size_t e = s;
 
-    while (e < t->n && e - s < 4 && capitalised(&t->v[e]) &&
+    while (e < t->n && e - s < 4 && ats_capitalised(&t->v[e]) &&
            (e == s || (t->v[e].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
         e++;
     for (size_t k = s; k < e; k++)
-        if (lookup(t, k, 1) != NULL)
+        if (ats_vocab_at(t, k, 1) != NULL)
             return; /* better a company's word counted than a skill lost */
     if (e == s || e >= t->n)
         return;
-    if (t->v[e].gap == ATS_GAP_SPACE && !capitalised(&t->v[e])) {
+    if (t->v[e].gap == ATS_GAP_SPACE && !ats_capitalised(&t->v[e])) {
         const char *v = t->v[e].s;
         size_t len = strlen(v);
 
@@ -565,8 +238,8 @@ static bool shouting(const struct ats_tokens *t, size_t s, size_t e)
         for (const char *c = o; *c; c++)
             if (*c >= 'a' && *c <= 'z')
                 return false;
-        words += has_letter(t->v[k].s);
-        if (strlen(o) >= 2 && strlen(o) <= 4 && o[0] >= 'A' && o[0] <= 'Z' && is_never(t->v[k].s))
+        words += ats_has_letter(t->v[k].s);
+        if (strlen(o) >= 2 && strlen(o) <= 4 && o[0] >= 'A' && o[0] <= 'Z' && ats_is_never(t->v[k].s))
             return true;
     }
     return words >= 2;
@@ -682,32 +355,29 @@ static void mark_terms(struct ats_tokens *t, struct mark *m)
     find_company(t, m);
     for (size_t i = 0; i < t->n; i++) {
         size_t span = 1;
-        const struct entry *e = longest(t, i, &span);
+        const char *term = ats_vocab_longest(t, i, &span);
 
-        if (e != NULL) {
+        if (term != NULL) {
             bool company = true;
 
             for (size_t k = i; k < i + span; k++)
                 company = company && m[k].company;
             if (!company) {
-                m[i].term = e->term;
+                m[i].term = term;
                 m[i].vocab = true;
-                m[i].span = (unsigned char)span;
                 for (size_t k = i + 1; k < i + span; k++)
                     m[k].covered = true;
             }
             i += span - 1;
-        } else if (!m[i].company && !m[i].header && technical(&t->v[i], m[i].shout)) {
+        } else if (!m[i].company && !m[i].header && ats_technical(&t->v[i], m[i].shout)) {
             m[i].term = t->v[i].s;
-            m[i].span = 1;
         }
     }
     for (size_t i = 0; i < t->n; i++) /* capitalised names in a list of skills */
-        if (m[i].term == NULL && !m[i].company && !m[i].header && capitalised(&t->v[i]) &&
-            strlen(t->v[i].s) >= 3 && has_letter(t->v[i].s) && !is_never(t->v[i].s) &&
-            !m[i].covered && !vocab_find(t->v[i].s) && in_list(t, m, i)) {
+        if (m[i].term == NULL && !m[i].company && !m[i].header && ats_capitalised(&t->v[i]) &&
+            strlen(t->v[i].s) >= 3 && ats_has_letter(t->v[i].s) && !ats_is_never(t->v[i].s) &&
+            !m[i].covered && !ats_vocab_known(t->v[i].s) && in_list(t, m, i)) {
             m[i].term = t->v[i].s;
-            m[i].span = 1;
         }
 }
 
@@ -715,19 +385,19 @@ static void mark_terms(struct ats_tokens *t, struct mark *m)
 
 /* Every canonical name the resume's text names (in *names) and every
  * word of it, acronym plurals made singular (in *words). */
-static void resume_terms(struct ats_tokens *t, struct set *names, struct set *words)
+static void resume_terms(struct ats_tokens *t, struct ats_set *names, struct ats_set *words)
 {
     for (size_t i = 0; i < t->n; i++) {
-        size_t most = opens_phrase(t->v[i].s) ? MAX_WORDS : 1;
+        size_t most = ats_opens_phrase(t->v[i].s) ? ATS_MAX_WORDS : 1;
 
         for (size_t n = 1; n <= most && i + n <= t->n; n++) {
-            const struct entry *e = lookup(t, i, n);
+            const char *term = ats_vocab_at(t, i, n);
 
-            if (e != NULL)
-                set_add(names, e->term, 0);
+            if (term != NULL)
+                ats_set_add(names, term, 0);
         }
-        acronym_plural(&t->v[i]);
-        set_add(words, t->v[i].s, 0);
+        ats_acronym_plural(&t->v[i]);
+        ats_set_add(words, t->v[i].s, 0);
     }
 }
 
@@ -784,7 +454,7 @@ static struct term *job_terms(const struct ats_tokens *t, const struct mark *m, 
                               size_t *ncut)
 {
     struct term *terms = NULL;
-    struct set seen = {0};
+    struct ats_set seen = {0};
     size_t n = 0;
 
     *ncut = 0;
@@ -793,13 +463,13 @@ static struct term *job_terms(const struct ats_tokens *t, const struct mark *m, 
 
         if (m[i].term == NULL || m[i].dropped)
             continue;
-        at = set_get(&seen, m[i].term);
+        at = ats_set_get(&seen, m[i].term);
         if (at != SIZE_MAX) {
             if (at < n)
                 terms[at].preferred = terms[at].preferred && m[i].preferred;
             continue;
         }
-        set_add(&seen, m[i].term, n < ATS_MAX_TERMS ? n : SIZE_MAX - 1);
+        ats_set_add(&seen, m[i].term, n < ATS_MAX_TERMS ? n : SIZE_MAX - 1);
         if (n == ATS_MAX_TERMS) {
             (*ncut)++;
             continue;
@@ -808,20 +478,20 @@ static struct term *job_terms(const struct ats_tokens *t, const struct mark *m, 
             terms = mem_realloc(terms, (n ? 2 * n : 1) * sizeof(*terms));
         terms[n++] = (struct term){m[i].term, m[i].vocab, m[i].preferred};
     }
-    set_free(&seen);
+    ats_set_free(&seen);
     *nout = n;
     return terms;
 }
 
-static json_t *answer(const struct term *terms, size_t n, const struct set *names,
-                      const struct set *words, size_t ncut)
+static json_t *answer(const struct term *terms, size_t n, const struct ats_set *names,
+                      const struct ats_set *words, size_t ncut)
 {
     json_t *found = json_array(), *missing = json_array(), *req = json_array(),
            *pref = json_array(), *out;
     size_t got = 0, total = 0;
 
     for (size_t i = 0; i < n; i++) {
-        bool hit = set_get(terms[i].vocab ? names : words, terms[i].name) != SIZE_MAX;
+        bool hit = ats_set_get(terms[i].vocab ? names : words, terms[i].name) != SIZE_MAX;
         size_t weight = terms[i].preferred ? 1 : 2;
 
         json_array_append_new(hit ? found : missing, json_string(terms[i].name));
@@ -844,13 +514,13 @@ json_t *ats_score(json_t *resume, const char *job_description)
 {
     struct ats_tokens jd, cv;
     struct text text = {0};
-    struct set names = {0}, words = {0};
+    struct ats_set names = {0}, words = {0};
     struct mark *m;
     struct term *terms;
     size_t nterms, ncut;
     json_t *out;
 
-    vocab_load();
+    ats_vocab_load();
     phrases_load();
     ats_tokenize(&jd, job_description ? job_description : "");
     collect_strings(resume, &text);
@@ -863,8 +533,8 @@ json_t *ats_score(json_t *resume, const char *job_description)
     resume_terms(&cv, &names, &words);
     out = answer(terms, nterms, &names, &words, ncut);
 
-    set_free(&names);
-    set_free(&words);
+    ats_set_free(&names);
+    ats_set_free(&words);
     free(terms);
     free(m);
     ats_tokens_free(&jd);

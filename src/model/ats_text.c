@@ -266,3 +266,64 @@ char *ats_key_of(const char *text)
     ats_tokens_free(&t);
     return key;
 }
+
+/* ---- sets of strings ------------------------------------------------------------------ */
+
+static size_t hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+static size_t set_cell(const struct ats_set *x, const char *s)
+{
+    size_t i = hash(s) & (x->cap - 1);
+
+    while (x->key[i] != NULL && strcmp(x->key[i], s) != 0)
+        i = (i + 1) & (x->cap - 1);
+    return i;
+}
+
+size_t ats_set_get(const struct ats_set *x, const char *s)
+{
+    size_t i;
+
+    if (x->cap == 0)
+        return SIZE_MAX;
+    i = set_cell(x, s);
+    return x->key[i] ? x->val[i] : SIZE_MAX;
+}
+
+bool ats_set_add(struct ats_set *x, const char *s, size_t v)
+{
+    size_t i;
+
+    if (2 * (x->n + 1) > x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 64;
+        struct ats_set grown = {mem_calloc(cap, sizeof(char *)), mem_calloc(cap, sizeof(size_t)), 0,
+                            cap};
+
+        for (size_t k = 0; k < x->cap; k++)
+            if (x->key[k] != NULL)
+                ats_set_add(&grown, x->key[k], x->val[k]);
+        free(x->key);
+        free(x->val);
+        *x = grown;
+    }
+    i = set_cell(x, s);
+    if (x->key[i] != NULL)
+        return false;
+    x->key[i] = s;
+    x->val[i] = v;
+    x->n++;
+    return true;
+}
+
+void ats_set_free(struct ats_set *x)
+{
+    free(x->key);
+    free(x->val);
+}

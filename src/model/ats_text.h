@@ -11,10 +11,12 @@
  * compound while "Java/Go" is a list, a line that opens with a bullet is
  * no heading.  Addresses (URLs, e-mail) are skipped whole; UTF-8
  * punctuation (dashes, bullets, curly quotes, currency) separates words.
+ * Also the string set the score keeps its words in.
  */
 #ifndef JT_ATS_TEXT_H
 #define JT_ATS_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Between two resume strings: a phrase never spans it. */
@@ -54,5 +56,20 @@ void ats_tokens_free(struct ats_tokens *t);
 /* The words of text as one key, one space apart ("CI/CD" -> "ci cd"),
  * in new memory. */
 char *ats_key_of(const char *text);
+
+/* A set of strings (borrowed), each with a value: open addressing,
+ * FNV-1a, no seed, so the same input walks the same cells every time.
+ * Zero-initialise; release with ats_set_free(). */
+struct ats_set {
+    const char **key;
+    size_t *val;
+    size_t n, cap;
+};
+
+/* s's value, or SIZE_MAX when s is not in x. */
+size_t ats_set_get(const struct ats_set *x, const char *s);
+/* Add s with value v; false (and nothing changed) when s was there. */
+bool ats_set_add(struct ats_set *x, const char *s, size_t v);
+void ats_set_free(struct ats_set *x);
 
 #endif
