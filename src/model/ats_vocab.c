@@ -11,6 +11,7 @@
 #include "model/ats_vocab.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,12 +132,46 @@ static const char *const english_followers[] = {
     "the", "their", "this", "through", "to", "up", "with", "you", "your",
 };
 
-static bool english_follower(const char *w)
+/* Words that a letter follows as a grade, a round, a type: "Series C". */
+static const char *const lettered[] = {
+    "appendix", "category", "class", "grade", "group", "level", "option", "part", "phase",
+    "plan", "round", "section", "series", "tier", "type", "vitamin",
+};
+
+static bool in(const char *const *list, size_t n, const char *w)
 {
-    for (size_t i = 0; i < COUNT(english_followers); i++)
-        if (strcmp(english_followers[i], w) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], w) == 0)
             return true;
     return false;
+}
+
+static bool english_follower(const char *w)
+{
+    return in(english_followers, COUNT(english_followers), w);
+}
+
+static bool is_lettered(const char *w)
+{
+    return in(lettered, COUNT(lettered), w);
+}
+
+static bool conjunction(const char *w)
+{
+    return strcmp(w, "and") == 0 || strcmp(w, "or") == 0;
+}
+
+/* Is token i an item of a list (or a string of its own), so that even in
+ * lower case it names the skill?  "python, go and rust", "go/rust". */
+static bool list_item(const struct ats_tokens *t, size_t i, bool last)
+{
+    const unsigned sep = ATS_GAP_COMMA | ATS_GAP_JOIN | ATS_GAP_LINE;
+    bool before = i == 0 || (t->v[i].gap & sep) ||
+                  (t->v[i].gap == ATS_GAP_SPACE && conjunction(t->v[i - 1].s));
+    bool after = last || (t->v[i + 1].gap & (sep | ATS_GAP_SENTENCE | ATS_GAP_STOP)) ||
+                 (t->v[i + 1].gap == ATS_GAP_SPACE && conjunction(t->v[i + 1].s));
+
+    return before && after;
 }
 
 bool ats_capitalised(const struct ats_token *k)
@@ -156,12 +191,12 @@ static bool fits(const struct ats_tokens *t, size_t i, const struct entry *e)
                  ats_capitalised(&t->v[i - 1]));
     if (!e->name)
         return true;
-    if ((k->gap & ATS_GAP_BREAK) && last)
-        return true; /* a resume string that is just the skill: "go" */
-    if (!ats_capitalised(k))
-        return false;
     if ((k->gap & ATS_GAP_GLUED) || (!last && (t->v[i + 1].gap & ATS_GAP_GLUED)))
         return false; /* go-to, C-suite */
+    if (!ats_capitalised(k))
+        return list_item(t, i, last); /* "python, go, rust" */
+    if (k->s[1] == '\0' && i > 0 && k->gap == ATS_GAP_SPACE && is_lettered(t->v[i - 1].s))
+        return false; /* Series C, Grade C, Plan R */
     if ((i == 0 || (k->gap & ATS_GAP_SENTENCE)) && !last && t->v[i + 1].gap == ATS_GAP_SPACE)
         return !english_follower(t->v[i + 1].s);
     return true;
@@ -261,8 +296,13 @@ bool ats_technical(struct ats_token *k, bool shouting)
         upper += up;
         digits += o[i] >= '0' && o[i] <= '9';
     }
-    if (strchr(s, '+') || strchr(s, '#'))
-        return s[0] >= 'a' && s[0] <= 'z'; /* not "5+", "$1M+" */
+    if (strchr(s, '+') || strchr(s, '#')) { /* not "5+", "$1M+", "GMT+1" */
+        char word[16];
+        size_t w = strcspn(s, "+#");
+
+        snprintf(word, sizeof(word), "%.*s", (int)(w < sizeof(word) ? w : sizeof(word) - 1), s);
+        return s[0] >= 'a' && s[0] <= 'z' && !ats_is_never(word);
+    }
     if (strchr(s, '.'))
         return s[0] == '.' || (len > 3 && strcmp(s + len - 3, ".js") == 0);
     if (digits > 0)

@@ -114,7 +114,7 @@ const char *const ats_vocabulary[] = {
     "product roadmap|roadmapping|roadmap", "stakeholder management", "requirements gathering",
     "business analysis", "process improvement", "change management", "risk management",
     "budgeting|budget management", "vendor management", "okrs|okr", "kpis|kpi", "user stories",
-    "pmp", "prince2", "capm", "csm|certified scrummaster|certified scrum master", "pmi-acp", "itil", "comptia a+|a+", "comptia network+|network+", "comptia security+|security+", "ccna",
+    "pmp", "prince2", "capm", "csm|certified scrummaster|certified scrum master|scrum master", "pmi-acp", "itil", "comptia a+|a+", "comptia network+|network+", "comptia security+|security+", "ccna",
     "microsoft project|ms project", "primavera|primavera p6", "procore", "bluebeam", "leed|leed ap",
     "research and development|r&d",
     "six sigma|lean six sigma", "mba", "operations management", "supply chain|supply chain management",
@@ -122,7 +122,7 @@ const char *const ats_vocabulary[] = {
     "microsoft dynamics|dynamics 365", "workday", "servicenow", "zendesk", "~intercom", "freshdesk",
     "microsoft office|ms office|office 365|microsoft 365", "~word|microsoft word|ms word", "powerpoint|ms powerpoint|microsoft powerpoint",
     "~outlook|microsoft outlook", "~access|microsoft access|ms access", "google workspace|g suite|gsuite",
-    "~teams|microsoft teams", "~slack", "~zoom", "sharepoint", "visio",
+    "microsoft teams|ms teams", "~slack", "~zoom", "sharepoint", "visio",
     /* ---- sales, marketing, customer */
     "salesforce|sfdc|salesforce.com", "hubspot", "crm|crm software", "pipedrive", "zoho|zoho crm",
     "outreach.io|~outreach", "salesloft", "~gong", "linkedin sales navigator|sales navigator",
@@ -438,7 +438,7 @@ const char *const ats_never[] = {
     "lgbtq", "lgbtq+", "lgbtqia+", "bipoc", "llc", "inc", "ltd", "gmbh", "plc", "corp", "co",
     "ceo", "cto", "cfo", "coo", "cmo", "vp", "svp", "evp", "hq", "asap", "faq", "tbd", "n/a",
     "na", "ok", "id", "ii", "iii", "iv", "jr", "sr", "linkedin", "glassdoor", "indeed", "covid",
-    "covid-19", "nhs", "u.s", "u.k", "e.u",
+    "covid-19", "nhs", "u.s", "u.k", "e.u", "nyse", "nasdaq", "ftse", "ipo",
     /* places: continents, regions, countries, states, cities */
     "africa", "america", "americas", "asia", "europe", "oceania", "emea", "apac", "latam",
     "dach", "nordics", "benelux", "eu", "uk", "usa", "uae", "gb", "england", "scotland", "wales",

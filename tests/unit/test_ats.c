@@ -264,6 +264,22 @@ TEST(ats_english_words_are_no_skills)
     json_decref(cv);
 }
 
+TEST(ats_names_read_in_context)
+{
+    /* lower case in a list names the skill; a letter after "Series" does not */
+    json_t *cv = resume_of("{\"basics\":{\"summary\":\"Backend work in python, go and "
+                           "rust.\"}}");
+    json_t *res = ats_score(cv, "A Series C startup hiring a Scrum Master who knows Go and "
+                                "Rust. Hours: 9-5 GMT+1. Work with Product and Design Teams.");
+
+    CHECK_STR(joined(res, "found"), "go,rust");
+    CHECK_STR(joined(res, "missing"), "csm");
+    CHECK(!has_term(res, "c") && !has_term(res, "master's degree") &&
+          !has_term(res, "gmt+1") && !has_term(res, "microsoft teams"));
+    json_decref(res);
+    json_decref(cv);
+}
+
 TEST(ats_sections_weigh_and_drop)
 {
     json_t *cv = resume_of("{\"skills\":[{\"name\":\"Python\"},{\"name\":\"Terraform\"}]}");
@@ -538,6 +554,7 @@ const struct unit_test ats_tests[] = {
     {"ats_real_advert_scores_requirements_only", ats_real_advert_scores_requirements_only},
     {"ats_variants_are_one_term", ats_variants_are_one_term},
     {"ats_english_words_are_no_skills", ats_english_words_are_no_skills},
+    {"ats_names_read_in_context", ats_names_read_in_context},
     {"ats_sections_weigh_and_drop", ats_sections_weigh_and_drop},
     {"ats_company_name_and_places_are_no_terms", ats_company_name_and_places_are_no_terms},
     {"ats_vocabulary_keys_are_unique", ats_vocabulary_keys_are_unique},
