@@ -17,9 +17,13 @@
  * say the rest in headings too ("What we offer", "About Acme").  Terms
  * under a dropped heading, or in a sentence about pay or equal
  * opportunity, are not terms; preferred terms weigh 1 and all others 2,
- * so missing a bonus costs half of missing a requirement.  The company's
- * name (from "About X", "Join X", "X is hiring", "At X,") is dropped too:
- * no resume should be asked to contain it.
+ * so missing a bonus costs half of missing a requirement.  A dropped
+ * section ends at the next heading, or at a paragraph after its own
+ * ("About us", its paragraph, then the job without a heading).  The
+ * company's name (from "About X", "Join X", "X builds", "X is hiring",
+ * "At X,") is dropped too, wherever it appears: no resume should be asked
+ * to contain it.  So are the title lines' unknown words (the first short
+ * lines name the job, the employer and the place).
  *
  * Why one tokenizer for both texts: "found" must mean the same thing on
  * both sides.  A resume's terms are found by the same vocabulary, so a
@@ -27,12 +31,19 @@
  * same rules for words that are also English ("Go" counts where it is
  * written as a name, never in "go-to"), so java is not javascript.
  *
- * Cost is near-linear: each token tries a few vocabulary keys (binary
- * search in a table sorted once per process), each line a few headings,
- * each sentence a few cues; terms are de-duplicated through a hash table
- * and capped at ATS_MAX_TERMS.  Deterministic: no seeds, no clock, no
- * locale (ASCII case only; other UTF-8 letters are compared as bytes, and
- * UTF-8 punctuation such as dashes and bullets separates words).
+ * Why these limits on "the company": the name is found only by the
+ * patterns above, and a run of capitalised words that names a skill is
+ * never taken for it ("Follow ITIL practices"), so a company called
+ * "Northstar Analytics" still yields analytics.  Better a company's word
+ * counted than a skill lost.
+ *
+ * Cost is linear in the two texts: each token costs one or two hash
+ * lookups in the vocabulary (ats_vocab.c; more only where a phrase may
+ * start), each line's first word is compared with the headings', each
+ * word with the cues' first words; terms are de-duplicated through a hash
+ * table and capped at ATS_MAX_TERMS.  Deterministic: no seeds, no clock,
+ * no locale (ASCII case only; other UTF-8 letters are compared as bytes,
+ * and UTF-8 punctuation such as dashes and bullets separates words).
  */
 #include "model/ats.h"
 
