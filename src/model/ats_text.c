@@ -81,8 +81,8 @@ static enum cls byte_class(const unsigned char *p, size_t n, size_t *len)
         return C_COMMA;
     case ':':
         return C_COLON;
-    case '!': case '?':
-        return C_END;
+    case '!': case '?': case ';':
+        return C_END; /* a semicolon ends a clause: "Go required; Rust preferred" */
     default:
         return C_STOP;
     }

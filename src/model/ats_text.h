@@ -28,9 +28,9 @@ enum {
     ATS_GAP_GLUED = 1 << 0,    /* '-' or an apostrophe, no space: go-to, bachelor's */
     ATS_GAP_JOIN = 1 << 1,     /* '/' or '&', or a spaced dash: CI/CD, R&D, Java/Go */
     ATS_GAP_COMMA = 1 << 2,    /* ',', '|', a dash or bullet character */
-    ATS_GAP_STOP = 1 << 3,     /* other punctuation: ; ( ) " * and skipped addresses */
+    ATS_GAP_STOP = 1 << 3,     /* other punctuation: ( ) " * and skipped addresses */
     ATS_GAP_COLON = 1 << 4,
-    ATS_GAP_SENTENCE = 1 << 5, /* '.', '!', '?' or a new line: a sentence starts here */
+    ATS_GAP_SENTENCE = 1 << 5, /* '.', '!', '?', ';' or a new line: a sentence starts here */
     ATS_GAP_LINE = 1 << 6,
     ATS_GAP_BREAK = 1 << 7,    /* ATS_BREAK: another resume string */
     ATS_GAP_BULLET = 1 << 8,   /* the line opens with a bullet ("- ", "* ", "•") */

@@ -207,7 +207,7 @@ const char *const ats_vocabulary[] = {
     "pe license|professional engineer", "eit|fe exam",
     /* ---- pharmacy */
     "pharmacy technician|pharmacy tech|pharm tech", "ptcb|cpht|certified pharmacy technician",
-    "pharmacist|pharmd", "dispensing", "prescription processing|prescriptions|prescription",
+    "pharmd|doctor of pharmacy", "dispensing", "prescription processing|prescriptions|prescription",
     "medication|medications", "compounding", "pharmacy law", "controlled substances",
     /* ---- education, legal, trades, hospitality (the common ones) */
     "teaching", "lesson planning", "curriculum development", "classroom management", "special education|SEN",

@@ -296,6 +296,18 @@ TEST(ats_sections_weigh_and_drop)
     json_decref(cv);
 }
 
+TEST(ats_cues_weigh_their_clause)
+{
+    json_t *cv = resume_of("{}");
+    json_t *res = ats_score(cv, "Requirements: Kotlin required; Scala preferred. "
+                                "SQL. Ideally dbt.\nAWS is a big plus.");
+
+    CHECK_STR(joined(res, "required"), "kotlin,sql");
+    CHECK_STR(joined(res, "preferred"), "scala,dbt,aws");
+    json_decref(res);
+    json_decref(cv);
+}
+
 TEST(ats_company_name_and_places_are_no_terms)
 {
     json_t *cv = resume_of("{}");
@@ -556,6 +568,7 @@ const struct unit_test ats_tests[] = {
     {"ats_english_words_are_no_skills", ats_english_words_are_no_skills},
     {"ats_names_read_in_context", ats_names_read_in_context},
     {"ats_sections_weigh_and_drop", ats_sections_weigh_and_drop},
+    {"ats_cues_weigh_their_clause", ats_cues_weigh_their_clause},
     {"ats_company_name_and_places_are_no_terms", ats_company_name_and_places_are_no_terms},
     {"ats_vocabulary_keys_are_unique", ats_vocabulary_keys_are_unique},
     {"ats_worst_case_inputs", ats_worst_case_inputs},
