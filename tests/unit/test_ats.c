@@ -207,9 +207,10 @@ TEST(ats_repeats_count_once_toward_the_cap)
     json_decref(cv);
 }
 
-static int strcmp_ptr(const char *const *a, const char *const *b)
+/* qsort()'s comparison of two strings' pointers. */
+static int strcmp_ptr(const void *a, const void *b)
 {
-    return strcmp(*a, *b);
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Every term of a result, required and preferred, as one list. */
@@ -342,7 +343,7 @@ TEST(ats_vocabulary_keys_are_unique)
                 break;
             v += len + 1;
         }
-    qsort(keys, n, sizeof(*keys), (int (*)(const void *, const void *))strcmp_ptr);
+    qsort(keys, n, sizeof(*keys), strcmp_ptr);
     for (size_t i = 1; i < n; i++)
         if (strcmp(keys[i - 1], keys[i]) == 0) {
             fprintf(stderr, "    vocabulary key twice: \"%s\"\n", keys[i]);
@@ -535,7 +536,7 @@ TEST(ats_corpus_recall)
             names[n++] = strdup(d->d_name);
     }
     closedir(dir);
-    qsort(names, n, sizeof(*names), (int (*)(const void *, const void *))strcmp_ptr);
+    qsort(names, n, sizeof(*names), strcmp_ptr);
     CHECK(n >= 20);
     for (size_t i = 0; i < n; i++) {
         char path[512];
