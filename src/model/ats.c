@@ -1,21 +1,49 @@
 /*
  * ats.c - the keyword match behind the local ATS score (see ats.h).
  *
- * Both texts go through one tokenizer, so "whole word" means "the same
- * token": a job description's "Java." and a resume's "java," are both the
- * token java, and javascript is another token.  Multi-word skills are
- * matched as runs of consecutive tokens that never cross from one resume
- * string into the next.  The word lists are data, below; changing them
- * changes scores, so the unit tests pin the behaviour that matters.
+ * Why a vocabulary and not "every word but the stop words": a real advert
+ * is half boilerplate (who the company is, where the office is, the pay,
+ * the holidays, the equal-opportunity paragraph), and a score that counts
+ * "competitive", "salary" and the city as missing skills says nothing.  A
+ * recruiter's screening tool looks for the requirements: skills, tools,
+ * certifications, degrees.  So a term is either in the vocabulary
+ * (src/model/ats_words.c, which also maps spellings to one name:
+ * Postgres is PostgreSQL, k8s is Kubernetes) or looks technical on its
+ * own (an acronym, C++, Node.js, a CamelCase or version-numbered name, a
+ * capitalised name in a list beside known skills).  Common words never are.
  *
- * Cost is near-linear in the two texts: the resume's tokens are indexed
- * once in a hash table, the description's terms are de-duplicated through
- * another and capped at ATS_MAX_TERMS (the answer says how many were cut),
- * and a phrase is tried only where its first word occurs.
+ * Why sections: adverts say what is required and what is a bonus in
+ * headings ("Nice to have:") or sentences ("Terraform is a plus"), and
+ * say the rest in headings too ("What we offer", "About Acme").  Terms
+ * under a dropped heading, or in a sentence about pay or equal
+ * opportunity, are not terms; preferred terms weigh 1 and all others 2,
+ * so missing a bonus costs half of missing a requirement.  A dropped
+ * section ends at the next heading, or at a paragraph after its own
+ * ("About us", its paragraph, then the job without a heading).  The
+ * company's name (from "About X", "Join X", "X builds", "X is hiring",
+ * "At X,") is dropped too, wherever it appears: no resume should be asked
+ * to contain it.  So are the title lines' unknown words (the first short
+ * lines name the job, the employer and the place).
  *
- * Deterministic by construction: no hashing with random seeds, no clock,
- * no locale (ASCII lower-casing only; bytes of other UTF-8 characters are
- * kept as word characters and compared as they are).
+ * Why one tokenizer for both texts: "found" must mean the same thing on
+ * both sides.  A resume's terms are found by the same vocabulary, so a
+ * resume saying PostgreSQL satisfies an advert saying Postgres; and the
+ * same rules for words that are also English ("Go" counts where it is
+ * written as a name, never in "go-to"), so java is not javascript.
+ *
+ * Why these limits on "the company": the name is found only by the
+ * patterns above, and a run of capitalised words that names a skill is
+ * never taken for it ("Follow ITIL practices"), so a company called
+ * "Northstar Analytics" still yields analytics.  Better a company's word
+ * counted than a skill lost.
+ *
+ * Cost is linear in the two texts: each token costs one or two hash
+ * lookups in the vocabulary (ats_vocab.c; more only where a phrase may
+ * start), each line's first word is compared with the headings', each
+ * word with the cues' first words; terms are de-duplicated through a hash
+ * table and capped at ATS_MAX_TERMS.  Deterministic: no seeds, no clock,
+ * no locale (ASCII case only; other UTF-8 letters are compared as bytes,
+ * and UTF-8 punctuation such as dashes and bullets separates words).
  */
 #include "model/ats.h"
 
@@ -25,172 +53,36 @@
 #include <string.h>
 
 #include "base/mem.h"
-
-/* Between two resume strings: a phrase never spans it. */
-#define BREAK '\x01'
-
-/* ---- data -------------------------------------------------------------------- */
-
-/* English stop-words (the common NLTK list, with its contraction parts). */
-static const char *const stop_words[] = {
-    "a", "about", "above", "after", "again", "against", "ain", "all", "am", "an", "and",
-    "any", "are", "aren", "as", "at", "be", "because", "been", "before", "being", "below",
-    "between", "both", "but", "by", "can", "couldn", "d", "did", "didn", "do", "does",
-    "doesn", "doing", "don", "down", "during", "each", "few", "for", "from", "further",
-    "had", "hadn", "has", "hasn", "have", "haven", "having", "he", "her", "here", "hers",
-    "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "isn", "it",
-    "its", "itself", "just", "ll", "m", "ma", "me", "mightn", "more", "most", "mustn",
-    "my", "myself", "needn", "no", "nor", "not", "now", "o", "of", "off", "on", "once",
-    "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "re", "s",
-    "same", "shan", "she", "should", "shouldn", "so", "some", "such", "t", "than", "that",
-    "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they",
-    "this", "those", "through", "to", "too", "under", "until", "up", "ve", "very", "was",
-    "wasn", "we", "were", "weren", "what", "when", "where", "which", "while", "who",
-    "whom", "why", "will", "with", "won", "wouldn", "y", "you", "your", "yours",
-    "yourself", "yourselves", "also", "across", "could", "etc", "e.g", "i.e", "may",
-    "must", "per", "us", "via", "within", "would", "without", "upon", "yet",
-};
-
-/* Words every job advert uses that say nothing about the job. */
-static const char *const filler_words[] = {
-    "ability", "able", "apply", "benefits", "candidate", "candidates", "company",
-    "environment", "excellent", "experience", "experienced", "familiarity", "good", "great",
-    "hands", "help", "highly", "ideal", "including", "join", "job", "knowledge", "least",
-    "looking", "minimum", "need", "needed", "needs", "new", "offer", "opportunity", "plus",
-    "position", "preferred", "proficiency", "proficient", "related", "required",
-    "requirements", "responsibilities", "responsible", "role", "skill", "skills", "solid",
-    "strong", "team", "teams", "understanding", "use", "using", "well", "work", "working",
-    "year", "years",
-};
-
-/* Skills whose words mean the skill only together (lower case, one space). */
-static const char *const phrases[] = {
-    "agile methodologies", "amazon web services", "big data", "business intelligence",
-    "cloud computing", "computer vision", "continuous delivery", "continuous deployment",
-    "continuous integration", "customer service", "customer success", "data analysis",
-    "data engineering", "data science", "data structures", "data visualization",
-    "deep learning", "digital marketing", "distributed systems", "financial analysis",
-    "google cloud", "integration testing", "machine learning", "microsoft azure",
-    "natural language processing", "object oriented programming", "power bi",
-    "problem solving", "product management", "program management", "project management",
-    "public speaking", "quality assurance", "react native", "rest api", "restful api",
-    "risk management", "ruby on rails", "search engine optimization", "social media",
-    "software development", "software engineering", "spring boot", "sql server",
-    "stakeholder management", "supply chain", "system design", "technical support",
-    "test automation", "time management", "unit testing", "user experience",
-    "user interface", "version control",
-};
-
-/* Single letters that are skills (the languages C and R). */
-static const char *const letter_terms[] = {"c", "r"};
+#include "model/ats_text.h"
+#include "model/ats_vocab.h"
+#include "model/ats_words.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static bool listed(const char *const *list, size_t n, const char *word)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], word) == 0)
-            return true;
-    return false;
-}
+/* ---- the job description: sections, sentences, company ------------------------------- */
 
-/* ---- tokens ------------------------------------------------------------------- */
-
-/* Token pointers into one lower-cased buffer; NULL entries are breaks. */
-struct tokens {
-    char *buf;
-    char **v;
-    size_t n, cap;
+/* Per token of the job description: what it counts as. */
+struct mark {
+    const char *term;   /* the term starting here, or NULL */
+    bool vocab;         /* term is a canonical vocabulary name */
+    bool preferred;
+    bool dropped;       /* boilerplate: no term here */
+    bool company;
+    bool covered;       /* inside a term that starts before */
+    bool shout;         /* on a line in capitals */
+    bool header;        /* on one of the title lines */
 };
 
-static bool is_letter(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || c >= 0x80;
-}
-
-static bool is_word_byte(unsigned char c)
-{
-    return is_letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '#' || c == '.';
-}
-
-static bool push(struct tokens *t, char *tok)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        t->v = mem_realloc(t->v, cap * sizeof(*t->v));
-        t->cap = cap;
-    }
-    t->v[t->n++] = tok;
-    return true;
-}
-
-/*
- * Split t->buf (owned, lower-cased here) into tokens: runs of letters,
- * digits, '+', '#' and '.', with leading '+'/'#' and any '.' not followed
- * by a letter trimmed from the front ("#rust" -> rust, ".net" stays), and
- * trailing dots trimmed (sentence ends).  BREAK bytes become NULL tokens.
- */
-static bool tokenize(struct tokens *t)
-{
-    char *p = t->buf;
-
-    for (char *c = p; *c; c++)
-        if (*c >= 'A' && *c <= 'Z')
-            *c = (char)(*c - 'A' + 'a');
-    while (*p != '\0') {
-        char *s, *e, end;
-
-        if (*p == BREAK) {
-            if (!push(t, NULL))
-                return false;
-            p++;
-            continue;
-        }
-        if (!is_word_byte((unsigned char)*p)) {
-            p++;
-            continue;
-        }
-        s = p;
-        while (*p != '\0' && is_word_byte((unsigned char)*p))
-            p++;
-        e = p;
-        while (s < e && (*s == '+' || *s == '#' ||
-                         (*s == '.' && !(s + 1 < e && is_letter((unsigned char)s[1])))))
-            s++;
-        while (e > s && e[-1] == '.')
-            e--;
-        if (s == e)
-            continue;
-        end = *e;
-        *e = '\0';
-        if (!push(t, s))
-            return false;
-        if (e == p && end != '\0') { /* the terminator took the separator's place */
-            if (end == BREAK && !push(t, NULL))
-                return false;
-            p++;
-        }
-    }
-    return true;
-}
-
-static void tokens_free(struct tokens *t)
-{
-    free(t->buf);
-    free(t->v);
-}
-
-/* Words of phrase (space-separated) equal tokens i, i+1, ...?  Returns the
- * number of tokens matched, 0 when not. */
-static size_t match_at(const struct tokens *t, size_t i, const char *phrase)
+/* Do the words of phrase (a key) equal tokens i...? Gaps are not checked
+ * but a sentence's end is.  Returns the number of words, 0 when not. */
+static size_t words_at(const struct ats_tokens *t, size_t i, size_t end, const char *phrase)
 {
     size_t k = 0;
 
     for (const char *w = phrase;; k++) {
         size_t wl = strcspn(w, " ");
-        const char *tok = i + k < t->n ? t->v[i + k] : NULL;
 
-        if (tok == NULL || strlen(tok) != wl || memcmp(tok, w, wl) != 0)
+        if (i + k >= end || strlen(t->v[i + k].s) != wl || memcmp(t->v[i + k].s, w, wl) != 0)
             return 0;
         if (w[wl] == '\0')
             return k + 1;
@@ -198,119 +90,329 @@ static size_t match_at(const struct tokens *t, size_t i, const char *phrase)
     }
 }
 
-/* ---- index --------------------------------------------------------------------- */
+/* Headings and cues as keys, made once like the vocabulary. */
+static char **heading_keys, **cue_keys;
+
+static void phrases_load(void)
+{
+    if (heading_keys != NULL)
+        return;
+    heading_keys = mem_calloc(ats_headings_count, sizeof(char *));
+    for (size_t i = 0; i < ats_headings_count; i++)
+        heading_keys[i] = ats_key_of(ats_headings[i].words);
+    cue_keys = mem_calloc(ats_sentence_cues_count, sizeof(char *));
+    for (size_t i = 0; i < ats_sentence_cues_count; i++)
+        cue_keys[i] = ats_key_of(ats_sentence_cues[i].words);
+}
+
+/* The company's name as the advert writes it, one run of words per
+ * pattern that found it (a few suffice: the name repeats). */
+#define COMPANY_RUNS 8
+
+struct company {
+    size_t start[COMPANY_RUNS], len[COMPANY_RUNS];
+    size_t n;
+};
+
+/* The capitalised words from token i on (at most 4, in one run of words,
+ * "&" and "-" allowed inside) are the company's name. */
+static void company_at(const struct ats_tokens *t, size_t i, size_t end, struct company *c)
+{
+    size_t n = 0;
+
+    if (i < end && strcmp(t->v[i].s, "the") == 0)
+        i++;
+    while (i + n < end && n < 4 && ats_capitalised(&t->v[i + n]) &&
+           !(n == 0 && ats_is_never(t->v[i].s)) &&
+           (n == 0 || (t->v[i + n].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
+        n++;
+    if (n > 0 && c->n < COMPANY_RUNS) {
+        c->start[c->n] = i;
+        c->len[c->n++] = n;
+    }
+}
+
+/* Words after which "at X" names the employer ("here at Acme"). */
+static const char *const at_employer[] = {
+    "here", "us", "team", "career", "work", "working", "role", "position", "job", "engineers",
+};
 
 /*
- * An open-addressing hash table from a token to the first of its
- * positions in a token list; next[] chains each position to the following
- * one of the same token.  FNV-1a, no seed: deterministic.  Keys are
- * borrowed from the tokens' buffer.
+ * A sentence that opens with the employer's name: "Acme builds ...",
+ * "Acme Health is hiring", "Acme, the bank for ..., is".  The name is the
+ * capitalised words before a lower-case verb ending in s (is, has,
+ * builds) or before ", a"/", the"; never words that name a skill
+ * ("Python is a must", "Follow ITIL practices").
  */
-struct index {
-    const char **key;
-    size_t *head;  /* first position of key[i] */
-    size_t *next;  /* next position of the same token, or SIZE_MAX */
-    size_t cap;    /* a power of two, at least twice the number of keys */
-};
-
-#define NONE ((size_t)-1)
-
-static size_t hash(const char *s, size_t len)
+static void company_opening(const struct ats_tokens *t, size_t s, struct company *c)
 {
-    uint64_t h = 1469598103934665603ULL;
+    size_t e = s;
 
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return (size_t)h;
-}
+    while (e < t->n && e - s < 4 && ats_capitalised(&t->v[e]) &&
+           (e == s || (t->v[e].gap & ~(ATS_GAP_GLUED | ATS_GAP_JOIN)) == 0))
+        e++;
+    for (size_t k = s; k < e; k++)
+        if (ats_vocab_at(t, k, 1) != NULL)
+            return; /* better a company's word counted than a skill lost */
+    if (e == s || e >= t->n)
+        return;
+    if (t->v[e].gap == ATS_GAP_SPACE && !ats_capitalised(&t->v[e])) {
+        const char *v = t->v[e].s;
+        size_t len = strlen(v);
 
-/* The table's cell for (s, len): the key's, or the empty one where it goes. */
-static size_t cell(const struct index *x, const char *s, size_t len)
-{
-    size_t i = hash(s, len) & (x->cap - 1);
-
-    while (x->key[i] != NULL && !(strncmp(x->key[i], s, len) == 0 && x->key[i][len] == '\0'))
-        i = (i + 1) & (x->cap - 1);
-    return i;
-}
-
-static void index_build(struct index *x, const struct tokens *t)
-{
-    x->cap = 16;
-    while (x->cap < 2 * t->n + 2)
-        x->cap *= 2;
-    x->key = mem_calloc(x->cap, sizeof(*x->key));
-    x->head = mem_calloc(x->cap, sizeof(*x->head));
-    x->next = mem_calloc(t->n ? t->n : 1, sizeof(*x->next));
-    for (size_t i = t->n; i-- > 0;) { /* backwards, so that chains run forwards */
-        size_t c;
-
-        if (t->v[i] == NULL)
-            continue;
-        c = cell(x, t->v[i], strlen(t->v[i]));
-        x->next[i] = x->key[c] ? x->head[c] : NONE;
-        x->key[c] = t->v[i];
-        x->head[c] = i;
+        if ((len >= 2 && v[len - 1] == 's' && v[len - 2] != 's') || strcmp(v, "are") == 0)
+            company_at(t, s, e, c);
+    } else if ((t->v[e].gap & ATS_GAP_COMMA) && !(t->v[e].gap & ATS_GAP_SENTENCE) &&
+               (strcmp(t->v[e].s, "a") == 0 || strcmp(t->v[e].s, "an") == 0 ||
+                strcmp(t->v[e].s, "the") == 0)) {
+        company_at(t, s, e, c);
     }
 }
 
-static void index_free(struct index *x)
+/* Do tokens i... read the run of company words at c's run r? */
+static bool company_here(const struct ats_tokens *t, size_t i, const struct company *c, size_t r)
 {
-    free(x->key);
-    free(x->head);
-    free(x->next);
-}
-
-/* Does term (a token, or a phrase of space-separated words) occur in t,
- * indexed by x?  A phrase is tried only where its first word occurs. */
-static bool contains(const struct tokens *t, const struct index *x, const char *term)
-{
-    size_t len = strcspn(term, " ");
-    size_t c = cell(x, term, len);
-
-    if (x->key[c] == NULL)
+    if (i + c->len[r] > t->n)
         return false;
-    if (term[len] == '\0')
-        return true;
-    for (size_t i = x->head[c]; i != NONE; i = x->next[i])
-        if (match_at(t, i, term) > 0)
-            return true;
-    return false;
-}
-
-/* A set of strings (borrowed), for the job description's terms. */
-struct set {
-    const char **key;
-    size_t n, cap;
-};
-
-/* Add s; false when it was there already. */
-static bool set_add(struct set *x, const char *s)
-{
-    size_t i;
-
-    if (2 * (x->n + 1) > x->cap) {
-        struct set grown = {mem_calloc(x->cap ? 2 * x->cap : 64, sizeof(char *)), 0,
-                            x->cap ? 2 * x->cap : 64};
-
-        for (size_t k = 0; k < x->cap; k++)
-            if (x->key[k] != NULL)
-                set_add(&grown, x->key[k]);
-        free(x->key);
-        *x = grown;
-    }
-    i = hash(s, strlen(s)) & (x->cap - 1);
-    while (x->key[i] != NULL) {
-        if (strcmp(x->key[i], s) == 0)
+    for (size_t k = 0; k < c->len[r]; k++)
+        if (strcmp(t->v[i + k].s, t->v[c->start[r] + k].s) != 0)
             return false;
-        i = (i + 1) & (x->cap - 1);
-    }
-    x->key[i] = s;
-    x->n++;
     return true;
 }
 
-/* ---- resume text -------------------------------------------------------------- */
+/* The company's name, by the patterns adverts use for it, marked
+ * wherever the advert repeats it (the title line, "Acme's mission"). */
+static void find_company(const struct ats_tokens *t, struct mark *m)
+{
+    struct company c = {0};
+
+    for (size_t i = 0; i < t->n; i++) {
+        const char *w = t->v[i].s;
+        bool sentence = i == 0 || (t->v[i].gap & ATS_GAP_SENTENCE);
+        bool employer = false;
+
+        if (strcmp(w, "at") == 0 && i > 0)
+            for (size_t k = 0; k < COUNT(at_employer); k++)
+                employer = employer || strcmp(t->v[i - 1].s, at_employer[k]) == 0;
+        if (strcmp(w, "join") == 0 || (strcmp(w, "at") == 0 && (sentence || employer)) ||
+            (strcmp(w, "about") == 0 && sentence))
+            company_at(t, i + 1, t->n, &c);
+        else if (sentence)
+            company_opening(t, i, &c);
+    }
+    for (size_t i = 0; i < t->n && c.n > 0; i++)
+        for (size_t r = 0; r < c.n; r++)
+            if (company_here(t, i, &c, r))
+                for (size_t k = i; k < i + c.len[r]; k++)
+                    m[k].company = true;
+}
+
+/* Is the line [s, e) a heading?  Returns its section, or -1; *after gets
+ * the first token after the heading's words and its colon. */
+static int heading(const struct ats_tokens *t, size_t s, size_t e, size_t *after)
+{
+    size_t colon = e;
+
+    if (t->v[s].gap & ATS_GAP_BULLET)
+        return -1;
+    for (size_t k = s + 1; k < e && k - s <= 6; k++)
+        if (t->v[k].gap & ATS_GAP_COLON) {
+            colon = k;
+            break;
+        }
+    if (colon == e && e - s > 6)
+        return -1;
+    for (size_t h = 0; h < ats_headings_count; h++) {
+        size_t n = heading_keys[h][0] == t->v[s].s[0] ? words_at(t, s, colon, heading_keys[h]) : 0;
+        bool about = ats_headings[h].section == ATS_SECTION_DROPPED &&
+                     strcmp(heading_keys[h], "about") == 0;
+
+        if (n == 0)
+            continue;
+        if (colon == e && colon - s > n + (about ? 4 : 1))
+            return -1;
+        *after = colon;
+        return (int)ats_headings[h].section;
+    }
+    return -1;
+}
+
+/* A line where capitals are shouting, not acronyms: "WE ARE HIRING",
+ * "GRAPHIC DESIGNER (MID-LEVEL)". */
+static bool shouting(const struct ats_tokens *t, size_t s, size_t e)
+{
+    size_t words = 0;
+
+    for (size_t k = s; k < e; k++) {
+        const char *o = t->v[k].orig;
+
+        for (const char *c = o; *c; c++)
+            if (*c >= 'a' && *c <= 'z')
+                return false;
+        words += ats_has_letter(t->v[k].s);
+        if (strlen(o) >= 2 && strlen(o) <= 4 && o[0] >= 'A' && o[0] <= 'Z' && ats_is_never(t->v[k].s))
+            return true;
+    }
+    return words >= 2;
+}
+
+/* The first lines of an advert, when short and without sentences, are its
+ * title, employer and place: names there are not skills unless known. */
+#define HEADER_LINES 3
+#define HEADER_TOKENS 12
+
+static bool header(const struct ats_tokens *t, size_t s, size_t e, size_t line)
+{
+    if (line >= HEADER_LINES || e - s > HEADER_TOKENS)
+        return false;
+    for (size_t k = s + 1; k < e; k++)
+        if (t->v[k].gap & ATS_GAP_SENTENCE)
+            return false;
+    return true;
+}
+
+/* Sections by headings, line by line; then each sentence's cues. */
+static void find_sections(const struct ats_tokens *t, struct mark *m)
+{
+    int section = ATS_SECTION_REQUIRED;
+    size_t line = 0;
+    bool content = false; /* the section has lines beyond its heading */
+
+    for (size_t s = 0, e; s < t->n; s = e, line++) {
+        size_t after = s;
+        int h, kind;
+        bool shout, head;
+
+        for (e = s + 1; e < t->n && !(t->v[e].gap & ATS_GAP_LINE); e++)
+            ;
+        h = heading(t, s, e, &after);
+        if (h < 0 && section == ATS_SECTION_DROPPED && content &&
+            (t->v[s].gap & ATS_GAP_PARAGRAPH) && !(t->v[s].gap & ATS_GAP_BULLET))
+            section = ATS_SECTION_REQUIRED; /* "About us", a paragraph, then the job */
+        content = h < 0 || after < e;
+        if (h >= 0 && after == e)
+            section = h;
+        kind = h >= 0 ? h : section;
+        shout = shouting(t, s, e);
+        head = header(t, s, e, line);
+        for (size_t k = s; k < e; k++) {
+            m[k].dropped = k < after || kind == ATS_SECTION_DROPPED;
+            m[k].preferred = kind == ATS_SECTION_PREFERRED;
+            m[k].shout = shout;
+            m[k].header = head;
+        }
+    }
+    for (size_t s = 0, e; s < t->n; s = e) {
+        int cue = -1;
+
+        for (e = s + 1; e < t->n && !(t->v[e].gap & ATS_GAP_SENTENCE); e++)
+            ;
+        for (size_t k = s; k < e && cue != ATS_SECTION_DROPPED; k++)
+            for (size_t c = 0; c < ats_sentence_cues_count; c++)
+                if (cue_keys[c][0] == t->v[k].s[0] && words_at(t, k, e, cue_keys[c]) > 0 &&
+                    (cue < 0 || ats_sentence_cues[c].section == ATS_SECTION_DROPPED))
+                    cue = (int)ats_sentence_cues[c].section;
+        for (size_t k = s; k < e; k++) {
+            m[k].dropped = m[k].dropped || cue == ATS_SECTION_DROPPED;
+            m[k].preferred = m[k].preferred || cue == ATS_SECTION_PREFERRED;
+        }
+    }
+}
+
+/* A gap inside a list: a comma, a slash or spaces, within one sentence. */
+static bool listed(unsigned gap)
+{
+    return (gap & ~(ATS_GAP_COMMA | ATS_GAP_JOIN | ATS_GAP_GLUED)) == 0;
+}
+
+static bool conjunction(const struct ats_tokens *t, size_t j)
+{
+    return strcmp(t->v[j].s, "and") == 0 || strcmp(t->v[j].s, "or") == 0;
+}
+
+/* Is token i next to a term in a list ("Terraform, Pulumi and Ansible")? */
+static bool in_list(const struct ats_tokens *t, const struct mark *m, size_t i)
+{
+    size_t j;
+
+    if (i > 0) {
+        j = i - 1;
+        if (conjunction(t, j) && j > 0 && t->v[i].gap == ATS_GAP_SPACE && listed(t->v[j].gap))
+            j--;
+        else if (!listed(t->v[i].gap) || t->v[i].gap == ATS_GAP_SPACE)
+            j = SIZE_MAX;
+        while (j != SIZE_MAX && j > 0 && m[j].covered)
+            j--;
+        if (j != SIZE_MAX && m[j].term != NULL)
+            return true;
+    }
+    j = i + 1;
+    if (j < t->n && t->v[j].gap == ATS_GAP_SPACE && !conjunction(t, j))
+        return false; /* a name of several words: "Series 79", "Looker Studio" */
+    if (j >= t->n || !listed(t->v[j].gap))
+        return false;
+    if (conjunction(t, j) && t->v[j].gap == ATS_GAP_SPACE && j + 1 < t->n &&
+        t->v[j + 1].gap == ATS_GAP_SPACE)
+        j++;
+    else if (t->v[j].gap == ATS_GAP_SPACE)
+        return false;
+    return m[j].term != NULL;
+}
+
+/* What every token of the job description counts as. */
+static void mark_terms(struct ats_tokens *t, struct mark *m)
+{
+    find_sections(t, m);
+    find_company(t, m);
+    for (size_t i = 0; i < t->n; i++) {
+        size_t span = 1;
+        const char *term = ats_vocab_longest(t, i, &span);
+
+        if (term != NULL) {
+            bool company = true;
+
+            for (size_t k = i; k < i + span; k++)
+                company = company && m[k].company;
+            if (!company) {
+                m[i].term = term;
+                m[i].vocab = true;
+                for (size_t k = i + 1; k < i + span; k++)
+                    m[k].covered = true;
+            }
+            i += span - 1;
+        } else if (!m[i].company && !m[i].header && ats_technical(&t->v[i], m[i].shout)) {
+            m[i].term = t->v[i].s;
+        }
+    }
+    for (size_t i = 0; i < t->n; i++) /* capitalised names in a list of skills */
+        if (m[i].term == NULL && !m[i].company && !m[i].header && ats_capitalised(&t->v[i]) &&
+            strlen(t->v[i].s) >= 3 && ats_has_letter(t->v[i].s) && !ats_is_never(t->v[i].s) &&
+            !m[i].covered && !ats_vocab_known(t->v[i].s) && in_list(t, m, i)) {
+            m[i].term = t->v[i].s;
+        }
+}
+
+/* ---- the resume's terms ------------------------------------------------------------------ */
+
+/* Every canonical name the resume's text names (in *names) and every
+ * word of it, acronym plurals made singular (in *words). */
+static void resume_terms(struct ats_tokens *t, struct ats_set *names, struct ats_set *words)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        size_t most = ats_opens_phrase(t->v[i].s) ? ATS_MAX_WORDS : 1;
+
+        for (size_t n = 1; n <= most && i + n <= t->n; n++) {
+            const char *term = ats_vocab_at(t, i, n);
+
+            if (term != NULL)
+                ats_set_add(names, term, 0);
+        }
+        ats_acronym_plural(&t->v[i]);
+        ats_set_add(words, t->v[i].s, 0);
+    }
+}
+
+/* ---- resume text -------------------------------------------------------------------------- */
 
 struct text {
     char *p;
@@ -329,11 +431,11 @@ static void append(struct text *b, const char *s, size_t n)
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
-    b->p[b->len++] = BREAK;
+    b->p[b->len++] = ATS_BREAK;
     b->p[b->len] = '\0';
 }
 
-/* Every string in v, each followed by a BREAK. */
+/* Every string in v, each followed by a break. */
 static void collect_strings(json_t *v, struct text *b)
 {
     const char *key;
@@ -350,104 +452,103 @@ static void collect_strings(json_t *v, struct text *b)
             collect_strings(child, b);
 }
 
-/* ---- the score ----------------------------------------------------------------- */
+/* ---- the score ------------------------------------------------------------------------------ */
 
-static bool is_term(const char *tok)
+struct term {
+    const char *name;
+    bool vocab, preferred;
+};
+
+/* The job description's terms in order of first appearance, each once
+ * (preferred only where every mention is), at most ATS_MAX_TERMS. */
+static struct term *job_terms(const struct ats_tokens *t, const struct mark *m, size_t *nout,
+                              size_t *ncut)
 {
-    bool letter = false;
+    struct term *terms = NULL;
+    struct ats_set seen = {0};
+    size_t n = 0;
 
-    for (const char *c = tok; *c; c++)
-        letter = letter || is_letter((unsigned char)*c);
-    if (!letter)
-        return false; /* numbers: "5", "3+", "2024" */
-    if (strlen(tok) == 1 && !listed(letter_terms, COUNT(letter_terms), tok))
-        return false;
-    return !listed(stop_words, COUNT(stop_words), tok) &&
-           !listed(filler_words, COUNT(filler_words), tok);
-}
+    *ncut = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t at;
 
-/* The job description's terms, in order of first appearance, each once,
- * at most ATS_MAX_TERMS of them: borrowed pointers into jd's buffer or into
- * phrases[].  *ncut counts the distinct terms beyond the cap. */
-static void job_terms(const struct tokens *jd, const char ***out, size_t *nout, size_t *ncut)
-{
-    const char **terms = NULL;
-    struct set seen = {0};
-    size_t n = 0, cut = 0;
-
-    for (size_t i = 0; i < jd->n; i++) {
-        const char *term = NULL;
-        size_t span = 1, best = 0;
-
-        if (jd->v[i] == NULL)
+        if (m[i].term == NULL || m[i].dropped)
             continue;
-        for (size_t p = 0; p < COUNT(phrases); p++) {
-            size_t k = match_at(jd, i, phrases[p]);
-
-            if (k > best) {
-                best = k;
-                term = phrases[p];
-            }
+        at = ats_set_get(&seen, m[i].term);
+        if (at != SIZE_MAX) {
+            if (at < n)
+                terms[at].preferred = terms[at].preferred && m[i].preferred;
+            continue;
         }
-        if (term != NULL)
-            span = best;
-        else if (is_term(jd->v[i]))
-            term = jd->v[i];
-        i += span - 1;
-        if (term == NULL || !set_add(&seen, term))
-            continue;
+        ats_set_add(&seen, m[i].term, n < ATS_MAX_TERMS ? n : SIZE_MAX - 1);
         if (n == ATS_MAX_TERMS) {
-            cut++;
+            (*ncut)++;
             continue;
         }
         if ((n & (n - 1)) == 0) /* grow at 0, 1, 2, 4, 8, ... */
             terms = mem_realloc(terms, (n ? 2 * n : 1) * sizeof(*terms));
-        terms[n++] = term;
+        terms[n++] = (struct term){m[i].term, m[i].vocab, m[i].preferred};
     }
-    free(seen.key);
-    *out = terms;
+    ats_set_free(&seen);
     *nout = n;
-    *ncut = cut;
+    return terms;
 }
 
-json_t *ats_score(json_t *resume, const char *job_description)
+static json_t *answer(const struct term *terms, size_t n, const struct ats_set *names,
+                      const struct ats_set *words, size_t ncut)
 {
-    struct tokens jd = {0}, cv = {0};
-    struct text text = {0};
-    const char **terms = NULL;
-    json_t *found = json_array(), *missing = json_array(), *out = NULL;
-    struct index index = {0};
-    size_t nterms = 0, nfound = 0, ncut = 0;
+    json_t *found = json_array(), *missing = json_array(), *req = json_array(),
+           *pref = json_array(), *out;
+    size_t got = 0, total = 0;
 
-    jd.buf = mem_strdup(job_description ? job_description : "");
-    collect_strings(resume, &text);
-    cv.buf = text.p ? text.p : mem_strdup("");
-    if (found == NULL || missing == NULL || !tokenize(&jd) || !tokenize(&cv))
-        goto done;
-    job_terms(&jd, &terms, &nterms, &ncut);
-    index_build(&index, &cv);
+    for (size_t i = 0; i < n; i++) {
+        bool hit = ats_set_get(terms[i].vocab ? names : words, terms[i].name) != SIZE_MAX;
+        size_t weight = terms[i].preferred ? 1 : 2;
 
-    for (size_t i = 0; i < nterms; i++) {
-        bool hit = contains(&cv, &index, terms[i]);
-
-        if (json_array_append_new(hit ? found : missing, json_string(terms[i])) != 0)
-            goto done;
-        nfound += hit;
+        json_array_append_new(hit ? found : missing, json_string(terms[i].name));
+        json_array_append_new(terms[i].preferred ? pref : req, json_string(terms[i].name));
+        total += weight;
+        got += hit ? weight : 0;
     }
-    out = json_pack("{s:I, s:O, s:O, s:s}", "score",
-                    (json_int_t)(nterms ? (200 * nfound + nterms) / (2 * nterms) : 0),
-                    "found", found, "missing", missing, "method", "keyword");
+    out = json_pack("{s:I, s:o, s:o, s:s, s:o, s:o}", "score",
+                    (json_int_t)(total ? (200 * got + total) / (2 * total) : 0), "found", found,
+                    "missing", missing, "method", "keyword", "required", req, "preferred", pref);
     if (out != NULL && ncut > 0 &&
         json_object_set_new(out, "truncated", json_pack("{s:I}", "terms", (json_int_t)ncut)) != 0) {
         json_decref(out);
         out = NULL;
     }
-done:
-    index_free(&index);
+    return out;
+}
+
+json_t *ats_score(json_t *resume, const char *job_description)
+{
+    struct ats_tokens jd, cv;
+    struct text text = {0};
+    struct ats_set names = {0}, words = {0};
+    struct mark *m;
+    struct term *terms;
+    size_t nterms, ncut;
+    json_t *out;
+
+    ats_vocab_load();
+    phrases_load();
+    ats_tokenize(&jd, job_description ? job_description : "");
+    collect_strings(resume, &text);
+    ats_tokenize(&cv, text.p ? text.p : "");
+    free(text.p);
+
+    m = mem_calloc(jd.n ? jd.n : 1, sizeof(*m));
+    mark_terms(&jd, m);
+    terms = job_terms(&jd, m, &nterms, &ncut);
+    resume_terms(&cv, &names, &words);
+    out = answer(terms, nterms, &names, &words, ncut);
+
+    ats_set_free(&names);
+    ats_set_free(&words);
     free(terms);
-    tokens_free(&jd);
-    tokens_free(&cv);
-    json_decref(found);
-    json_decref(missing);
+    free(m);
+    ats_tokens_free(&jd);
+    ats_tokens_free(&cv);
     return out;
 }

@@ -206,3 +206,17 @@ for auth, cookie in [("Bearer " + fake, ""), ("", "a=1; __session=" + fake + "; 
                      (fake, ""), ("Basic dXNlcjpwdw==", ""), ("bearer   ", "__session="),
                      ("", "__session_x=1;__session=" + fake)]:
     put("clerk", b"\x02" + auth.encode() + b"\n" + cookie.encode())
+
+# ---- ats: the resume's skills (comma-separated) \n the job description; the
+# adverts of the keyword score's unit-test corpus, and a few odd ones
+ATS_CORPUS = os.path.join(ROOT, "tests", "unit", "ats_corpus")
+for name in sorted(os.listdir(ATS_CORPUS))[:8]:
+    if name.endswith(".txt"):
+        with open(os.path.join(ATS_CORPUS, name), encoding="utf-8") as f:
+            head, ad = f.read().split("\n---\n", 1)
+        skills = next((l[7:].strip() for l in head.splitlines() if l.startswith("resume:")), "")
+        put("ats", f"{skills}\n{ad}")
+for s in ["Go,Kubernetes\nGo — Kubernetes — Berlin. Competitive salary, 30 days holiday.",
+          "python, go and rust\nNice to have: Rust, CI/CD, C++, C#, .NET, Node.js, R&D.",
+          "\n", "x\n\u2022 \u2014 \u00a0 \u2019s", "Go\nAbout Acme\nAcme is hiring.\n\nGo beyond."]:
+    put("ats", s)

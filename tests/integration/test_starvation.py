@@ -47,9 +47,11 @@ def big_resume():
 
 
 def distinct_terms(chars):
+    """Distinct names shaped like technical ones (letters, then a digit:
+    S3, EC2), so that each is a term of the keyword score."""
     words, length, i = [], 0, 0
     while length < chars:
-        w = word(i * 7 + 3, "z")
+        w = word(i * 7 + 3, "z") + "9"
         words.append(w)
         length += len(w) + 1
         i += 1

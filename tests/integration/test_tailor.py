@@ -374,9 +374,14 @@ class TailorTest(Client, unittest.TestCase):
         self.assertEqual(a.status, 200, a.text)
         self.assertEqual(a.json(), b.json())
         body = a.json()
-        self.assertEqual(set(body), {"score", "found", "missing", "method"})
+        self.assertEqual(set(body), {"score", "found", "missing", "method", "required",
+                                     "preferred"})
         self.assertIn("python", body["found"])
         self.assertIn("terraform", body["missing"])
+        self.assertEqual(body["preferred"], ["terraform"])  # "Terraform is a plus."
+        # the advert's words that are no requirement are no term
+        for word in ("senior", "hiring", "production", "design"):
+            self.assertNotIn(word, body["found"] + body["missing"])
         self.assertEqual(self.ai.count, 0)
 
     def test_the_fake_notices_personal_data(self):
