@@ -77,12 +77,23 @@ function workTitle(w, index) {
   return parts.length ? parts.join(' at ') : `Job ${index + 1}`;
 }
 
-const KEYWORD_NOTE = 'Counted by Jobtune without AI: the share of the job description’s key terms that your resume contains. The same resume and job description always give the same score.';
+const KEYWORD_NOTE = 'Counted by Jobtune without AI, the way an applicant tracking system screens: the skills, tools and qualifications the job description asks for (not its company, places, pay or benefits) that your resume names, required ones counting twice as much as nice-to-have ones. The same resume and job description always give the same score.';
 const ESTIMATE_NOTE = 'The AI’s judgement of how an applicant tracking system would rank your resume for this job. It weighs meaning and experience, not only words, and can differ between tailorings.';
 
 function scoreNote(a) {
   const terms = a.found.length + a.missing.length;
   return `${a.found.length} of ${terms} terms found.`;
+}
+
+// The keyword score's missing terms, the required ones first: the ones
+// worth adding, if they are true of you.
+function missingTerms(a) {
+  const preferred = new Set(a.preferred || []);
+  const required = a.missing.filter((k) => !preferred.has(k));
+  const nice = a.missing.filter((k) => preferred.has(k));
+  return [
+    h('h3', {}, 'Missing: asked for'), chips(required, 'missing', 'None missing.'),
+    nice.length ? [h('h3', {}, 'Missing: nice to have'), chips(nice, 'missing', '')] : null];
 }
 
 // The change a flag's path ("summary", "work[k].highlights[j]" by the
@@ -374,8 +385,8 @@ function renderResult(t) {
       groups,
       applyPanel(t, list)],
     h('div', { class: 'actions' },
-      h('a', { class: 'button secondary', id: 'tailored-pdf', href: pdf('a4'), download: 'resume.pdf' }, 'PDF with every suggestion (A4)'),
-      h('a', { class: 'button secondary', href: pdf('letter'), download: 'resume.pdf' }, 'US Letter'))));
+      h('a', { class: 'button secondary', id: 'tailored-pdf', href: pdf('a4'), download: '' }, 'PDF with every suggestion (A4)'),
+      h('a', { class: 'button secondary', href: pdf('letter'), download: '' }, 'US Letter'))));
   result.hidden = false;
 }
 
@@ -385,7 +396,7 @@ function renderAts(a) {
     h('h2', { id: 'result-title', tabindex: '-1' }, 'Keyword score'),
     h('div', { class: 'scores' }, score('Keyword match (no AI)', a.score, `${scoreNote(a)} ${KEYWORD_NOTE}`)),
     h('h3', {}, 'Found in your resume'), chips(a.found, '', 'None.'),
-    h('h3', {}, 'Missing'), chips(a.missing, 'missing', 'None missing.'));
+    h('div', {}, missingTerms(a)));
   result.hidden = false;
 }
 
