@@ -5,8 +5,10 @@
 // changes).  Never throws on an HTTP error: every call resolves to
 // { status, ok, data, etag, headers }, data being the parsed JSON body or
 // null.  A network failure is status 0 with a problem-shaped data, so the
-// pages handle it like any other error.  A file goes up through upload(),
-// which reports its progress.
+// pages handle it like any other error.  An answer that streams its
+// progress as NDJSON comes through stream(), which hands over each event
+// as it arrives.  A file goes up through upload(), which reports its
+// progress.
 
 const NETWORK_PROBLEM = {
   error: {
@@ -15,7 +17,14 @@ const NETWORK_PROBLEM = {
   },
 };
 
-export async function api(method, path, { json, body, headers, ifMatch } = {}) {
+const STREAM_CUT = {
+  error: {
+    code: 'stream_cut',
+    message: 'The connection was lost before the answer was saved.',
+  },
+};
+
+function request(method, { json, body, headers, ifMatch } = {}, accept = 'application/json') {
   const h = new Headers(headers || {});
   let payload = body;
   if (json !== undefined) {
@@ -23,23 +32,19 @@ export async function api(method, path, { json, body, headers, ifMatch } = {}) {
     payload = JSON.stringify(json);
   }
   if (!h.has('Accept')) {
-    h.set('Accept', 'application/json');
+    h.set('Accept', accept);
   }
   if (ifMatch) {
     h.set('If-Match', ifMatch);
   }
-  let res;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: h,
-      body: payload,
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    return { status: 0, ok: false, data: NETWORK_PROBLEM, etag: null, headers: new Headers() };
-  }
+  return { method, headers: h, body: payload, credentials: 'same-origin', cache: 'no-store' };
+}
+
+function networkFailure() {
+  return { status: 0, ok: false, data: NETWORK_PROBLEM, etag: null, headers: new Headers() };
+}
+
+async function answer(res) {
   let data = null;
   const type = res.headers.get('Content-Type') || '';
   if (type.includes('json')) {
@@ -58,6 +63,84 @@ export async function api(method, path, { json, body, headers, ifMatch } = {}) {
     };
   }
   return { status: res.status, ok: res.ok, data, etag: res.headers.get('ETag'), headers: res.headers };
+}
+
+export async function api(method, path, options = {}) {
+  let res;
+  try {
+    res = await fetch(path, request(method, options));
+  } catch {
+    return networkFailure();
+  }
+  return answer(res);
+}
+
+// A request whose answer comes as NDJSON (application/x-ndjson: one JSON
+// object a line, each an {"event": ...}), handed to onEvent(event) line
+// by line as they arrive.  Resolves like api() once the stream ends:
+// data is then the "done" event's interview, or the "error" event's
+// {"error"} (ok false).  An answer that is not NDJSON (an error before the
+// stream began, or a server that does not stream) is read as api() reads
+// it.  A stream cut before its "done" or "error" resolves as status 0
+// with a "stream_cut" problem: whether the server kept anything is then
+// unknown, and the page asks it again.  onOpen() is called when the
+// answer's headers are here (the request's body has been sent).
+export async function stream(method, path, options, onEvent, { onOpen } = {}) {
+  let res;
+  try {
+    res = await fetch(path, request(method, options, 'application/x-ndjson'));
+  } catch {
+    return networkFailure();
+  }
+  if (onOpen) {
+    onOpen();
+  }
+  if (!res.ok || !(res.headers.get('Content-Type') || '').includes('ndjson') || !res.body) {
+    return answer(res);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = '';
+  let last = null;
+  const take = (line) => {
+    if (!line.trim()) {
+      return;
+    }
+    let event;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      return; // a line that is not JSON says nothing the page can use
+    }
+    if (event && (event.event === 'done' || event.event === 'error')) {
+      last = event;
+    }
+    onEvent(event);
+  };
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        break;
+      }
+      pending += value;
+      let at;
+      while ((at = pending.indexOf('\n')) >= 0) {
+        take(pending.slice(0, at));
+        pending = pending.slice(at + 1);
+      }
+    }
+    take(pending);
+  } catch {
+    // the connection broke: judged below by the last event seen
+  }
+  if (last && last.event === 'done') {
+    return { status: res.status, ok: true, data: last.interview, etag: null, headers: res.headers };
+  }
+  if (last && last.event === 'error') {
+    return { status: res.status, ok: false, data: { error: last.error }, etag: null,
+      headers: res.headers };
+  }
+  return { status: 0, ok: false, data: STREAM_CUT, etag: null, headers: res.headers };
 }
 
 // A sentence for a person from the contract's error body
