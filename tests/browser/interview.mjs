@@ -1,0 +1,381 @@
+// A spoken interview as a candidate has it, in a real Chromium against the
+// real stack, with Chromium's fake microphone playing the test's WAV: the
+// question reads itself when it arrives (Pause, Replay, the setting that
+// turns that off, remembered across a reload), an answer is recorded,
+// listened back and recorded again without anything leaving the page,
+// then sent: the waiting steps are shown on the page, the transcript and
+// its delivery numbers appear as soon as the server has them, and the next
+// question starts playing while its later sentences are still being made.
+// The answer stream's contract is also played to the page as written
+// (sentences out of order, an error mid-way) through a routed request.
+// Then the report with how the answers were spoken, and the list of
+// interviews with their scores.
+//
+// Usage: node interview.mjs BASE_URL ARTIFACT_DIR
+// Environment: JT_USER_ID (signed in through /app/signin's development
+// form), JT_FAKE_AUDIO (the WAV the fake microphone plays).
+//
+// Prints "ok   browser NAME [EXTRA]" or "FAIL browser NAME: REASON" per case,
+// "info browser NAME KEY=JSON" lines for
+// tests/integration/test_browser_interview.py, then "N passed, N failed".
+// The cases run in order on one page and build on each other.
+// Screenshots at 375 and 1280 px go to ARTIFACT_DIR.
+
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import {
+  CHROMIUM, CHROMIUM_ARGS, assertClean, axe, expect, newPage, runCases, screenshot,
+  setArtifactDir, signIn,
+} from './lib.mjs';
+
+const QUESTIONS = 3;
+
+const [baseArg, artifactArg] = process.argv.slice(2);
+const { JT_USER_ID, JT_FAKE_AUDIO } = process.env;
+if (!baseArg || !artifactArg || !JT_USER_ID || !JT_FAKE_AUDIO) {
+  console.error('usage: JT_USER_ID=… JT_FAKE_AUDIO=… node interview.mjs BASE_URL ARTIFACT_DIR');
+  process.exit(2);
+}
+const BASE = baseArg.replace(/\/+$/, '');
+setArtifactDir(path.resolve(artifactArg));
+
+const ARGS = [
+  ...CHROMIUM_ARGS,
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-audio-capture=${path.resolve(JT_FAKE_AUDIO)}`,
+];
+
+function info(name, key, value) {
+  console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
+}
+
+// Runs in the page before its scripts: a timeline of what the candidate
+// sees and hears, in page milliseconds.  "play D" is a Web Audio buffer of
+// D seconds starting; the rest are marks of the page's own elements as
+// they appear.
+function recordTimeline() {
+  window.__timeline = [];
+  const mark = (what) => window.__timeline.push([what, Math.round(performance.now())]);
+  window.__mark = mark;
+  const start = AudioBufferSourceNode.prototype.start;
+  AudioBufferSourceNode.prototype.start = function startAndMark(...args) {
+    mark(`play ${this.buffer ? this.buffer.duration.toFixed(2) : '?'}`);
+    return start.apply(this, args);
+  };
+  const seen = new Set();
+  const observer = new MutationObserver(() => {
+    const steps = document.getElementById('answer-steps');
+    if (steps && !steps.hidden) {
+      const active = steps.querySelector('li.active');
+      const key = `step ${active ? active.dataset.step : 'none'}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        mark(key);
+      }
+    } else {
+      for (const k of [...seen]) {
+        if (k.startsWith('step ')) {
+          seen.delete(k);
+        }
+      }
+    }
+    for (const el of document.querySelectorAll('.answer.pending, .question')) {
+      const key = el.classList.contains('answer') ? `transcript ${el.closest('li').id}`
+        : `shown ${el.id}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        mark(key);
+      }
+    }
+    for (const el of document.querySelectorAll('.question-tools')) {
+      const key = `state ${el.dataset.n} ${el.dataset.state}`;
+      if (el.dataset.prev !== el.dataset.state) {
+        el.dataset.prev = el.dataset.state;
+        mark(key);
+      }
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () => observer.observe(document.body,
+    { subtree: true, childList: true, attributes: true,
+      attributeFilter: ['class', 'hidden', 'data-state'] }));
+}
+
+const shared = { page: null, seen: null, interviewId: null, audioRequests: [], posts: 0 };
+
+async function text(selector) {
+  return ((await shared.page.textContent(selector)) || '').trim();
+}
+
+async function playerState(n) {
+  return shared.page.getAttribute(`#question-${n} .question-tools`, 'data-state');
+}
+
+async function waitState(n, states) {
+  await shared.page.waitForFunction(([k, want]) => {
+    const el = document.querySelector(`#question-${k} .question-tools`);
+    return el && want.includes(el.dataset.state);
+  }, [n, states]);
+  return playerState(n);
+}
+
+// ---- cases ---------------------------------------------------------------------------------
+
+async function questionReadsItself(browser) {
+  const name = 'question_reads_itself';
+  const opened = await newPage(browser, BASE);
+  shared.page = opened.page;
+  shared.seen = opened.seen;
+  shared.context = opened.context;
+  const { page, context } = opened;
+  await context.addInitScript(recordTimeline);
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (/\/questions\/\d+\/audio$/.test(p)) {
+      shared.audioRequests.push(p);
+    }
+    if (r.method() === 'POST' && p.endsWith('/answers')) {
+      shared.posts += 1;
+    }
+  });
+  await signIn(page, BASE, JT_USER_ID, '/app/interviews');
+  shared.seen.expectErrors(/401 \(Unauthorized\) \[[^\]]*\/api\/me\]/);
+  await page.waitForSelector('#interview-list[aria-busy="false"]');
+  await page.fill('#role', 'Site reliability engineer');
+  await page.fill('#questionCount', String(QUESTIONS));
+  await Promise.all([
+    page.waitForURL((u) => /^\/app\/interviews\/[0-9a-f]{24}$/.test(u.pathname)),
+    page.click('#start-interview'),
+  ]);
+  shared.interviewId = new URL(page.url()).pathname.split('/').pop();
+  info(name, 'interview', shared.interviewId);
+  await page.waitForSelector('#answer-panel:not([hidden])');
+  // nobody pressed Play: the question asks for its voice by itself
+  await page.waitForFunction(() => performance.getEntriesByType('resource')
+    .some((e) => /\/questions\/1\/audio$/.test(e.name)));
+  let first = await waitState(1, ['playing', 'ended', 'blocked']);
+  info(name, 'on_arrival', first);
+  if (first === 'blocked') {
+    // the browser's autoplay rule: one press of the visible button
+    expect((await text('#question-1 .player-status')).includes('Press Play'),
+      'a held-back question does not say how to hear it');
+    await page.click('#question-1 button.play');
+    first = await waitState(1, ['playing', 'ended']);
+  }
+  await waitState(1, ['ended']);
+  expect((await text('#question-1 button.play')) === 'Play again',
+    `after playing, the button says ${await text('#question-1 button.play')}`);
+  // Play again, pause it, resume it, replay it
+  await page.click('#question-1 button.play');
+  await waitState(1, ['playing']);
+  await page.click('#question-1 button.play');
+  expect(await waitState(1, ['paused']) === 'paused', 'Pause did not pause');
+  expect(await page.isVisible('#question-1 button.replay'), 'no Replay beside a paused question');
+  await page.click('#question-1 button.replay');
+  await waitState(1, ['playing', 'ended']);
+  await waitState(1, ['ended']);
+  await screenshot(page, 'interview-question');
+  await axe(page);
+  await assertClean(page, shared.seen);
+  return first;
+}
+
+async function autoplayOffIsRemembered() {
+  const name = 'autoplay_off_is_remembered';
+  const { page } = shared;
+  await page.uncheck('#autoplay');
+  const stored = await page.evaluate(() => localStorage.getItem('jobtune.interview.autoplay'));
+  expect(stored === 'off', `localStorage holds ${stored}`);
+  const before = shared.audioRequests.length;
+  await page.reload();
+  await page.waitForSelector('#answer-panel:not([hidden])');
+  expect(!(await page.isChecked('#autoplay')), 'the setting came back on after a reload');
+  // the page asked nothing for the question's voice, and waits for Play
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
+  expect(shared.audioRequests.length === before,
+    `with auto-play off, the page fetched ${shared.audioRequests.slice(before)}`);
+  expect(await playerState(1) === 'idle', `the player is ${await playerState(1)}`);
+  await page.click('#question-1 button.play');
+  await waitState(1, ['playing', 'ended']);
+  info(name, 'stored', stored);
+  await page.check('#autoplay');
+  return stored;
+}
+
+async function recordReviewAndRecordAgain() {
+  const { page } = shared;
+  const record = async () => {
+    await page.waitForSelector('#record[data-recording="true"]');
+    await page.waitForFunction(() => document.getElementById('level-meter').value > 0.01);
+    await page.waitForFunction(() => {
+      const [m, s] = document.getElementById('elapsed').textContent.split(':').map(Number);
+      return m * 60 + s >= 2;
+    });
+    await page.click('#record');
+    await page.waitForSelector('#take:not([hidden])');
+    await page.waitForFunction(() => {
+      const a = document.getElementById('take-audio');
+      return a.readyState >= 1 && a.duration > 1.5;
+    });
+  };
+  await page.click('#record');
+  // the question stops talking when the candidate starts
+  expect(['idle', 'paused', 'ended'].includes(await playerState(1)),
+    `the question is ${await playerState(1)} while recording`);
+  await record();
+  expect(await page.isHidden('#record'), 'Record answer is still offered beside the take');
+  await screenshot(page, 'interview-review');
+  await page.click('#discard-recording');
+  await record();
+  expect(shared.posts === 0, `${shared.posts} answers left the page before Send`);
+  await axe(page);
+  return null;
+}
+
+// The real answer stream, from Send to the next question playing.
+async function answerFlowsToNextQuestion() {
+  const name = 'answer_flows_to_next_question';
+  const { page } = shared;
+  await page.evaluate(() => { window.__timeline.length = 0; window.__mark('send'); });
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' &&
+    new URL(r.url()).pathname.endsWith('/answers'));
+  await page.click('#send-recording');
+  const res = await answered;
+  const type = res.headers()['content-type'] || '';
+  expect(res.status() < 300, `the answer was answered ${res.status()}`);
+  expect(await page.isVisible('#answer-steps') || await page.$('#question-2'),
+    'nothing shows that the answer is on its way');
+  await page.waitForSelector('#question-1 .answer:not(.pending)');
+  await page.waitForSelector('#question-2');
+  await page.evaluate(() => window.__mark('saved'));
+  await waitState(2, ['playing', 'ended']);
+  await waitState(2, ['ended']);
+  const timeline = await page.evaluate(() => window.__timeline);
+  info(name, 'type', type);
+  info(name, 'timeline', timeline);
+  const at = (what) => (timeline.find(([w]) => w === what) || [])[1];
+  expect(at('step send') !== undefined, 'the sending step was never shown');
+  expect(at('step transcribe') !== undefined, '"Transcribing…" was never shown');
+  const delivery = (await page.$('#question-1 .answer .delivery'))
+    ? await text('#question-1 .answer .delivery') : null;
+  info(name, 'delivery', delivery);
+  await screenshot(page, 'interview-next-question');
+  await assertClean(page, shared.seen);
+  return type.split(';')[0];
+}
+
+// A small WAV of `seconds` of a quiet tone, base64: a sentence of a question.
+function sentence(seconds, rate = 16000) {
+  const frames = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + frames * 2);
+  buf.write('RIFF', 0, 'ascii');
+  buf.writeUInt32LE(36 + frames * 2, 4);
+  buf.write('WAVEfmt ', 8, 'ascii');
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36, 'ascii');
+  buf.writeUInt32LE(frames * 2, 40);
+  for (let i = 0; i < frames; i += 1) {
+    buf.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 330 * i) / rate)), 44 + i * 2);
+  }
+  return buf.toString('base64');
+}
+
+const DELIVERY = { durationSeconds: 62.4, words: 150, wordsPerMinute: 144.2,
+  speakingSeconds: 55.1, fillers: { count: 4, perMinute: 3.8,
+    top: [{ word: 'um', count: 3 }, { word: 'you know', count: 1 }] },
+  pauses: { count: 2, longestSeconds: 3.4 } };
+
+// The contract as written, played to the page: a transcript, the next
+// question, its sentences out of order, then an error: nothing is kept,
+// the recording waits for another try.  Then the same with a done.
+async function streamContractPlayedInOrder() {
+  const name = 'stream_contract_played_in_order';
+  const { page } = shared;
+  const iv = await page.evaluate(async (id) => (await fetch(`/api/interviews/${id}`)).json(),
+    shared.interviewId);
+  const n = iv.currentQuestion;
+  const next = { n: n + 1, text: 'First sentence. Second sentence, a little longer.' };
+  const lines = (tail) => [
+    { event: 'transcript', text: 'I led the migration, um, in three steps.', delivery: DELIVERY },
+    { event: 'question', ...next },
+    { event: 'audio', n: next.n, seq: 1, wav: sentence(0.6) },
+    { event: 'audio', n: next.n, seq: 0, wav: sentence(0.3) },
+    tail,
+  ].map((e) => JSON.stringify(e)).join('\n') + '\n';
+  const answered = JSON.parse(JSON.stringify(iv));
+  answered.questions.find((q) => q.n === n).answer = { text: 'I led the migration, um, in three steps.',
+    source: 'audio', answeredAt: new Date().toISOString(), delivery: DELIVERY };
+  answered.questions.push({ ...next, askedAt: new Date().toISOString(), answer: null });
+  answered.currentQuestion = next.n;
+  const routeOnce = (tail) => page.route('**/api/interviews/*/answers*', (route) => route.fulfill({
+    status: 200, headers: { 'Content-Type': 'application/x-ndjson' }, body: lines(tail) }),
+  { times: 1 });
+
+  // an error mid-way
+  await page.click('#record');
+  await page.waitForFunction(() => {
+    const [m, s] = document.getElementById('elapsed').textContent.split(':').map(Number);
+    return m * 60 + s >= 1;
+  });
+  await page.click('#record');
+  await page.waitForSelector('#take:not([hidden])');
+  await routeOnce({ event: 'error', error: { code: 'upstream_unavailable',
+    message: 'The speech service did not answer. Your answer was not saved; send it again.' } });
+  await page.evaluate(() => { window.__timeline.length = 0; });
+  await page.click('#send-recording');
+  await page.waitForFunction(() => document.getElementById('answer-error').textContent !== '');
+  const error = await text('#answer-error');
+  expect(error.includes('send it again'), `the error shown is ${JSON.stringify(error)}`);
+  expect(!(await page.$(`#question-${n} .answer`)), 'an answer is shown that was not kept');
+  expect(!(await page.$(`#question-${next.n}`)), 'the question of a failed answer stayed');
+  expect(await page.isVisible('#send-recording'), 'the recording is gone after the error');
+  expect(await page.evaluate(() => !!document.querySelector('#take-audio').src),
+    'the recording is gone after the error');
+  await screenshot(page, 'interview-stream-error');
+
+  // the same, ending well
+  await routeOnce({ event: 'done', interview: answered });
+  await page.evaluate(() => { window.__timeline.length = 0; });
+  await page.click('#send-recording');
+  await page.waitForSelector(`#question-${n} .answer:not(.pending) .delivery`);
+  await waitState(next.n, ['ended']);
+  const timeline = await page.evaluate(() => window.__timeline);
+  const plays = timeline.filter(([w]) => w.startsWith('play ')).map(([w]) => w);
+  info(name, 'plays', plays);
+  expect(JSON.stringify(plays) === JSON.stringify(['play 0.30', 'play 0.60']),
+    `the sentences played as ${JSON.stringify(plays)}`);
+  const delivery = await text(`#question-${n} .answer .delivery`);
+  for (const want of ['144 words a minute', '“um” 3×', '3.4 s', '1 min 02 s']) {
+    expect(delivery.includes(want), `the delivery says ${JSON.stringify(delivery)}`);
+  }
+  await screenshot(page, 'interview-delivery');
+  await assertClean(page, shared.seen);
+  return plays.length;
+}
+
+async function main() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS,
+    timeout: 60000 });
+  try {
+    await runCases([
+      ['question_reads_itself', () => questionReadsItself(browser)],
+      ['autoplay_off_is_remembered', autoplayOffIsRemembered, { needs: 'question_reads_itself' }],
+      ['record_review_and_record_again', recordReviewAndRecordAgain,
+        { needs: 'question_reads_itself' }],
+      ['answer_flows_to_next_question', answerFlowsToNextQuestion,
+        { needs: 'record_review_and_record_again' }],
+      ['stream_contract_played_in_order', streamContractPlayedInOrder,
+        { needs: 'answer_flows_to_next_question' }],
+    ]);
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();

@@ -1,0 +1,140 @@
+"""A spoken interview that flows, in a real headless Chromium against the
+real stack (fake OpenAI and Sarvam, the development sign-in), with
+Chromium's fake microphone playing a tone this module writes.
+
+tests/browser/interview.mjs drives the page once (setUpClass); each of its
+cases becomes a test here, checked against the database and what the fake
+services received:
+
+- the question reads itself when it arrives, with Pause and Replay, and a
+  setting that turns that off, remembered by the browser;
+- an answer is recorded, listened back and recorded again, and nothing
+  leaves the page before Send;
+- after Send the steps of the wait are on the page, the transcript and its
+  delivery numbers appear, and the next question plays by itself;
+- the answer stream's contract (NDJSON events, the sentences of a question
+  out of order, an error mid-way) played to the page through a routed
+  request: the sentences play in order, an error keeps nothing and keeps
+  the recording.
+
+Screenshots at 375 and 1280 px land in tests/artifacts/browser-interview.
+"""
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import tokens
+from browser_run import ScriptOutput, require_node, run_script
+from fake_openai import FakeOpenAI
+from fake_sarvam import FakeSarvam
+from stack import ARTIFACTS
+from test_auth import DEV_ISSUER, AuthStack
+from test_journey import tone
+
+SHOTS = os.path.join(ARTIFACTS, "browser-interview")
+VIEWS = ("interview-question", "interview-review", "interview-next-question",
+         "interview-stream-error", "interview-delivery")
+CASES = 5  # cases in interview.mjs
+RUN_TIMEOUT = 300
+
+
+class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
+    SCRIPT = "interview.mjs"
+    stack = ai = sv = tmp = None
+
+    @classmethod
+    def setUpClass(cls):
+        require_node(("playwright-core", "axe-core"))
+        shutil.rmtree(SHOTS, ignore_errors=True)
+        os.makedirs(SHOTS, exist_ok=True)
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-interview-browser-")
+        cls.user = tokens.new_user_id()
+        try:
+            audio = os.path.join(cls.tmp, "microphone.wav")
+            with open(audio, "wb") as f:
+                f.write(tone(4.0))
+            key = tokens.Key(kid="ins_test_interview_browser")
+            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
+            with open(signing_key, "w") as f:
+                f.write(key.private_pem())
+            cls.ai = FakeOpenAI().start()
+            cls.sv = FakeSarvam().start()
+            cls.stack = AuthStack(workers=2)
+            base = f"http://127.0.0.1:{cls.stack.http_port}"
+            cls.stack.extra_env = {
+                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
+                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
+                "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
+                "OPENAI_MODEL": cls.ai.model,
+                "SARVAM_API_KEY": cls.sv.api_key, "SARVAM_BASE_URL": cls.sv.base_url}
+            cls.stack.start()
+            env = dict(os.environ, JT_USER_ID=cls.user, JT_FAKE_AUDIO=audio)
+            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT, env=env)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.stack is not None:
+                cls.stack.stop()
+        finally:
+            cls.stack = None
+            for fake in ("ai", "sv"):
+                if getattr(cls, fake) is not None:
+                    getattr(cls, fake).stop()
+                    setattr(cls, fake, None)
+            if cls.tmp is not None:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None
+
+    def info(self, name, key):
+        return json.loads(self.info_line(f"{name} {key}"))
+
+    def interview(self):
+        iid = self.info("question_reads_itself", "interview")
+        doc = self.stack.db()["interviews"].find_one({"_id": iid})
+        self.assertIsNotNone(doc, f"interview {iid} is not stored")
+        return doc
+
+    def test_question_reads_itself(self):
+        # playing at once, or held back by the browser's autoplay rule and
+        # then played by one press of the visible button
+        self.assertIn(self.case_ok("question_reads_itself"), ("playing", "ended"))
+        tts = [r for r in self.sv.requests if r["path"] == "/text-to-speech"]
+        self.assertGreaterEqual(len(tts), 1, "the question was never spoken")
+
+    def test_autoplay_off_is_remembered(self):
+        self.assertEqual(self.case_ok("autoplay_off_is_remembered"), "off")
+
+    def test_nothing_leaves_the_page_before_send(self):
+        self.case_ok("record_review_and_record_again")
+
+    def test_answer_flows_to_the_next_question(self):
+        self.case_ok("answer_flows_to_next_question")
+        stt = [r for r in self.sv.requests if r["path"] == "/speech-to-text"]
+        # the two takes before Send were never sent; the one sent was
+        self.assertEqual(len(stt), 1, "not one transcription for one answer sent")
+        doc = self.interview()
+        questions = doc.get("questions") or doc.get("body", {}).get("questions")
+        self.assertEqual(questions[0]["answer"]["source"], "audio")
+        self.assertEqual(questions[0]["answer"]["text"], stt[0]["transcript"])
+        self.assertEqual(self.sv.violations, [])
+        self.assertEqual(self.ai.violations, [])
+
+    def test_stream_contract_played_in_order(self):
+        self.assertEqual(self.case_ok("stream_contract_played_in_order"), "2")
+
+    def test_script_summary(self):
+        self.assert_summary(CASES)
+
+    def test_screenshots_at_both_widths(self):
+        self.assert_pngs(os.path.join(SHOTS, f"{view}-{width}.png")
+                         for view in VIEWS for width in (375, 1280))
+
+
+if __name__ == "__main__":
+    unittest.main()
