@@ -359,6 +359,67 @@ async function streamContractPlayedInOrder() {
   return plays.length;
 }
 
+// The rest of the interview (one more spoken answer, one typed), the
+// report with how the answers were spoken, and the list with its score.
+async function reportAndList() {
+  const name = 'report_and_list';
+  const { page } = shared;
+  await page.reload();
+  await page.waitForSelector('#answer-panel:not([hidden])');
+  const iv = await page.evaluate(async (id) => (await fetch(`/api/interviews/${id}`)).json(),
+    shared.interviewId);
+  for (let n = iv.currentQuestion; n <= QUESTIONS; n += 1) {
+    await page.waitForSelector(`#question-${n}[aria-current="step"]`);
+    if (n < QUESTIONS) {
+      await page.click('#record');
+      await page.waitForFunction(() => {
+        const [m, s] = document.getElementById('elapsed').textContent.split(':').map(Number);
+        return m * 60 + s >= 2;
+      });
+      await page.click('#record');
+      await page.waitForSelector('#take:not([hidden])');
+      await page.click('#send-recording');
+    } else {
+      await page.click('#typed-answer summary');
+      await page.fill('#answer-text', 'I wrote the runbook and trained the on-call team.');
+      await page.click('#send-text');
+    }
+    await page.waitForSelector(`#question-${n} .answer:not(.pending)`);
+  }
+  await page.waitForSelector('#answer-panel', { state: 'hidden' });
+  const finished = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/finish'));
+  await page.click('#finish');
+  expect((await finished).status() === 200, 'finish did not answer 200');
+  await page.waitForSelector('#report:not([hidden])');
+  const bars = await page.$$eval('#rubric-chart svg rect.bar-fill', (r) => r.length);
+  expect(bars === 5, `the rubric chart has ${bars} bars`);
+  const delivery = {
+    shown: await page.isVisible('#delivery-report'),
+    summary: await page.$$eval('#delivery-summary li', (l) => l.map((x) => x.textContent)),
+    paceBars: await page.$$eval('#pace-chart svg rect.bar-fill', (r) => r.length),
+    band: await page.$$eval('#pace-chart svg rect.bar-band', (r) => r.length),
+    desc: await page.$eval('#pace-chart svg desc', (d) => d.textContent).catch(() => null),
+  };
+  info(name, 'delivery', delivery);
+  // the chart's labels keep their size on a phone
+  await page.setViewportSize({ width: 375, height: 812 });
+  const fontPx = await page.$eval('#rubric-chart svg text.bar-label', (t) =>
+    t.getBoundingClientRect().height);
+  info(name, 'label_px_at_375', Math.round(fontPx));
+  expect(fontPx >= 14, `the chart's labels are ${fontPx} px tall at 375 px`);
+  await screenshot(page, 'interview-report');
+  await axe(page);
+
+  await page.goto(`${BASE}/app/interviews`);
+  await page.waitForSelector(`#interviews li[data-id="${shared.interviewId}"]`);
+  const item = await text(`#interviews li[data-id="${shared.interviewId}"]`);
+  info(name, 'list_item', item);
+  await screenshot(page, 'interviews-list');
+  await axe(page);
+  await assertClean(page, shared.seen);
+  return delivery.shown ? 'delivery' : 'no-delivery';
+}
+
 async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS,
     timeout: 60000 });
@@ -372,6 +433,7 @@ async function main() {
         { needs: 'record_review_and_record_again' }],
       ['stream_contract_played_in_order', streamContractPlayedInOrder,
         { needs: 'answer_flows_to_next_question' }],
+      ['report_and_list', reportAndList, { needs: 'answer_flows_to_next_question' }],
     ]);
   } finally {
     await browser.close();

@@ -490,7 +490,8 @@ function render(iv) {
     `${iv.questionCount} questions`;
   showState('');
   const done = iv.status === 'completed';
-  $('rehearsal').hidden = false;
+  // once finished, the report's "Question by question" holds every answer
+  $('rehearsal').hidden = done;
   $('answer-panel').hidden = done || !iv.currentQuestion;
   $('finish').hidden = done;
   $('finish').textContent = iv.currentQuestion ? 'Finish early and get the report'
@@ -503,8 +504,6 @@ function render(iv) {
   if (done && iv.report) {
     renderReport(iv);
   }
-  $('rehearsal').querySelector('.autoplay-setting').hidden = done;
-  $('autoplay-hint').hidden = done;
   renderQuestions(iv);
 }
 
