@@ -72,6 +72,14 @@ bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size)
     return true;
 }
 
+bool encode_b64(const unsigned char *in, size_t n, char *out, size_t size)
+{
+    if (ENCODE_B64_SIZE(n) > size || n > 0x3fffffff)
+        return false;
+    EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+    return true;
+}
+
 bool encode_b64url_decode(const char *text, unsigned char *out, size_t size, size_t *len)
 {
     size_t n = strlen(text), i, pad;

@@ -38,6 +38,13 @@ bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size);
  */
 bool encode_b64url_decode(const char *text, unsigned char *out, size_t size, size_t *len);
 
+/* Room standard, padded base64 of n bytes needs, with the NUL. */
+#define ENCODE_B64_SIZE(n) (((n) + 2) / 3 * 4 + 1)
+
+/* Standard, padded base64 of in[n] into out (size bytes); false when it
+ * does not fit. */
+bool encode_b64(const unsigned char *in, size_t n, char *out, size_t size);
+
 /* Room encode_b64_decode() needs for n characters of base64 text. */
 #define ENCODE_B64_DECODED_SIZE(n) (((n) + 3) / 4 * 3)
 

@@ -330,6 +330,13 @@ int request_stream_write(struct request *req, const void *data, size_t len)
     return 0;
 }
 
+int request_stream_flush(struct request *req)
+{
+    if (!req->streaming)
+        return -1;
+    return request_is_head(req) || FCGX_FFlush(req->out) == 0 ? 0 : -1;
+}
+
 void request_stream_fail(struct request *req)
 {
     req->stream_failed = req->streaming;

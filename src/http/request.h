@@ -158,6 +158,10 @@ void request_write(struct request *req, FCGX_Stream *out);
  */
 int request_stream_begin(struct request *req, int status, const char *content_type);
 int request_stream_write(struct request *req, const void *data, size_t len);
+/* Send what request_stream_write() holds in libfcgi's buffer now, for an
+ * answer whose pieces are events the client waits on (an interview
+ * answer's progress); 0 or -1 as request_stream_write(). */
+int request_stream_flush(struct request *req);
 void request_stream_fail(struct request *req);
 /* Is this a HEAD request (headers only)? */
 bool request_is_head(const struct request *req);

@@ -140,9 +140,10 @@ json_t *interviews_view(const char *id, int64_t version, json_t *body)
         json_array_append_new(questions, json_pack(
             "{s:O, s:O, s:o, s:o}", "n", json_object_get(q, "n"), "text",
             json_object_get(q, "text"), "askedAt", iso_or_null(json_object_get(q, "askedAt")),
-            "answer", a ? json_pack("{s:O, s:O, s:o}", "text", json_object_get(a, "text"),
+            "answer", a ? json_pack("{s:O, s:O, s:o, s:O?}", "text", json_object_get(a, "text"),
                                     "source", json_object_get(a, "source"), "answeredAt",
-                                    iso_or_null(json_object_get(a, "answeredAt")))
+                                    iso_or_null(json_object_get(a, "answeredAt")),
+                                    "delivery", json_object_get(a, "delivery"))
                         : json_null()));
     }
     return json_pack("{s:s, s:I, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:o, s:O, s:o, s:o, "

@@ -7,7 +7,9 @@
  * its memory buffer for this route, never a temporary file), the decoded
  * samples and the WAV pieces sent to Sarvam, each wiped with
  * explicit_bzero() before it is freed (svc/audio.h; the body by an arena
- * cleanup).  Only the transcript is stored.
+ * cleanup).  Only the transcript is stored, and with a spoken answer its
+ * delivery (model/delivery.h): numbers measured on the samples while they
+ * are still in memory, before they are wiped.
  *
  * The decoding is bounded by its work, not by the body's bytes: more than
  * stereo or 48 kHz is refused (422) and a header longer than 5 minutes
@@ -16,10 +18,23 @@
  * is called (svc/audio.h).
  *
  * Order: everything that can fail (decoding, transcription, GPT-4o's next
- * question) happens before the one commit that stores the answer and the
- * next question together, so a failure stores nothing and the same answer
- * can be sent again.  Two answers to one question race to that commit:
- * the second gets 409.
+ * question, and for a streamed answer the question's speech) happens
+ * before the one commit that stores the answer and the next question
+ * together, so a failure stores nothing and the same answer can be sent
+ * again.  Two answers to one question race to that commit: the second
+ * gets 409.  An erasure racing the answer wins too: the request asked the
+ * tombstone before it began, and a commit that lands after the erasure's
+ * pass finds no head (or a sealed directory) and the second pass, which
+ * waits out JOBTUNE_STREAM_TIMEOUT, deletes what it wrote
+ * (docs/ARCHITECTURE.md, "Erasure: why nothing outruns it").
+ *
+ * Streamed (Accept: application/x-ndjson): the same steps, each told as
+ * soon as it is done, one JSON object a line (nginx passes them on
+ * unbuffered): "transcript" (with the delivery), "question" (the next
+ * one), "audio" (each sentence of it spoken, in order, the sentences
+ * synthesised at once), then "done" with the stored interview.  What
+ * fails before the first line is the usual status and error object; after
+ * it, an "error" line with that object, and nothing stored.
  */
 #include "routes/routes.h"
 
@@ -30,10 +45,13 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/encode.h"
 #include "base/jsonx.h"
+#include "base/log.h"
 #include "base/text.h"
 #include "http/multipart.h"
 #include "http/request.h"
+#include "model/delivery.h"
 #include "routes/interviews.h"
 #include "store/interviews.h"
 #include "store/store.h"
@@ -90,12 +108,31 @@ static int audio_bytes(struct request *req, const char **data, size_t *len)
     return request_error(req, 400, "malformed_body", "The multipart body is malformed.");
 }
 
-/* The transcript of the body's audio: 0 with *text (arena), or a status. */
-static int transcribe(struct request *req, const char *language, const char **text)
+/* What was said and how: the answer being made. */
+struct said {
+    const char *text;  /* arena */
+    json_t *delivery;  /* spoken: model/delivery.h's numbers (arena); typed: NULL */
+};
+
+/* The delivery of a spoken answer, measured on pcm (borrowed) while it is
+ * still in memory (new reference). */
+static json_t *measure(const struct audio_pcm *pcm, const struct sarvam_transcript *heard,
+                       const char *language)
+{
+    struct delivery_voice voice;
+    struct delivery_fillers fillers;
+
+    delivery_listen(pcm->samples, pcm->frames, AUDIO_RATE, heard->words, heard->nwords, &voice);
+    delivery_fillers(language, heard->text, &fillers);
+    return delivery_json(&voice, delivery_word_count(heard->text), &fillers);
+}
+
+/* The transcript and delivery of the body's audio: 0 with *out, or a status. */
+static int transcribe(struct request *req, const char *language, struct said *out)
 {
     struct audio_pcm pcm = {0};
+    struct sarvam_transcript heard;
     const char *data;
-    char *said = NULL;
     size_t len;
     int rc;
 
@@ -123,13 +160,15 @@ static int transcribe(struct request *req, const char *language, const char **te
     if (rc != AUDIO_OK)
         return 500;
     routes_processed(req, "sarvam", "speech to text", "voice recording", NULL);
-    rc = sarvam_transcribe(req->svc->sarvam, &pcm, language, req->started_ms, &said);
+    rc = sarvam_transcribe(req->svc->sarvam, &pcm, language, req->started_ms, &heard);
+    if (rc == SARVAM_OK)
+        out->delivery = jsonx_own(req->arena, measure(&pcm, &heard, language));
     audio_pcm_free(&pcm);
     if (rc != SARVAM_OK)
         return interviews_speech_failure(req, rc, true);
-    *text = arena_strdup(req->arena, said);
-    sarvam_text_free(said);
-    if (text_check_len((char *)*text, TEXT_MAX * 4) != TEXT_OK)
+    out->text = arena_strdup(req->arena, heard.text);
+    sarvam_transcript_free(&heard);
+    if (text_check_len((char *)out->text, TEXT_MAX * 4) != TEXT_OK)
         return audio_invalid(req, "No speech was heard in the recording.");
     return 0;
 }
@@ -159,16 +198,96 @@ static int typed(struct request *req, const char **text)
     return 0;
 }
 
+/* ---- the streamed answer --------------------------------------------- */
+
+/* Does the client ask for the answer's progress, line by line? */
+static bool wants_stream(struct request *req)
+{
+    const char *accept = request_env(req, "HTTP_ACCEPT");
+
+    return accept != NULL && strstr(accept, "application/x-ndjson") != NULL;
+}
+
+/* One event line (event stolen), sent at once.  The stream begins with
+ * the first.  0, or -1 when the client went away. */
+static int event(struct request *req, json_t *ev)
+{
+    char *line = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+    int rc = -1;
+
+    json_decref(ev);
+    if (line == NULL)
+        return -1;
+    if ((req->streaming || request_stream_begin(req, 200, "application/x-ndjson") == 0) &&
+        request_stream_write(req, line, strlen(line)) == 0 &&
+        request_stream_write(req, "\n", 1) == 0)
+        rc = request_stream_flush(req);
+    free(line);
+    return rc;
+}
+
+/* The error the handler's step wrote (status rc), as the stream's last
+ * line when the stream has begun; else the answer as it is. */
+static int failed(struct request *req, int rc)
+{
+    json_t *err;
+
+    if (!req->streaming)
+        return rc;
+    err = json_loadb(req->resp_body ? req->resp_body : "", req->resp_len, 0, NULL);
+    log_warn("a streamed answer failed after its first line (%d %s)", rc,
+             jsonx_string(json_object_get(err, "error"), "code") ?: "-");
+    event(req, json_pack("{s:s, s:i, s:O?}", "event", "error", "status", rc, "error",
+                         json_object_get(err, "error")));
+    json_decref(err);
+    return req->streamed_status;
+}
+
+/* The question's sentences, spoken: one "audio" line each, in order. */
+struct speaking {
+    struct request *req;
+    json_int_t n;
+};
+
+static int audio_line(void *ctx, size_t seq, const struct audio_buf *wav)
+{
+    struct speaking *sp = ctx;
+    size_t size = ENCODE_B64_SIZE(wav->len);
+    char *b64 = malloc(size);
+    int rc = -1;
+
+    if (b64 != NULL && encode_b64(wav->p, wav->len, b64, size))
+        rc = event(sp->req, json_pack("{s:s, s:I, s:I, s:s}", "event", "audio", "n", sp->n,
+                                      "seq", (json_int_t)seq, "wav", b64));
+    free(b64);
+    return rc;
+}
+
+/* Speak question n as it streams; 0 or the status of the error written. */
+static int speak_next(struct request *req, const char *language, json_int_t n, const char *text)
+{
+    struct speaking sp = {req, n};
+    int rc;
+
+    if (!sarvam_is_configured())
+        return 0; /* the question is there to read: no audio lines */
+    routes_processed(req, "sarvam", "text to speech", "question text", NULL);
+    rc = sarvam_speak_each(req->svc->sarvam, text, language, req->started_ms, audio_line, &sp);
+    return rc == SARVAM_OK ? 0 : interviews_speech_failure(req, rc, false);
+}
+
 /* POST /api/interviews/{id}/answers[?question=n] (audio | multipart audio | {"text"})
- *   -> 201 interview with the next question | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 504 */
+ *   -> 201 interview with the next question | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 504
+ *   (Accept: application/x-ndjson: 200, its progress line by line) */
 int interviews_answer_route(struct request *req)
 {
-    const char *asked = request_query(req, "question"), *text = NULL, *next = NULL, *source;
-    json_t *body, *q;
+    const char *asked = request_query(req, "question"), *next = NULL, *source, *language;
+    struct said said = {NULL, NULL};
+    json_t *body, *q, *answer;
     json_int_t current, count;
     struct chain_ver v;
+    bool is_json, stream = wants_stream(req);
     int64_t now;
-    bool is_json;
     size_t i;
     int rc;
 
@@ -195,31 +314,51 @@ int interviews_answer_route(struct request *req)
         return conflict(req, "That question already has an answer.");
 
     count = json_integer_value(json_object_get(body, "questionCount"));
-    /* speech to text, the next question, or both: one of today's AI calls */
+    language = jsonx_string(body, "language");
+    /* speech to text, the next question (and its speech), or both: one of
+     * today's AI calls */
     if ((!is_json || current < count) && (rc = routes_quota_ai(req)) != 0)
         return rc;
     source = is_json ? "text" : "audio";
-    rc = is_json ? typed(req, &text) : transcribe(req, jsonx_string(body, "language"), &text);
+    rc = is_json ? typed(req, &said.text) : transcribe(req, language, &said);
     if (rc != 0)
         return rc;
+    if (stream && event(req, json_pack("{s:s, s:s, s:O?}", "event", "transcript", "text",
+                                       said.text, "delivery", said.delivery)) != 0)
+        return req->streamed_status ? req->streamed_status : 500;
 
     now = clock_wall_ms();
     json_array_foreach(json_object_get(body, "questions"), i, q) {
-        if (json_integer_value(json_object_get(q, "n")) == current)
-            json_object_set_new(q, "answer", json_pack("{s:s, s:s, s:I}", "text", text,
-                                                       "source", source, "answeredAt",
-                                                       (json_int_t)now));
+        if (json_integer_value(json_object_get(q, "n")) != current)
+            continue;
+        answer = json_pack("{s:s, s:s, s:I}", "text", said.text, "source", source,
+                           "answeredAt", (json_int_t)now);
+        if (said.delivery != NULL)
+            json_object_set(answer, "delivery", said.delivery);
+        json_object_set_new(q, "answer", answer);
     }
     if (current < count) {
         if ((rc = interviews_ask(req, body, current + 1, &next)) != 0)
-            return rc;
+            return failed(req, rc);
         interviews_add_question(body, current + 1, next, clock_wall_ms());
+        if (stream) {
+            if (event(req, json_pack("{s:s, s:I, s:s}", "event", "question", "n", current + 1,
+                                     "text", next)) != 0)
+                return req->streamed_status;
+            if ((rc = speak_next(req, language, current + 1, next)) != 0)
+                return failed(req, rc);
+        }
     }
     json_object_set_new(body, "updatedAt", json_integer(clock_wall_ms()));
     rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), &v, body);
     if (rc == STORE_CONFLICT)
-        return conflict(req, "That question already has an answer.");
+        return failed(req, conflict(req, "That question already has an answer."));
     if (rc != STORE_OK)
-        return routes_db_failure(req, rc);
+        return failed(req, routes_db_failure(req, rc));
+    if (stream) {
+        event(req, json_pack("{s:s, s:o}", "event", "done", "interview",
+                             interviews_view(request_param(req, "id"), v.gen, body)));
+        return req->streamed_status;
+    }
     return request_json(req, 201, interviews_view(request_param(req, "id"), v.gen, body));
 }

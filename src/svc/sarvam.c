@@ -34,6 +34,7 @@
 #include "base/jsonx.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "model/delivery.h"
 #include "svc/http_body.h"
 
 #define MAX_PARALLEL 4               /* transfers at once (Sarvam's REST limits are per minute) */
@@ -77,8 +78,19 @@ struct job {
     bool done;
     /* the result, owned */
     char *transcript;      /* STT */
+    struct delivery_span *spans; /* STT: its timestamps, from the chunk's start */
+    size_t nspans;
+    bool timed;            /* STT: the answer had timestamps */
     struct audio_buf *wavs; /* TTS */
     size_t nwavs;
+};
+
+/* Who hears of each job as soon as it and every job before it is done
+ * (sarvam_speak_each()); NULL in run_jobs() for nobody. */
+struct in_order {
+    int (*fn)(void *ctx, size_t seq, struct job *j);
+    void *ctx;
+    size_t next; /* the first job not handed over yet */
 };
 
 /* ---- configuration, life cycle ------------------------------------------------ */
@@ -315,6 +327,9 @@ static bool start_job(struct sarvam *s, enum kind kind, const char *url, const c
         part = curl_mime_addpart(j->mime);
         curl_mime_name(part, "language_code");
         curl_mime_data(part, language, CURL_ZERO_TERMINATED);
+        part = curl_mime_addpart(j->mime);
+        curl_mime_name(part, "with_timestamps");
+        curl_mime_data(part, "true", CURL_ZERO_TERMINATED);
         curl_easy_setopt(e, CURLOPT_MIMEPOST, j->mime);
         j->body.max = STT_MAX_BODY;
     } else {
@@ -367,13 +382,43 @@ static void end_transfer(struct sarvam *s, struct job *j)
 
 /* ---- answers ------------------------------------------------------------------------ */
 
+/* The timestamps of an answer, {words[], start_time_seconds[],
+ * end_time_seconds[]} (docs/external-apis.md section 2): only the times
+ * are kept, one span per entry of words (which may hold several words).
+ * Absent, null or inconsistent: the chunk is untimed. */
+static void read_timestamps(struct job *j, json_t *ts)
+{
+    json_t *words = json_object_get(ts, "words"), *st = json_object_get(ts, "start_time_seconds");
+    json_t *en = json_object_get(ts, "end_time_seconds");
+    size_t n = json_array_size(words);
+
+    if (!json_is_array(words) || json_array_size(st) != n || json_array_size(en) != n)
+        return;
+    j->spans = n ? mem_calloc(n, sizeof(*j->spans)) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *a = json_array_get(st, i), *b = json_array_get(en, i);
+
+        if (!json_is_number(a) || !json_is_number(b) ||
+            json_number_value(b) < json_number_value(a)) {
+            free(j->spans);
+            j->spans = NULL;
+            return;
+        }
+        j->spans[i] = (struct delivery_span){json_number_value(a), json_number_value(b)};
+    }
+    j->nspans = n;
+    j->timed = true;
+}
+
 static int read_stt(struct job *j)
 {
     json_t *root = json_loadb(j->body.p ? j->body.p : "", j->body.len, 0, NULL);
     const char *text = jsonx_string(root, "transcript");
 
-    if (text != NULL)
+    if (text != NULL) {
         j->transcript = mem_strdup(text);
+        read_timestamps(j, json_object_get(root, "timestamps"));
+    }
     json_decref(root);
     return text != NULL ? SARVAM_OK : SARVAM_BAD_OUTPUT;
 }
@@ -516,9 +561,11 @@ static char *request_url(const char *path)
 }
 
 /* Run jobs[0..n) to the end: SARVAM_OK when every one is done, else the
- * first failure (the transfers still running are dropped). */
+ * first failure (the transfers still running are dropped).  With order,
+ * each job is handed to order->fn as soon as it and those before it are
+ * done. */
 static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const char *language,
-                    struct job *jobs, size_t n, uint64_t deadline)
+                    struct job *jobs, size_t n, uint64_t deadline, struct in_order *order)
 {
     char *url = request_url(path);
     bool busy[MAX_PARALLEL] = {false};
@@ -582,6 +629,12 @@ static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const ch
                 done++;
             else if (outcome < 0)
                 rc = outcome;
+            while (rc == SARVAM_OK && order != NULL && order->next < n &&
+                   jobs[order->next].done) {
+                if (order->fn(order->ctx, order->next, &jobs[order->next]) != 0)
+                    rc = SARVAM_FAILED; /* the caller's side gave up (logged there) */
+                order->next++;
+            }
         }
         if (rc != SARVAM_OK || done == n)
             break;
@@ -602,16 +655,64 @@ static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const ch
 
 /* ---- speech to text ------------------------------------------------------------------- */
 
+void sarvam_transcript_free(struct sarvam_transcript *t)
+{
+    sarvam_text_free(t->text);
+    free(t->words);
+    memset(t, 0, sizeof(*t));
+}
+
+/* The jobs' transcripts joined with one space, and their timestamps
+ * shifted by each chunk's start, in the order of the audio. */
+static void join_transcripts(struct job *jobs, size_t n, struct sarvam_transcript *out)
+{
+    size_t len = 0, nwords = 0;
+    char *text;
+
+    out->timed = true;
+    for (size_t i = 0; i < n; i++) {
+        len += strlen(jobs[i].transcript) + 1;
+        nwords += jobs[i].nspans;
+        /* a chunk without speech needs no timestamps */
+        if (!jobs[i].timed && jobs[i].transcript[0] != '\0')
+            out->timed = false;
+    }
+    text = mem_alloc(len + 1);
+    len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t tl = strlen(jobs[i].transcript);
+
+        if (tl == 0)
+            continue; /* a silent chunk: no double space */
+        if (len > 0)
+            text[len++] = ' ';
+        memcpy(text + len, jobs[i].transcript, tl);
+        len += tl;
+    }
+    text[len] = '\0';
+    out->text = text;
+    if (!out->timed || nwords == 0)
+        return;
+    out->words = mem_calloc(nwords, sizeof(*out->words));
+    for (size_t i = 0; i < n; i++) {
+        double offset = (double)(i * AUDIO_CHUNK_FRAMES) / AUDIO_RATE;
+
+        for (size_t k = 0; k < jobs[i].nspans; k++)
+            out->words[out->nwords++] = (struct delivery_span){jobs[i].spans[k].start + offset,
+                                                               jobs[i].spans[k].end + offset};
+    }
+}
+
 int sarvam_transcribe(struct sarvam *s, const struct audio_pcm *pcm, const char *language_code,
-                      uint64_t started_ms, char **out_text)
+                      uint64_t started_ms, struct sarvam_transcript *out)
 {
     uint64_t deadline = deadline_of(started_ms);
     struct audio_buf *chunks = NULL;
     struct job *jobs;
-    size_t n = 0, len = 0;
+    size_t n = 0;
     int rc;
 
-    *out_text = NULL;
+    memset(out, 0, sizeof(*out));
     if (!sarvam_is_configured())
         return SARVAM_NOT_CONFIGURED;
     if (pcm == NULL || pcm->frames == 0 || language_code == NULL ||
@@ -620,54 +721,82 @@ int sarvam_transcribe(struct sarvam *s, const struct audio_pcm *pcm, const char 
     jobs = mem_calloc(n, sizeof(*jobs));
     for (size_t i = 0; i < n; i++)
         jobs[i].wav = &chunks[i];
-    rc = run_jobs(s, KIND_STT, "/speech-to-text", language_code, jobs, n, deadline);
+    rc = run_jobs(s, KIND_STT, "/speech-to-text", language_code, jobs, n, deadline, NULL);
     audio_chunks_free(chunks, n);
     if (rc == SARVAM_OK) {
-        char *text;
-
-        for (size_t i = 0; i < n; i++)
-            len += strlen(jobs[i].transcript) + 1;
-        text = mem_alloc(len + 1);
-        len = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t tl = strlen(jobs[i].transcript);
-
-            if (tl == 0)
-                continue; /* a silent chunk: no double space */
-            if (len > 0)
-                text[len++] = ' ';
-            memcpy(text + len, jobs[i].transcript, tl);
-            len += tl;
-        }
-        text[len] = '\0';
-        *out_text = text;
+        join_transcripts(jobs, n, out);
         if (n > 1)
             log_info("Sarvam transcribed %zu chunks", n);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         sarvam_text_free(jobs[i].transcript);
+        free(jobs[i].spans);
+    }
     free(jobs);
     return rc;
 }
 
 /* ---- text to speech --------------------------------------------------------------------- */
 
-int sarvam_speak(struct sarvam *s, const char *text, const char *language_code,
-                 uint64_t started_ms, struct audio_buf *out_wav)
+size_t sarvam_split_sentences(const char *text, size_t limit, char ***out_pieces)
+{
+    const char *p = text, *end = text + strlen(text);
+    char **pieces = NULL;
+    size_t n = 0;
+
+    *out_pieces = NULL;
+    while (p < end) {
+        const char *q = p;
+        char *sentence, **sub;
+        size_t k;
+
+        /* a sentence ends at its mark followed by a blank or the end, so
+         * "3.5 years" and "e.g.," stay whole */
+        while (q < end) {
+            size_t e = sentence_end_len(q, (size_t)(end - q));
+
+            if (e > 0 && (q + e == end || is_blank(q[e]))) {
+                q += e;
+                break;
+            }
+            q++;
+        }
+        sentence = mem_strndup(p, (size_t)(q - p));
+        k = sarvam_split_text(sentence, limit, &sub);
+        sarvam_text_free(sentence);
+        if (k > 0) {
+            pieces = mem_realloc(pieces, (n + k) * sizeof(*pieces));
+            memcpy(pieces + n, sub, k * sizeof(*sub));
+            n += k;
+        }
+        free(sub);
+        p = q;
+    }
+    *out_pieces = pieces;
+    return n;
+}
+
+/* One request per sentence of text, all run at once (up to MAX_PARALLEL),
+ * each handed to order->fn in order (NULL: kept in the jobs for the
+ * caller, who frees them with free_speech()).  *out_jobs and *out_n: the
+ * jobs. */
+static int speak(struct sarvam *s, const char *text, const char *language_code,
+                 uint64_t started_ms, struct in_order *order, struct job **out_jobs,
+                 size_t *out_n)
 {
     uint64_t deadline = deadline_of(started_ms);
     char **pieces = NULL;
     struct job *jobs;
-    size_t n, nwavs = 0;
+    size_t n;
     int rc = SARVAM_OK;
 
-    out_wav->p = NULL;
-    out_wav->len = 0;
+    *out_jobs = NULL;
+    *out_n = 0;
     if (!sarvam_is_configured())
         return SARVAM_NOT_CONFIGURED;
     if (text == NULL || language_code == NULL)
         return SARVAM_FAILED;
-    n = sarvam_split_text(text, sarvam_tts_char_limit(config.sarvam_tts_model), &pieces);
+    n = sarvam_split_sentences(text, sarvam_tts_char_limit(config.sarvam_tts_model), &pieces);
     if (n == 0)
         return SARVAM_FAILED;
     jobs = mem_calloc(n, sizeof(*jobs));
@@ -683,11 +812,46 @@ int sarvam_speak(struct sarvam *s, const char *text, const char *language_code,
         if (jobs[i].payload == NULL)
             rc = SARVAM_FAILED; /* not UTF-8 */
     }
+    sarvam_pieces_free(pieces, n);
     if (rc == SARVAM_OK)
-        rc = run_jobs(s, KIND_TTS, "/text-to-speech", language_code, jobs, n, deadline);
+        rc = run_jobs(s, KIND_TTS, "/text-to-speech", language_code, jobs, n, deadline, order);
+    *out_jobs = jobs;
+    *out_n = n;
+    return rc;
+}
+
+static void free_speech(struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].payload != NULL)
+            sarvam_text_free((char *)jobs[i].payload);
+        audio_chunks_free(jobs[i].wavs, jobs[i].nwavs);
+    }
+    free(jobs);
+}
+
+/* The WAVs of wavs[0..n) as one, in *out: a SARVAM_ status. */
+static int join_speech(const struct audio_buf *wavs, size_t n, struct audio_buf *out)
+{
+    int arc = audio_join_wav(wavs, n, out);
+
+    if (arc == AUDIO_OK)
+        return SARVAM_OK;
+    log_warn("Sarvam text-to-speech audio could not be joined (audio %d)", arc);
+    return arc == AUDIO_FAILED ? SARVAM_FAILED : SARVAM_BAD_OUTPUT;
+}
+
+int sarvam_speak(struct sarvam *s, const char *text, const char *language_code,
+                 uint64_t started_ms, struct audio_buf *out_wav)
+{
+    struct job *jobs;
+    size_t n, nwavs = 0;
+    int rc = speak(s, text, language_code, started_ms, NULL, &jobs, &n);
+
+    out_wav->p = NULL;
+    out_wav->len = 0;
     if (rc == SARVAM_OK) {
         struct audio_buf *all;
-        int arc;
 
         for (size_t i = 0; i < n; i++)
             nwavs += jobs[i].nwavs;
@@ -696,19 +860,47 @@ int sarvam_speak(struct sarvam *s, const char *text, const char *language_code,
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < jobs[i].nwavs; k++)
                 all[nwavs++] = jobs[i].wavs[k]; /* borrowed from the jobs */
-        arc = audio_join_wav(all, nwavs, out_wav);
+        rc = join_speech(all, nwavs, out_wav);
         free(all);
-        if (arc != AUDIO_OK) {
-            log_warn("Sarvam text-to-speech audio could not be joined (audio %d)", arc);
-            rc = arc == AUDIO_FAILED ? SARVAM_FAILED : SARVAM_BAD_OUTPUT;
-        }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (jobs[i].payload != NULL)
-            sarvam_text_free((char *)jobs[i].payload);
-        audio_chunks_free(jobs[i].wavs, jobs[i].nwavs);
-    }
-    free(jobs);
-    sarvam_pieces_free(pieces, n);
+    free_speech(jobs, n);
+    return rc;
+}
+
+/* The caller's function and context, behind the in-order hand-over. */
+struct each {
+    sarvam_sentence_fn fn;
+    void *ctx;
+};
+
+/* One sentence done: its WAVs as one, handed over, then wiped. */
+static int hand_over(void *ctx, size_t seq, struct job *j)
+{
+    struct each *e = ctx;
+    struct audio_buf one = {NULL, 0};
+    int rc;
+
+    if (j->nwavs == 1)
+        return e->fn(e->ctx, seq, &j->wavs[0]);
+    if (join_speech(j->wavs, j->nwavs, &one) != SARVAM_OK)
+        return -1;
+    rc = e->fn(e->ctx, seq, &one);
+    audio_buf_free(&one);
+    audio_chunks_free(j->wavs, j->nwavs);
+    j->wavs = NULL;
+    j->nwavs = 0;
+    return rc;
+}
+
+int sarvam_speak_each(struct sarvam *s, const char *text, const char *language_code,
+                      uint64_t started_ms, sarvam_sentence_fn fn, void *ctx)
+{
+    struct each e = {fn, ctx};
+    struct in_order order = {hand_over, &e, 0};
+    struct job *jobs;
+    size_t n;
+    int rc = speak(s, text, language_code, started_ms, &order, &jobs, &n);
+
+    free_speech(jobs, n);
     return rc;
 }

@@ -7,6 +7,7 @@ free loopback port, served from a background thread.
     ai.mode = "success"           # what the next requests get (see MODES)
     ai.pii = ["Ana Müller", ...]  # values no message may contain
     ai.delay = 1.0                # every answer waits this long first (slow upstream)
+    ai.question_texts = {2: "..."}  # interview question 2 is this text
     ...
     ai.count                      # POST /v1/chat/completions received
     ai.violations                 # broken rules, one sentence each: tests assert []
@@ -66,6 +67,7 @@ class FakeOpenAI(FakeServer):
         self.hang_seconds = hang_seconds
         self.mode = "success"
         self.delay = 0.0
+        self.question_texts = {}
         self.pii = []
         self.lock = threading.Lock()
         self.count = 0
@@ -81,6 +83,7 @@ class FakeOpenAI(FakeServer):
         with self.lock:
             self.mode = mode
             self.delay = 0.0
+            self.question_texts = {}
             self.count = 0
             self.requests = []
             self.violations = []
@@ -193,6 +196,8 @@ class FakeOpenAI(FakeServer):
         can see that the follow-up had the transcript in view."""
         data = self.user_input(body)
         n = data.get("questionNumber")
+        if n in self.question_texts:
+            return {"question": self.question_texts[n]}
         said = [t.get("answer") for t in data.get("transcript") or [] if t.get("answer")]
         if said:
             words = " ".join(said[-1].split()[:6])

@@ -15,6 +15,18 @@ background thread.  Python 3 standard library only.
                                # HOLD_TIMEOUT passed): concurrency made certain,
                                # not left to timing
     ...
+    sv.stt_script = {2: ("Um I led it", [("Um", 0.5, 0.7), ...])}
+                               # the chunk whose first nonzero sample is 2 is
+                               # heard as this text, with these word timings
+                               # (seconds from the chunk's start)
+    sv.timestamps = False      # never answer timestamps, even when asked
+    sv.stt_latency = 1.0       # each speech-to-text call takes this long per
+                               # 30 s of its audio (benchmarks)
+    sv.tts_latency = (0.2, 0.01)   # each text-to-speech call takes 0.2 s plus
+                               # 0.01 s a character of its text
+    sv.overlapping("/text-to-speech")   # pairs of calls that were being
+                               # answered at the same time (each request's
+                               # "started" and "ended", monotonic seconds)
     sv.count                   # requests received (all paths)
     sv.requests                # one dict per request, in arrival order
     sv.max_in_flight           # most requests being answered at once
@@ -32,7 +44,11 @@ model's limit in characters: bulbul:v2 1500, bulbul:v3 2500),
 
 Answers are deterministic so that a test can predict them:
  - speech-to-text: transcript = "<ms>ms:<v>" where <ms> is the chunk's
-   duration in milliseconds and <v> its first nonzero sample (0 if silent).
+   duration in milliseconds and <v> its first nonzero sample (0 if silent),
+   unless stt_script has <v>.  With with_timestamps=true, `timestamps` is
+   {words, start_time_seconds, end_time_seconds} as the API documents it:
+   the script's timings, else the one word spanning the chunk; null
+   otherwise (and always when sv.timestamps is False).
    A test that writes sample value k+1 at the start of chunk k (sample
    k * 480000 of a 16 kHz input) gets "30000ms:1 30000ms:2 10000ms:3" for
    70 s, whatever order the answers arrive in.
@@ -160,6 +176,19 @@ class FakeSarvam(FakeServer):
             self.violations = []
             self.in_flight = 0
             self.max_in_flight = 0
+            self.stt_script = {}
+            self.timestamps = True
+            self.stt_latency = 0.0
+            self.tts_latency = (0.0, 0.0)
+
+    def overlapping(self, path):
+        """Pairs (arrival, arrival) of calls to path that were being
+        answered at the same time."""
+        with self.lock:
+            calls = [r for r in self.requests if r["path"] == path and "ended" in r]
+        return [(a["arrival"], b["arrival"]) for i, a in enumerate(calls)
+                for b in calls[i + 1:]
+                if a["started"] < b["ended"] and b["started"] < a["ended"]]
 
     def violate(self, text):
         with self.lock:
@@ -171,6 +200,7 @@ class FakeSarvam(FakeServer):
             self.count += 1
             record["generation"] = self.generation
             record["arrival"] = len(self.requests)
+            record["started"] = time.monotonic()
             self.requests.append(record)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -196,6 +226,7 @@ class FakeSarvam(FakeServer):
             if record["generation"] != self.generation:
                 return  # a previous test's request, reset since
             self.in_flight -= 1
+            record["ended"] = time.monotonic()
             self.answered.append(record["arrival"])
             self.arrived.notify_all()
 
@@ -256,8 +287,23 @@ class FakeSarvam(FakeServer):
                          "not 16 kHz mono 16-bit")
         if frames > STT_MAX_FRAMES:
             self.violate(f"file is {frames / 16000:.2f} s, over the 30 s limit")
+        if fields.get("with_timestamps", "false") not in ("true", "false"):
+            self.violate(f"with_timestamps is {fields['with_timestamps']!r}, not true or false")
         first = next((s for s in samples if s != 0), 0)
-        return f"{frames * 1000 // max(rate, 1)}ms:{first}"
+        seconds = frames / max(rate, 1)
+        if first in self.stt_script:
+            text, words = self.stt_script[first]
+        else:
+            text = f"{frames * 1000 // max(rate, 1)}ms:{first}"
+            words = [(text, 0.0, round(seconds, 3))]
+        record["timestamps"] = None
+        if fields.get("with_timestamps") == "true" and self.timestamps:
+            record["timestamps"] = {"words": [w[0] for w in words],
+                                    "start_time_seconds": [w[1] for w in words],
+                                    "end_time_seconds": [w[2] for w in words]}
+        if self.stt_latency:
+            time.sleep(self.stt_latency * seconds / 30.0)
+        return text
 
     # ---- text to speech ---------------------------------------------------------------
     def check_tts(self, headers, raw, record):
@@ -282,6 +328,8 @@ class FakeSarvam(FakeServer):
         if not isinstance(text, str) or not text.strip():
             self.violate("text-to-speech text is missing or empty")
             return None
+        if self.tts_latency != (0.0, 0.0):
+            time.sleep(self.tts_latency[0] + self.tts_latency[1] * len(text))
         if len(text) > TTS_LIMITS[model]:
             self.violate(f"text-to-speech text has {len(text)} characters, over {model}'s "
                          f"{TTS_LIMITS[model]}")
@@ -362,8 +410,8 @@ class _Handler(JsonHandler):
             if self.path == "/speech-to-text":
                 record["transcript"] = result
                 answer = {"request_id": rid, "transcript": result, "language_code":
-                          record["fields"].get("language_code"), "timestamps": None,
-                          "diarized_transcript": None}
+                          record["fields"].get("language_code"),
+                          "timestamps": record["timestamps"], "diarized_transcript": None}
             else:
                 answer = sv.tts_answer(*result)
             self.send_json(200, answer, {"x-request-id": rid})

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
         size_t len;
         unsigned char *data = read_all(stdin, &len);
         struct audio_pcm pcm;
-        char *text = NULL;
+        struct sarvam_transcript heard;
 
         rc = audio_decode(data, len, &(struct audio_limits){.max_seconds = 300}, &pcm);
         free(data);
@@ -70,12 +70,12 @@ int main(int argc, char **argv)
             return 1;
         }
         t0 = clock_mono_ms();
-        rc = sarvam_transcribe(s, &pcm, argv[2], 0, &text);
+        rc = sarvam_transcribe(s, &pcm, argv[2], 0, &heard);
         fprintf(stderr, "rc=%d ms=%llu frames=%zu\n", rc,
                 (unsigned long long)(clock_mono_ms() - t0), pcm.frames);
-        if (text != NULL)
-            printf("%s\n", text);
-        sarvam_text_free(text);
+        if (heard.text != NULL)
+            printf("%s\n", heard.text);
+        sarvam_transcript_free(&heard);
         audio_pcm_free(&pcm);
     } else {
         struct audio_buf wav;

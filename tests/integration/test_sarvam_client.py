@@ -86,7 +86,8 @@ class SarvamClientTest(unittest.TestCase):
         self.assertEqual(self.sv.max_in_flight, 3)
         self.assertEqual(self.sv.answered, [2, 1, 0])
         for r in self.sv.requests:
-            self.assertEqual(r["fields"], {"model": "saarika:v2.5", "language_code": "hi-IN"})
+            self.assertEqual(r["fields"], {"model": "saarika:v2.5", "language_code": "hi-IN",
+                                           "with_timestamps": "true"})
             self.assertEqual(r["filename"], "chunk.wav")
 
     def test_at_most_four_at_once_and_the_benchmark(self):

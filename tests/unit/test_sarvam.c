@@ -83,7 +83,34 @@ TEST(sarvam_split_respects_the_model_limit)
     sarvam_pieces_free(p, n);
 }
 
+TEST(sarvam_split_into_sentences)
+{
+    char **p;
+    size_t n;
+
+    n = sarvam_split_sentences("Tell me about 3.5 years at Acme, e.g. the move. Why?  And "
+                               "then!\nनमस्ते। आप", 1500, &p);
+    CHECK_INT(n, 5);
+    if (n == 5) {
+        CHECK_STR(p[0], "Tell me about 3.5 years at Acme, e.g. the move.");
+        CHECK_STR(p[1], "Why?");
+        CHECK_STR(p[2], "And then!");
+        CHECK_STR(p[3], "नमस्ते।");
+        CHECK_STR(p[4], "आप");
+    }
+    sarvam_pieces_free(p, n);
+    n = sarvam_split_sentences("aaa bbb ccc ddd. Short.", 8, &p); /* a long one cut at spaces */
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_STR(p[0], "aaa bbb");
+        CHECK_STR(p[2], "Short.");
+    }
+    sarvam_pieces_free(p, n);
+    CHECK_INT(sarvam_split_sentences("  ", 10, &p), 0);
+}
+
 const struct unit_test sarvam_tests[] = {
+    {"sarvam_split_into_sentences", sarvam_split_into_sentences},
     {"sarvam_char_limits", sarvam_char_limits},
     {"sarvam_split_at_sentences", sarvam_split_at_sentences},
     {"sarvam_split_respects_the_model_limit", sarvam_split_respects_the_model_limit},
