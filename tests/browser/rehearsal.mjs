@@ -57,22 +57,32 @@ function info(name, key, value) {
 // ---- pages -------------------------------------------------------------------------
 
 // Runs in every document before its own scripts: keeps a copy of each
-// interview answer the page uploads, as the bytes it handed to fetch()
-// (the DevTools protocol does not expose a Blob request body).
+// interview answer the page uploads, as the bytes it handed to
+// XMLHttpRequest (the DevTools protocol does not expose a Blob request
+// body).
 function recordUploads() {
   window.__uploads = [];
-  const original = window.fetch;
-  window.fetch = async (input, init = {}) => {
-    const url = typeof input === 'string' ? input : input.url;
-    if (/\/answers(\?|$)/.test(url) && init.body instanceof Blob) {
-      const bytes = new Uint8Array(await init.body.arrayBuffer());
-      let bin = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) {
-        bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      }
-      window.__uploads.push(btoa(bin));
+  const open = XMLHttpRequest.prototype.open;
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function openAndRemember(method, url, ...rest) {
+    this.__url = String(url);
+    return open.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function sendAndCopy(body) {
+    if (/\/answers(\?|$)/.test(this.__url || '') && body instanceof Blob) {
+      const xhr = this;
+      body.arrayBuffer().then((buf) => {
+        const bytes = new Uint8Array(buf);
+        let bin = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) {
+          bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        }
+        window.__uploads.push(btoa(bin));
+        send.call(xhr, body);
+      });
+      return undefined;
     }
-    return original(input, init);
+    return send.call(this, body);
   };
 }
 

@@ -38,6 +38,11 @@ VIEWS = ("interview-question", "interview-review", "interview-next-question",
          "interview-stream-error", "interview-delivery", "interview-report", "interviews-list")
 CASES = 6  # cases in interview.mjs
 RUN_TIMEOUT = 300
+SECOND_QUESTION = ("What went wrong? Walk me through the incident from the first alert to the "
+                   "last change you shipped, and say what you would do differently next time "
+                   "with the same team and the same deadline.")
+TTS_LATENCY = (0.1, 0.02)  # 0.1 s a call and 20 ms a character: 0.4 s, then 3.2 s
+STT_LATENCY = 20.0  # seconds per 30 s of audio: a 2 s answer takes 1.3 s to transcribe
 
 
 class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
@@ -61,6 +66,13 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
                 f.write(key.private_pem())
             cls.ai = FakeOpenAI().start()
             cls.sv = FakeSarvam().start()
+            # question 2 is a short sentence then a long one, and speech
+            # takes time by the character: its first sentence is ready
+            # seconds before the second
+            cls.ai.question_texts = {2: SECOND_QUESTION}
+            cls.ai.delay = 1.0  # a question takes a moment to write, as GPT-4o's do
+            cls.sv.stt_latency = STT_LATENCY
+            cls.sv.tts_latency = TTS_LATENCY
             cls.stack = AuthStack(workers=2)
             base = f"http://127.0.0.1:{cls.stack.http_port}"
             cls.stack.extra_env = {

@@ -33,6 +33,10 @@ const RUBRIC = [
 ];
 
 const AUTOPLAY_KEY = 'jobtune.interview.autoplay';
+// A 429 asking to come back within BUSY_WAIT_MAX seconds is sent again,
+// up to BUSY_TRIES times in all; a longer one (the day's quota) is shown.
+const BUSY_WAIT_MAX = 5;
+const BUSY_TRIES = 5;
 
 const $ = (id) => document.getElementById(id);
 
@@ -269,8 +273,7 @@ async function toggleRecording() {
 function steps({ spoken, last }) {
   const list = $('answer-steps');
   list.querySelector('[data-step="transcribe"]').hidden = !spoken;
-  list.querySelector('[data-step="question"]').textContent =
-    last ? 'Saving your answer…' : 'Writing the next question…';
+  list.querySelector('[data-step="question"]').hidden = last;
   for (const li of list.children) {
     li.className = '';
   }
@@ -301,15 +304,15 @@ function busy(on) {
 }
 
 // One event of the answer's stream, shown as it comes.
-function onAnswerEvent(n, event, step, heard) {
+function onAnswerEvent({ spoken, last }, event, step, heard) {
   if (event.event === 'transcript') {
-    const li = $(`question-${n}`);
+    const li = $(`question-${heard.answered}`);
     if (li) {
       li.querySelector('.answer')?.remove();
-      li.append(answerBlock({ source: 'audio', text: event.text, delivery: event.delivery },
-        { pending: true }));
+      li.append(answerBlock({ source: spoken ? 'audio' : 'text', text: event.text,
+        delivery: event.delivery }, { pending: true }));
     }
-    step('question');
+    step(last ? 'save' : 'question');
   } else if (event.event === 'question') {
     const iv = state.interview;
     $('questions').append(questionItem({ ...iv, currentQuestion: null },
@@ -317,9 +320,7 @@ function onAnswerEvent(n, event, step, heard) {
     heard.n = event.n;
     speaker.begin(event.n, { play: autoplayOn() });
     syncPlayers();
-    for (const li of $('answer-steps').children) {
-      li.className = li.hidden ? '' : 'done';
-    }
+    step('save');
     announce(`Question ${event.n}: ${event.text}`);
   } else if (event.event === 'audio' && event.n === heard.n) {
     heard.count += 1;
@@ -333,12 +334,24 @@ async function sendAnswer(request, { spoken }) {
   $('answer-error').textContent = '';
   speaker.warm(); // a press is here now: the next question may speak
   busy(true);
-  const step = steps({ spoken, last: n === iv.questionCount });
+  const last = n === iv.questionCount;
+  const step = steps({ spoken, last });
   step('send');
-  const heard = { n: null, count: 0 };
-  const r = await stream('POST', `${base()}/answers?question=${n}`, request,
-    (event) => onAnswerEvent(n, event, step, heard),
-    { onOpen: () => step(spoken ? 'transcribe' : 'question') });
+  const heard = { answered: n, n: null, count: 0 };
+  let r;
+  for (let attempt = 1; ; attempt += 1) {
+    r = await stream(`${base()}/answers?question=${n}`, request,
+      (event) => onAnswerEvent({ spoken, last }, event, step, heard),
+      { onSent: () => step(spoken ? 'transcribe' : (last ? 'save' : 'question')) });
+    // the server's slow places all taken (a question still being spoken,
+    // say): a second's wait, as it asks, rather than an error to press past
+    const wait = Number((r.headers && r.headers.get('Retry-After')) || 0);
+    if (r.status !== 429 || !(wait > 0 && wait <= BUSY_WAIT_MAX) || attempt >= BUSY_TRIES) {
+      break;
+    }
+    step('send');
+    await new Promise((done) => { window.setTimeout(done, wait * 1000); });
+  }
   $('answer-steps').hidden = true;
   busy(false);
   if (!r.ok) {
