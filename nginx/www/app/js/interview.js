@@ -105,6 +105,7 @@ const PLAYER_TEXT = {
   loading: ['Pause', 'Getting the spoken question…'],
   playing: ['Pause', 'Reading the question aloud'],
   paused: ['Play', ''],
+  stopped: ['Play question', ''],
   ended: ['Play again', ''],
   blocked: ['Play question', 'Press Play question to hear it: the browser waits for a press.'],
   failed: ['Play question', 'The spoken question is not available right now; read it above.'],

@@ -13,7 +13,8 @@
 //   speaker.pause(); speaker.resume(); speaker.replay(); speaker.stop();
 //   speaker.warm();                // on a press: lets later sound start
 //   speaker.owner, speaker.state   // which question, and
-//       'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'blocked' | 'failed'
+//       'idle' | 'loading' | 'playing' | 'paused' | 'stopped' | 'ended' | 'blocked' |
+//       'failed'
 //
 // 'blocked' is the browser refusing to start sound before the person has
 // pressed anything on the page (autoplay rules): a press of Play then
@@ -199,7 +200,7 @@ export function createSpeaker({ onChange = () => {} } = {}) {
     next = 0;
     endsAt = 0;
     if (speaker.state !== 'idle' && speaker.state !== 'ended') {
-      set('paused');
+      set('stopped');
     }
   };
 
