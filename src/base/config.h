@@ -1,6 +1,6 @@
 /*
  * config.h - the process configuration, read once from the environment at
- * start-up (names and defaults: the Configuration table of README.md, and
+ * start-up (names and defaults: docs/CONFIGURATION.md, and
  * the contract).  The struct is filled in the master and inherited by the
  * workers read-only.
  */

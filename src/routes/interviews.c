@@ -11,6 +11,8 @@
  */
 #include "routes/routes.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -36,6 +38,7 @@
 #define COUNT_MAX 10
 #define COUNT_DEFAULT 5
 #define REFUSAL_MAX 1024
+#define TREND_MAX 10 /* finished interviews the list's trend shows */
 
 /* The languages Sarvam's speech-to-text and text-to-speech share. */
 static const char *const languages[] = {
@@ -342,12 +345,90 @@ int interviews_create_route(struct request *req)
 
 /* ---- list, read, delete ------------------------------------------------------------ */
 
-/* GET /api/interviews?limit=&cursor= -> 200 {"items": newest first, "next"} | 422 */
+/* ---- the trend ---------------------------------------------------------- */
+
+struct scored {
+    const char *id;
+    json_t *entry;
+    int64_t at;
+};
+
+static int by_completion(const void *pa, const void *pb)
+{
+    const struct scored *a = pa, *b = pb;
+
+    return a->at < b->at ? -1 : a->at > b->at ? 1 : strcmp(a->id, b->id);
+}
+
+/* The mean of key over items, to one decimal; null when no item has it. */
+static json_t *mean(json_t *items, const char *key)
+{
+    double sum = 0;
+    size_t i, n = 0;
+    json_t *it, *v;
+
+    json_array_foreach(items, i, it) {
+        v = json_object_get(it, key);
+        if (json_is_number(v)) {
+            sum += json_number_value(v);
+            n++;
+        }
+    }
+    return n ? json_real(floor(sum / (double)n * 10 + 0.5) / 10) : json_null();
+}
+
+/*
+ * The caller's last TREND_MAX finished interviews with a score, oldest
+ * first, and their means (new reference):
+ *   {"interviews": [{id, completedAt, score, wordsPerMinute,
+ *                    fillersPerMinute, longestPauseSeconds}],
+ *    "averages": {score, wordsPerMinute, fillersPerMinute,
+ *                 longestPauseSeconds}}
+ * from the directory's summaries alone (section borrowed).
+ */
+static json_t *trend(json_t *section)
+{
+    struct scored *all = calloc(json_object_size(section) + 1, sizeof(*all));
+    json_t *items = json_array(), *e, *d;
+    size_t n = 0, from;
+    const char *id;
+
+    json_object_foreach(section, id, e) {
+        if (strcmp(jsonx_string(e, "state") ?: "", "ok") == 0 &&
+            json_is_integer(json_object_get(e, "score")) &&
+            json_is_integer(json_object_get(e, "completedAt")))
+            all[n++] = (struct scored){id, e, json_integer_value(json_object_get(e,
+                                                                                "completedAt"))};
+    }
+    qsort(all, n, sizeof(*all), by_completion);
+    from = n > TREND_MAX ? n - TREND_MAX : 0;
+    for (size_t i = from; i < n; i++) {
+        d = json_object_get(all[i].entry, "delivery");
+        json_array_append_new(items, json_pack(
+            "{s:s, s:o, s:O, s:O?, s:O?, s:O?}", "id", all[i].id,
+            "completedAt", iso_or_null(json_object_get(all[i].entry, "completedAt")),
+            "score", json_object_get(all[i].entry, "score"),
+            "wordsPerMinute", json_object_get(d, "wordsPerMinute"),
+            "fillersPerMinute", json_object_get(d, "fillersPerMinute"),
+            "longestPauseSeconds", json_object_get(d, "longestPauseSeconds")));
+    }
+    free(all);
+    return json_pack("{s:o, s:{s:o, s:o, s:o, s:o}}", "interviews", items, "averages",
+                     "score", mean(items, "score"),
+                     "wordsPerMinute", mean(items, "wordsPerMinute"),
+                     "fillersPerMinute", mean(items, "fillersPerMinute"),
+                     "longestPauseSeconds", mean(items, "longestPauseSeconds"));
+}
+
+/* ---- list, read, delete ------------------------------------------------------------ */
+
+/* GET /api/interviews?limit=&cursor=
+ *   -> 200 {"items": newest first, "next", "trend"} | 422 */
 int interviews_list_route(struct request *req)
 {
     struct routes_page page;
     struct listed_cursor next;
-    json_t *items = NULL, *item;
+    json_t *items = NULL, *item, *section = NULL;
     bool more;
     size_t i;
     int rc;
@@ -356,13 +437,25 @@ int interviews_list_route(struct request *req)
         return rc;
     rc = interviews_page(req->svc->db, req->user_id, page.limit, page.after, &items, &more,
                          &next);
-    if (rc != STORE_OK)
+    if (rc == STORE_OK)
+        rc = interviews_summaries(req->svc->db, req->user_id, &section);
+    if (rc != STORE_OK) {
+        json_decref(items);
         return routes_db_failure(req, rc);
+    }
+    jsonx_own(req->arena, section);
     json_array_foreach(items, i, item) {
         json_object_set_new(item, "createdAt", iso_or_null(json_object_get(item, "createdAt")));
         json_object_set_new(item, "updatedAt", iso_or_null(json_object_get(item, "updatedAt")));
+        json_object_set_new(item, "completedAt",
+                            iso_or_null(json_object_get(item, "completedAt")));
+        if (json_object_get(item, "score") == NULL)
+            json_object_set_new(item, "score", json_null());
+        if (json_object_get(item, "delivery") == NULL)
+            json_object_set_new(item, "delivery", json_null());
     }
-    return routes_page_answer(req, items, more, &next);
+    return routes_page_answer_with(req, items, more, &next,
+                                   json_pack("{s:o}", "trend", trend(section)));
 }
 
 /* GET /api/interviews/{id} -> 200 interview (with its report once finished) | 404 */

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/jsonx.h"
 #include "http/request.h"
+#include "model/delivery.h"
 #include "model/minimise.h"
 #include "routes/interviews.h"
 #include "store/interviews.h"
@@ -117,6 +118,26 @@ static json_t *unanswered(json_t *body)
     return out;
 }
 
+/* How the answers were said: the summary over the spoken ones, and each
+ * question's own delivery beside its feedback (null when typed or not
+ * answered). */
+static void add_delivery(json_t *report, json_t *body)
+{
+    json_t *all = json_array(), *q, *fq, *d;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(body, "questions"), i, q) {
+        d = json_object_get(json_object_get(q, "answer"), "delivery");
+        if (d != NULL)
+            json_array_append(all, d);
+        json_array_foreach(json_object_get(report, "questions"), k, fq)
+            if (json_equal(json_object_get(fq, "n"), json_object_get(q, "n")))
+                json_object_set(fq, "delivery", d ? d : json_null());
+    }
+    json_object_set_new(report, "delivery", delivery_summary(all));
+    json_decref(all);
+}
+
 /* The interview_completed event: its language, the questions answered,
  * and the time from its start to now. */
 static void track_completed(struct request *req, json_t *body, int64_t now)
@@ -198,6 +219,7 @@ int interviews_finish_route(struct request *req)
     if (resume != NULL)
         minimise_restore_name(a, report, resume);
     json_object_set_new(report, "unanswered", unanswered(body));
+    add_delivery(report, body);
     json_object_set_new(report, "model", json_string(openai_model()));
 
     now = clock_wall_ms();

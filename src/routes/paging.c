@@ -52,12 +52,23 @@ int routes_page_query(struct request *req, struct routes_page *page)
 int routes_page_answer(struct request *req, json_t *items, bool more,
                        const struct listed_cursor *next)
 {
+    return routes_page_answer_with(req, items, more, next, NULL);
+}
+
+int routes_page_answer_with(struct request *req, json_t *items, bool more,
+                            const struct listed_cursor *next, json_t *extra)
+{
     char next_s[LISTED_CURSOR_SIZE];
+    json_t *answer;
 
     if (more && !listed_cursor_encode(next, next_s, sizeof(next_s))) {
         json_decref(items);
+        json_decref(extra);
         return 500;
     }
-    return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
-                                            more ? next_s : NULL));
+    answer = json_pack("{s:o, s:s?}", "items", items, "next", more ? next_s : NULL);
+    if (answer != NULL && extra != NULL)
+        json_object_update(answer, extra);
+    json_decref(extra);
+    return request_json(req, 200, answer);
 }

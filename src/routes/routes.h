@@ -88,6 +88,9 @@ int routes_page_query(struct request *req, struct routes_page *page);
 /* 200 {"items": items (stolen), "next": cursor text or null}. */
 int routes_page_answer(struct request *req, json_t *items, bool more,
                        const struct listed_cursor *next);
+/* The same with extra's members besides (extra stolen; NULL: none). */
+int routes_page_answer_with(struct request *req, json_t *items, bool more,
+                            const struct listed_cursor *next, json_t *extra);
 
 /* interviews.c, interviews_answers.c, interviews_finish.c, interviews_questions.c */
 int interviews_create_route(struct request *req);
@@ -124,6 +127,7 @@ int admin_privacy_close_route(struct request *req);
 /* health.c */
 int health_get_route(struct request *req);
 int auth_config_get_route(struct request *req);
+int features_get_route(struct request *req);
 int session_create_route(struct request *req);
 int session_delete_route(struct request *req);
 /* Expire the browser's __session cookie (sign-out, account deletion). */

@@ -3,6 +3,7 @@
  */
 #include "store/interviews.h"
 
+#include "store/directory.h"
 #include "svc/db.h"
 
 /* How many questions have an answer. */
@@ -17,17 +18,35 @@ static json_int_t answered(json_t *body)
     return n;
 }
 
+/* What the list and the trend show of a report's delivery summary. */
+static json_t *delivery_of(json_t *report)
+{
+    json_t *d = json_object_get(report, "delivery");
+
+    if (!json_is_object(d))
+        return NULL;
+    return json_pack("{s:O?, s:O?, s:O?}",
+                     "wordsPerMinute", json_object_get(d, "wordsPerMinute"),
+                     "fillersPerMinute", json_object_get(d, "fillersPerMinute"),
+                     "longestPauseSeconds", json_object_get(d, "longestPauseSeconds"));
+}
+
 static json_t *summarize(json_t *body)
 {
-    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:I, s:O, s:O}",
+    json_t *report = json_object_get(body, "report");
+
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:I, s:O?, s:o?, s:O, s:O, s:O?}",
                      "role", json_object_get(body, "role"),
                      "level", json_object_get(body, "level"),
                      "language", json_object_get(body, "language"),
                      "status", json_object_get(body, "status"),
                      "questionCount", json_object_get(body, "questionCount"),
                      "answered", answered(body),
+                     "score", json_object_get(report, "overallScore"),
+                     "delivery", delivery_of(report),
                      "createdAt", json_object_get(body, "createdAt"),
-                     "updatedAt", json_object_get(body, "updatedAt"));
+                     "updatedAt", json_object_get(body, "updatedAt"),
+                     "completedAt", json_object_get(body, "completedAt"));
 }
 
 static const struct listed_kind kind = {
@@ -70,6 +89,21 @@ int interviews_page(struct db *db, const char *user_id, size_t limit,
                     struct listed_cursor *next)
 {
     return listed_page(&kind, db, user_id, limit, after, items, more, next);
+}
+
+int interviews_summaries(struct db *db, const char *user_id, json_t **section)
+{
+    json_t *dir = NULL;
+    int rc = directory_get(db, user_id, &dir);
+
+    *section = NULL;
+    if (rc != DB_OK)
+        return rc;
+    *section = json_incref(json_object_get(dir, kind.coll));
+    if (*section == NULL)
+        *section = json_object();
+    json_decref(dir);
+    return DB_OK;
 }
 
 int interviews_erase_user(struct db *db, const char *user_id, json_t *dir,

@@ -7,7 +7,7 @@
  *   {userId, role, level, jobDescription?, resumeId?, language,
  *    questionCount, status: "active" | "completed",
  *    questions: [{n, text, askedAt, answer?: {text, source, answeredAt,
- *                 audioMs?}}],
+ *                 delivery? (model/delivery.h: numbers only)}}],
  *    report?, createdAt, updatedAt, completedAt?}      (times in ms)
  * Every answer and the report is a commit of the next version, so two
  * answers to one question, or two finishes, cannot both be stored: the
@@ -49,10 +49,19 @@ int interviews_remove(struct db *db, const char *user_id, const char *id, bool *
 
 /* One page of user_id's interviews, newest first: *items a new reference
  * to [{id, version, role, level, language, status, questionCount,
- * answered, createdAt, updatedAt}] (times in ms). */
+ * answered, score, delivery, createdAt, updatedAt, completedAt}] (times
+ * in ms; score the report's overallScore, delivery {wordsPerMinute,
+ * fillersPerMinute, longestPauseSeconds} of its delivery summary, each
+ * null until there is one).  The directory keeps these with each entry,
+ * set by the commit that stores the report, so the list reads nothing
+ * else. */
 int interviews_page(struct db *db, const char *user_id, size_t limit,
                     const struct listed_cursor *after, json_t **items, bool *more,
                     struct listed_cursor *next);
+
+/* The directory's entries of user_id's interviews: *section a new
+ * reference to {id: {summary as above, "state"}} (one _id lookup). */
+int interviews_summaries(struct db *db, const char *user_id, json_t **section);
 
 /* Erase every interview that dir (user_id's sealed directory) lists;
  * adds to *count. */

@@ -11,16 +11,24 @@ fake_sarvam.py knows which scripted transcript and timings to answer.
 """
 import array
 import base64
+import hashlib
+import hmac
 import http.client
 import io
 import json
 import math
+import threading
 import time
 import unittest
+import uuid
 import wave
 
+import jsonschema
+import yaml
+
 import tokens
-from stack import AuthStack, SignedInStackTest
+from fake_clerk import FakeClerk
+from stack import ROOT, AuthStack, SignedInStackTest, wait_until
 
 IV = "/api/interviews"
 RATE = 16000
@@ -47,12 +55,22 @@ def recording(parts, marks=None):
     return buf.getvalue()
 
 
+def answer_event_validator():
+    """docs/openapi.yaml's AnswerEvent, the schema of a streamed answer's lines."""
+    with open(f"{ROOT}/docs/openapi.yaml", encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    return jsonschema.Draft202012Validator({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": doc["components"], "$ref": "#/components/schemas/AnswerEvent"})
+
+
 def wav_frames(data):
     with wave.open(io.BytesIO(data)) as w:
         return w.getframerate(), w.getnchannels(), w.getnframes()
 
 
-class DeliveryTest(SignedInStackTest):
+class DeliveryBase(SignedInStackTest):
+    """The stack, the fakes and the calls of the tests below; no tests."""
     stack_class = AuthStack
     fake_openai = True
     fake_sarvam = True
@@ -60,6 +78,8 @@ class DeliveryTest(SignedInStackTest):
     @classmethod
     def env_extra(cls):
         return {"SARVAM_TIMEOUT_MS": "5000"}
+
+    events = answer_event_validator()
 
     def setUp(self):
         self.user = tokens.new_user_id()
@@ -83,9 +103,10 @@ class DeliveryTest(SignedInStackTest):
     def answer(self, iid, data, content_type="audio/wav"):
         return self.call("POST", f"{IV}/{iid}/answers", data, {"Content-Type": content_type})
 
-    def stream(self, iid, data, content_type="audio/wav", query=""):
+    def stream(self, iid, data, content_type="audio/wav", query="", on_line=None):
         """POST an answer asking for its progress: (status, content type,
-        [(monotonic time the line was read, event)])."""
+        [(monotonic time the line was read, event)]); on_line(event) is
+        called as each line is read."""
         conn = http.client.HTTPConnection("127.0.0.1", self.stack.http_port, timeout=60)
         if isinstance(data, dict):
             data, content_type = json.dumps(data).encode(), "application/json"
@@ -102,12 +123,20 @@ class DeliveryTest(SignedInStackTest):
                 if not line:
                     break
                 lines.append((time.monotonic(), json.loads(line)))
+                problems = [e.message for e in self.events.iter_errors(lines[-1][1])]
+                if problems:
+                    raise AssertionError(f"a line is not an AnswerEvent: {problems[:3]}")
+                if on_line is not None:
+                    on_line(lines[-1][1])
             return r.status, r.getheader("content-type"), lines
         finally:
             conn.close()
 
     def stored(self, iid):
         return self.stack.db()["interviews"].find_one({"_id": iid})
+
+
+class DeliveryTest(DeliveryBase):
 
     # ---- word timestamps, joined across chunks -----------------------------------
     def test_timestamps_of_a_70_second_answer_are_joined_across_chunks(self):
@@ -233,6 +262,55 @@ class DeliveryTest(SignedInStackTest):
         status, _, lines = self.stream(iv["id"], {"text": "I shipped it."})
         self.assertEqual(lines[-1][1]["event"], "done")
 
+    # ---- the report, the list and the trend ---------------------------------------------
+    def test_report_summary_scores_in_the_list_and_the_trend(self):
+        self.sv.timestamps = False
+        self.sv.stt_script = {7: ("Um, I mean, I led the migration, you know, and uh it "
+                                  "worked well.", [])}
+        spoken = self.start()
+        r = self.answer(spoken["id"], recording([(3, 8000), (4, 0), (3, 8000)], {0: 7}))
+        self.assertEqual(r.status, 201, r.text)
+        first = r.json()["questions"][0]["answer"]["delivery"]
+        self.call("POST", f"{IV}/{spoken['id']}/answers", {"text": "Typed."})
+        r = self.call("POST", f"{IV}/{spoken['id']}/finish")
+        self.assertEqual(r.status, 200, r.text)
+        report = r.json()["report"]
+        self.assertEqual(report["delivery"], {
+            "answers": 1, "durationSeconds": 10.0, "wordsPerMinute": 84.0,
+            "pace": {"min": 120, "max": 160, "verdict": "slow"},
+            "fillersPerMinute": 24.0, "longestPauseSeconds": 4.0})
+        by_n = {q["n"]: q for q in report["questions"]}
+        self.assertEqual(by_n[1]["delivery"], first)
+        self.assertIsNone(by_n[2]["delivery"])
+
+        typed = self.start()
+        self.call("POST", f"{IV}/{typed['id']}/answers", {"text": "Typed."})
+        r = self.call("POST", f"{IV}/{typed['id']}/finish")
+        self.assertIsNone(r.json()["report"]["delivery"])
+        active = self.start()
+
+        listed = self.call("GET", IV).json()
+        items = {i["id"]: i for i in listed["items"]}
+        self.assertEqual(items[spoken["id"]]["score"], 68)
+        self.assertEqual(items[spoken["id"]]["delivery"], {
+            "wordsPerMinute": 84.0, "fillersPerMinute": 24.0, "longestPauseSeconds": 4.0})
+        self.assertTrue(items[spoken["id"]]["completedAt"].endswith("Z"))
+        self.assertEqual(items[typed["id"]]["score"], 68)
+        self.assertIsNone(items[typed["id"]]["delivery"])
+        self.assertIsNone(items[active["id"]]["score"])
+        self.assertIsNone(items[active["id"]]["completedAt"])
+        trend = listed["trend"]
+        self.assertEqual([t["id"] for t in trend["interviews"]], [spoken["id"], typed["id"]])
+        self.assertEqual(trend["interviews"][0]["wordsPerMinute"], 84.0)
+        self.assertIsNone(trend["interviews"][1]["wordsPerMinute"])
+        self.assertEqual(trend["averages"], {"score": 68.0, "wordsPerMinute": 84.0,
+                                             "fillersPerMinute": 24.0,
+                                             "longestPauseSeconds": 4.0})
+        # one page of one: the trend is the same on every page
+        page = self.call("GET", IV + "?limit=1").json()
+        self.assertEqual(len(page["items"]), 1)
+        self.assertEqual(page["trend"], trend)
+
     # ---- a spoken question -------------------------------------------------------------
     def test_a_spoken_question_is_made_sentence_by_sentence_at_once(self):
         self.ai.question_texts = {1: "Hello there. Tell me about yourself. Why this role?"}
@@ -246,6 +324,71 @@ class DeliveryTest(SignedInStackTest):
         # joined in order: the frames of every sentence, one after another
         texts = ["Hello there.", "Tell me about yourself.", "Why this role?"]
         self.assertEqual(wav_frames(r.body)[2], sum(len(t) * 22050 // 100 for t in texts))
+
+
+# JOBTUNE_SECRET's development default: the key of the erasure's pseudonyms
+DEV_SECRET = b"jobtune-development-secret-not-for-production"
+
+
+class ErasureDuringAStreamedAnswerTest(DeliveryBase):
+    """An erasure that begins while an answer streams (its question being
+    spoken) leaves nothing of it once its second pass is done: the answer
+    stores at its end, after the erasure's first pass, and the second pass
+    (JOBTUNE_STREAM_TIMEOUT, here the request timeout, plus 5 s later)
+    deletes what it wrote."""
+    stack_options = {"request_timeout": 10}
+    clerk = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.clerk = FakeClerk().start()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.clerk.stop()
+
+    @classmethod
+    def env_extra(cls):
+        return {"CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
+                "JOBTUNE_SCHEDULER_PERIOD": "1"}
+
+    def test_an_erasure_racing_a_streamed_answer_leaves_nothing(self):
+        marker = f"Racer{uuid.uuid4().hex[:10]}"
+        self.clerk.add_user(self.user, email=f"{marker.lower()}@example.in")
+        iv = self.start()
+        self.ai.question_texts = {2: f"{marker} question one. And two?"}
+        self.sv.tts_latency = (3.0, 0.0)   # the erasure runs while the question is spoken
+        asked, result = threading.Event(), {}
+
+        def answer():
+            result["r"] = self.stream(iv["id"], {"text": f"{marker} answered."},
+                                      on_line=lambda e: e["event"] == "question" and asked.set())
+        t = threading.Thread(target=answer)
+        t.start()
+        try:
+            self.assertTrue(asked.wait(20), "the question line never came")
+            r = self.call("DELETE", "/api/me")
+            self.assertEqual(r.status, 200, r.text)
+        finally:
+            t.join(30)
+        status, _, lines = result["r"]
+        self.assertEqual(status, 200)
+        # stored just after the first pass (a "done"), or refused by the
+        # sealed directory (an "error"): either way gone after the second
+        self.assertIn(lines[-1][1]["event"], ("done", "error"), lines[-1][1])
+        print(f"\n    the racing answer ended with {lines[-1][1]['event']} "
+              f"{lines[-1][1].get('status', '')}", flush=True)
+        db = self.stack.db()
+        subject = hmac.new(DEV_SECRET, self.user.encode(), hashlib.sha256).hexdigest()
+        wait_until(lambda: (db["erasure_claims"].find_one({"_id": subject}) or {})
+                   .get("state") == "done", timeout=60, what="the second pass")
+        left = [(name, doc.get("_id")) for name in db.list_collection_names()
+                for doc in db[name].find({})
+                if marker.lower() in json.dumps(doc, default=str).lower() or
+                self.user.lower() in json.dumps(doc, default=str).lower()]
+        self.assertEqual(left, [])
 
 
 if __name__ == "__main__":

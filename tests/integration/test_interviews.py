@@ -353,6 +353,16 @@ class InterviewsTest(InterviewClient, unittest.TestCase):
         def answer():
             r = self.answer_audio(self.alice, iv["id"], wav)
             self.assertEqual(r.status, 201, r.text)
+            # the streamed answer too: its progress lines, the next
+            # question's speech among them, pass nginx unbuffered
+            r = self.call("POST", f"{IV}/{iv['id']}/answers", self.alice, body=wav,
+                          headers={"Content-Type": "audio/wav",
+                                   "Accept": "application/x-ndjson"})
+            self.assertEqual(r.status, 200, r.text)
+            events = [json.loads(line)["event"] for line in r.text.splitlines()]
+            self.assertEqual(events[0], "transcript")
+            self.assertIn("audio", events)
+            self.assertEqual(events[-1], "done")
 
         to_socket = to_other = 0
         for path, line in self.stack.writes_with(MARKER, answer):

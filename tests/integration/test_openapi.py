@@ -164,6 +164,7 @@ class LiveResponsesTest(unittest.TestCase):
                   headers={"Content-Type": "application/json"})  # unsigned
         self.call("GET", "/api/health")
         self.call("GET", "/api/auth/config")
+        self.call("GET", "/api/features")
         # not a development server: the session route is absent
         self.call("POST", "/api/session", body={"userId": "user_dev"},
                   headers={"Origin": tokens.ORIGIN})
