@@ -243,7 +243,12 @@ async function answerFlowsToNextQuestion() {
   await page.evaluate(() => { window.__timeline.length = 0; window.__mark('send'); });
   const answered = page.waitForResponse((r) => r.request().method() === 'POST' &&
     new URL(r.url()).pathname.endsWith('/answers'));
+  await page.setViewportSize({ width: 375, height: 812 });
   await page.click('#send-recording');
+  // the wait as a phone shows it, while the answer is transcribed
+  await page.waitForSelector('#answer-steps li.active[data-step="transcribe"]');
+  await page.screenshot({ path: path.resolve(artifactArg, 'interview-waiting-375.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
   const res = await answered;
   const type = res.headers()['content-type'] || '';
   expect(res.status() < 300, `the answer was answered ${res.status()}`);

@@ -150,6 +150,7 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
     def test_screenshots_at_both_widths(self):
         self.assert_pngs(os.path.join(SHOTS, f"{view}-{width}.png")
                          for view in VIEWS for width in (375, 1280))
+        self.assert_pngs([os.path.join(SHOTS, "interview-waiting-375.png")])
 
 
 if __name__ == "__main__":
