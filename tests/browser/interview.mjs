@@ -224,7 +224,7 @@ async function recordReviewAndRecordAgain() {
   };
   await page.click('#record');
   // the question stops talking when the candidate starts
-  expect(['idle', 'paused', 'ended'].includes(await playerState(1)),
+  expect(['idle', 'stopped', 'ended'].includes(await playerState(1)),
     `the question is ${await playerState(1)} while recording`);
   await record();
   expect(await page.isHidden('#record'), 'Record answer is still offered beside the take');
@@ -422,6 +422,7 @@ async function reportAndList() {
   await page.waitForSelector('#report:not([hidden])');
   const bars = await page.$$eval('#rubric-chart svg rect.bar-fill', (r) => r.length);
   expect(bars === 5, `the rubric chart has ${bars} bars`);
+  const overall = await text('#overall-score');
   const delivery = {
     shown: await page.isVisible('#delivery-report'),
     summary: await page.$$eval('#delivery-summary li', (l) => l.map((x) => x.textContent)),
@@ -430,6 +431,16 @@ async function reportAndList() {
     desc: await page.$eval('#pace-chart svg desc', (d) => d.textContent).catch(() => null),
   };
   info(name, 'delivery', delivery);
+  // two answers spoken, one typed: the typed one is left out
+  expect(delivery.shown, 'the report says nothing about how the answers were spoken');
+  expect(delivery.paceBars === 2 && delivery.band === 2,
+    `the pace chart has ${delivery.paceBars} bars and ${delivery.band} comfortable bands`);
+  expect(/words a minute, (slower than|inside|faster than) the comfortable 120 to 160/
+    .test(delivery.summary.join(' ')), `the summary says ${JSON.stringify(delivery.summary)}`);
+  const perQuestion = await page.$$eval('#feedback article', (a) => a.map((x) =>
+    Boolean(x.querySelector('.delivery'))));
+  expect(JSON.stringify(perQuestion) === '[true,true,false]',
+    `delivery under the report's answers: ${JSON.stringify(perQuestion)}`);
   // the chart's labels keep their size on a phone
   await page.setViewportSize({ width: 375, height: 812 });
   const fontPx = await page.$eval('#rubric-chart svg text.bar-label', (t) =>
@@ -443,10 +454,20 @@ async function reportAndList() {
   await page.waitForSelector(`#interviews li[data-id="${shared.interviewId}"]`);
   const item = await text(`#interviews li[data-id="${shared.interviewId}"]`);
   info(name, 'list_item', item);
+  expect(/score \d+ out of 100/.test(item) && /words a minute/.test(item),
+    `the list shows ${JSON.stringify(item)}`);
+  await page.waitForSelector('#trend:not([hidden])');
+  const trend = {
+    summary: await text('#trend-summary'),
+    scoreBars: await page.$$eval('#trend-scores svg rect.bar-fill', (r) => r.length),
+    paceBars: await page.$$eval('#trend-pace svg rect.bar-fill', (r) => r.length),
+  };
+  info(name, 'trend', trend);
+  expect(trend.scoreBars === 1 && trend.paceBars === 1, `the trend is ${JSON.stringify(trend)}`);
   await screenshot(page, 'interviews-list');
   await axe(page);
   await assertClean(page, shared.seen);
-  return delivery.shown ? 'delivery' : 'no-delivery';
+  return overall;
 }
 
 // A case under its name: on failure the page as it was is saved as

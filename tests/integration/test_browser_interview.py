@@ -142,7 +142,11 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
         self.assertEqual(self.case_ok("stream_contract_played_in_order"), "2")
 
     def test_report_and_list(self):
-        self.case_ok("report_and_list")
+        overall = self.case_ok("report_and_list")
+        report = self.interview()["body"]["report"]
+        self.assertEqual(overall, str(report["overallScore"]))
+        self.assertEqual(report["delivery"]["answers"], 2)
+        self.assertIn(f"score {overall} out of 100", self.info("report_and_list", "list_item"))
 
     def test_script_summary(self):
         self.assert_summary(CASES)
