@@ -115,12 +115,12 @@ async function playerState(n) {
   return shared.page.getAttribute(`#question-${n} .question-tools`, 'data-state');
 }
 
-async function waitState(n, states) {
-  await shared.page.waitForFunction(([k, want]) => {
+async function waitState(n, states, page = shared.page) {
+  await page.waitForFunction(([k, want]) => {
     const el = document.querySelector(`#question-${k} .question-tools`);
     return el && want.includes(el.dataset.state);
   }, [n, states]);
-  return playerState(n);
+  return page.getAttribute(`#question-${n} .question-tools`, 'data-state');
 }
 
 // ---- cases ---------------------------------------------------------------------------------
@@ -470,6 +470,65 @@ async function reportAndList() {
   return overall;
 }
 
+// Runs in the page before its scripts: Web Audio as a browser that lets
+// no page sound before a press has it (Chromium's rule for a page opened
+// from the address bar, which headless Chromium does not apply): a new
+// AudioContext is suspended, and its resume() stays pending until the
+// person presses something, as the Web Audio specification says.
+function holdSoundUntilAPress() {
+  const Real = window.AudioContext;
+  let pressed = false;
+  const waiting = [];
+  const press = (e) => {
+    if (e.isTrusted && !pressed) {
+      pressed = true;
+      waiting.splice(0).forEach((go) => go());
+    }
+  };
+  window.addEventListener('pointerdown', press, true);
+  window.addEventListener('keydown', press, true);
+  window.AudioContext = class HeldAudioContext extends Real {
+    constructor(...args) {
+      super(...args);
+      if (!pressed) {
+        super.suspend();
+      }
+    }
+
+    resume() {
+      if (pressed) {
+        return super.resume();
+      }
+      return new Promise((ok) => waiting.push(() => super.resume().then(ok)));
+    }
+  };
+}
+
+// The question says on the page that it waits for a press, and plays on one.
+async function heldBackUntilAPress(browser) {
+  const { page, context, seen } = await newPage(browser, BASE,
+    { storageState: await shared.context.storageState() });
+  try {
+    await context.addInitScript(holdSoundUntilAPress);
+    await page.goto(`${BASE}/app/interviews/${shared.interviewId}`);
+    await page.waitForSelector('#answer-panel:not([hidden])');
+    const n = await page.evaluate(() => Number(document.querySelector('.question.current')
+      .id.replace('question-', '')));
+    const held = await waitState(n, ['blocked', 'playing'], page);
+    expect(held === 'blocked', `the question is ${held} before any press`);
+    const said = ((await page.textContent(`#question-${n} .player-status`)) || '').trim();
+    expect(said.includes('Press Play question'), `the page says ${JSON.stringify(said)}`);
+    expect(await page.isVisible(`#question-${n} button.play`), 'no visible Play button');
+    await page.screenshot({ path: path.resolve(artifactArg, 'interview-held-back-1280.png') });
+    await page.click(`#question-${n} button.play`);
+    await waitState(n, ['playing'], page);
+    await assertClean(page, seen);
+    return said;
+  } finally {
+    await context.close();
+  }
+}
+
 // A case under its name: on failure the page as it was is saved as
 // FAILED-NAME.png, with the answer panel's error in the message.
 function step(name, fn) {
@@ -504,6 +563,9 @@ async function main() {
         answerFlowsToNextQuestion), { needs: 'record_review_and_record_again' }],
       ['stream_contract_played_in_order', step('stream_contract_played_in_order',
         streamContractPlayedInOrder), { needs: 'answer_flows_to_next_question' }],
+      ['held_back_until_a_press', step('held_back_until_a_press',
+        () => heldBackUntilAPress(browser)),
+        { needs: 'answer_flows_to_next_question' }],
       ['report_and_list', step('report_and_list', reportAndList),
         { needs: 'answer_flows_to_next_question' }],
     ]);

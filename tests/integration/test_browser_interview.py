@@ -15,7 +15,11 @@ services received:
 - the answer stream's contract (NDJSON events, the sentences of a question
   out of order, an error mid-way) played to the page through a routed
   request: the sentences play in order, an error keeps nothing and keeps
-  the recording.
+  the recording;
+- in a browser that allows no sound before a press, the question says so
+  and plays on one press;
+- the report charts how the spoken answers were said, and the list shows
+  each interview's score and the trend.
 
 Screenshots at 375 and 1280 px land in tests/artifacts/browser-interview.
 """
@@ -36,7 +40,7 @@ from test_journey import tone
 SHOTS = os.path.join(ARTIFACTS, "browser-interview")
 VIEWS = ("interview-question", "interview-review", "interview-next-question",
          "interview-stream-error", "interview-delivery", "interview-report", "interviews-list")
-CASES = 6  # cases in interview.mjs
+CASES = 7  # cases in interview.mjs
 RUN_TIMEOUT = 300
 SECOND_QUESTION = ("What went wrong? Walk me through the incident from the first alert to the "
                    "last change you shipped, and say what you would do differently next time "
@@ -141,6 +145,10 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
     def test_stream_contract_played_in_order(self):
         self.assertEqual(self.case_ok("stream_contract_played_in_order"), "2")
 
+    def test_held_back_until_a_press(self):
+        # a browser that allows no sound before a press: the page says so
+        self.assertIn("Press Play question", self.case_ok("held_back_until_a_press"))
+
     def test_report_and_list(self):
         overall = self.case_ok("report_and_list")
         report = self.interview()["body"]["report"]
@@ -154,7 +162,8 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
     def test_screenshots_at_both_widths(self):
         self.assert_pngs(os.path.join(SHOTS, f"{view}-{width}.png")
                          for view in VIEWS for width in (375, 1280))
-        self.assert_pngs([os.path.join(SHOTS, "interview-waiting-375.png")])
+        self.assert_pngs([os.path.join(SHOTS, "interview-waiting-375.png"),
+                          os.path.join(SHOTS, "interview-held-back-1280.png")])
 
 
 if __name__ == "__main__":

@@ -270,7 +270,8 @@ async function toggleRecording() {
   announce('Recording. Press Stop recording when you are done.');
 }
 
-// The waiting steps, shown in the panel: each 'active' then 'done'.
+// The waiting steps, shown in the panel: each 'active' then 'done'.  The
+// step function marks one active and says it (after lead, if given).
 function steps({ spoken, last }) {
   const list = $('answer-steps');
   list.querySelector('[data-step="transcribe"]').hidden = !spoken;
@@ -279,7 +280,7 @@ function steps({ spoken, last }) {
     li.className = '';
   }
   list.hidden = false;
-  return (name) => {
+  return (name, lead = '') => {
     let reached = false;
     for (const li of list.children) {
       if (li.hidden) {
@@ -288,7 +289,7 @@ function steps({ spoken, last }) {
       if (li.dataset.step === name) {
         li.className = 'active';
         reached = true;
-        announce(li.textContent);
+        announce(lead + li.textContent);
       } else {
         li.className = reached ? '' : 'done';
       }
@@ -313,7 +314,8 @@ function onAnswerEvent({ spoken, last }, event, step, heard) {
       li.append(answerBlock({ source: spoken ? 'audio' : 'text', text: event.text,
         delivery: event.delivery }, { pending: true }));
     }
-    step(last ? 'save' : 'question');
+    step(last ? 'save' : 'question',
+      `Your answer is transcribed under question ${heard.answered}. `);
   } else if (event.event === 'question') {
     const iv = state.interview;
     $('questions').append(questionItem({ ...iv, currentQuestion: null },

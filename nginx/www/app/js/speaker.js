@@ -21,6 +21,7 @@
 // starts it.  One AudioContext serves the page; nothing is stored.
 
 const LEAD_SECONDS = 0.05; // scheduling margin for the first part
+const WAKE_MS = 400; // how long a refused context is given before 'blocked'
 
 export function createSpeaker({ onChange = () => {} } = {}) {
   let ctx = null;
@@ -86,17 +87,31 @@ export function createSpeaker({ onChange = () => {} } = {}) {
     }
   }
 
+  // Wakes the context; resolves once it runs, or after WAKE_MS: a context
+  // the browser does not allow to start yet keeps its resume() pending
+  // until the person presses something, and then starts by itself.
+  function wake(c) {
+    if (c.state === 'running') {
+      return Promise.resolve();
+    }
+    return Promise.race([c.resume().catch(() => {}),
+      new Promise((done) => { window.setTimeout(done, WAKE_MS); })]);
+  }
+
   async function start() {
     const c = context();
-    if (c.state === 'suspended') {
-      try {
-        await c.resume();
-      } catch {
-        // refused: the state says so below
-      }
+    const mine = generation;
+    await wake(c);
+    if (mine !== generation) {
+      return; // stopped or replaced meanwhile
     }
     if (c.state !== 'running') {
       set('blocked');
+      c.addEventListener('statechange', () => {
+        if (mine === generation && c.state === 'running' && speaker.state === 'blocked') {
+          start();
+        }
+      }, { once: true });
       return;
     }
     schedule();
@@ -168,7 +183,7 @@ export function createSpeaker({ onChange = () => {} } = {}) {
   };
 
   speaker.pause = () => {
-    if (ctx && speaker.state === 'playing') {
+    if (ctx && (speaker.state === 'playing' || speaker.state === 'loading')) {
       ctx.suspend();
       set('paused');
     }
