@@ -12,8 +12,8 @@
  * The filler lists are data (below).  A filler is matched only as whole
  * words, so "umbrella" or "summer" are no "um", and a phrase ("you know")
  * only as consecutive words.  Some fillers are also ordinary words ("वो"
- * is "that"; "kind of" can be meant): the count is a coaching hint, and
- * the report says so by the numbers it shows, not by a verdict.
+ * is "that"; "kind of" can be meant): the count is a hint for practice,
+ * shown as numbers with no verdict of its own (the pace alone has one).
  */
 #include "model/delivery.h"
 

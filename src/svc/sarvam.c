@@ -632,7 +632,7 @@ static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const ch
             while (rc == SARVAM_OK && order != NULL && order->next < n &&
                    jobs[order->next].done) {
                 if (order->fn(order->ctx, order->next, &jobs[order->next]) != 0)
-                    rc = SARVAM_FAILED; /* the caller's side gave up (logged there) */
+                    rc = SARVAM_FAILED; /* the caller gave up (its client went away) */
                 order->next++;
             }
         }

@@ -24,6 +24,9 @@ background thread.  Python 3 standard library only.
                                # 30 s of its audio (benchmarks)
     sv.tts_latency = (0.2, 0.01)   # each text-to-speech call takes 0.2 s plus
                                # 0.01 s a character of its text
+    sv.tts_gate = threading.Event()   # text-to-speech calls wait for it
+                               # (HOLD_TIMEOUT at most); each records in
+                               # "gate_opened" whether it was set in time
     sv.overlapping("/text-to-speech")   # pairs of calls that were being
                                # answered at the same time (each request's
                                # "started" and "ended", monotonic seconds)
@@ -180,6 +183,7 @@ class FakeSarvam(FakeServer):
             self.timestamps = True
             self.stt_latency = 0.0
             self.tts_latency = (0.0, 0.0)
+            self.tts_gate = None
 
     def overlapping(self, path):
         """Pairs (arrival, arrival) of calls to path that were being
@@ -328,6 +332,8 @@ class FakeSarvam(FakeServer):
         if not isinstance(text, str) or not text.strip():
             self.violate("text-to-speech text is missing or empty")
             return None
+        if self.tts_gate is not None:
+            record["gate_opened"] = self.tts_gate.wait(HOLD_TIMEOUT)
         if self.tts_latency != (0.0, 0.0):
             time.sleep(self.tts_latency[0] + self.tts_latency[1] * len(text))
         if len(text) > TTS_LIMITS[model]:

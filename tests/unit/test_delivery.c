@@ -6,8 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
-#include "base/clock.h"
 #include "check.h"
 #include "model/delivery.h"
 
@@ -142,8 +142,18 @@ TEST(delivery_numbers_and_summary)
     CHECK(json_is_null(sum));
 }
 
-/* The pass over five minutes of speech, the longest answer: the cost per
- * minute of audio is printed (docs/BENCHMARKS.md) and held to 5 ms. */
+/* The thread's CPU time in microseconds: what the pass costs, whatever
+ * else the machine runs meanwhile. */
+static uint64_t cpu_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The pass over five minutes of speech, the longest answer: its CPU time
+ * per minute of audio is printed (docs/BENCHMARKS.md) and held to 5 ms. */
 TEST(delivery_pass_costs_under_5_ms_a_minute)
 {
     size_t at = 0, n = (size_t)RATE * 300;
@@ -157,13 +167,13 @@ TEST(delivery_pass_costs_under_5_ms_a_minute)
         tone(s, &at, 2, 0);
     }
     for (int run = 0; run < 5; run++) {
-        t0 = clock_mono_us();
+        t0 = cpu_us();
         delivery_listen(s, n, RATE, NULL, 0, &v);
         delivery_fillers("en-IN", "um so I mean we shipped it, you know, on time", &f);
-        if (clock_mono_us() - t0 < best)
-            best = clock_mono_us() - t0;
+        if (cpu_us() - t0 < best)
+            best = cpu_us() - t0;
     }
-    printf("    delivery pass: %.3f ms per minute of audio\n", (double)best / 1000.0 / 5.0);
+    printf("    delivery pass: %.3f ms of CPU per minute of audio\n", (double)best / 1000.0 / 5.0);
     CHECK(best / 5 <= 5000);
     CHECK_INT(v.pauses, 59);
     free(s);

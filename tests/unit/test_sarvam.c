@@ -88,11 +88,11 @@ TEST(sarvam_split_into_sentences)
     char **p;
     size_t n;
 
-    n = sarvam_split_sentences("Tell me about 3.5 years at Acme, e.g. the move. Why?  And "
+    n = sarvam_split_sentences("Tell me about 3.5 years at Acme, e.g., the move. Why?  And "
                                "then!\nनमस्ते। आप", 1500, &p);
     CHECK_INT(n, 5);
     if (n == 5) {
-        CHECK_STR(p[0], "Tell me about 3.5 years at Acme, e.g. the move.");
+        CHECK_STR(p[0], "Tell me about 3.5 years at Acme, e.g., the move.");
         CHECK_STR(p[1], "Why?");
         CHECK_STR(p[2], "And then!");
         CHECK_STR(p[3], "नमस्ते।");
