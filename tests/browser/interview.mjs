@@ -318,7 +318,8 @@ const DELIVERY = { durationSeconds: 62.4, words: 150, wordsPerMinute: 144.2,
 
 // The contract as written, played to the page: a transcript, the next
 // question, its sentences out of order, then an error: nothing is kept,
-// the recording waits for another try.  Then the same with a done.
+// the recording waits for another try.  The same cut before its end: the
+// page asks the server, which kept nothing.  Then the same with a done.
 async function streamContractPlayedInOrder() {
   const name = 'stream_contract_played_in_order';
   const { page } = shared;
@@ -332,7 +333,7 @@ async function streamContractPlayedInOrder() {
     { event: 'audio', n: next.n, seq: 1, wav: sentence(0.6) },
     { event: 'audio', n: next.n, seq: 0, wav: sentence(0.3) },
     tail,
-  ].map((e) => JSON.stringify(e)).join('\n') + '\n';
+  ].filter(Boolean).map((e) => JSON.stringify(e)).join('\n') + '\n';
   const answered = JSON.parse(JSON.stringify(iv));
   answered.questions.find((q) => q.n === n).answer = { text: 'I led the migration, um, in three steps.',
     source: 'audio', answeredAt: new Date().toISOString(), delivery: DELIVERY };
@@ -363,6 +364,14 @@ async function streamContractPlayedInOrder() {
   expect(await page.evaluate(() => !!document.querySelector('#take-audio').src),
     'the recording is gone after the error');
   await screenshot(page, 'interview-stream-error');
+
+  // a stream cut before its end: the page asks the server, which kept nothing
+  await routeOnce(null);
+  await page.click('#send-recording');
+  await page.waitForFunction(() => /connection was lost/.test(
+    document.getElementById('answer-error').textContent));
+  expect(!(await page.$(`#question-${n} .answer`)), 'a cut answer is shown as kept');
+  expect(await page.isVisible('#send-recording'), 'the recording is gone after the cut');
 
   // the same, ending well
   await routeOnce({ event: 'done', interview: answered });

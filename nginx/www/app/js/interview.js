@@ -311,8 +311,10 @@ function onAnswerEvent({ spoken, last }, event, step, heard) {
     const li = $(`question-${heard.answered}`);
     if (li) {
       li.querySelector('.answer')?.remove();
-      li.append(answerBlock({ source: spoken ? 'audio' : 'text', text: event.text,
-        delivery: event.delivery }, { pending: true }));
+      const block = answerBlock({ source: spoken ? 'audio' : 'text', text: event.text,
+        delivery: event.delivery }, { pending: true });
+      li.append(block);
+      block.scrollIntoView({ block: 'nearest' }); // the words, before anything else
     }
     step(last ? 'save' : 'question',
       `Your answer is transcribed under question ${heard.answered}. `);
@@ -358,18 +360,29 @@ async function sendAnswer(request, { spoken }) {
   $('answer-steps').hidden = true;
   busy(false);
   if (!r.ok) {
-    // nothing was stored: back to the question, the recording kept for another try
+    // nothing was stored (unless a cut stream hides it): back to the
+    // question, the recording kept for another try
     const text = problemText(r.data) || `The answer could not be sent (${r.status}).`;
     if (heard.n) {
       speaker.stop();
     }
     render(state.interview);
     $('answer-error').textContent = text;
-    if (r.status === 409 || r.status === 0) {
-      await load();
-      $('answer-error').textContent = text;
+    if (r.status !== 409 && r.status !== 0) {
+      return false;
     }
-    return false;
+    // another tab answered, or the connection went: what does the server hold?
+    await load();
+    const q = state.interview.questions.find((x) => x.n === n);
+    if (r.status === 409 || !(q && q.answer)) {
+      $('answer-error').textContent = text;
+      return false;
+    }
+    // the stream was cut after the answer was stored
+    if (state.interview.currentQuestion && autoplayOn()) {
+      fetchQuestionAudio(state.interview.currentQuestion, true);
+    }
+    r = { ok: true, data: state.interview };
   }
   resetTake();
   $('answer-text').value = '';
@@ -378,9 +391,6 @@ async function sendAnswer(request, { spoken }) {
   }
   render(r.data);
   const next = r.data.currentQuestion;
-  if (next && !heard.n && autoplayOn()) {
-    fetchQuestionAudio(next, true); // a server that does not stream: the question as one WAV
-  }
   announce(next ? `Answer saved. Question ${next} is ready.`
     : 'Answer saved. Every question is answered: finish to get the report.');
   const target = next ? $(`question-${next}`) : $('finish');
