@@ -169,11 +169,14 @@ async function questionReadsItself(browser) {
   await waitState(1, ['ended']);
   expect((await text('#question-1 button.play')) === 'Play again',
     `after playing, the button says ${await text('#question-1 button.play')}`);
-  // Play again, pause it, resume it, replay it
+  // Play again, pause it (from the keyboard), replay it
   await page.click('#question-1 button.play');
   await waitState(1, ['playing']);
-  await page.click('#question-1 button.play');
+  await page.focus('#question-1 button.play');
+  await page.keyboard.press('Space');
   expect(await waitState(1, ['paused']) === 'paused', 'Pause did not pause');
+  expect(await page.getAttribute('#question-1 button.play', 'aria-label') === 'Play, question 1',
+    `the paused button is named ${await page.getAttribute('#question-1 button.play', 'aria-label')}`);
   expect(await page.isVisible('#question-1 button.replay'), 'no Replay beside a paused question');
   await page.click('#question-1 button.replay');
   await waitState(1, ['playing', 'ended']);

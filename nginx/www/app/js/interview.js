@@ -158,7 +158,8 @@ function syncPlayers() {
     const play = tools.querySelector('button.play');
     tools.dataset.state = st;
     play.textContent = label;
-    play.setAttribute('aria-label', `${label === 'Play question' ? 'Play' : label} question ${n}`);
+    play.setAttribute('aria-label', label === 'Play question' ? `Play question ${n}`
+      : `${label}, question ${n}`);
     // once it has ended, Play again does what Replay would
     tools.querySelector('button.replay').hidden = !mine || !['playing', 'paused'].includes(st);
     tools.querySelector('.player-status').textContent = status;
