@@ -48,7 +48,12 @@ const state = {
   sending: false,
 };
 
-const speaker = createSpeaker({ onChange: syncPlayers });
+const speaker = createSpeaker({ onChange: () => {
+  syncPlayers();
+  if (speaker.state === 'blocked') {
+    announce('Press Play question to hear the question.');
+  }
+} });
 
 function interviewId() {
   const m = /^\/app\/interviews\/([^/]+)$/.exec(window.location.pathname);
@@ -163,9 +168,6 @@ function syncPlayers() {
     // once it has ended, Play again does what Replay would
     tools.querySelector('button.replay').hidden = !mine || !['playing', 'paused'].includes(st);
     tools.querySelector('.player-status').textContent = status;
-  }
-  if (speaker.state === 'blocked') {
-    announce('Press Play question to hear the question.');
   }
 }
 

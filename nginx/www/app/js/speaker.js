@@ -7,9 +7,10 @@
 // sequence of one.
 //
 //   const speaker = createSpeaker({ onChange });   // onChange(speaker)
-//   speaker.begin(n);              // question n from now on: stops the last
+//   speaker.begin(n, { play });    // question n from now on: stops the last;
+//                                  // play false: its parts wait for resume()
 //   speaker.add(n, seq, bytes);    // an ArrayBuffer holding a WAV
-//   speaker.end(n, count);         // no more than count parts are coming
+//   speaker.end(n, count);         // count parts in all: no more are coming
 //   speaker.pause(); speaker.resume(); speaker.replay(); speaker.stop();
 //   speaker.warm();                // on a press: lets later sound start
 //   speaker.owner, speaker.state   // which question, and
@@ -18,7 +19,9 @@
 //
 // 'blocked' is the browser refusing to start sound before the person has
 // pressed anything on the page (autoplay rules): a press of Play then
-// starts it.  One AudioContext serves the page; nothing is stored.
+// starts it.  'stopped' is silenced by stop() (a recording began): Play
+// starts the question again from its first sentence.  One AudioContext
+// serves the page; nothing is stored.
 
 const LEAD_SECONDS = 0.05; // scheduling margin for the first part
 const WAKE_MS = 400; // how long a refused context is given before 'blocked'
