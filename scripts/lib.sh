@@ -95,7 +95,7 @@ build() {
 # The libFuzzer targets (tests/fuzz/fuzz_NAME.c) and where they are built:
 # a copy of the tree under .local/fuzz, configured with clang, ASan, UBSan
 # and libFuzzer's coverage instrumentation, so the gcc build is untouched.
-JT_FUZZERS="body form multipart json resume router clerk svix audio geo cursor"
+JT_FUZZERS="body form multipart json resume router clerk svix audio geo cursor tailoring"
 JT_FUZZ_DIR=$JT_ROOT/.local/fuzz
 
 # build_fuzzers: bring the clang copy up to date and build every fuzzer

@@ -36,7 +36,10 @@ enum route_body {
                           resume_check() refuses every key outside the closed
                           JSON Resume schema (so every '$' key but the
                           top-level "$schema"), together with every other
-                          problem of the document, in one answer */
+                          problem of the document, in one answer; the
+                          tailoring apply route's edits are keyed by
+                          resume paths, each checked against the
+                          tailoring's own (model/tailoring.h) */
     BODY_FORM_OR_JSON, /* also x-www-form-urlencoded, as an object of strings */
     BODY_RAW,          /* the handler reads req->body itself */
 };

@@ -41,10 +41,7 @@ static int invalid(struct request *req, const char *field, const char *problem)
                                 json_pack("{s:s}", field, problem));
 }
 
-/* Answer with a stored resume (resumes_get() shape, stolen), its ETag and
- * the public fields only; plus "normalized" (stolen), the URLs this
- * request's document had https:// added to, when there were any. */
-static int respond_resume(struct request *req, int status, json_t *stored, json_t *normalized)
+int resumes_respond(struct request *req, int status, json_t *stored, json_t *normalized)
 {
     json_t *version = json_object_get(stored, "version");
 
@@ -99,7 +96,7 @@ int resumes_create_route(struct request *req)
     request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
                                                  jsonx_string(stored, "id")));
     routes_track(req, "resume_created", NULL);
-    return respond_resume(req, 201, stored, json_incref(normalized));
+    return resumes_respond(req, 201, stored, json_incref(normalized));
 }
 
 /* ---- read ---------------------------------------------------------------- */
@@ -119,7 +116,7 @@ int resumes_show_route(struct request *req)
     if (stored == NULL)
         return not_found(req);
     if (format == NULL)
-        return respond_resume(req, 200, stored, NULL);
+        return resumes_respond(req, 200, stored, NULL);
     request_header(req, "Content-Disposition", "attachment; filename=\"resume.json\"");
     rc = request_json(req, 200, json_incref(json_object_get(stored, "resume")));
     json_decref(stored);
@@ -128,12 +125,7 @@ int resumes_show_route(struct request *req)
 
 /* ---- replace ------------------------------------------------------------- */
 
-/*
- * The version an If-Match header names: "N" (the ETag we send) or a bare
- * N.  0 when the header names no version of ours (a weak tag, "*", a list
- * or garbage): such a precondition can never hold.
- */
-static int64_t if_match_version(const char *h)
+int64_t resumes_if_match_version(const char *h)
 {
     char digits[20];
     size_t n = 0;
@@ -177,7 +169,7 @@ int resumes_update_route(struct request *req)
         return request_error_fields(req, 422, "validation_failed",
                                     "The resume does not follow the JSON Resume format.",
                                     problems);
-    version = if_match_version(if_match);
+    version = resumes_if_match_version(if_match);
     if (version <= 0) {
         /* no version of ours: 412, unless there is nothing to edit at all */
         rc = resumes_get(req->svc->db, req->user_id, id, &stored);
@@ -198,7 +190,7 @@ int resumes_update_route(struct request *req)
         return routes_db_failure(req, rc);
     if (stored == NULL)
         return not_found(req);
-    return respond_resume(req, 200, stored, json_incref(normalized));
+    return resumes_respond(req, 200, stored, json_incref(normalized));
 }
 
 /* ---- delete -------------------------------------------------------------- */

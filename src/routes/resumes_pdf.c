@@ -10,10 +10,11 @@
  * it is freed after the response is written, on every path.
  *
  * With ?tailoring=<id> the PDF is of the resume as that tailoring of it
- * reads: the tailored summary, the tailored highlights of each work entry
- * it names, and the skills in its order (skills it does not list keep
- * their place after those it does).  The stored resume is not changed; a
- * tailoring of another resume, or someone else's, is the same 404.
+ * reads, every suggestion accepted (tailoring_apply() in
+ * model/tailoring.c, the same as POST .../apply): the tailored summary,
+ * the tailored highlights of each work entry it names, and the skills in
+ * its order.  The stored resume is not changed; a tailoring of another
+ * resume, or someone else's, is the same 404.
  */
 #include "routes/routes.h"
 
@@ -25,6 +26,7 @@
 #include "base/encode.h"
 #include "base/jsonx.h"
 #include "http/request.h"
+#include "model/tailoring.h"
 #include "store/resumes.h"
 #include "store/store.h"
 #include "store/tailorings.h"
@@ -35,74 +37,6 @@
 int pdf_templates_get_route(struct request *req)
 {
     return request_json(req, 200, pdf_catalog());
-}
-
-/* The skills of resume (borrowed) in the order of names (borrowed array
- * of skill names): a new array. */
-static json_t *reordered_skills(json_t *skills, json_t *names)
-{
-    size_t n = json_array_size(skills), i, j;
-    json_t *out = json_array(), *name, *skill;
-    char *used = calloc(n + 1, 1);
-
-    if (out == NULL || used == NULL) {
-        free(used);
-        return out;
-    }
-    json_array_foreach(names, j, name) {
-        for (i = 0; i < n; i++) {
-            const char *have = jsonx_string(json_array_get(skills, i), "name");
-
-            if (!used[i] && have != NULL && json_is_string(name) &&
-                strcmp(have, json_string_value(name)) == 0) {
-                json_array_append(out, json_array_get(skills, i));
-                used[i] = 1;
-                break;
-            }
-        }
-    }
-    json_array_foreach(skills, i, skill) {
-        if (!used[i])
-            json_array_append(out, skill);
-    }
-    free(used);
-    return out;
-}
-
-/* resume (borrowed) as the tailoring's result (borrowed) reads it: a new
- * reference, or NULL when Jansson runs out of memory. */
-static json_t *tailored_copy(json_t *resume, json_t *result)
-{
-    json_t *copy = json_deep_copy(resume), *basics, *work, *item, *skills;
-    const char *summary = jsonx_string(result, "summary");
-    size_t i;
-
-    if (copy == NULL)
-        return NULL;
-    if (summary != NULL) {
-        basics = json_object_get(copy, "basics");
-        if (!json_is_object(basics)) {
-            basics = json_object();
-            json_object_set_new(copy, "basics", basics);
-        }
-        json_object_set_new(basics, "summary", json_string(summary));
-    }
-    work = json_object_get(copy, "work");
-    json_array_foreach(json_object_get(result, "work"), i, item) {
-        json_t *index = json_object_get(item, "index"), *entry;
-
-        /* the resume may have changed since: an entry it no longer has is skipped */
-        if (!json_is_integer(index) || json_integer_value(index) < 0 ||
-            (entry = json_array_get(work, (size_t)json_integer_value(index))) == NULL ||
-            !json_is_object(entry))
-            continue;
-        json_object_set(entry, "highlights", json_object_get(item, "highlights"));
-    }
-    skills = json_object_get(copy, "skills");
-    if (json_is_array(skills) && json_is_array(json_object_get(result, "skills")))
-        json_object_set_new(copy, "skills",
-                            reordered_skills(skills, json_object_get(result, "skills")));
-    return copy;
 }
 
 /* GET /api/resumes/{id}/pdf?paper=a4|letter&template=&font=&tailoring=
@@ -159,7 +93,10 @@ int resume_pdf_get_route(struct request *req)
         of = jsonx_string(tailoring, "resumeId");
         if (tailoring == NULL || of == NULL || strcmp(of, request_param(req, "id")) != 0)
             return request_error(req, 404, "not_found", "There is no such tailoring.");
-        resume = jsonx_own(req->arena, tailored_copy(resume, json_object_get(tailoring, "result")));
+        resume = jsonx_own(req->arena, tailoring_apply(
+            resume, json_object_get(tailoring, "result"),
+            jsonx_own(req->arena, tailoring_paths(resume, json_object_get(tailoring, "result"))),
+            NULL));
         if (resume == NULL)
             return request_error(req, 500, "internal_error", "The server ran out of memory.");
     }

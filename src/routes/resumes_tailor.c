@@ -40,6 +40,7 @@
 #include "model/analytics.h"
 #include "model/ats.h"
 #include "model/minimise.h"
+#include "model/tailoring.h"
 #include "store/resumes.h"
 #include "store/store.h"
 #include "store/tailorings.h"
@@ -278,13 +279,36 @@ static void restore_name(struct arena *a, json_t *out, json_t *resume)
 
 /* ---- storage ------------------------------------------------------------------------- */
 
-/* The public shape of a tailorings document (dates as ISO strings): new
+/* The result's work entries (borrowed), each with "from": for each
+ * tailored highlight, the original it rewrites (model/tailoring.h): new
  * reference. */
-static json_t *tailoring_view(json_t *doc)
+static json_t *work_view(json_t *resume, json_t *work)
+{
+    json_t *out = json_array(), *item, *copy;
+    size_t i;
+
+    json_array_foreach(work, i, item) {
+        json_t *entry = json_array_get(json_object_get(resume, "work"),
+                                       (size_t)json_integer_value(json_object_get(item, "index")));
+
+        copy = json_copy(item);
+        json_object_set_new(copy, "from",
+                            tailoring_sources(json_object_get(entry, "highlights"),
+                                              json_object_get(item, "highlights")));
+        json_array_append_new(out, copy);
+    }
+    return out;
+}
+
+/* The public shape of a tailorings document (dates as ISO strings) made
+ * from resume (its JSON Resume): new reference.  "paths" names each
+ * suggested change as POST .../apply takes it. */
+static json_t *tailor_view(json_t *doc, json_t *resume)
 {
     json_t *result = json_object_get(doc, "result"), *ats = json_object_get(doc, "ats");
 
-    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O, s:O, s:O, s:O, s:O,"
+                     " s:o}",
                      "id", json_object_get(doc, "_id"),
                      "resumeId", json_object_get(doc, "resumeId"),
                      "resumeVersion", json_object_get(doc, "resumeVersion"),
@@ -292,13 +316,14 @@ static json_t *tailoring_view(json_t *doc)
                      "model", json_object_get(doc, "model"),
                      "jobDescription", json_object_get(doc, "jobDescription"),
                      "summary", json_object_get(result, "summary"),
-                     "work", json_object_get(result, "work"),
+                     "work", work_view(resume, json_object_get(result, "work")),
                      "skills", json_object_get(result, "skills"),
                      "keywords", json_object_get(result, "keywords"),
                      "atsScore", json_object_get(ats, "model"),
                      "localAts", json_object_get(ats, "local"),
                      "flags", json_object_get(doc, "flags"),
-                     "flagged", json_object_get(doc, "flagged"));
+                     "flagged", json_object_get(doc, "flagged"),
+                     "paths", tailoring_paths(resume, result));
 }
 
 /* ---- handlers --------------------------------------------------------------------------- */
@@ -369,7 +394,7 @@ int tailor_create_route(struct request *req)
         analytics_score_bucket(json_integer_value(json_object_get(
             json_object_get(json_object_get(tailoring, "ats"), "local"), "score"))),
         "duration_ms", (json_int_t)(clock_mono_ms() - req->started_ms)));
-    return request_json(req, 201, tailoring_view(tailoring));
+    return request_json(req, 201, tailor_view(tailoring, resume));
 }
 
 /* GET /api/resumes/{id}/tailorings -> 200 {items: newest first} | 404 */
@@ -387,7 +412,7 @@ int tailor_list_route(struct request *req)
     jsonx_own(req->arena, found);
     items = json_array();
     json_array_foreach(found, i, t)
-        json_array_append_new(items, tailoring_view(t));
+        json_array_append_new(items, tailor_view(t, json_object_get(doc, "resume")));
     return request_json(req, 200, json_pack("{s:o}", "items", items));
 }
 

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/listed.h"
 
@@ -109,6 +110,11 @@ int pdf_templates_get_route(struct request *req);
 
 /* status.c: loopback or staff, else 404 */
 int status_get_route(struct request *req);
+/* The reader may see the operator's pages (/api/status, /metrics): a
+ * loopback client or a signed-in staff member. */
+bool status_is_operator(struct request *req);
+/* routes/metrics.c */
+int metrics_get_route(struct request *req);
 
 /* admin_tickets.c (staff) */
 int admin_tickets_list_route(struct request *req);
@@ -169,6 +175,14 @@ int resumes_create_route(struct request *req);
 int resumes_show_route(struct request *req);
 int resumes_update_route(struct request *req);
 int resumes_delete_route(struct request *req);
+/* Answer with a stored resume (resumes_get() shape, stolen), its ETag and
+ * the public fields only; plus "normalized" (stolen), the URLs this
+ * request's document had https:// added to, when there were any. */
+int resumes_respond(struct request *req, int status, json_t *stored, json_t *normalized);
+/* The version an If-Match header names: "N" (the ETag we send) or a bare
+ * N.  0 when the header names no version of ours (a weak tag, "*", a list
+ * or garbage): such a precondition can never hold. */
+int64_t resumes_if_match_version(const char *h);
 
 /* resumes_pdf.c */
 int resume_pdf_get_route(struct request *req);
@@ -177,6 +191,9 @@ int resume_pdf_get_route(struct request *req);
 int tailor_create_route(struct request *req);
 int tailor_list_route(struct request *req);
 int tailor_ats_route(struct request *req);
+
+/* resumes_tailor_apply.c */
+int tailor_apply_route(struct request *req);
 
 /* support.c */
 int support_create_route(struct request *req);

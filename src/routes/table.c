@@ -51,12 +51,15 @@ static const struct route routes[] = {
     {"POST", "/api/resumes/{id}/ats", tailor_ats_route,        AUTH_USER,   BODY_JSON,         64 * KiB, COST_SLOW},
     {"POST", "/api/resumes/{id}/tailor", tailor_create_route,  AUTH_USER,   BODY_JSON,         64 * KiB, COST_SLOW},
     {"GET",  "/api/resumes/{id}/tailorings", tailor_list_route, AUTH_USER,  BODY_NONE,         0, COST_QUICK},
+    /* the edits' keys are paths ("basics.summary"): the handler judges every key */
+    {"POST", "/api/resumes/{id}/tailorings/{tid}/apply", tailor_apply_route, AUTH_USER, BODY_JSON_RESUME, 256 * KiB, COST_QUICK},
     {"GET",  "/api/resumes/{id}/pdf", resume_pdf_get_route,    AUTH_USER,   BODY_NONE,         0, COST_SLOW},
     {"POST", "/api/session",         session_create_route,     AUTH_PUBLIC, BODY_RAW,          4 * KiB, COST_QUICK},
     {"DELETE", "/api/session",       session_delete_route,     AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/status",          status_get_route,         AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"POST", "/api/support",         support_create_route,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB, COST_QUICK},
     {"POST", "/api/webhooks/clerk",  webhooks_clerk_route,     AUTH_PUBLIC, BODY_RAW,          256 * KiB, COST_QUICK},
+    {"GET",  "/metrics",             metrics_get_route,        AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
 };
 
 const struct route *routes_table(size_t *n)

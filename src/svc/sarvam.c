@@ -3,10 +3,13 @@
  * sarvam.h for the requests, the retry rules and the outcomes).
  *
  * Both directions are a list of independent requests ("jobs": one per
- * 30 s chunk, or one per piece of text) run by one engine, run_jobs(): at
+ * 30 s chunk, or one per sentence) run by one engine, run_jobs(): at
  * most MAX_PARALLEL transfers at once on a curl multi handle, each job
  * retried on its own, results kept by job index so the caller reads them
- * in order.  The first job that fails for good stops the others.
+ * in order, or is handed each as soon as it and those before it are done
+ * (a streamed answer's sentences; the hand-over's own time, the line to
+ * the client, counts in the "sarvam" phase of the slow-request log).  The
+ * first job that fails for good stops the others.
  *
  * Invariants:
  *  - The API key only ever exists in a header list, wiped before it is
@@ -33,6 +36,7 @@
 #include "base/encode.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "base/mem.h"
 #include "model/delivery.h"
 #include "svc/http_body.h"
@@ -564,8 +568,9 @@ static char *request_url(const char *path)
  * first failure (the transfers still running are dropped).  With order,
  * each job is handed to order->fn as soon as it and those before it are
  * done. */
-static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const char *language,
-                    struct job *jobs, size_t n, uint64_t deadline, struct in_order *order)
+static int transfer_jobs(struct sarvam *s, enum kind kind, const char *path,
+                         const char *language, struct job *jobs, size_t n, uint64_t deadline,
+                         struct in_order *order)
 {
     char *url = request_url(path);
     bool busy[MAX_PARALLEL] = {false};
@@ -650,6 +655,18 @@ static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const ch
         }
     }
     free(url);
+    return rc;
+}
+
+/* The transfers and their retries' waits are the worker's "sarvam" phase
+ * for the slow-request log. */
+static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const char *language,
+                    struct job *jobs, size_t n, uint64_t deadline, struct in_order *order)
+{
+    enum meter_phase before = meter_phase_set(METER_SARVAM);
+    int rc = transfer_jobs(s, kind, path, language, jobs, n, deadline, order);
+
+    meter_phase_set(before);
     return rc;
 }
 

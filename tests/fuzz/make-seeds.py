@@ -57,6 +57,26 @@ with open(os.path.join(ROOT, "tests/integration/data/resume-full.json"), "rb") a
     full = f.read()
 put("resume", full)
 put("resume", "{}")
+
+# ---- a tailoring's result and a person's choice (POST .../apply)
+_resume = {"basics": {"summary": "Builds APIs."},
+           "work": [{"name": "Acme", "highlights": ["Built a REST API in Python",
+                                                    "Introduced unit testing", "Mentored"]},
+                    {"name": "Beta", "highlights": ["Wrote Go services"]}],
+           "skills": [{"name": "Python"}, {"name": "Go"}, {"name": "SQL"}]}
+_result = {"summary": "Backend engineer.",
+           "work": [{"index": 0, "highlights": ["Introduced unit testing widely",
+                                                "Built a REST API in Python, fast", "New line"]},
+                    {"index": 1, "highlights": ["Delivered: Wrote Go services"]}],
+           "skills": ["SQL", "Rust", "Python"]}
+for accept, edits in ((["basics.summary", "skills"], {}),
+                      (["work[0].highlights[0]"], {"work[0].highlights[0]": " Mine "}),
+                      (["work[9].highlights[0]", 3], {"skills": "x"}), ([], None)):
+    choice = {"resume": _resume, "result": _result, "accept": accept}
+    if edits is not None:
+        choice["edits"] = edits
+    put("tailoring", json.dumps(choice))
+put("tailoring", json.dumps({"resume": {"work": [{}]}, "result": {"work": [{"index": 0}]}}))
 put("resume", json.dumps({"$schema": "https://jsonresume.org/schema",
                           "basics": {"name": "  Ada  ", "email": "not-an-email",
                                      "url": "example.com/me",

@@ -172,6 +172,8 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("DELETE", "/api/session")
         self.call("GET", "/api/status", client_ip="127.0.0.1")
         self.call("GET", "/api/status")
+        self.call("GET", "/metrics", client_ip="127.0.0.1")
+        self.call("GET", "/metrics")
         self.call("GET", "/api/privacy/region")
         self.call("GET", "/api/pdf/templates")
         self.call("POST", "/api/support", body={"email": "a@example.in", "subject": "Hi",
@@ -206,10 +208,20 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("GET", f"/api/resumes/{rid}/pdf?template=fancy", user)
         self.call("POST", f"/api/resumes/{rid}/ats", user,
                   body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5})
-        self.call("POST", f"/api/resumes/{rid}/tailor", user,
-                  body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5})
+        t = self.call("POST", f"/api/resumes/{rid}/tailor", user,
+                      body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5}).json()
         self.call("POST", f"/api/resumes/{rid}/tailor", user, body={})
         self.call("GET", f"/api/resumes/{rid}/tailorings", user)
+        apply = f"/api/resumes/{rid}/tailorings/{t['id']}/apply"
+        self.call("POST", apply, user, body={"as": "new", "accept": t["paths"]})
+        self.call("POST", apply, user, body={"as": "new", "accept": ["basics.name"]})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]},
+                  headers={"If-Match": '"1"'})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]},
+                  headers={"If-Match": '"2"'})
+        self.call("POST", apply, user, body={"as": "this", "accept": ["skills"]},
+                  headers={"If-Match": '"3"'})
 
         # interviews
         r = self.call("POST", "/api/interviews", user,

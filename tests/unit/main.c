@@ -27,6 +27,7 @@ SUITE(retry_tests);
 SUITE(import_tests);
 SUITE(archive_tests);
 SUITE(db_errors_tests);
+SUITE(tailoring_tests);
 SUITE(delivery_tests);
 
 static const struct unit_test *const suites[] = {
@@ -36,6 +37,7 @@ static const struct unit_test *const suites[] = {
     import_tests,
     archive_tests,
     db_errors_tests,
+    tailoring_tests,
     delivery_tests,
 };
 

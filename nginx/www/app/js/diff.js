@@ -64,19 +64,3 @@ export function wordDiff(a, b) {
   }
   return out;
 }
-
-// How alike two texts are, 0..1: shared words over all words.
-export function likeness(a, b) {
-  const x = new Set(words(a).map((w) => w.trim().toLowerCase()));
-  const y = new Set(words(b).map((w) => w.trim().toLowerCase()));
-  if (!x.size || !y.size) {
-    return 0;
-  }
-  let shared = 0;
-  for (const w of x) {
-    if (y.has(w)) {
-      shared += 1;
-    }
-  }
-  return (2 * shared) / (x.size + y.size);
-}

@@ -1,17 +1,22 @@
 // tailor.js - /app/resumes/<id>/tailor: paste a job description, tailor
-// the resume to it (POST /api/resumes/<id>/tailor), and read the result
-// beside the original: the summary and each job's highlights as a word
-// diff, keywords found and missing, the model's ATS estimate and the local
-// keyword score, and what looks invented.  Past tailorings (GET
-// .../tailorings) can be shown again; each has a PDF
-// (GET .../pdf?tailoring=<id>).  "Keyword score only" is the local ATS
-// route, which needs no AI.
+// the resume to it (POST /api/resumes/<id>/tailor), and act on the result.
+// Each suggested change (the summary, each job's highlights, the skills'
+// order) is shown beside the original it rewrites (the tailoring's
+// work[].from) as a word diff, and can be used, edited or turned down;
+// "Save as a new resume" and "Apply to this resume" send the choice to
+// POST .../tailorings/<tid>/apply by the tailoring's own paths (a new
+// resume titled for the job, or this one under If-Match).  Also: keywords
+// found and missing, the model's ATS estimate and the local keyword score
+// with what each measures, and what looks invented (turned down to begin
+// with).  Past tailorings (GET .../tailorings) can be shown again; each
+// has a PDF with every suggestion (GET .../pdf?tailoring=<id>).
+// "Keyword score only" is the local ATS route, which needs no AI.
 
 import { api, problemText, problemsByPath } from './api.js';
 import { offered } from './features.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, formatDate, h, setNotice } from './dom.js';
-import { likeness, wordDiff } from './diff.js';
+import { wordDiff } from './diff.js';
 
 const id = decodeURIComponent(location.pathname.split('/')[3] || '');
 const form = document.getElementById('tailor-form');
@@ -24,6 +29,9 @@ const result = document.getElementById('result');
 const pastList = document.getElementById('past-list');
 const pastStatus = document.getElementById('past-status');
 let resume = null;
+let version = null;
+let resumeTitle = '';
+let etag = null;
 
 function setStatus(text, kind = '') {
   setNotice(status, text, kind);
@@ -60,8 +68,8 @@ function chips(items, cls, empty) {
   return h('ul', { class: `chips${cls ? ` ${cls}` : ''}` }, items.map((k) => h('li', {}, k)));
 }
 
-function score(label, value, note) {
-  return h('div', { class: 'score' }, label, h('strong', {}, `${value} / 100`), note ? h('span', { class: 'muted' }, note) : null);
+function score(label, value, note, more = null) {
+  return h('div', { class: 'score' }, label, h('strong', {}, `${value} / 100`), note ? h('p', { class: 'muted score-note' }, note) : null, more);
 }
 
 function workTitle(w, index) {
@@ -69,63 +77,305 @@ function workTitle(w, index) {
   return parts.length ? parts.join(' at ') : `Job ${index + 1}`;
 }
 
-// The original highlight most like a tailored one (the model may reorder).
-function closest(originals, text) {
-  let best = '';
-  let bestScore = 0;
-  for (const o of originals) {
-    const s = likeness(o, text);
-    if (s > bestScore) {
-      best = o;
-      bestScore = s;
+const KEYWORD_NOTE = 'Counted by Jobtune without AI: the share of the job description’s key terms that your resume contains. The same resume and job description always give the same score.';
+const ESTIMATE_NOTE = 'The AI’s judgement of how an applicant tracking system would rank your resume for this job. It weighs meaning and experience, not only words, and can differ between tailorings.';
+
+function scoreNote(a) {
+  const terms = a.found.length + a.missing.length;
+  return `${a.found.length} of ${terms} terms found.`;
+}
+
+// The change a flag's path ("summary", "work[k].highlights[j]" by the
+// tailoring's own work order, "skills[k]") is about, as apply names it.
+function flaggedPaths(t) {
+  const out = new Set();
+  for (const f of t.flags || []) {
+    const w = /^work\[(\d+)\]\.highlights\[(\d+)\]$/.exec(f.path);
+    if (f.path === 'summary') {
+      out.add('basics.summary');
+    } else if (/^skills\[\d+\]$/.test(f.path)) {
+      out.add('skills');
+    } else if (w && t.work[Number(w[1])]) {
+      out.add(`work[${t.work[Number(w[1])].index}].highlights[${w[2]}]`);
     }
   }
-  return bestScore >= 0.3 ? best : '';
+  return out;
+}
+
+// One suggested change: the original beside the suggestion, and the
+// choice (use / edit / keep the original).  Returns { el, path, choice() }.
+function change(path, n, { legend, original, originalText, suggested, editable, noOriginal, flagged }) {
+  const name = `change-${n}`;
+  const errorId = `${name}-error`;
+  const editId = `${name}-text`;
+  const box = h('textarea', { id: editId, rows: path === 'basics.summary' ? 5 : 2, 'aria-describedby': errorId }, suggested);
+  const editField = h('div', { class: 'field change-edit', hidden: true },
+    h('label', { for: editId }, 'Your version'), box);
+  const error = h('p', { class: 'field-error', id: errorId });
+  const options = [['use', 'Use the suggestion']];
+  if (editable) {
+    options.push(['edit', 'Edit it']);
+  }
+  options.push(['reject', noOriginal ? 'Leave it out' : 'Keep my original']);
+  const initial = flagged ? 'reject' : 'use';
+  const radios = options.map(([value, label]) => {
+    const input = h('input', { type: 'radio', name, value, id: `${name}-${value}`, checked: value === initial,
+      on: { change: () => {
+        editField.hidden = value !== 'edit';
+        mark(value);
+        if (value === 'edit') {
+          box.focus();
+        }
+      } } });
+    return h('label', { class: 'choice', for: `${name}-${value}` }, input, ` ${label}`);
+  });
+  const originalLabel = h('p', { class: 'muted' });
+  const suggestedLabel = h('p', { class: 'muted' });
+  const el = h('fieldset', { class: `change${flagged ? ' flagged' : ''}`, dataset: { path } },
+    h('legend', {}, legend),
+    flagged ? h('p', { class: 'field-error flag-note' }, 'Flagged above: check it is true before you use it.') : null,
+    h('div', { class: 'compare' },
+      h('div', {}, originalLabel, original),
+      h('div', {}, suggestedLabel, suggestedView(path, originalText, suggested))),
+    h('div', { class: 'choices' }, radios),
+    editField, error);
+  // which side is kept, in words as well as by the frame
+  function mark(value) {
+    el.classList.toggle('rejected', value === 'reject');
+    originalLabel.textContent = value === 'reject' && !noOriginal ? 'Your original (kept)' : 'Your original';
+    suggestedLabel.textContent = { use: 'Suggested (used)', edit: 'Suggested (replaced by your version)', reject: 'Suggested (not used)' }[value];
+  }
+  mark(initial);
+  return {
+    el,
+    path,
+    error,
+    box,
+    choice: () => el.querySelector(`input[name="${name}"]:checked`).value,
+  };
+}
+
+function suggestedView(path, originalText, suggested) {
+  if (path === 'skills') {
+    return h('ol', {}, suggested.map((s) => h('li', {}, s)));
+  }
+  return diffView(originalText || '', suggested);
+}
+
+// The changes of tailoring t against the resume, in the tailoring's order
+// of paths; the originals no tailored line rewrites, per job.
+function changes(t) {
+  const r = resume || {};
+  const work = Array.isArray(r.work) ? r.work : [];
+  const flagged = flaggedPaths(t);
+  const list = [];
+  const groups = [];
+  let n = 0;
+  const next = () => {
+    n += 1;
+    return n;
+  };
+  const summary = (r.basics && r.basics.summary) || '';
+  if (t.paths.includes('basics.summary')) {
+    list.push(change('basics.summary', next(), {
+      legend: 'Summary', original: h('p', {}, summary || '(none)'), originalText: summary, suggested: t.summary,
+      editable: true, noOriginal: !summary, flagged: flagged.has('basics.summary'),
+    }));
+    groups.push(h('section', { class: 'change-group' }, list[list.length - 1].el));
+  }
+  for (const w of t.work) {
+    const entry = work[w.index];
+    const originals = (entry && Array.isArray(entry.highlights)) ? entry.highlights : [];
+    const items = [];
+    w.highlights.forEach((text, j) => {
+      const path = `work[${w.index}].highlights[${j}]`;
+      if (!t.paths.includes(path)) {
+        return;
+      }
+      const from = Array.isArray(w.from) && Number.isInteger(w.from[j]) ? originals[w.from[j]] : null;
+      const c = change(path, next(), {
+        legend: `Line ${j + 1}`,
+        original: h('p', {}, from === null ? '(none: a new line)' : from), originalText: from,
+        suggested: text, editable: true, noOriginal: from === null, flagged: flagged.has(path),
+      });
+      list.push(c);
+      items.push(c.el);
+    });
+    if (!items.length) {
+      continue;
+    }
+    const rewritten = new Set((w.from || []).filter((x) => x !== null));
+    const untouched = originals.filter((_, k) => !rewritten.has(k));
+    groups.push(h('section', { class: 'change-group' },
+      h('h4', {}, workTitle(entry, w.index)), items,
+      untouched.length ? h('div', { class: 'kept' },
+        h('p', { class: 'muted' }, 'Kept as you wrote them (no suggestion rewrites them):'),
+        h('ul', {}, untouched.map((x) => h('li', {}, x)))) : null));
+  }
+  if (t.paths.includes('skills')) {
+    const names = (Array.isArray(r.skills) ? r.skills : []).map((s) => s.name).filter(Boolean);
+    const c = change('skills', next(), {
+      legend: 'Skills, in order', original: h('ol', {}, names.map((s) => h('li', {}, s))),
+      suggested: t.skills, editable: false, flagged: flagged.has('skills'),
+    });
+    list.push(c);
+    groups.push(h('section', { class: 'change-group' }, c.el));
+  }
+  return { list, groups };
+}
+
+// The body of POST .../apply from the choices.
+function choiceBody(list, as) {
+  const accept = [];
+  const edits = {};
+  for (const c of list) {
+    const choice = c.choice();
+    if (choice !== 'reject') {
+      accept.push(c.path);
+    }
+    if (choice === 'edit') {
+      edits[c.path] = c.box.value;
+    }
+  }
+  return { as, accept, edits };
+}
+
+function applyPanel(t, list) {
+  const count = h('p', { id: 'apply-count' });
+  const status = h('p', { id: 'apply-status', class: 'notice', role: 'status', hidden: true });
+  const titleHint = h('p', { class: 'hint', id: 'apply-title-hint' },
+    'Leave it empty for your resume’s title followed by the first line of the job description.');
+  const title = h('input', { type: 'text', id: 'apply-title', maxlength: 200, 'aria-describedby': 'apply-title-hint apply-title-error' });
+  const titleError = h('p', { class: 'field-error', id: 'apply-title-error' });
+  const asNew = h('button', { type: 'button', id: 'apply-new' }, 'Save as a new resume');
+  const asThis = h('button', { type: 'button', class: 'secondary', id: 'apply-this' }, 'Apply to this resume');
+  const recount = () => {
+    const used = list.filter((c) => c.choice() !== 'reject').length;
+    count.textContent = `${used} of ${list.length} suggestions used.`;
+  };
+  recount();
+  for (const c of list) {
+    c.el.addEventListener('change', recount);
+  }
+  const send = async (as, button) => {
+    for (const c of list) {
+      c.error.textContent = '';
+      c.box.removeAttribute('aria-invalid');
+    }
+    titleError.textContent = '';
+    const body = choiceBody(list, as);
+    if (as === 'new' && title.value.trim()) {
+      body.title = title.value;
+    }
+    if (as === 'this' && !body.accept.length) {
+      setNotice(status, 'Use at least one suggestion to apply it to this resume.', 'error');
+      return;
+    }
+    setBusy(button, true);
+    setNotice(status, as === 'new' ? 'Saving the new resume…' : 'Applying to this resume…');
+    const r = await api('POST', `/api/resumes/${encodeURIComponent(id)}/tailorings/${encodeURIComponent(t.id)}/apply`,
+      { json: body, ifMatch: as === 'this' ? etag : undefined });
+    setBusy(button, false);
+    if (!r.ok) {
+      const byPath = problemsByPath(r.data);
+      let first = null;
+      for (const c of list) {
+        if (byPath.has(c.path)) {
+          c.error.textContent = byPath.get(c.path);
+          c.box.setAttribute('aria-invalid', 'true');
+          first = first || c;
+        }
+      }
+      if (byPath.has('title')) {
+        titleError.textContent = byPath.get('title');
+      }
+      setNotice(status, problemText(r.data), 'error');
+      announce(`Not saved: ${problemText(r.data)}`);
+      if (first) {
+        (first.choice() === 'edit' ? first.box : first.el.querySelector('input')).focus();
+      }
+      return;
+    }
+    clear(status);
+    status.className = 'notice ok';
+    status.hidden = false;
+    if (as === 'new') {
+      const name = (r.data.resume.meta && r.data.resume.meta.jobtune && r.data.resume.meta.jobtune.title) || r.data.title;
+      status.append(`Saved as a new resume, “${name}”. Your original is unchanged. `,
+        h('a', { href: `/app/resumes/${encodeURIComponent(r.data.id)}`, id: 'apply-open' }, 'Open the new resume'));
+      announce(`Saved as a new resume: ${name}.`);
+    } else {
+      resume = r.data.resume;
+      version = r.data.version;
+      etag = r.etag || `"${r.data.version}"`;
+      asThis.disabled = true;
+      status.append(`Applied to this resume (now version ${r.data.version}). `,
+        h('a', { href: `/app/resumes/${encodeURIComponent(id)}`, id: 'apply-open' }, 'Open it in the editor'));
+      announce('Applied to this resume.');
+    }
+  };
+  asNew.addEventListener('click', () => send('new', asNew));
+  asThis.addEventListener('click', () => send('this', asThis));
+  return h('section', { class: 'apply', 'aria-labelledby': 'apply-title-h' },
+    h('h3', { id: 'apply-title-h' }, 'Keep the changes'),
+    count,
+    h('h4', {}, 'As a new resume for this job'),
+    h('p', {}, 'Your resume stays as it is; the new one has your choices.'),
+    h('div', { class: 'field' },
+      h('label', { for: 'apply-title' }, 'Name of the new resume ', h('span', { class: 'muted' }, '(optional)')),
+      title, titleHint, titleError),
+    h('div', { class: 'actions' }, asNew),
+    h('h4', {}, 'Or in this resume'),
+    h('p', {}, `Your saved resume “${resumeTitle}” takes your choices. You can still edit it afterwards.`),
+    h('div', { class: 'actions' }, asThis),
+    status);
+}
+
+// A tailoring of an older version: its lines and indexes may no longer
+// fit, so it is not offered; its job description can be tailored again.
+function outdatedNote(t) {
+  return h('div', { class: 'notice error', id: 'apply-outdated' },
+    h('p', {}, `This tailoring was made from version ${t.resumeVersion} of your resume, which has changed since (it is now at version ${version}), so its suggestions may no longer fit.`),
+    h('button', { type: 'button', class: 'secondary', id: 'retailor',
+      on: { click: () => {
+        jd.value = t.jobDescription;
+        jd.focus();
+        jd.scrollIntoView({ block: 'center' });
+      } } }, 'Tailor again for this job'));
 }
 
 function renderResult(t) {
   clear(result);
-  const r = resume || {};
-  const work = Array.isArray(r.work) ? r.work : [];
-  const originalSummary = (r.basics && r.basics.summary) || '';
   const pdf = (paper) => `/api/resumes/${encodeURIComponent(id)}/pdf?tailoring=${encodeURIComponent(t.id)}&paper=${paper}`;
+  const outdated = version !== null && t.resumeVersion !== version;
+  const { list, groups } = outdated ? { list: [], groups: [] } : changes(t);
   // h() takes arrays and nulls; Element.append() would print them
   result.append(h('div', {},
     h('h2', { id: 'result-title', tabindex: '-1' }, 'Tailored for this job'),
     h('p', { class: 'muted' }, `Made ${formatDate(t.createdAt)} by ${t.model} from version ${t.resumeVersion} of your resume.`),
-    h('div', { class: 'actions' },
-      h('a', { class: 'button', id: 'tailored-pdf', href: pdf('a4'), download: 'resume.pdf' }, 'Download tailored PDF (A4)'),
-      h('a', { class: 'button secondary', href: pdf('letter'), download: 'resume.pdf' }, 'US Letter')),
-    h('h3', {}, 'Scores'),
+    h('h3', {}, 'How well your resume matches'),
+    h('p', { class: 'muted' }, 'Both scores are for your resume as it was saved, before any of these changes.'),
     h('div', { class: 'scores' },
-      score('ATS estimate (AI)', t.atsScore.score, ''),
-      score('Keyword match (local)', t.localAts.score, `${t.localAts.found.length} of ${t.localAts.found.length + t.localAts.missing.length} terms`)),
-    t.atsScore.reasons && t.atsScore.reasons.length
-      ? h('ul', {}, t.atsScore.reasons.map((x) => h('li', {}, x))) : null,
+      score('ATS estimate (AI)', t.atsScore.score, ESTIMATE_NOTE, t.atsScore.reasons && t.atsScore.reasons.length
+        ? h('div', { class: 'reasons' }, h('p', {}, 'Its reasons:'), h('ul', {}, t.atsScore.reasons.map((x) => h('li', {}, x)))) : null),
+      score('Keyword match (no AI)', t.localAts.score, `${scoreNote(t.localAts)} ${KEYWORD_NOTE}`)),
     t.flags && t.flags.length
       ? h('div', { class: 'notice error', id: 'flags' },
         h('h3', {}, 'Check these: they may be invented'),
-        h('p', {}, 'The AI wrote something your resume does not say. Use it only if it is true.'),
+        h('p', {}, 'The AI wrote something your resume does not say. These suggestions start turned down; use them only if they are true.'),
         h('ul', {}, t.flags.map((f) => h('li', {}, h('code', {}, f.path), ` — ${f.problem}`))))
       : h('p', { class: 'notice ok', id: 'flags' }, 'Nothing looks invented: every skill and year is in your resume.'),
     h('h3', {}, 'Keywords from the job description'),
     h('h4', {}, 'Found in your resume'), chips(t.keywords.found, '', 'None.'),
     h('h4', {}, 'Missing'), chips(t.keywords.missing, 'missing', 'None missing.'),
-    h('h3', {}, 'Summary'),
-    compare('Summary', h('p', {}, originalSummary || '(no summary)'), diffView(originalSummary, t.summary)),
-    h('h3', {}, 'Highlights'),
-    t.work.map((w) => {
-      const original = (work[w.index] && Array.isArray(work[w.index].highlights)) ? work[w.index].highlights : [];
-      return h('div', {},
-        h('h4', {}, workTitle(work[w.index], w.index)),
-        h('div', { class: 'compare' },
-          h('div', {}, h('p', { class: 'muted' }, 'Original'),
-            original.length ? h('ul', {}, original.map((x) => h('li', {}, x))) : h('p', {}, '(none)')),
-          h('div', {}, h('p', { class: 'muted' }, 'Tailored'),
-            h('ul', {}, w.highlights.map((x) => h('li', {}, diffView(closest(original, x), x)))))));
-    }),
-    h('h3', {}, 'Skills, in the order that fits the job'),
-    h('ol', {}, t.skills.map((s) => h('li', {}, s)))));
+    h('h3', {}, 'Suggested changes'),
+    outdated ? outdatedNote(t) : [
+      h('p', {}, 'For each one, use it, edit it or keep what you wrote. Nothing changes until you save below.'),
+      groups,
+      applyPanel(t, list)],
+    h('div', { class: 'actions' },
+      h('a', { class: 'button secondary', id: 'tailored-pdf', href: pdf('a4'), download: 'resume.pdf' }, 'PDF with every suggestion (A4)'),
+      h('a', { class: 'button secondary', href: pdf('letter'), download: 'resume.pdf' }, 'US Letter'))));
   result.hidden = false;
 }
 
@@ -133,7 +383,7 @@ function renderAts(a) {
   clear(result);
   result.append(
     h('h2', { id: 'result-title', tabindex: '-1' }, 'Keyword score'),
-    h('div', { class: 'scores' }, score('Keyword match (local)', a.score, `${a.found.length} of ${a.found.length + a.missing.length} terms`)),
+    h('div', { class: 'scores' }, score('Keyword match (no AI)', a.score, `${scoreNote(a)} ${KEYWORD_NOTE}`)),
     h('h3', {}, 'Found in your resume'), chips(a.found, '', 'None.'),
     h('h3', {}, 'Missing'), chips(a.missing, 'missing', 'None missing.'));
   result.hidden = false;
@@ -143,7 +393,7 @@ function pastItem(t) {
   const words = t.jobDescription.length > 90 ? `${t.jobDescription.slice(0, 90)}…` : t.jobDescription;
   return h('li', {},
     h('div', {}, h('span', { class: 'item-title' }, formatDate(t.createdAt)), h('br'),
-      h('span', { class: 'item-meta' }, `ATS ${t.atsScore.score} · keywords ${t.localAts.score}${t.flagged ? ' · check flagged text' : ''} · “${words}”`)),
+      h('span', { class: 'item-meta' }, `AI estimate ${t.atsScore.score} · keyword match ${t.localAts.score}${t.flagged ? ' · check flagged text' : ''} · “${words}”`)),
     h('button', { type: 'button', class: 'secondary small', 'aria-label': `Show the tailoring of ${formatDate(t.createdAt)}`,
       on: { click: () => {
         renderResult(t);
@@ -247,6 +497,9 @@ if (!r.ok) {
     h('p', {}, h('a', { href: '/app/' }, 'Back to your resumes')));
 } else {
   resume = r.data.resume;
+  version = r.data.version;
+  resumeTitle = r.data.title;
+  etag = r.etag || `"${r.data.version}"`;
   document.getElementById('title').textContent = `Tailor: ${r.data.title}`;
   document.title = `Tailor: ${r.data.title} — Jobtune`;
   document.getElementById('back').href = `/app/resumes/${encodeURIComponent(id)}`;
