@@ -541,6 +541,41 @@ async function heldBackUntilAPress(browser) {
   }
 }
 
+// A server without a speech service (GET /api/features says so, routed
+// here): the page reads and types, and asks for no question's voice.
+async function withoutSpeech(browser) {
+  const { page, context, seen } = await newPage(browser, BASE,
+    { storageState: await shared.context.storageState() });
+  try {
+    const on = { available: true };
+    const off = { available: false, missing: ['SARVAM_API_KEY'] };
+    await page.route('**/api/features', (route) => route.fulfill({ status: 200,
+      contentType: 'application/json', body: JSON.stringify({ features: {
+        resumes: on, keywordScore: on, import: on, importStructuring: on, tailoring: on,
+        interviews: on, typedAnswers: on, spokenAnswers: off, spokenQuestions: off } }) }));
+    const voices = [];
+    page.on('request', (r) => {
+      if (/\/questions\/\d+\/audio$/.test(new URL(r.url()).pathname)) {
+        voices.push(r.url());
+      }
+    });
+    await page.goto(`${BASE}/app/interviews/${shared.interviewId}`);
+    await page.waitForSelector('#answer-panel:not([hidden])');
+    const said = ((await page.textContent('[data-feature="spokenAnswers"]')) || '').trim();
+    expect(said.startsWith('Spoken questions and answers are not available'), `the page says ${said}`);
+    expect(!(await page.$('.question-tools')), 'a Play button for a server that cannot speak');
+    expect(await page.isHidden('#autoplay'), 'the read-aloud setting is offered');
+    expect(await page.isHidden('#voice-answer'), 'the microphone is offered');
+    expect(await page.getAttribute('#typed-answer', 'open') !== null, 'the typed answer is closed');
+    expect(voices.length === 0, `the page asked for ${voices}`);
+    await screenshot(page, 'interview-without-speech');
+    await assertClean(page, seen);
+    return said;
+  } finally {
+    await context.close();
+  }
+}
+
 // A case under its name: on failure the page as it was is saved as
 // FAILED-NAME.png, with the answer panel's error in the message.
 function step(name, fn) {
@@ -577,6 +612,8 @@ async function main() {
         streamContractPlayedInOrder), { needs: 'answer_flows_to_next_question' }],
       ['held_back_until_a_press', step('held_back_until_a_press',
         () => heldBackUntilAPress(browser)),
+        { needs: 'answer_flows_to_next_question' }],
+      ['without_speech', step('without_speech', () => withoutSpeech(browser)),
         { needs: 'answer_flows_to_next_question' }],
       ['report_and_list', step('report_and_list', reportAndList),
         { needs: 'answer_flows_to_next_question' }],

@@ -18,6 +18,8 @@ services received:
   the recording;
 - in a browser that allows no sound before a press, the question says so
   and plays on one press;
+- on a server without a speech service the page offers reading and typing
+  only, and asks for no question's voice;
 - the report charts how the spoken answers were said, and the list shows
   each interview's score and the trend.
 
@@ -39,8 +41,9 @@ from test_journey import tone
 
 SHOTS = os.path.join(ARTIFACTS, "browser-interview")
 VIEWS = ("interview-question", "interview-review", "interview-next-question",
-         "interview-stream-error", "interview-delivery", "interview-report", "interviews-list")
-CASES = 7  # cases in interview.mjs
+         "interview-stream-error", "interview-delivery", "interview-without-speech",
+         "interview-report", "interviews-list")
+CASES = 8  # cases in interview.mjs
 RUN_TIMEOUT = 300
 SECOND_QUESTION = ("What went wrong? Walk me through the incident from the first alert to the "
                    "last change you shipped, and say what you would do differently next time "
@@ -148,6 +151,9 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
     def test_held_back_until_a_press(self):
         # a browser that allows no sound before a press: the page says so
         self.assertIn("Press Play question", self.case_ok("held_back_until_a_press"))
+
+    def test_without_speech_the_page_reads_and_types(self):
+        self.case_ok("without_speech")
 
     def test_report_and_list(self):
         overall = self.case_ok("report_and_list")

@@ -23,6 +23,7 @@ import { MAX_SECONDS, isSupported, startRecording } from './recorder.js';
 import { languageName, shortDate } from './rehearsal-text.js';
 import { base64Bytes, createSpeaker } from './speaker.js';
 import { deliveryList, deliveryReport } from './delivery.js';
+import { features, offered } from './features.js';
 
 const RUBRIC = [
   ['communication', 'Communication'],
@@ -46,6 +47,7 @@ const state = {
   recording: null, // the running recorder
   take: null, // { blob, seconds, url } once stopped
   sending: false,
+  spoken: true, // this server speaks the questions (GET /api/features)
 };
 
 const speaker = createSpeaker({ onChange: () => {
@@ -80,6 +82,9 @@ function clock(seconds) {
 // ---- auto-play setting -----------------------------------------------------
 
 function autoplayOn() {
+  if (!state.spoken) {
+    return false;
+  }
   try {
     return window.localStorage.getItem(AUTOPLAY_KEY) !== 'off';
   } catch {
@@ -186,7 +191,7 @@ function questionItem(iv, q) {
   const li = h('li', { class: current ? 'question current' : 'question', id: `question-${q.n}` },
     h('p', { class: 'question-label' }, `Question ${q.n} of ${iv.questionCount}`),
     h('p', { class: 'question-text' }, q.text),
-    playerFor(q));
+    state.spoken ? playerFor(q) : null);
   if (q.answer) {
     li.append(answerBlock(q.answer));
   }
@@ -405,8 +410,8 @@ async function sendAnswer(request, { spoken }) {
   return true;
 }
 
-function wireAnswers() {
-  if (!isSupported()) {
+function wireAnswers(spokenAnswers) {
+  if (!spokenAnswers || !isSupported()) {
     $('voice-answer').hidden = true;
     $('typed-answer').open = true;
   }
@@ -562,8 +567,15 @@ async function main() {
     showState('There is no such interview.', { error: true });
     return;
   }
+  // without a speech service here, the page reads and types
+  const [answers, f] = await Promise.all([offered('spokenAnswers', $('questions'),
+    'Spoken questions and answers are not available on this server: read each question and '
+    + 'type your answer. The report scores it all the same.'), features()]);
+  state.spoken = f?.spokenQuestions?.available !== false;
+  $('rehearsal').querySelector('.autoplay-setting').hidden = !state.spoken;
+  $('autoplay-hint').hidden = !state.spoken;
   wireAutoplay();
-  wireAnswers();
+  wireAnswers(answers);
   window.addEventListener('pagehide', () => {
     if (state.recording) {
       state.recording.cancel();
