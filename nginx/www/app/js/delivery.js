@@ -8,6 +8,17 @@
 import { clear, h } from './dom.js';
 import { barChart } from './chart.js';
 
+// The comfortable pace the server's reports judge by (openapi's
+// DeliverySummary.pace: min 120, max 160 words a minute), for the
+// numbers shown before there is a report.
+export const PACE_RANGE = [120, 160];
+
+function paceText(wpm) {
+  const [low, high] = PACE_RANGE;
+  const where = wpm < low ? 'slower than' : wpm > high ? 'faster than' : 'within';
+  return `${wpm} words a minute, ${where} the comfortable ${low} to ${high}`;
+}
+
 function round(x, digits = 0) {
   const f = 10 ** digits;
   return Math.round((Number(x) || 0) * f) / f;
@@ -38,7 +49,7 @@ export function deliveryList(d) {
   const item = (term, value) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
   return h('dl', { class: 'delivery' },
     item('Length', length(d.durationSeconds)),
-    item('Pace', `${round(d.wordsPerMinute)} words a minute`),
+    item('Pace', paceText(round(d.wordsPerMinute))),
     item('Fillers', fillerText(d.fillers)),
     item('Pauses', pauseText(d.pauses)));
 }

@@ -10,6 +10,7 @@ import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
 import { languageName, shortDate } from './rehearsal-text.js';
 import { barChart } from './chart.js';
+import { PACE_RANGE } from './delivery.js';
 
 const FIELDS = ['role', 'level', 'language', 'questionCount', 'resumeId', 'jobDescription'];
 
@@ -87,10 +88,6 @@ function wireForm(form) {
     (first ? form.elements[first] : error).focus();
   });
 }
-
-// The comfortable pace the server's reports use (openapi's
-// DeliverySummary.pace: min 120, max 160).
-const PACE_RANGE = [120, 160];
 
 function round(x, digits = 0) {
   const f = 10 ** digits;
