@@ -65,7 +65,7 @@ const VERDICT = {
 // max, verdict}, fillersPerMinute, longestPauseSeconds}) and each spoken
 // answer's numbers; false when no answer was spoken (the section is then
 // hidden).
-export function deliveryReport(iv, { summary, pace, fillers, paceCaption }) {
+export function deliveryReport(iv, { summary, pace, fillers }) {
   const sum = iv.report && iv.report.delivery;
   const spoken = iv.questions.filter((q) => q.answer && q.answer.delivery);
   for (const fig of [pace, fillers]) {
@@ -91,7 +91,6 @@ export function deliveryReport(iv, { summary, pace, fillers, paceCaption }) {
   const fillerMax = Math.max(5, ...fillerRows.map((r) => Math.ceil(r.value)));
   fillers.append(barChart(fillerRows, { max: fillerMax, title: 'Filler words a minute',
     idPrefix: 'fillers', describe: (r) => `${r.label}: ${r.value} fillers a minute` }));
-  paceCaption.textContent = 'Pace of each answer, words a minute';
 
   const verdict = sum.pace && VERDICT[sum.pace.verdict];
   summary.append(

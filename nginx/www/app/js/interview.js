@@ -14,7 +14,8 @@
 // only to screen readers.  Finishing (POST .../finish) shows the report:
 // the overall score, the five rubric scores as a chart and a table, how
 // the answers were spoken (pace, fillers, pauses), and feedback per
-// question.
+// question.  A server without a speech service (GET /api/features) gets
+// the questions to read and the answers typed.
 import { api, problemText, stream } from './api.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
@@ -492,7 +493,6 @@ function renderReport(iv) {
   }
   $('delivery-report').hidden = !deliveryReport(iv, {
     summary: $('delivery-summary'), pace: $('pace-chart'), fillers: $('filler-chart'),
-    paceCaption: $('pace-caption'),
   });
   const missing = rep.unanswered || [];
   $('unanswered').hidden = missing.length === 0;
