@@ -1,19 +1,30 @@
 // interview.js - /app/interviews/<id>: the rehearsal and its report.
 //
-// Each question asked so far is listed and can be played (GET
-// /api/interviews/{id}/questions/{n}/audio, spoken on demand by the
-// server).  The current one is answered with the microphone (recorder.js:
-// an AudioWorklet collects the samples, the page makes a 16 kHz mono
-// 16-bit WAV) or typed, and sent to POST /api/interviews/{id}/answers
-// ?question=n, which answers with the next question.  Finishing (POST
-// .../finish) shows the report: the overall score, the five rubric scores
-// as an SVG chart and a table, and feedback per question.
-import { api, problemText } from './api.js';
+// The rehearsal should feel like an interview: each question is read
+// aloud as soon as it arrives (speaker.js, with Pause and Replay beside
+// it, and a setting to turn that off kept in localStorage), an answer is
+// recorded (recorder.js: an AudioWorklet collects the samples, the page
+// makes a 16 kHz mono 16-bit WAV) and listened back before it is sent,
+// or typed.  It goes to POST /api/interviews/{id}/answers?question=n with
+// Accept: application/x-ndjson, whose answer streams what happens: the
+// transcript and the delivery numbers as soon as speech-to-text is done
+// (shown at once under the question), the next question's text, then its
+// spoken sentences, played while the rest are still being made, then the
+// stored interview.  The steps of the wait are shown on the page, not
+// only to screen readers.  Finishing (POST .../finish) shows the report:
+// the overall score, the five rubric scores as a chart and a table, how
+// the answers were spoken (pace, fillers, pauses), and feedback per
+// question.  A server without a speech service (GET /api/features) gets
+// the questions to read and the answers typed.
+import { api, problemText, stream } from './api.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
 import { barChart } from './chart.js';
 import { MAX_SECONDS, isSupported, startRecording } from './recorder.js';
 import { languageName, shortDate } from './rehearsal-text.js';
+import { base64Bytes, createSpeaker } from './speaker.js';
+import { deliveryList, deliveryReport } from './delivery.js';
+import { features, offered } from './features.js';
 
 const RUBRIC = [
   ['communication', 'Communication'],
@@ -23,6 +34,12 @@ const RUBRIC = [
   ['confidence', 'Confidence'],
 ];
 
+const AUTOPLAY_KEY = 'jobtune.interview.autoplay';
+// A 429 asking to come back within BUSY_WAIT_MAX seconds is sent again,
+// up to BUSY_TRIES times in all; a longer one (the day's quota) is shown.
+const BUSY_WAIT_MAX = 5;
+const BUSY_TRIES = 5;
+
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -30,7 +47,16 @@ const state = {
   interview: null,
   recording: null, // the running recorder
   take: null, // { blob, seconds, url } once stopped
+  sending: false,
+  spoken: true, // this server speaks the questions (GET /api/features)
 };
+
+const speaker = createSpeaker({ onChange: () => {
+  syncPlayers();
+  if (speaker.state === 'blocked') {
+    announce('Press Play question to hear the question.');
+  }
+} });
 
 function interviewId() {
   const m = /^\/app\/interviews\/([^/]+)$/.exec(window.location.pathname);
@@ -54,58 +80,140 @@ function clock(seconds) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+// ---- auto-play setting -----------------------------------------------------
+
+function autoplayOn() {
+  if (!state.spoken) {
+    return false;
+  }
+  try {
+    return window.localStorage.getItem(AUTOPLAY_KEY) !== 'off';
+  } catch {
+    return true; // storage refused: the default
+  }
+}
+
+function wireAutoplay() {
+  const box = $('autoplay');
+  box.checked = autoplayOn();
+  box.addEventListener('change', () => {
+    try {
+      window.localStorage.setItem(AUTOPLAY_KEY, box.checked ? 'on' : 'off');
+    } catch {
+      // not remembered; it still holds for this page
+    }
+    if (!box.checked) {
+      speaker.stop();
+    }
+    announce(box.checked ? 'Questions will be read aloud as they arrive.'
+      : 'Questions will wait for you to press Play.');
+  });
+}
+
+// ---- the spoken question ---------------------------------------------------
+
+const PLAYER_TEXT = {
+  loading: ['Pause', 'Getting the spoken question…'],
+  playing: ['Pause', 'Reading the question aloud'],
+  paused: ['Play', ''],
+  stopped: ['Play question', ''],
+  ended: ['Play again', ''],
+  blocked: ['Play question', 'Press Play question to hear it: the browser waits for a press.'],
+  failed: ['Play question', 'The spoken question is not available right now; read it above.'],
+};
+
+// Question n's spoken form from GET .../questions/n/audio, one WAV.
+async function fetchQuestionAudio(n, play) {
+  speaker.begin(n, { play });
+  const r = await fetch(`${base()}/questions/${n}/audio`,
+    { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+  if (!r || !r.ok) {
+    if (speaker.owner === n) {
+      speaker.end(n, 0);
+    }
+    return;
+  }
+  speaker.add(n, 0, await r.arrayBuffer());
+  speaker.end(n, 1);
+}
+
+function pressPlay(n) {
+  if (speaker.owner !== n || speaker.state === 'failed' || speaker.state === 'idle') {
+    fetchQuestionAudio(n, true);
+  } else if (speaker.state === 'playing' || speaker.state === 'loading') {
+    speaker.pause();
+  } else if (speaker.state === 'ended') {
+    speaker.replay();
+  } else {
+    speaker.resume();
+  }
+}
+
+function playerFor(q) {
+  const play = h('button', { type: 'button', class: 'secondary play',
+    'aria-label': `Play question ${q.n}`, on: { click: () => pressPlay(q.n) } }, 'Play question');
+  const replay = h('button', { type: 'button', class: 'secondary replay', hidden: true,
+    'aria-label': `Replay question ${q.n} from the start`, on: { click: () => speaker.replay() } },
+  'Replay');
+  return h('div', { class: 'question-tools', 'data-n': String(q.n), 'data-state': 'idle' },
+    play, replay, h('p', { class: 'player-status meta' }));
+}
+
+// Brings every question's buttons in line with the speaker.
+function syncPlayers() {
+  for (const tools of document.querySelectorAll('.question-tools')) {
+    const n = Number(tools.dataset.n);
+    const mine = speaker.owner === n;
+    const st = mine ? speaker.state : 'idle';
+    const [label, status] = PLAYER_TEXT[st] || ['Play question', ''];
+    const play = tools.querySelector('button.play');
+    tools.dataset.state = st;
+    play.textContent = label;
+    play.setAttribute('aria-label', label === 'Play question' ? `Play question ${n}`
+      : `${label}, question ${n}`);
+    // once it has ended, Play again does what Replay would
+    tools.querySelector('button.replay').hidden = !mine || !['playing', 'paused'].includes(st);
+    tools.querySelector('.player-status').textContent = status;
+  }
+}
+
 // ---- questions -------------------------------------------------------------
 
-function playButton(q) {
-  const button = h('button', { type: 'button', class: 'secondary play',
-    'aria-label': `Play question ${q.n}` }, 'Play question');
-  const holder = h('div', { class: 'question-audio' });
-  button.addEventListener('click', async () => {
-    let audio = holder.querySelector('audio');
-    if (!audio) {
-      audio = h('audio', { controls: true, preload: 'none',
-        'aria-label': `Question ${q.n}, spoken` });
-      audio.addEventListener('error', () => {
-        announce('The question could not be played; read it instead.');
-        holder.append(h('p', { class: 'error' }, 'The spoken question is not available right now.'));
-      });
-      audio.src = `${base()}/questions/${q.n}/audio`;
-      holder.append(audio);
-    }
-    try {
-      await audio.play();
-    } catch (err) {
-      // the error event reports a failed load; a refused autoplay needs no message
-    }
-  });
-  return h('div', { class: 'question-tools' }, button, holder);
+function answerBlock(answer, { pending = false } = {}) {
+  const spoken = answer.source === 'audio';
+  return h('div', { class: pending ? 'answer pending' : 'answer' },
+    h('p', { class: 'answer-label' }, spoken ? 'Your answer, transcribed' : 'Your answer'),
+    h('blockquote', { class: 'transcript' }, h('p', {}, answer.text)),
+    answer.delivery ? deliveryList(answer.delivery) : null);
+}
+
+function questionItem(iv, q) {
+  const current = q.n === iv.currentQuestion;
+  const li = h('li', { class: current ? 'question current' : 'question', id: `question-${q.n}` },
+    h('p', { class: 'question-label' }, `Question ${q.n} of ${iv.questionCount}`),
+    h('p', { class: 'question-text' }, q.text),
+    state.spoken ? playerFor(q) : null);
+  if (q.answer) {
+    li.append(answerBlock(q.answer));
+  }
+  if (current) {
+    li.setAttribute('aria-current', 'step');
+  }
+  return li;
 }
 
 function renderQuestions(iv) {
   const list = $('questions');
   clear(list);
   for (const q of iv.questions) {
-    const current = q.n === iv.currentQuestion;
-    const li = h('li', { class: current ? 'question current' : 'question',
-      id: `question-${q.n}` },
-    h('p', { class: 'question-label' }, `Question ${q.n} of ${iv.questionCount}`),
-    h('p', { class: 'question-text' }, q.text),
-    playButton(q));
-    if (q.answer) {
-      li.append(h('details', { class: 'answer' },
-        h('summary', {}, q.answer.source === 'audio' ? 'Your answer (transcribed)' : 'Your answer'),
-        h('p', {}, q.answer.text)));
-    }
-    if (current) {
-      li.setAttribute('aria-current', 'step');
-    }
-    list.append(li);
+    list.append(questionItem(iv, q));
   }
   const answered = iv.questions.filter((q) => q.answer).length;
   const progress = $('progress');
   progress.max = iv.questionCount;
   progress.value = answered;
   $('progress-label').textContent = `${answered} of ${iv.questionCount} questions answered`;
+  syncPlayers();
 }
 
 // ---- answering -------------------------------------------------------------
@@ -116,6 +224,7 @@ function resetTake() {
   }
   state.take = null;
   $('take').hidden = true;
+  $('voice-answer').classList.remove('reviewing');
   $('take-audio').removeAttribute('src');
   $('level-meter').value = 0;
   $('elapsed').textContent = '0:00';
@@ -136,11 +245,13 @@ async function toggleRecording() {
     state.take = { ...take, url: URL.createObjectURL(take.blob) };
     $('take-audio').src = state.take.url;
     $('take').hidden = false;
-    announce(`Recorded ${clock(take.seconds)}. Listen back, or send the recording.`);
+    $('voice-answer').classList.add('reviewing');
+    announce(`Recorded ${clock(take.seconds)}. Listen back, then send it or record again.`);
     $('send-recording').focus();
     return;
   }
   resetTake();
+  speaker.stop(); // the question does not talk over the answer
   try {
     state.recording = await startRecording({
       onLevel: (level, seconds) => {
@@ -168,23 +279,125 @@ async function toggleRecording() {
   announce('Recording. Press Stop recording when you are done.');
 }
 
-async function sendAnswer(request, button) {
-  const iv = state.interview;
-  $('answer-error').textContent = '';
-  setBusy(button, true);
-  announce('Sending the answer…');
-  const r = await api('POST', `${base()}/answers?question=${iv.currentQuestion}`, request);
-  setBusy(button, false);
-  if (!r.ok) {
-    const text = problemText(r.data) || `The answer could not be sent (${r.status}).`;
-    $('answer-error').textContent = text;
-    if (r.status === 409) {
-      await load();
+// The waiting steps, shown in the panel: each 'active' then 'done'.  The
+// step function marks one active and says it (after lead, if given).
+function steps({ spoken, last }) {
+  const list = $('answer-steps');
+  list.querySelector('[data-step="transcribe"]').hidden = !spoken;
+  list.querySelector('[data-step="question"]').hidden = last;
+  for (const li of list.children) {
+    li.className = '';
+  }
+  list.hidden = false;
+  return (name, lead = '') => {
+    let reached = false;
+    for (const li of list.children) {
+      if (li.hidden) {
+        continue;
+      }
+      if (li.dataset.step === name) {
+        li.className = 'active';
+        reached = true;
+        announce(lead + li.textContent);
+      } else {
+        li.className = reached ? '' : 'done';
+      }
     }
-    return false;
+  };
+}
+
+function busy(on) {
+  state.sending = on;
+  $('answer-input').hidden = on;
+  for (const id of ['record', 'send-recording', 'discard-recording', 'send-text', 'finish']) {
+    setBusy($(id), on);
+  }
+}
+
+// One event of the answer's stream, shown as it comes.
+function onAnswerEvent({ spoken, last }, event, step, heard) {
+  if (event.event === 'transcript') {
+    const li = $(`question-${heard.answered}`);
+    if (li) {
+      li.querySelector('.answer')?.remove();
+      const block = answerBlock({ source: spoken ? 'audio' : 'text', text: event.text,
+        delivery: event.delivery }, { pending: true });
+      li.append(block);
+      block.scrollIntoView({ block: 'nearest' }); // the words, before anything else
+    }
+    step(last ? 'save' : 'question',
+      `Your answer is transcribed under question ${heard.answered}. `);
+  } else if (event.event === 'question') {
+    const iv = state.interview;
+    $('questions').append(questionItem({ ...iv, currentQuestion: null },
+      { n: event.n, text: event.text, answer: null }));
+    heard.n = event.n;
+    speaker.begin(event.n, { play: autoplayOn() });
+    syncPlayers();
+    step('save');
+    announce(`Question ${event.n}: ${event.text}`);
+  } else if (event.event === 'audio' && event.n === heard.n) {
+    heard.count += 1;
+    speaker.add(event.n, event.seq, base64Bytes(event.wav));
+  }
+}
+
+async function sendAnswer(request, { spoken }) {
+  const iv = state.interview;
+  const n = iv.currentQuestion;
+  $('answer-error').textContent = '';
+  speaker.warm(); // a press is here now: the next question may speak
+  busy(true);
+  const last = n === iv.questionCount;
+  const step = steps({ spoken, last });
+  step('send');
+  const heard = { answered: n, n: null, count: 0 };
+  let r;
+  for (let attempt = 1; ; attempt += 1) {
+    r = await stream(`${base()}/answers?question=${n}`, request,
+      (event) => onAnswerEvent({ spoken, last }, event, step, heard),
+      { onSent: () => step(spoken ? 'transcribe' : (last ? 'save' : 'question')) });
+    // the server's slow places all taken (a question still being spoken,
+    // say): a second's wait, as it asks, rather than an error to press past
+    const wait = Number((r.headers && r.headers.get('Retry-After')) || 0);
+    if (r.status !== 429 || !(wait > 0 && wait <= BUSY_WAIT_MAX) || attempt >= BUSY_TRIES) {
+      break;
+    }
+    step('send');
+    await new Promise((done) => { window.setTimeout(done, wait * 1000); });
+  }
+  $('answer-steps').hidden = true;
+  busy(false);
+  if (!r.ok) {
+    // nothing was stored (unless a cut stream hides it): back to the
+    // question, the recording kept for another try
+    const text = problemText(r.data) || `The answer could not be sent (${r.status}).`;
+    if (heard.n) {
+      speaker.stop();
+    }
+    render(state.interview);
+    $('answer-error').textContent = text;
+    if (r.status !== 409 && r.status !== 0) {
+      return false;
+    }
+    // another tab answered, or the connection went: what does the server hold?
+    await load();
+    const q = state.interview.questions.find((x) => x.n === n);
+    if (r.status === 409 || !(q && q.answer)) {
+      $('answer-error').textContent = text;
+      return false;
+    }
+    // the stream was cut after the answer was stored
+    if (state.interview.currentQuestion && autoplayOn()) {
+      fetchQuestionAudio(state.interview.currentQuestion, true);
+    }
+    r = { ok: true, data: state.interview };
   }
   resetTake();
   $('answer-text').value = '';
+  if (heard.n) {
+    speaker.end(heard.n, heard.count);
+  }
   render(r.data);
   const next = r.data.currentQuestion;
   announce(next ? `Answer saved. Question ${next} is ready.`
@@ -192,27 +405,28 @@ async function sendAnswer(request, button) {
   const target = next ? $(`question-${next}`) : $('finish');
   if (target) {
     target.setAttribute('tabindex', '-1');
-    target.focus();
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: 'nearest' });
   }
   return true;
 }
 
-function wireAnswers() {
-  if (!isSupported()) {
+function wireAnswers(spokenAnswers) {
+  if (!spokenAnswers || !isSupported()) {
     $('voice-answer').hidden = true;
     $('typed-answer').open = true;
   }
   $('record').addEventListener('click', toggleRecording);
   $('discard-recording').addEventListener('click', () => {
     resetTake();
-    $('record').focus();
+    toggleRecording();
   });
   $('send-recording').addEventListener('click', () => {
-    if (!state.take) {
+    if (!state.take || state.sending) {
       return;
     }
     sendAnswer({ body: state.take.blob, headers: { 'Content-Type': 'audio/wav' } },
-      $('send-recording'));
+      { spoken: true });
   });
   $('send-text').addEventListener('click', () => {
     const text = $('answer-text').value.trim();
@@ -221,7 +435,9 @@ function wireAnswers() {
       $('answer-text').focus();
       return;
     }
-    sendAnswer({ json: { text } }, $('send-text'));
+    if (!state.sending) {
+      sendAnswer({ json: { text } }, { spoken: false });
+    }
   });
   $('finish').addEventListener('click', finish);
 }
@@ -236,12 +452,15 @@ async function finish() {
     state.recording.cancel();
     state.recording = null;
   }
+  speaker.stop();
   const button = $('finish');
   setBusy(button, true);
+  button.textContent = 'Scoring the interview…';
   announce('Scoring the interview: this takes a few seconds…');
   const r = await api('POST', `${base()}/finish`);
   setBusy(button, false);
   if (!r.ok) {
+    render(iv);
     $('answer-error').textContent = problemText(r.data) || `The report could not be made (${r.status}).`;
     announce($('answer-error').textContent);
     return;
@@ -272,6 +491,9 @@ function renderReport(iv) {
       list.append(h('li', {}, text));
     }
   }
+  $('delivery-report').hidden = !deliveryReport(iv, {
+    summary: $('delivery-summary'), pace: $('pace-chart'), fillers: $('filler-chart'),
+  });
   const missing = rep.unanswered || [];
   $('unanswered').hidden = missing.length === 0;
   $('unanswered').textContent = missing.length
@@ -285,7 +507,7 @@ function renderReport(iv) {
     fb.append(h('article', { class: 'feedback panel' },
       h('h4', {}, `Question ${f.n}`),
       q ? h('p', { class: 'question-text' }, q.text) : null,
-      q && q.answer ? h('details', {}, h('summary', {}, 'Your answer'), h('p', {}, q.answer.text)) : null,
+      q && q.answer ? answerBlock(q.answer) : null,
       h('h5', {}, 'What went well'), h('p', {}, f.wentWell),
       h('h5', {}, 'To improve'), h('p', {}, f.toImprove),
       h('h5', {}, 'A stronger answer'), stronger));
@@ -301,16 +523,14 @@ function render(iv) {
   $('interview-meta').textContent = `${shortDate(iv.createdAt)} · ${languageName(iv.language)} · ` +
     `${iv.questionCount} questions`;
   showState('');
-  renderQuestions(iv);
   const done = iv.status === 'completed';
-  $('rehearsal').hidden = false;
+  // once finished, the report's "Question by question" holds every answer
+  $('rehearsal').hidden = done;
   $('answer-panel').hidden = done || !iv.currentQuestion;
   $('finish').hidden = done;
   $('finish').textContent = iv.currentQuestion ? 'Finish early and get the report'
     : 'Finish and get the report';
-  if (!iv.currentQuestion && !done) {
-    $('finish').classList.remove('secondary');
-  }
+  $('finish').classList.toggle('secondary', Boolean(iv.currentQuestion));
   if (iv.currentQuestion) {
     $('answer-title').textContent = `Your answer to question ${iv.currentQuestion}`;
   }
@@ -318,6 +538,7 @@ function render(iv) {
   if (done && iv.report) {
     renderReport(iv);
   }
+  renderQuestions(iv);
 }
 
 async function load() {
@@ -346,14 +567,27 @@ async function main() {
     showState('There is no such interview.', { error: true });
     return;
   }
-  wireAnswers();
+  // without a speech service here, the page reads and types
+  const [answers, f] = await Promise.all([offered('spokenAnswers', $('questions'),
+    'Spoken questions and answers are not available on this server: read each question and '
+    + 'type your answer. The report scores it all the same.'), features()]);
+  state.spoken = f?.spokenQuestions?.available !== false;
+  $('rehearsal').querySelector('.autoplay-setting').hidden = !state.spoken;
+  $('autoplay-hint').hidden = !state.spoken;
+  wireAutoplay();
+  wireAnswers(answers);
   window.addEventListener('pagehide', () => {
     if (state.recording) {
       state.recording.cancel();
     }
+    speaker.stop();
     resetTake();
   });
   await load();
+  const iv = state.interview;
+  if (iv && iv.status !== 'completed' && iv.currentQuestion && autoplayOn()) {
+    fetchQuestionAudio(iv.currentQuestion, true);
+  }
 }
 
 main();

@@ -1,12 +1,16 @@
 // interviews.js - /app/interviews: start a mock interview (POST
 // /api/interviews, with one of the user's resumes if they like) and the
-// list of past ones (GET /api/interviews), each deletable after a
-// confirmation (DELETE /api/interviews/{id}).
+// list of past ones (GET /api/interviews) with their scores and how they
+// were spoken, each deletable after a confirmation (DELETE
+// /api/interviews/{id}); above it, the list's trend: the last finished
+// interviews' scores and pace as charts, and their averages in words.
 import { api, problemText, problemsByPath } from './api.js';
 import { offered } from './features.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
 import { languageName, shortDate } from './rehearsal-text.js';
+import { barChart } from './chart.js';
+import { PACE_RANGE } from './delivery.js';
 
 const FIELDS = ['role', 'level', 'language', 'questionCount', 'resumeId', 'jobDescription'];
 
@@ -85,11 +89,69 @@ function wireForm(form) {
   });
 }
 
+function round(x, digits = 0) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
 function statusText(item) {
   if (item.status === 'completed') {
-    return 'Finished';
+    return typeof item.score === 'number' ? `Finished · score ${item.score} out of 100` : 'Finished';
   }
   return `${item.answered} of ${item.questionCount} answered`;
+}
+
+// "142 words a minute · 2.1 fillers a minute", or '' for typed interviews.
+function deliveryText(d) {
+  if (!d) {
+    return '';
+  }
+  const parts = [];
+  if (typeof d.wordsPerMinute === 'number') {
+    parts.push(`${round(d.wordsPerMinute)} words a minute`);
+  }
+  if (typeof d.fillersPerMinute === 'number') {
+    parts.push(`${round(d.fillersPerMinute, 1)} fillers a minute`);
+  }
+  return parts.join(' · ');
+}
+
+function renderTrend(trend, items) {
+  const section = document.getElementById('trend');
+  const done = (trend && trend.interviews) || [];
+  section.hidden = done.length === 0;
+  if (!done.length) {
+    return;
+  }
+  const roles = new Map(items.map((i) => [i.id, i.role]));
+  const label = (t) => `${shortDate(t.completedAt)}${roles.has(t.id) ? ` · ${roles.get(t.id)}` : ''}`;
+  const avg = trend.averages || {};
+  const said = [done.length === 1
+    ? `Your finished interview scored ${done[0].score} out of 100`
+    : `Your last ${done.length} finished interviews scored ${round(avg.score)} out of 100 on average`];
+  if (typeof avg.wordsPerMinute === 'number') {
+    said.push(`you spoke at ${round(avg.wordsPerMinute)} words a minute ` +
+      `(comfortable: ${PACE_RANGE[0]} to ${PACE_RANGE[1]})`);
+  }
+  if (typeof avg.fillersPerMinute === 'number') {
+    said.push(`with ${round(avg.fillersPerMinute, 1)} filler words a minute`);
+  }
+  document.getElementById('trend-summary').textContent = `${said.join(', ')}.`;
+
+  const scores = document.getElementById('trend-scores');
+  scores.querySelector('svg')?.remove();
+  scores.append(barChart(done.map((t) => ({ label: label(t), value: t.score })),
+    { max: 100, title: 'Overall scores, oldest first', idPrefix: 'trend-score' }));
+  const pace = document.getElementById('trend-pace');
+  pace.querySelector('svg')?.remove();
+  const spoken = done.filter((t) => typeof t.wordsPerMinute === 'number');
+  pace.hidden = spoken.length === 0;
+  if (spoken.length) {
+    const rows = spoken.map((t) => ({ label: label(t), value: round(t.wordsPerMinute) }));
+    pace.append(barChart(rows, { max: Math.max(200, ...rows.map((r) => r.value)),
+      band: PACE_RANGE, title: 'Pace, words a minute, oldest first', idPrefix: 'trend-pace',
+      describe: (r) => `${r.label}: ${r.value} words a minute` }));
+  }
 }
 
 function renderList(box, items, dialog) {
@@ -110,7 +172,8 @@ function renderList(box, items, dialog) {
       h('div', { class: 'card-main' },
         h('h3', {}, link),
         h('p', { class: 'meta' },
-          `${shortDate(item.createdAt)} · ${languageName(item.language)} · ${statusText(item)}`)),
+          `${shortDate(item.createdAt)} · ${languageName(item.language)} · ${statusText(item)}`),
+        item.delivery ? h('p', { class: 'meta' }, deliveryText(item.delivery)) : null),
       h('div', { class: 'card-actions' }, del));
     del.addEventListener('click', () => confirmDelete(dialog, item, li, box));
     list.append(li);
@@ -137,6 +200,9 @@ function confirmDelete(dialog, item, li, box) {
     if (r.ok || r.status === 404) {
       li.remove();
       announce('The interview was deleted.');
+      if (item.status === 'completed') {
+        loadList(box, dialog); // its score leaves the trend
+      }
       if (!box.querySelector('li')) {
         clear(box);
         box.append(h('p', { class: 'empty' }, 'No interviews yet. Start one above.'));
@@ -154,6 +220,7 @@ function confirmDelete(dialog, item, li, box) {
 async function loadList(box, dialog) {
   const items = [];
   let cursor = null;
+  let trend = null;
   do {
     const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
     const r = await api('GET', `/api/interviews?limit=100${q}`);
@@ -165,9 +232,11 @@ async function loadList(box, dialog) {
       return;
     }
     items.push(...(r.data.items || []));
+    trend = trend || r.data.trend; // the same on every page
     cursor = r.data.next;
   } while (cursor && items.length < 500);
   renderList(box, items, dialog);
+  renderTrend(trend, items);
 }
 
 async function main() {
