@@ -27,6 +27,8 @@ struct pdf_options {
     enum pdf_paper paper;
     const char *template_id; /* pdf_catalog()'s "templates"[].id; NULL: "modern" */
     const char *font_id;     /* pdf_catalog()'s "fonts"[].id; NULL: the template's */
+    json_t *sections;        /* borrowed: section names (RESUME_SECTIONS) in the order
+                                they print, the others hidden; NULL: all, in that order */
 };
 
 /* Is id one of the templates / font families?  (NULL is not.) */
@@ -40,6 +42,16 @@ json_t *pdf_catalog(void);
 /* pdf_render() with options (borrowed; unknown ids mean the defaults). */
 int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *title,
                     unsigned char **out, size_t *len);
+
+/*
+ * Page `page` (1-based) of the PDF pdf_render_with(resume, o) makes, drawn
+ * by the same layout and pager on a white image at dpi, as a PNG.  0 with
+ * *pages the PDF's page count and, when the page exists, *png a new
+ * malloc'd buffer of *len bytes (the caller frees; else *png is NULL);
+ * -1 (logged here) when rendering failed.
+ */
+int pdf_render_page(json_t *resume, const struct pdf_options *o, int page, double dpi,
+                    unsigned char **png, size_t *len, int *pages);
 
 /*
  * Typeset `resume` (borrowed; anything not shaped like JSON Resume is
