@@ -40,6 +40,7 @@ static const struct route routes[] = {
     {"DELETE", "/api/me",            me_delete_route,          AUTH_ERASURE, BODY_NONE,        0, COST_QUICK},
     {"GET",  "/api/me/export",       me_export_get_route,      AUTH_USER,   BODY_NONE,         0, COST_SLOW},
     {"GET",  "/api/pdf/templates",   pdf_templates_get_route,  AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
+    {"POST", "/api/preview",         preview_create_route,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_QUICK},
     {"GET",  "/api/privacy/region",  privacy_region_get_route, AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/resumes",         resumes_list_route,       AUTH_USER,   BODY_NONE,         0, COST_QUICK},
     {"POST", "/api/resumes",         resumes_create_route,     AUTH_CREATOR, BODY_JSON_RESUME, 256 * KiB, COST_QUICK},
