@@ -596,6 +596,21 @@ json_t *resume_title(json_t *doc)
     return json_string(RESUME_UNTITLED);
 }
 
+json_t *resume_copy_title(const char *title)
+{
+    static const char suffix[] = " (copy)";
+    size_t keep = 0, chars = 0, room = RESUME_TEXT_MAX - (sizeof(suffix) - 1);
+
+    /* whole characters of title, as many as leave room for the suffix */
+    while (title[keep] != '\0' && chars < room) {
+        keep++;
+        while ((title[keep] & 0xc0) == 0x80)
+            keep++;
+        chars++;
+    }
+    return json_sprintf("%.*s%s", (int)keep, title, suffix);
+}
+
 json_t *resume_jobtune(json_t *doc)
 {
     json_t *j = json_object_get(json_object_get(doc, "meta"), "jobtune");

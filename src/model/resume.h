@@ -52,6 +52,11 @@ json_t *resume_check(json_t *doc, json_t **normalized);
  * name or the label (each trimmed), else RESUME_UNTITLED.  New reference. */
 json_t *resume_title(json_t *doc);
 
+/* The title of a copy of a resume titled `title` (valid UTF-8): "title
+ * (copy)", the title cut between characters where the whole would be
+ * longer than RESUME_TEXT_MAX.  New reference. */
+json_t *resume_copy_title(const char *title);
+
 /*
  * meta.jobtune, how the resume prints (borrowed from doc; NULL when
  * absent): "title", "sections" (the names of resume_sections that print,

@@ -111,6 +111,37 @@ static json_t *tailored_copy(json_t *resume, json_t *result)
     return copy;
 }
 
+/* Content-Disposition of resume's PDF (RFC 6266): the ASCII name for
+ * every client, and the UTF-8 one percent-encoded (RFC 8187) for those
+ * that read filename*.  Both names come from pdf_file_name(). */
+static const char *attachment(struct request *req, json_t *resume)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *ascii = pdf_file_name(resume, true), *utf8 = pdf_file_name(resume, false);
+    size_t n = strlen(utf8), k = 0;
+    char *enc = arena_alloc(req->arena, 3 * n + 1);
+    const char *value = "attachment";
+
+    for (const unsigned char *p = (const unsigned char *)utf8; enc != NULL && *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_') {
+            enc[k++] = (char)*p;
+        } else {
+            enc[k++] = '%';
+            enc[k++] = hex[*p >> 4];
+            enc[k++] = hex[*p & 15];
+        }
+    }
+    if (enc != NULL) {
+        enc[k] = '\0';
+        value = arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+                             ascii, enc) ?: value;
+    }
+    free(ascii);
+    free(utf8);
+    return value;
+}
+
 /* The first query parameter of names that is wrong, as a 422; 0 when
  * they are all absent or known. */
 static int check_look_query(struct request *req)
@@ -132,21 +163,32 @@ static int check_look_query(struct request *req)
                                 json_pack("{s:s}", field, problem));
 }
 
-int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o)
+void routes_pdf_look(json_t *resume, struct pdf_options *o)
 {
     json_t *jobtune = resume_jobtune(resume);
+    const char *paper = jsonx_string(jobtune, "paper");
+
+    memset(o, 0, sizeof(*o));
+    o->paper = paper != NULL && strcmp(paper, "letter") == 0 ? PDF_LETTER : PDF_A4;
+    o->template_id = jsonx_string(jobtune, "template");
+    o->font_id = jsonx_string(jobtune, "font");
+    o->sections = json_object_get(jobtune, "sections");
+}
+
+int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o)
+{
     const char *paper = request_query(req, "paper");
     int rc;
 
     if ((rc = check_look_query(req)) != 0)
         return rc;
-    if (paper == NULL)
-        paper = jsonx_string(jobtune, "paper");
-    memset(o, 0, sizeof(*o));
-    o->paper = paper != NULL && strcmp(paper, "letter") == 0 ? PDF_LETTER : PDF_A4;
-    o->template_id = request_query(req, "template") ?: jsonx_string(jobtune, "template");
-    o->font_id = request_query(req, "font") ?: jsonx_string(jobtune, "font");
-    o->sections = json_object_get(jobtune, "sections");
+    routes_pdf_look(resume, o);
+    if (paper != NULL)
+        o->paper = strcmp(paper, "letter") == 0 ? PDF_LETTER : PDF_A4;
+    if (request_query(req, "template") != NULL)
+        o->template_id = request_query(req, "template");
+    if (request_query(req, "font") != NULL)
+        o->font_id = request_query(req, "font");
     return 0;
 }
 
@@ -195,7 +237,7 @@ int resume_pdf_get_route(struct request *req)
         return request_error(req, 500, "internal_error", "The PDF could not be made.");
     if (arena_add_cleanup(req->arena, free, pdf) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");
-    request_header(req, "Content-Disposition", "attachment; filename=\"resume.pdf\"");
+    request_header(req, "Content-Disposition", attachment(req, resume));
     routes_track(req, "pdf_exported",
                  json_pack("{s:s}", "paper", opt.paper == PDF_LETTER ? "letter" : "a4"));
     return request_bytes(req, 200, "application/pdf", pdf, len);

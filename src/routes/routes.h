@@ -81,6 +81,8 @@ json_t *routes_quota_usage(struct request *req, json_t *dir);
  * sections (o borrows from resume and the request).  0, or the status of
  * the 422 written for an unknown query value. */
 int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o);
+/* The same without a query: meta.jobtune's choices over the defaults. */
+void routes_pdf_look(json_t *resume, struct pdf_options *o);
 
 /* paging.c: ?limit=1..100 (default 20) and ?cursor= of a list. */
 struct routes_page {
@@ -172,6 +174,7 @@ int me_export_get_route(struct request *req);
 /* resumes.c */
 int resumes_list_route(struct request *req);
 int resumes_create_route(struct request *req);
+int resumes_duplicate_route(struct request *req);
 int resumes_show_route(struct request *req);
 int resumes_update_route(struct request *req);
 int resumes_delete_route(struct request *req);

@@ -48,6 +48,7 @@ static const struct route routes[] = {
     {"GET",  "/api/resumes/{id}",    resumes_show_route,       AUTH_USER,   BODY_NONE,         0, COST_QUICK},
     {"PUT",  "/api/resumes/{id}",    resumes_update_route,     AUTH_USER,   BODY_JSON_RESUME,  256 * KiB, COST_QUICK},
     {"DELETE", "/api/resumes/{id}",  resumes_delete_route,     AUTH_USER,   BODY_NONE,         0, COST_QUICK},
+    {"POST", "/api/resumes/{id}/duplicate", resumes_duplicate_route, AUTH_CREATOR, BODY_NONE, 0, COST_QUICK},
     {"POST", "/api/resumes/{id}/ats", tailor_ats_route,        AUTH_USER,   BODY_JSON,         64 * KiB, COST_SLOW},
     {"POST", "/api/resumes/{id}/tailor", tailor_create_route,  AUTH_USER,   BODY_JSON,         64 * KiB, COST_SLOW},
     {"GET",  "/api/resumes/{id}/tailorings", tailor_list_route, AUTH_USER,  BODY_NONE,         0, COST_QUICK},

@@ -975,6 +975,60 @@ int pdf_render_page(json_t *resume, const struct pdf_options *o, int page, doubl
     return pdf_pager_finish_raster(p, &d, png, len, pages);
 }
 
+/* ---- file names ------------------------------------------------------------- */
+
+#define FILE_NAME_MAX 120 /* bytes, before ".pdf" */
+
+/* Append text to s as a file name's part: letters, digits, '-' and '.'
+ * kept (in ASCII when ascii, any script otherwise), every other run of
+ * characters one '_'. */
+static void append_name_part(GString *s, const char *text, bool ascii)
+{
+    char *folded = ascii ? g_str_to_ascii(text, "C") : g_strdup(text);
+    bool gap = s->len > 0;
+
+    for (const char *p = folded; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+
+        if (c < 0x80 ? g_ascii_isalnum((char)c) || c == '-' || c == '.'
+                     : !ascii && (g_unichar_isalnum(c) || g_unichar_ismark(c))) {
+            if (gap && s->len > 0)
+                g_string_append_c(s, '_');
+            gap = false;
+            g_string_append_unichar(s, c);
+        } else {
+            gap = true;
+        }
+    }
+    g_free(folded);
+}
+
+char *pdf_file_name(json_t *resume, bool ascii)
+{
+    json_t *jobtune = json_object_get(json_object_get(resume, "meta"), "jobtune");
+    const char *name = field(json_object_get(resume, "basics"), "name");
+    const char *title = field(jobtune, "title");
+    GString *s = g_string_new(NULL);
+    char *out;
+
+    if (name != NULL)
+        append_name_part(s, name, ascii);
+    append_name_part(s, title != NULL ? title : "Resume", ascii);
+    if (s->len == 0)
+        g_string_append(s, "Resume");
+    if (s->len > FILE_NAME_MAX) { /* cut between characters */
+        const char *end = s->str + FILE_NAME_MAX;
+
+        while (end > s->str && (*end & 0xc0) == 0x80)
+            end--;
+        g_string_truncate(s, (gsize)(end - s->str));
+    }
+    g_string_append(s, ".pdf");
+    out = mem_strdup(s->str);
+    g_string_free(s, TRUE);
+    return out;
+}
+
 void pdf_warm_up(void)
 {
     /* Latin and Devanagari, so both font families are opened */

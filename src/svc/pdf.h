@@ -15,6 +15,7 @@
 #define JT_PDF_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum pdf_paper {
@@ -62,6 +63,16 @@ int pdf_render_page(json_t *resume, const struct pdf_options *o, int page, doubl
  */
 int pdf_render(json_t *resume, enum pdf_paper paper, const char *title,
                unsigned char **out, size_t *len);
+
+/*
+ * The file name of resume's PDF (borrowed resume): its basics.name and its
+ * meta.jobtune.title, else "Resume", joined by '_' with every run of
+* spaces and punctuation but '-' and '.' made one '_', at most 120 bytes
+ * and ".pdf": "José Álvarez-Núñez" -> "Jose_Alvarez-Nunez_Resume.pdf" when
+ * ascii (transliterated), "José_Álvarez-Núñez_Resume.pdf" otherwise.  A
+ * new malloc'd string.
+ */
+char *pdf_file_name(json_t *resume, bool ascii);
 
 /* Render a small resume and throw it away, so fontconfig, the font files
  * and Pango's caches are loaded before the first user asks (a worker calls
