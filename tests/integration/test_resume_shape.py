@@ -24,6 +24,7 @@ import jsonschema
 
 from stack import ARTIFACTS, SignedInStackTest
 from test_pdf import HEADINGS, flat, pdfinfo, poppler, three_pages
+from test_tailor import JD, RESUME as TAILOR_RESUME
 
 QUOTA = 4
 ALL_SECTIONS = ["summary", "work", "projects", "education", "skills", "certificates", "awards",
@@ -43,14 +44,16 @@ def official_schema():
 
 
 def headings_in_order(pdf):
-    """The section headings of a PDF's text, in reading order."""
-    text = flat(poppler("pdftotext", "-enc", "UTF-8", data=pdf))
-    found = [(text.find(" " + h + " "), h) for h in HEADINGS if (" " + h + " ") in text]
+    """The section headings of a PDF's text, in reading order (any case: a
+    template may set them in capitals)."""
+    text = flat(poppler("pdftotext", "-enc", "UTF-8", data=pdf)).upper()
+    found = [(text.find(f" {h.upper()} "), h) for h in HEADINGS if f" {h.upper()} " in text]
     return [h for _, h in sorted(found)]
 
 
 class ResumeShapeTest(SignedInStackTest):
     workers = 2
+    fake_openai = True  # a tailoring, for its PDF
 
     @classmethod
     def env_extra(cls):
@@ -145,6 +148,24 @@ class ResumeShapeTest(SignedInStackTest):
         pdf = self.pdf(user, rid, "?paper=a4&font=dejavu-sans").body
         self.assertIn("595.276 x 841.89", pdfinfo(pdf)["Page size"])
         self.assertIn("DejaVuSans", poppler("pdffonts", data=pdf))
+        self.assertNotIn("LiberationSerif", poppler("pdffonts", data=pdf))
+        self.clear(user)
+
+    def test_tailored_pdf_takes_the_look(self):
+        user = "user_shape_tailored"
+        doc = json.loads(json.dumps(TAILOR_RESUME))
+        doc["meta"] = {"jobtune": {"template": "classic", "font": "liberation-serif",
+                                   "paper": "letter", "sections": ["skills", "work"]}}
+        rid = self.create(user, doc)["id"]
+        r = self.call("POST", f"/api/resumes/{rid}/tailor", user, body={"jobDescription": JD})
+        self.assertEqual(r.status, 201, r.text)
+        tid = r.json()["id"]
+        pdf = self.pdf(user, rid, f"?tailoring={tid}").body
+        self.assertIn("612 x 792", pdfinfo(pdf)["Page size"])
+        self.assertIn("LiberationSerif", poppler("pdffonts", data=pdf))
+        self.assertEqual(headings_in_order(pdf), ["Skills", "Experience"])
+        pdf = self.pdf(user, rid, f"?tailoring={tid}&font=dejavu-sans&paper=a4").body
+        self.assertIn("595.276 x 841.89", pdfinfo(pdf)["Page size"])
         self.assertNotIn("LiberationSerif", poppler("pdffonts", data=pdf))
         self.clear(user)
 
