@@ -17,6 +17,13 @@
  * Continuation pages carry the author's name and the page number in the
  * top margin, outside the column, so they never change where pages break.
  *
+ * The same pager also draws one page on an image (pdf_pager_new_raster(),
+ * for the editor's preview): the layouts are made before the image's
+ * matrix is scaled to pixels, so they are the PDF's to the Pango unit;
+ * every page is paged, and all but the one asked for are clipped to
+ * nothing; links, outlines and metadata, which an image cannot hold, are
+ * left out.  The PNG is pdf_png.c's.
+ *
  * Units are PDF points throughout: the Pango context is set to 72 dpi and
  * metric hinting is off, so measurements do not depend on a screen.
  * Fonts come from fontconfig through FONT_FAMILIES; Pango falls back along

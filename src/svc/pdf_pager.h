@@ -7,7 +7,8 @@
  * list of items (one PangoLayout each, plus a bullet, dates, a rule, and
  * whether it keeps with the next).  pdf_pager.c decides where pages break
  * and draws: it owns the cairo surface, the Pango context and fonts the
- * layouts are made with, and the PDF bytes.  The doc's items are created
+ * layouts are made with, and the PDF bytes (or, for the preview, one
+ * page's pixels, svc/pdf_png.c).  The doc's items are created
  * by pdf.c and released by pdf_pager_finish().
  */
 #ifndef JT_PDF_PAGER_H
