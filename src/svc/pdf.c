@@ -790,7 +790,7 @@ static void add_references(struct pdf_doc *d, json_t *resume)
 }
 
 /* The sections, by the names meta.jobtune.sections uses (model/resume.h's
- * RESUME_SECTIONS, in the same default order). */
+ * resume_sections, in the same default order). */
 static void add_summary_section(struct pdf_doc *d, json_t *resume)
 {
     add_summary(d, json_object_get(resume, "basics"));

@@ -28,8 +28,9 @@ struct pdf_options {
     enum pdf_paper paper;
     const char *template_id; /* pdf_catalog()'s "templates"[].id; NULL: "modern" */
     const char *font_id;     /* pdf_catalog()'s "fonts"[].id; NULL: the template's */
-    json_t *sections;        /* borrowed: section names (RESUME_SECTIONS) in the order
-                                they print, the others hidden; NULL: all, in that order */
+    json_t *sections;        /* borrowed: the names of model/resume.h's resume_sections
+                                in the order they print, the others hidden; NULL: all,
+                                in that order */
 };
 
 /* Is id one of the templates / font families?  (NULL is not.) */
