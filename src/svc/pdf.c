@@ -1014,6 +1014,8 @@ char *pdf_file_name(json_t *resume, bool ascii)
     if (name != NULL)
         append_name_part(s, name, ascii);
     append_name_part(s, title != NULL ? title : "Resume", ascii);
+    while (s->str[0] == '.' || s->str[0] == '-') /* no hidden file, no option */
+        g_string_erase(s, 0, 1);
     if (s->len == 0)
         g_string_append(s, "Resume");
     if (s->len > FILE_NAME_MAX) { /* cut between characters */
