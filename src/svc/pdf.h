@@ -69,9 +69,9 @@ int pdf_render(json_t *resume, enum pdf_paper paper, const char *title,
  * The file name of resume's PDF (borrowed resume): its basics.name and its
  * meta.jobtune.title, else "Resume", joined by '_' with every run of
  * spaces and punctuation but '-' and '.' made one '_', none of those
- * first, at most 120 bytes and ".pdf": "José Álvarez-Núñez" -> "Jose_Alvarez-Nunez_Resume.pdf" when
- * ascii (transliterated), "José_Álvarez-Núñez_Resume.pdf" otherwise.  A
- * new malloc'd string.
+ * first, at most 120 bytes and ".pdf": "José Álvarez-Núñez" becomes
+ * "Jose_Alvarez-Nunez_Resume.pdf" when ascii (transliterated),
+ * "José_Álvarez-Núñez_Resume.pdf" otherwise.  A new malloc'd string.
  */
 char *pdf_file_name(json_t *resume, bool ascii);
 
