@@ -126,11 +126,13 @@ class ApplyTest(Client, unittest.TestCase):
         self.assertEqual([s["name"] for s in doc["skills"]],
                          ["Docker", "PostgreSQL", "Go", "Python"])
         self.assertEqual(doc["skills"][3], RESUME["skills"][0])
+        # "<the original's title> — <the advert's first words>"
+        original = self.call("GET", f"/api/resumes/{self.rid}", self.sub).json()["title"]
         title = doc["meta"]["jobtune"]["title"]
-        self.assertTrue(title.startswith(f"{NAME} — We are hiring a Senior Backend Engineer"),
+        self.assertTrue(title.startswith(f"{original} — We are hiring a Senior Backend Engineer"),
                         title)
         self.assertTrue(title.endswith("…"), title)
-        self.assertLessEqual(len(title), len(NAME) + 3 + 81)
+        self.assertLessEqual(len(title), len(original) + 3 + 81)
         # the original, as stored and as read
         self.assertEqual(self.resumes.find_one({"_id": self.rid}), before)
         self.assertEqual(self.resume(self.rid).json()["resume"], RESUME)
