@@ -170,7 +170,8 @@ int resume_pdf_get_route(struct request *req)
 
     if ((rc = routes_pdf_options(req, resume, &opt)) != 0)
         return rc;
-    if (pdf_render_with(resume, &opt, NULL, &pdf, &len) != 0)
+    if (pdf_render_with(resume, &opt, jsonx_string(resume_jobtune(resume), "title"), &pdf,
+                        &len) != 0)
         return request_error(req, 500, "internal_error", "The PDF could not be made.");
     if (arena_add_cleanup(req->arena, free, pdf) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");

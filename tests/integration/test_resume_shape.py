@@ -192,6 +192,10 @@ class ResumeShapeTest(SignedInStackTest):
                 self.assertEqual(r.header("content-disposition"),
                                  f"attachment; filename=\"{ascii_name}\"; "
                                  f"filename*=UTF-8''{utf8_name}")
+                # the document's Title is the resume's title when it has one
+                title = doc.get("meta", {}).get("jobtune", {}).get("title")
+                if title:
+                    self.assertEqual(pdfinfo(r.body)["Title"], title)
             self.clear(user)
 
     def test_export_zip_names_and_looks(self):
