@@ -174,7 +174,7 @@ async function importTextFileReviewAndSave() {
   const id = new URL(page.url()).pathname.split('/')[3];
   await page.waitForFunction(() => document.getElementById('save-state').textContent === 'Saved as a new resume.');
   expect(await page.evaluate(() => sessionStorage.length) === 0, 'the draft was kept after the save');
-  expect(await page.isVisible('#pdf-form'), 'the saved resume\'s editor has no PDF download');
+  expect(await page.isVisible('#pdf-download'), 'the saved resume\'s editor has no PDF download');
   await view('import-saved');
   expect((await listed()).includes(id), 'the saved resume is not listed');
   state.saved.push(id);

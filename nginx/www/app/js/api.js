@@ -6,7 +6,10 @@
 // { status, ok, data, etag, headers }, data being the parsed JSON body or
 // null.  A network failure is status 0 with a problem-shaped data, so the
 // pages handle it like any other error.  A file goes up through upload(),
-// which reports its progress.
+// which reports its progress.  With `signal` (an AbortController's) a call
+// can be cancelled: it then resolves to status 0 with `aborted` true.  With
+// `blob: true` a successful answer's body is kept as `blob` (an image)
+// instead of being parsed.
 
 const NETWORK_PROBLEM = {
   error: {
@@ -15,7 +18,7 @@ const NETWORK_PROBLEM = {
   },
 };
 
-export async function api(method, path, { json, body, headers, ifMatch } = {}) {
+export async function api(method, path, { json, body, headers, ifMatch, signal, blob } = {}) {
   const h = new Headers(headers || {});
   let payload = body;
   if (json !== undefined) {
@@ -36,9 +39,15 @@ export async function api(method, path, { json, body, headers, ifMatch } = {}) {
       body: payload,
       credentials: 'same-origin',
       cache: 'no-store',
+      signal,
     });
-  } catch {
-    return { status: 0, ok: false, data: NETWORK_PROBLEM, etag: null, headers: new Headers() };
+    if (blob && res.ok) {
+      return { status: res.status, ok: true, data: null, blob: await res.blob(), etag: null,
+        headers: res.headers };
+    }
+  } catch (err) {
+    return { status: 0, ok: false, data: NETWORK_PROBLEM, etag: null, headers: new Headers(),
+      aborted: Boolean(signal && signal.aborted) || (err && err.name === 'AbortError') };
   }
   let data = null;
   const type = res.headers.get('Content-Type') || '';
