@@ -12,7 +12,7 @@ export PATH=$PATH:/usr/local/go/bin
 # Debian packages, by purpose.
 JT_BUILD_PKGS="autoconf automake libtool pkg-config make gcc libfcgi-dev
   libcurl4-openssl-dev libjansson-dev libmongoc-dev libbson-dev libjwt-dev
-  libmaxminddb-dev libssl-dev libcairo2-dev libpango1.0-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev
+  libmaxminddb-dev libssl-dev libcairo2-dev libpango1.0-dev libpng-dev libsndfile1-dev libsamplerate0-dev libsqlite3-dev
   zlib1g-dev libzip-dev libsystemd-dev libpoppler-glib-dev libxml2-dev libcsv-dev"
 JT_RUN_PKGS="nginx-light curl openssl fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-liberation2 iso-codes
   libpoppler-glib8 libxml2 libcsv3"

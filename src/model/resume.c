@@ -35,6 +35,10 @@ enum kind {
     K_LIST,    /* array of K_TEXT, <= RESUME_LIST_MAX entries */
     K_OBJECT,  /* object of `members` */
     K_SECTION, /* array of objects of `members`, <= RESUME_SECTION_MAX entries */
+    K_TEMPLATE, /* one of resume_templates */
+    K_FONT,     /* one of resume_fonts */
+    K_PAPER,    /* one of resume_papers */
+    K_ORDER,    /* array of distinct resume_sections */
 };
 
 struct field {
@@ -120,9 +124,27 @@ static const struct field project[] = {
     {"type", K_TEXT, NULL},      {NULL, K_TEXT, NULL},
 };
 
+/* meta.jobtune: this product's own member of meta (JSON Resume lets a
+ * tool keep its settings there), how this resume prints.  The template
+ * and font ids are svc/pdf.c's (tests/unit/test_pdf.c keeps the lists
+ * equal); the model names them so that a stored document never asks for
+ * a look that does not exist. */
+const char *const resume_templates[] = {"modern", "classic", "compact", NULL};
+const char *const resume_fonts[] = {"dejavu-sans", "dejavu-serif", "noto-sans", "noto-serif",
+                                    "liberation-sans", "liberation-serif", NULL};
+const char *const resume_papers[] = {"a4", "letter", NULL};
+const char *const resume_sections[] = {"summary", "work", "projects", "education", "skills",
+                                       "certificates", "awards", "publications", "volunteer",
+                                       "languages", "interests", "references", NULL};
+
+static const struct field jobtune[] = {
+    {"title", K_TEXT, NULL},       {"sections", K_ORDER, NULL}, {"template", K_TEMPLATE, NULL},
+    {"font", K_FONT, NULL},        {"paper", K_PAPER, NULL},    {NULL, K_TEXT, NULL},
+};
+
 static const struct field meta[] = {
     {"canonical", K_URL, NULL}, {"version", K_TEXT, NULL}, {"lastModified", K_TEXT, NULL},
-    {NULL, K_TEXT, NULL},
+    {"jobtune", K_OBJECT, jobtune}, {NULL, K_TEXT, NULL},
 };
 
 static const struct field document[] = {
@@ -343,6 +365,47 @@ static bool check_text(struct walk *w, const char *path, json_t *v, size_t max)
     return true;
 }
 
+bool resume_is_one_of(const char *const *list, const char *s)
+{
+    for (; s != NULL && *list != NULL; list++)
+        if (strcmp(*list, s) == 0)
+            return true;
+    return false;
+}
+
+/* A string among list; sentence is the problem otherwise. */
+static void check_choice(struct walk *w, const char *path, json_t *v, const char *const *list,
+                         const char *sentence)
+{
+    if (!json_is_string(v))
+        problem(w, path, "This field must be text.");
+    else if (!resume_is_one_of(list, json_string_value(v)))
+        problem(w, path, sentence);
+}
+
+/* meta.jobtune.sections: the sections that print, in order, each once. */
+static void check_order(struct walk *w, const char *path, json_t *v)
+{
+    char sub[PATH_SIZE];
+    json_t *item;
+    size_t i;
+
+    if (!json_is_array(v)) {
+        problem(w, path, "This field must be a list of section names.");
+        return;
+    }
+    json_array_foreach(v, i, item) {
+        if (!path_index(sub, path, i))
+            continue;
+        check_choice(w, sub, item, resume_sections,
+                     "Give a section: summary, work, projects, education, skills, certificates, "
+                     "awards, publications, volunteer, languages, interests or references.");
+        for (size_t k = 0; k < i && json_is_string(item); k++)
+            if (json_equal(json_array_get(v, k), item))
+                problem(w, sub, "This section is already listed.");
+    }
+}
+
 static void check_value(struct walk *w, const char *path, const struct field *f, json_t *v)
 {
     char sub[PATH_SIZE];
@@ -417,6 +480,19 @@ static void check_value(struct walk *w, const char *path, const struct field *f,
                 check_object(w, sub, item, f->members);
         }
         return;
+    case K_TEMPLATE:
+        check_choice(w, path, v, resume_templates,
+                     "Give one of the templates GET /api/pdf/templates lists.");
+        return;
+    case K_FONT:
+        check_choice(w, path, v, resume_fonts, "Give one of the fonts GET /api/pdf/templates lists.");
+        return;
+    case K_PAPER:
+        check_choice(w, path, v, resume_papers, "Give a4 or letter.");
+        return;
+    case K_ORDER:
+        check_order(w, path, v);
+        return;
     }
 }
 
@@ -485,18 +561,59 @@ json_t *resume_validate(json_t *doc)
     return resume_check(doc, NULL);
 }
 
+/* s without the white space around it: *n bytes from the returned
+ * pointer, into s (borrowed); NULL when nothing is left. */
+static const char *trimmed(const char *s, size_t *n)
+{
+    if (s == NULL)
+        return NULL;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    *n = strlen(s);
+    while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\n' ||
+                      s[*n - 1] == '\r'))
+        (*n)--;
+    return *n > 0 ? s : NULL;
+}
+
 json_t *resume_title(json_t *doc)
 {
-    const char *name = json_string_value(json_object_get(json_object_get(doc, "basics"), "name"));
-    size_t n;
+    json_t *who = json_object_get(doc, "basics");
+    size_t nt = 0, nn = 0, nl = 0;
+    const char *title = trimmed(json_string_value(json_object_get(
+                                    json_object_get(json_object_get(doc, "meta"), "jobtune"),
+                                    "title")),
+                                &nt);
+    const char *name = trimmed(json_string_value(json_object_get(who, "name")), &nn);
+    const char *label = trimmed(json_string_value(json_object_get(who, "label")), &nl);
 
-    if (name == NULL)
-        return json_string(RESUME_UNTITLED);
-    while (*name == ' ' || *name == '\t' || *name == '\n' || *name == '\r')
-        name++;
-    n = strlen(name);
-    while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '\n' ||
-                     name[n - 1] == '\r'))
-        n--;
-    return n > 0 ? json_stringn(name, n) : json_string(RESUME_UNTITLED);
+    if (title != NULL)
+        return json_stringn(title, nt);
+    if (name != NULL && label != NULL)
+        return json_sprintf("%.*s \xe2\x80\x94 %.*s", (int)nn, name, (int)nl, label);
+    if (name != NULL || label != NULL)
+        return name != NULL ? json_stringn(name, nn) : json_stringn(label, nl);
+    return json_string(RESUME_UNTITLED);
+}
+
+json_t *resume_copy_title(const char *title)
+{
+    static const char suffix[] = " (copy)";
+    size_t keep = 0, chars = 0, room = RESUME_TEXT_MAX - (sizeof(suffix) - 1);
+
+    /* whole characters of title, as many as leave room for the suffix */
+    while (title[keep] != '\0' && chars < room) {
+        keep++;
+        while ((title[keep] & 0xc0) == 0x80)
+            keep++;
+        chars++;
+    }
+    return json_sprintf("%.*s%s", (int)keep, title, suffix);
+}
+
+json_t *resume_jobtune(json_t *doc)
+{
+    json_t *j = json_object_get(json_object_get(doc, "meta"), "jobtune");
+
+    return json_is_object(j) ? j : NULL;
 }

@@ -6,7 +6,8 @@
  * as data in resume.c: "$schema" (a string, the only '$' key allowed, and
  * only at the top), basics, work, volunteer, education, awards, certificates, publications,
  * skills, languages, interests, references, projects and meta, each with
- * its own fields and nothing else.  Every value is text, a list of text,
+ * its own fields and nothing else; meta also holds "jobtune", this
+ * product's settings of the resume (resume_jobtune()).  Every value is text, a list of text,
  * an object or a list of objects, exactly where the schema says so.  The
  * empty string is accepted wherever a URL, email or date is expected and
  * means "absent", as JSON Resume tools write it (the official sample does).
@@ -47,9 +48,29 @@ json_t *resume_validate(json_t *doc);
  */
 json_t *resume_check(json_t *doc, json_t **normalized);
 
-/* The title of a resume: basics.name trimmed, else RESUME_UNTITLED.  New
- * reference. */
+/* The title of a resume: meta.jobtune.title, else "name — label", the
+ * name or the label (each trimmed), else RESUME_UNTITLED.  New reference. */
 json_t *resume_title(json_t *doc);
+
+/* The title of a copy of a resume titled `title` (valid UTF-8): "title
+ * (copy)", the title cut between characters where the whole would be
+ * longer than RESUME_TEXT_MAX.  New reference. */
+json_t *resume_copy_title(const char *title);
+
+/*
+ * meta.jobtune, how the resume prints (borrowed from doc; NULL when
+ * absent): "title", "sections" (the names of resume_sections that print,
+ * in order; absent: all), "template", "font", "paper".  The lists are
+ * NULL-terminated; the first section order is the default one.
+ */
+json_t *resume_jobtune(json_t *doc);
+extern const char *const resume_templates[];
+extern const char *const resume_fonts[];
+extern const char *const resume_papers[];
+extern const char *const resume_sections[];
+
+/* Is s (may be NULL: no) in list (NULL-terminated)? */
+bool resume_is_one_of(const char *const *list, const char *s);
 
 /*
  * A partial ISO-8601 calendar date: "YYYY", "YYYY-MM" or "YYYY-MM-DD",

@@ -29,7 +29,8 @@
  * next.  The JSON goes straight through libfcgi's buffer; the ZIP
  * (svc/archive.h) deflates it as member export.json as it passes, then
  * renders each resume's PDF in memory, one at a time, and sends it as a
- * stored member before the next is made.  Nothing goes to a file.
+ * stored member before the next is made (named as the PDF route names
+ * it, in the look its meta.jobtune asks for).  Nothing goes to a file.
  *
  * A failure part-way (the database gone, the archive past its limits)
  * cannot become an error status any more: it is logged and the transfer
@@ -48,6 +49,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "http/request.h"
+#include "model/resume.h"
 #include "store/directory.h"
 #include "store/interviews.h"
 #include "store/processing.h"
@@ -67,6 +69,7 @@ struct sink {
     bool failed;
     bool first;              /* no element yet in the array being written */
     json_t *privacy;         /* privacy requests met among the tickets */
+    json_t *pdf_names;       /* ZIP: the PDF members' names so far (a set) */
 };
 
 static int put(const char *p, size_t n, void *arg)
@@ -123,10 +126,16 @@ static int resume_out(const char *id, const char *parent, void *arg)
     if (r == NULL)
         return 0; /* listed, never stored: its request died */
     jr = json_deep_copy(json_object_get(r, "resume"));
-    json_object_set_new(jr, "meta", json_pack("{s:s, s:O, s:I}", "canonical",
+    /* JSON Resume's meta.version is text */
+    json_object_set_new(jr, "meta", json_pack("{s:s, s:O, s:o}", "canonical",
                         "https://jsonresume.org/schema/", "lastModified",
                         json_object_get(r, "updatedAt"), "version",
-                        json_integer_value(json_object_get(r, "version"))));
+                        json_sprintf("%" JSON_INTEGER_FORMAT,
+                                     json_integer_value(json_object_get(r, "version")))));
+    /* how it prints is the resume's own: it goes where it came from */
+    if (resume_jobtune(json_object_get(r, "resume")) != NULL)
+        json_object_set(json_object_get(jr, "meta"), "jobtune",
+                        resume_jobtune(json_object_get(r, "resume")));
     json_object_set_new(r, "jsonResume", jr);
     element(s, r);
     json_decref(r);
@@ -261,14 +270,34 @@ static void free_archive(void *ar)
     archive_free(ar);
 }
 
-/* Member resume-<id>.pdf: rendered in memory (one resume's PDF at a time,
+/* The ZIP member name of a resume's PDF: the name the PDF route gives it
+ * (ASCII, as every unzip reads it), made unique with "-2", "-3", ...
+ * when another resume of the export has the same person and title. */
+static const char *pdf_member_name(struct sink *s, json_t *resume)
+{
+    char *name = pdf_file_name(resume, true);
+    size_t stem = strlen(name) - strlen(".pdf");
+    const char *unique = arena_strdup(s->req->arena, name);
+
+    for (int n = 2; unique != NULL && json_object_get(s->pdf_names, unique) != NULL; n++)
+        unique = arena_printf(s->req->arena, "%.*s-%d.pdf", (int)stem, name, n);
+    free(name);
+    if (unique != NULL)
+        json_object_set_new(s->pdf_names, unique, json_true());
+    return unique;
+}
+
+/* A member per resume, its PDF as the PDF route makes it without a query
+ * (meta.jobtune's look): rendered in memory (one resume's PDF at a time,
  * bounded by the resume's own 256 KiB limit), sent, freed. */
 static int pdf_out(const char *id, const char *parent, void *arg)
 {
     struct sink *s = arg;
     unsigned char *pdf = NULL;
     size_t len = 0;
-    json_t *r = NULL;
+    json_t *r = NULL, *resume;
+    struct pdf_options look;
+    const char *name;
     int rc;
 
     (void)parent;
@@ -276,10 +305,13 @@ static int pdf_out(const char *id, const char *parent, void *arg)
         return rc;
     if (r == NULL)
         return 0; /* deleted since export.json was written */
-    rc = pdf_render(json_object_get(r, "resume"), PDF_A4, jsonx_string(r, "title"), &pdf, &len);
+    resume = json_object_get(r, "resume");
+    routes_pdf_look(resume, &look);
+    rc = pdf_render_with(resume, &look, jsonx_string(r, "title"), &pdf, &len);
     if (rc == 0)
-        rc = archive_add_stored(s->zip, arena_printf(s->req->arena, "resume-%s.pdf", id),
-                                pdf, len);
+        rc = (name = pdf_member_name(s, resume)) != NULL
+                 ? archive_add_stored(s->zip, name, pdf, len)
+                 : -1;
     free(pdf);
     json_decref(r);
     return rc == 0 ? STORE_OK : STORE_ERROR;
@@ -326,6 +358,7 @@ int me_export_get_route(struct request *req)
         return routes_db_failure(req, rc);
     jsonx_own(req->arena, dir);
     s.privacy = jsonx_own(req->arena, json_array());
+    s.pdf_names = jsonx_own(req->arena, json_object());
     text_iso8601(clock_wall_ms(), day, sizeof(day));
     day[10] = '\0'; /* YYYY-MM-DD */
     filename = arena_printf(req->arena, "jobtune-export-%s", day);

@@ -1,7 +1,10 @@
 /*
  * resumes.c - the signed-in user's resumes over HTTP: list, create (which
- * is also the JSON Resume import), read (also as a bare JSON Resume
- * export), replace and delete.
+ * is also the JSON Resume import), duplicate, read (also as a bare JSON
+ * Resume export), replace and delete.
+ *
+ * A duplicate is a new resume with the same document, titled "... (copy)"
+ * in its meta.jobtune, counted against the same quota as a create.
  *
  * Handlers are thin: they read parameters, answer the HTTP-only questions
  * (preconditions, formats, status codes) and leave storage to the
@@ -100,6 +103,53 @@ int resumes_create_route(struct request *req)
                                                  jsonx_string(stored, "id")));
     routes_track(req, "resume_created", NULL);
     return respond_resume(req, 201, stored, json_incref(normalized));
+}
+
+/* ---- duplicate ----------------------------------------------------------- */
+
+/* doc's meta.jobtune (doc borrowed, modified), made when absent: borrowed. */
+static json_t *jobtune_of(json_t *doc)
+{
+    json_t *meta = json_object_get(doc, "meta"), *jobtune;
+
+    if (!json_is_object(meta)) {
+        meta = json_object();
+        json_object_set_new(doc, "meta", meta);
+    }
+    jobtune = json_object_get(meta, "jobtune");
+    if (!json_is_object(jobtune)) {
+        jobtune = json_object();
+        json_object_set_new(meta, "jobtune", jobtune);
+    }
+    return jobtune;
+}
+
+/* POST /api/resumes/{id}/duplicate -> 201 the copy, titled "<title> (copy)",
+ *   + Location, ETag | 404 | 409 quota */
+int resumes_duplicate_route(struct request *req)
+{
+    json_t *stored = NULL, *copy, *made = NULL;
+    int rc = resumes_get(req->svc->db, req->user_id, request_param(req, "id"), &stored);
+
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (stored == NULL)
+        return not_found(req);
+    jsonx_own(req->arena, stored);
+    copy = jsonx_own(req->arena, json_deep_copy(json_object_get(stored, "resume")));
+    if (copy == NULL || json_object_set_new(jobtune_of(copy), "title",
+                                            resume_copy_title(jsonx_string(stored, "title") ?:
+                                                              RESUME_UNTITLED)) != 0)
+        return request_error(req, 500, "internal_error", "The server ran out of memory.");
+    rc = resumes_insert(req->svc->db, req->user_id, copy, config.quota.resumes, &made);
+    if (rc == STORE_LIMIT)
+        return routes_quota_full(req, "resumes");
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    request_header(req, "Location", arena_printf(req->arena, "/api/resumes/%s",
+                                                 jsonx_string(made, "id")));
+    routes_track(req, "resume_created", NULL); /* a copy is a new resume */
+    return respond_resume(req, 201, made, NULL);
 }
 
 /* ---- read ---------------------------------------------------------------- */

@@ -9,6 +9,11 @@
  * never stored.  Its malloc'd buffer is handed to the request's arena, so
  * it is freed after the response is written, on every path.
  *
+ * The look (paper, template, font) and the sections that print are the
+ * query's, else the resume's meta.jobtune, else the defaults; the editor's
+ * preview (preview.c) asks routes_pdf_options() the same question, so the
+ * page it shows is the page this route prints.
+ *
  * With ?tailoring=<id> the PDF is of the resume as that tailoring of it
  * reads: the tailored summary, the tailored highlights of each work entry
  * it names, and the skills in its order (skills it does not list keep
@@ -25,6 +30,7 @@
 #include "base/encode.h"
 #include "base/jsonx.h"
 #include "http/request.h"
+#include "model/resume.h"
 #include "store/resumes.h"
 #include "store/store.h"
 #include "store/tailorings.h"
@@ -105,40 +111,101 @@ static json_t *tailored_copy(json_t *resume, json_t *result)
     return copy;
 }
 
+/* Content-Disposition of resume's PDF (RFC 6266): the ASCII name for
+ * every client, and the UTF-8 one percent-encoded (RFC 8187) for those
+ * that read filename*.  Both names come from pdf_file_name(). */
+static const char *attachment(struct request *req, json_t *resume)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *ascii = pdf_file_name(resume, true), *utf8 = pdf_file_name(resume, false);
+    size_t n = strlen(utf8), k = 0;
+    char *enc = arena_alloc(req->arena, 3 * n + 1);
+    const char *value = "attachment";
+
+    for (const unsigned char *p = (const unsigned char *)utf8; enc != NULL && *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_') {
+            enc[k++] = (char)*p;
+        } else {
+            enc[k++] = '%';
+            enc[k++] = hex[*p >> 4];
+            enc[k++] = hex[*p & 15];
+        }
+    }
+    if (enc != NULL) {
+        enc[k] = '\0';
+        value = arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+                             ascii, enc) ?: value;
+    }
+    free(ascii);
+    free(utf8);
+    return value;
+}
+
+/* The first query parameter of names that is wrong, as a 422; 0 when
+ * they are all absent or known. */
+static int check_look_query(struct request *req)
+{
+    const char *paper = request_query(req, "paper");
+    const char *tpl = request_query(req, "template"), *font = request_query(req, "font");
+    const char *field = NULL, *problem = NULL;
+
+    if (paper != NULL && !resume_is_one_of(resume_papers, paper))
+        field = "paper", problem = "Give paper=a4 or paper=letter.";
+    else if (tpl != NULL && !pdf_has_template(tpl))
+        field = "template", problem = "Give one of the ids GET /api/pdf/templates lists under "
+                                      "templates.";
+    else if (font != NULL && !pdf_has_font(font))
+        field = "font", problem = "Give one of the ids GET /api/pdf/templates lists under fonts.";
+    if (field == NULL)
+        return 0;
+    return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                json_pack("{s:s}", field, problem));
+}
+
+void routes_pdf_look(json_t *resume, struct pdf_options *o)
+{
+    json_t *jobtune = resume_jobtune(resume);
+    const char *paper = jsonx_string(jobtune, "paper");
+
+    memset(o, 0, sizeof(*o));
+    o->paper = paper != NULL && strcmp(paper, "letter") == 0 ? PDF_LETTER : PDF_A4;
+    o->template_id = jsonx_string(jobtune, "template");
+    o->font_id = jsonx_string(jobtune, "font");
+    o->sections = json_object_get(jobtune, "sections");
+}
+
+int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o)
+{
+    const char *paper = request_query(req, "paper");
+    int rc;
+
+    if ((rc = check_look_query(req)) != 0)
+        return rc;
+    routes_pdf_look(resume, o);
+    if (paper != NULL)
+        o->paper = strcmp(paper, "letter") == 0 ? PDF_LETTER : PDF_A4;
+    if (request_query(req, "template") != NULL)
+        o->template_id = request_query(req, "template");
+    if (request_query(req, "font") != NULL)
+        o->font_id = request_query(req, "font");
+    return 0;
+}
+
 /* GET /api/resumes/{id}/pdf?paper=a4|letter&template=&font=&tailoring=
  *   -> 200 application/pdf | 404 (also an unknown tailoring) | 422 paper, template, font */
 int resume_pdf_get_route(struct request *req)
 {
-    const char *paper_arg = request_query(req, "paper");
-    const char *template_arg = request_query(req, "template"), *font_arg = request_query(req, "font");
     const char *tailoring_arg = request_query(req, "tailoring");
     json_t *resume;
-    enum pdf_paper paper = PDF_A4;
     struct pdf_options opt;
     json_t *stored = NULL;
     unsigned char *pdf;
     size_t len;
     int rc;
 
-    if (paper_arg != NULL) {
-        if (strcmp(paper_arg, "letter") == 0)
-            paper = PDF_LETTER;
-        else if (strcmp(paper_arg, "a4") != 0)
-            return request_error_fields(req, 422, "validation_failed",
-                                        "Some fields need attention.",
-                                        json_pack("{s:s}", "paper",
-                                                  "Give paper=a4 or paper=letter."));
-    }
-    if (template_arg != NULL && !pdf_has_template(template_arg))
-        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
-                                    json_pack("{s:s}", "template",
-                                              "Give one of the ids GET /api/pdf/templates "
-                                              "lists under templates."));
-    if (font_arg != NULL && !pdf_has_font(font_arg))
-        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
-                                    json_pack("{s:s}", "font",
-                                              "Give one of the ids GET /api/pdf/templates "
-                                              "lists under fonts."));
+    if ((rc = check_look_query(req)) != 0)
+        return rc;
     rc = resumes_get(req->svc->db, req->user_id, request_param(req, "id"), &stored);
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
@@ -164,13 +231,14 @@ int resume_pdf_get_route(struct request *req)
             return request_error(req, 500, "internal_error", "The server ran out of memory.");
     }
 
-    opt = (struct pdf_options){paper, template_arg, font_arg};
+    if ((rc = routes_pdf_options(req, resume, &opt)) != 0)
+        return rc;
     if (pdf_render_with(resume, &opt, NULL, &pdf, &len) != 0)
         return request_error(req, 500, "internal_error", "The PDF could not be made.");
     if (arena_add_cleanup(req->arena, free, pdf) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");
-    request_header(req, "Content-Disposition", "attachment; filename=\"resume.pdf\"");
+    request_header(req, "Content-Disposition", attachment(req, resume));
     routes_track(req, "pdf_exported",
-                 json_pack("{s:s}", "paper", paper == PDF_LETTER ? "letter" : "a4"));
+                 json_pack("{s:s}", "paper", opt.paper == PDF_LETTER ? "letter" : "a4"));
     return request_bytes(req, 200, "application/pdf", pdf, len);
 }

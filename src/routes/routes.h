@@ -11,6 +11,7 @@
 
 #include "store/listed.h"
 
+struct pdf_options;
 struct request;
 struct route;
 
@@ -75,6 +76,14 @@ int routes_quota_import(struct request *req);
 bool routes_quota_ai_spare(struct request *req);
 json_t *routes_quota_usage(struct request *req, json_t *dir);
 
+/* resumes_pdf.c: how resume (borrowed) prints: ?paper=, ?template= and
+ * ?font= over its meta.jobtune over the defaults, and meta.jobtune's
+ * sections (o borrows from resume and the request).  0, or the status of
+ * the 422 written for an unknown query value. */
+int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o);
+/* The same without a query: meta.jobtune's choices over the defaults. */
+void routes_pdf_look(json_t *resume, struct pdf_options *o);
+
 /* paging.c: ?limit=1..100 (default 20) and ?cursor= of a list. */
 struct routes_page {
     size_t limit;
@@ -97,6 +106,9 @@ int interviews_delete_route(struct request *req);
 int interviews_answer_route(struct request *req);
 int interviews_finish_route(struct request *req);
 int interviews_question_audio_route(struct request *req);
+
+/* preview.c: one page of an unsaved resume as the PDF prints it, a PNG */
+int preview_create_route(struct request *req);
 
 /* resumes_import.c: a resume file in, a draft out, nothing stored */
 int resumes_import_route(struct request *req);
@@ -162,6 +174,7 @@ int me_export_get_route(struct request *req);
 /* resumes.c */
 int resumes_list_route(struct request *req);
 int resumes_create_route(struct request *req);
+int resumes_duplicate_route(struct request *req);
 int resumes_show_route(struct request *req);
 int resumes_update_route(struct request *req);
 int resumes_delete_route(struct request *req);

@@ -789,23 +789,83 @@ static void add_references(struct pdf_doc *d, json_t *resume)
     section_end(d, mark);
 }
 
-static void doc_build(struct pdf_doc *d, json_t *resume)
+/* The sections, by the names meta.jobtune.sections uses (model/resume.h's
+ * RESUME_SECTIONS, in the same default order). */
+static void add_summary_section(struct pdf_doc *d, json_t *resume)
 {
-    json_t *basics = json_object_get(resume, "basics");
+    add_summary(d, json_object_get(resume, "basics"));
+}
 
-    add_header(d, basics);
-    add_summary(d, basics);
+static void add_work(struct pdf_doc *d, json_t *resume)
+{
     add_roles(d, resume, "work", "Experience", "name");
-    add_projects(d, resume);
-    add_education(d, resume);
-    add_keyword_lines(d, resume, "skills", "Skills");
-    add_dated(d, resume, "certificates", "Certificates", "name", "issuer", "date");
-    add_dated(d, resume, "awards", "Awards", "title", "awarder", "date");
-    add_dated(d, resume, "publications", "Publications", "name", "publisher", "releaseDate");
+}
+
+static void add_volunteer(struct pdf_doc *d, json_t *resume)
+{
     add_roles(d, resume, "volunteer", "Volunteer", "organization");
-    add_languages(d, resume);
+}
+
+static void add_skills(struct pdf_doc *d, json_t *resume)
+{
+    add_keyword_lines(d, resume, "skills", "Skills");
+}
+
+static void add_interests(struct pdf_doc *d, json_t *resume)
+{
     add_keyword_lines(d, resume, "interests", "Interests");
-    add_references(d, resume);
+}
+
+static void add_certificates(struct pdf_doc *d, json_t *resume)
+{
+    add_dated(d, resume, "certificates", "Certificates", "name", "issuer", "date");
+}
+
+static void add_awards(struct pdf_doc *d, json_t *resume)
+{
+    add_dated(d, resume, "awards", "Awards", "title", "awarder", "date");
+}
+
+static void add_publications(struct pdf_doc *d, json_t *resume)
+{
+    add_dated(d, resume, "publications", "Publications", "name", "publisher", "releaseDate");
+}
+
+static const struct {
+    const char *name;
+    void (*add)(struct pdf_doc *d, json_t *resume);
+} sections[] = {
+    {"summary", add_summary_section}, {"work", add_work},
+    {"projects", add_projects},       {"education", add_education},
+    {"skills", add_skills},           {"certificates", add_certificates},
+    {"awards", add_awards},           {"publications", add_publications},
+    {"volunteer", add_volunteer},     {"languages", add_languages},
+    {"interests", add_interests},     {"references", add_references},
+};
+
+/* The header, then the sections `order` names (borrowed array of names;
+ * an unknown name is skipped, a repeated one printed once), or all of
+ * them in the default order when order is not an array. */
+static void doc_build(struct pdf_doc *d, json_t *resume, json_t *order)
+{
+    size_t n = sizeof(sections) / sizeof(sections[0]), i;
+    bool done[sizeof(sections) / sizeof(sections[0])] = {false};
+    json_t *name;
+
+    add_header(d, json_object_get(resume, "basics"));
+    if (!json_is_array(order)) {
+        for (i = 0; i < n; i++)
+            sections[i].add(d, resume);
+        return;
+    }
+    json_array_foreach(order, i, name) {
+        for (size_t k = 0; k < n; k++)
+            if (!done[k] && json_is_string(name) &&
+                strcmp(sections[k].name, json_string_value(name)) == 0) {
+                sections[k].add(d, resume);
+                done[k] = true;
+            }
+    }
 }
 
 /* ---- templates and fonts ---------------------------------------------------- */
@@ -854,16 +914,28 @@ json_t *pdf_catalog(void)
 int pdf_render(json_t *resume, enum pdf_paper paper, const char *title, unsigned char **out,
                size_t *len)
 {
-    struct pdf_options o = {paper, NULL, NULL};
+    struct pdf_options o = {.paper = paper};
 
     return pdf_render_with(resume, &o, title, out, len);
+}
+
+/* The template and font family o asks for, or their defaults. */
+static const struct pdf_template *chosen_look(const struct pdf_options *o, const char **family)
+{
+    const struct pdf_template *tpl = template_by_id(o->template_id);
+
+    if (tpl == NULL)
+        tpl = &pdf_templates[0];
+    if ((*family = family_by_id(o->font_id)) == NULL)
+        *family = family_by_id(tpl->font_id);
+    return tpl;
 }
 
 int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *title,
                     unsigned char **out, size_t *len)
 {
-    const struct pdf_template *tpl = template_by_id(o->template_id);
     const char *family;
+    const struct pdf_template *tpl = chosen_look(o, &family);
     struct pdf_doc d;
     struct pdf_pager *p;
     const char *name = field(json_object_get(resume, "basics"), "name");
@@ -873,19 +945,88 @@ int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *tit
     *out = NULL;
     *len = 0;
     memset(&d, 0, sizeof(d));
-    if (tpl == NULL)
-        tpl = &pdf_templates[0];
-    if ((family = family_by_id(o->font_id)) == NULL)
-        family = family_by_id(tpl->font_id);
     p = pdf_pager_new(o->paper, tpl, family, &d);
     if (title == NULL)
         title = default_title = name ? g_strdup_printf("%s \xe2\x80\x94 Resume", name)
                                      : g_strdup("Resume");
     pdf_pager_set_metadata(p, title, name);
-    doc_build(&d, json_is_object(resume) ? resume : NULL);
+    doc_build(&d, json_is_object(resume) ? resume : NULL, o->sections);
     rc = pdf_pager_finish(p, &d, out, len);
     g_free(default_title);
     return rc;
+}
+
+int pdf_render_page(json_t *resume, const struct pdf_options *o, int page, double dpi,
+                    unsigned char **png, size_t *len, int *pages)
+{
+    const char *family;
+    const struct pdf_template *tpl = chosen_look(o, &family);
+    struct pdf_doc d;
+    struct pdf_pager *p;
+
+    *png = NULL;
+    *len = 0;
+    *pages = 0;
+    memset(&d, 0, sizeof(d));
+    p = pdf_pager_new_raster(o->paper, tpl, family, &d, page, dpi);
+    /* the running head is the only metadata drawn on a page */
+    pdf_pager_set_metadata(p, NULL, field(json_object_get(resume, "basics"), "name"));
+    doc_build(&d, json_is_object(resume) ? resume : NULL, o->sections);
+    return pdf_pager_finish_raster(p, &d, png, len, pages);
+}
+
+/* ---- file names ------------------------------------------------------------- */
+
+#define FILE_NAME_MAX 120 /* bytes, before ".pdf" */
+
+/* Append text to s as a file name's part: letters, digits, '-' and '.'
+ * kept (in ASCII when ascii, any script otherwise), every other run of
+ * characters one '_'. */
+static void append_name_part(GString *s, const char *text, bool ascii)
+{
+    char *folded = ascii ? g_str_to_ascii(text, "C") : g_strdup(text);
+    bool gap = s->len > 0;
+
+    for (const char *p = folded; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+
+        if (c < 0x80 ? g_ascii_isalnum((char)c) || c == '-' || c == '.'
+                     : !ascii && (g_unichar_isalnum(c) || g_unichar_ismark(c))) {
+            if (gap && s->len > 0)
+                g_string_append_c(s, '_');
+            gap = false;
+            g_string_append_unichar(s, c);
+        } else {
+            gap = true;
+        }
+    }
+    g_free(folded);
+}
+
+char *pdf_file_name(json_t *resume, bool ascii)
+{
+    json_t *jobtune = json_object_get(json_object_get(resume, "meta"), "jobtune");
+    const char *name = field(json_object_get(resume, "basics"), "name");
+    const char *title = field(jobtune, "title");
+    GString *s = g_string_new(NULL);
+    char *out;
+
+    if (name != NULL)
+        append_name_part(s, name, ascii);
+    append_name_part(s, title != NULL ? title : "Resume", ascii);
+    if (s->len == 0)
+        g_string_append(s, "Resume");
+    if (s->len > FILE_NAME_MAX) { /* cut between characters */
+        const char *end = s->str + FILE_NAME_MAX;
+
+        while (end > s->str && (*end & 0xc0) == 0x80)
+            end--;
+        g_string_truncate(s, (gsize)(end - s->str));
+    }
+    g_string_append(s, ".pdf");
+    out = mem_strdup(s->str);
+    g_string_free(s, TRUE);
+    return out;
 }
 
 void pdf_warm_up(void)

@@ -15,6 +15,7 @@
 #define JT_PDF_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum pdf_paper {
@@ -27,6 +28,8 @@ struct pdf_options {
     enum pdf_paper paper;
     const char *template_id; /* pdf_catalog()'s "templates"[].id; NULL: "modern" */
     const char *font_id;     /* pdf_catalog()'s "fonts"[].id; NULL: the template's */
+    json_t *sections;        /* borrowed: section names (RESUME_SECTIONS) in the order
+                                they print, the others hidden; NULL: all, in that order */
 };
 
 /* Is id one of the templates / font families?  (NULL is not.) */
@@ -42,6 +45,16 @@ int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *tit
                     unsigned char **out, size_t *len);
 
 /*
+ * Page `page` (1-based) of the PDF pdf_render_with(resume, o) makes, drawn
+ * by the same layout and pager on a white image at dpi, as a PNG.  0 with
+ * *pages the PDF's page count and, when the page exists, *png a new
+ * malloc'd buffer of *len bytes (the caller frees; else *png is NULL);
+ * -1 (logged here) when rendering failed.
+ */
+int pdf_render_page(json_t *resume, const struct pdf_options *o, int page, double dpi,
+                    unsigned char **png, size_t *len, int *pages);
+
+/*
  * Typeset `resume` (borrowed; anything not shaped like JSON Resume is
  * skipped) on `paper`.  `title` (borrowed, may be NULL) becomes the PDF's
  * Title; NULL means "<basics.name> — Resume".  On success returns 0 and
@@ -50,6 +63,16 @@ int pdf_render_with(json_t *resume, const struct pdf_options *o, const char *tit
  */
 int pdf_render(json_t *resume, enum pdf_paper paper, const char *title,
                unsigned char **out, size_t *len);
+
+/*
+ * The file name of resume's PDF (borrowed resume): its basics.name and its
+ * meta.jobtune.title, else "Resume", joined by '_' with every run of
+* spaces and punctuation but '-' and '.' made one '_', at most 120 bytes
+ * and ".pdf": "José Álvarez-Núñez" -> "Jose_Alvarez-Nunez_Resume.pdf" when
+ * ascii (transliterated), "José_Álvarez-Núñez_Resume.pdf" otherwise.  A
+ * new malloc'd string.
+ */
+char *pdf_file_name(json_t *resume, bool ascii);
 
 /* Render a small resume and throw it away, so fontconfig, the font files
  * and Pango's caches are loaded before the first user asks (a worker calls

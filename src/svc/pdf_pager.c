@@ -17,6 +17,13 @@
  * Continuation pages carry the author's name and the page number in the
  * top margin, outside the column, so they never change where pages break.
  *
+ * The same pager also draws one page on an image (pdf_pager_new_raster(),
+ * for the editor's preview): the layouts are made before the image's
+ * matrix is scaled to pixels, so they are the PDF's to the Pango unit;
+ * every page is paged, and all but the one asked for are clipped to
+ * nothing; links, outlines and metadata, which an image cannot hold, are
+ * left out.  The PNG is pdf_png.c's.
+ *
  * Units are PDF points throughout: the Pango context is set to 72 dpi and
  * metric hinting is off, so measurements do not depend on a screen.
  * Fonts come from fontconfig through FONT_FAMILIES; Pango falls back along
@@ -26,6 +33,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +141,10 @@ static PangoContext *context_new(cairo_t *cr)
 /* ---- pagination ------------------------------------------------------------ */
 
 struct pdf_pager {
-    cairo_surface_t *surface;
+    cairo_surface_t *surface; /* a PDF, or one page's image (raster) */
     cairo_t *cr;
+    bool raster;   /* drawing one page on an image surface, not a PDF */
+    int only_page; /* raster: the page that is drawn; the others are clipped away */
     const struct pdf_template *tpl;
     PangoLayout *running; /* the continuation pages' head line, or NULL */
     PangoContext *ctx;    /* borrowed from the doc, for the running head */
@@ -242,10 +252,28 @@ static void draw_running_head(struct pdf_pager *p)
     g_object_unref(l);
 }
 
+/* Raster: let ink through on the page asked for only.  The other pages
+ * are still paged (the count and the breaks must be the PDF's) but every
+ * drawing operation on them is clipped away before it costs anything. */
+static void clip_to_page(struct pdf_pager *p)
+{
+    cairo_reset_clip(p->cr);
+    if (p->page != p->only_page) {
+        cairo_new_path(p->cr);
+        cairo_rectangle(p->cr, 0, 0, 0, 0);
+        cairo_clip(p->cr);
+    }
+}
+
 static void pager_new_page(struct pdf_pager *p)
 {
-    cairo_show_page(p->cr);
-    p->page++;
+    if (p->raster) {
+        p->page++;
+        clip_to_page(p);
+    } else {
+        cairo_show_page(p->cr);
+        p->page++;
+    }
     p->y = p->top;
     p->at_top = true;
     draw_running_head(p);
@@ -317,7 +345,7 @@ static void draw_first_line_extras(struct pdf_pager *p, const struct pdf_item *i
         cairo_move_to(p->cr, p->left + it->x - BULLET_INDENT + 2.0, p->y);
         pango_cairo_show_layout(p->cr, it->bullet);
     }
-    if (!after && it->outline != NULL) {
+    if (!after && it->outline != NULL && !p->raster) {
         char dest[96];
 
         snprintf(dest, sizeof(dest), "page=%d pos=[%d %d]", p->page, (int)p->left,
@@ -438,17 +466,21 @@ static void place(struct pdf_pager *p, const struct pdf_doc *d, size_t i)
 
 /* ---- the pager's life ------------------------------------------------------ */
 
-struct pdf_pager *pdf_pager_new(enum pdf_paper paper, const struct pdf_template *tpl,
-                                const char *family, struct pdf_doc *d)
+static void page_size(enum pdf_paper paper, double *w, double *h)
 {
-    double w = paper == PDF_LETTER ? 612.0 : 595.276, h = paper == PDF_LETTER ? 792.0 : 841.89;
-    struct pdf_pager *p = mem_calloc(1, sizeof(*p));
+    *w = paper == PDF_LETTER ? 612.0 : 595.276;
+    *h = paper == PDF_LETTER ? 792.0 : 841.89;
+}
+
+/* What the PDF and the raster pagers share: fonts, the column and the
+ * margins, from p->cr (whose matrix is still the identity, so the
+ * layouts are measured in points on both). */
+static void pager_init(struct pdf_pager *p, double w, double h, const struct pdf_template *tpl,
+                       const char *family, struct pdf_doc *d)
+{
     double margin = tpl->margin_mm * MM;
     char *families = g_strdup_printf("%s, %s", family, FALLBACK_FAMILIES);
 
-    p->sink = mem_calloc(1, sizeof(*p->sink));
-    p->surface = cairo_pdf_surface_create_for_stream(sink_write, p->sink, w, h);
-    p->cr = cairo_create(p->surface);
     p->tpl = d->tpl = tpl;
     d->ctx = context_new(p->cr);
     d->width = w - 2 * margin;
@@ -469,50 +501,98 @@ struct pdf_pager *pdf_pager_new(enum pdf_paper paper, const struct pdf_template 
     p->y = p->top;
     p->page = 1;
     p->at_top = true;
+}
+
+struct pdf_pager *pdf_pager_new(enum pdf_paper paper, const struct pdf_template *tpl,
+                                const char *family, struct pdf_doc *d)
+{
+    struct pdf_pager *p = mem_calloc(1, sizeof(*p));
+    double w, h;
+
+    page_size(paper, &w, &h);
+    p->sink = mem_calloc(1, sizeof(*p->sink));
+    p->surface = cairo_pdf_surface_create_for_stream(sink_write, p->sink, w, h);
+    p->cr = cairo_create(p->surface);
+    pager_init(p, w, h, tpl, family, d);
+    return p;
+}
+
+struct pdf_pager *pdf_pager_new_raster(enum pdf_paper paper, const struct pdf_template *tpl,
+                                       const char *family, struct pdf_doc *d, int page,
+                                       double dpi)
+{
+    struct pdf_pager *p = mem_calloc(1, sizeof(*p));
+    double w, h;
+
+    page_size(paper, &w, &h);
+    p->raster = true;
+    p->only_page = page;
+    /* the page's size in pixels, rounded up the way pdftoppm does */
+    p->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w * dpi / 72.0),
+                                            (int)ceil(h * dpi / 72.0));
+    p->cr = cairo_create(p->surface);
+    cairo_set_source_rgb(p->cr, 1, 1, 1);
+    cairo_paint(p->cr);
+    pager_init(p, w, h, tpl, family, d);
+    /* only now: the layouts above were made in points, as the PDF's are */
+    cairo_scale(p->cr, dpi / 72.0, dpi / 72.0);
+    clip_to_page(p);
     return p;
 }
 
 void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *author)
 {
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
+    if (!p->raster) {
+        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, title);
+        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "Jobtune");
+        if (author != NULL)
+            cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, author);
+    }
     if (author != NULL) {
-        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_AUTHOR, author);
         p->running = pango_layout_new(p->ctx);
         pango_layout_set_font_description(p->running, p->head_font);
         pango_layout_set_text(p->running, author, -1);
     }
-    cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "Jobtune");
 }
 
-int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out, size_t *len)
+/* Page and draw every item, then release p's drawing state and
+ * everything d holds.  CAIRO_STATUS_SUCCESS, or what went wrong (an
+ * out-of-memory in the layout is CAIRO_STATUS_NO_MEMORY).  The surface
+ * is p's still. */
+static cairo_status_t pager_run(struct pdf_pager *p, struct pdf_doc *d)
 {
-    struct sink *sink = p->sink;
     cairo_status_t status;
     bool failed = d->failed;
 
     for (size_t i = 0; i < d->n && !failed; i++)
         place(p, d, i);
-    cairo_show_page(p->cr);
-
+    if (!p->raster)
+        cairo_show_page(p->cr);
     status = cairo_status(p->cr);
     cairo_destroy(p->cr);
-    cairo_surface_finish(p->surface);
-    if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_status(p->surface);
-    cairo_surface_destroy(p->surface);
     if (p->running != NULL)
         g_object_unref(p->running);
-    free(p);
     for (size_t i = 0; i < d->n; i++)
         pdf_item_clear(&d->items[i]);
     free(d->items);
     for (int st = 0; st < ST_COUNT; st++)
         pango_font_description_free(d->fonts[st]);
     g_object_unref(d->ctx);
+    return failed ? CAIRO_STATUS_NO_MEMORY : status;
+}
 
-    if (failed || status != CAIRO_STATUS_SUCCESS) {
-        log_error("pdf: rendering failed (%s)",
-                  failed ? "out of memory" : cairo_status_to_string(status));
+int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out, size_t *len)
+{
+    struct sink *sink = p->sink;
+    cairo_status_t status = pager_run(p, d);
+
+    cairo_surface_finish(p->surface);
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(p->surface);
+    cairo_surface_destroy(p->surface);
+    free(p);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        log_error("pdf: rendering failed (%s)", cairo_status_to_string(status));
         free(sink->buf);
         free(sink);
         return -1;
@@ -521,4 +601,25 @@ int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out
     *len = sink->len;
     free(sink);
     return 0;
+}
+
+int pdf_pager_finish_raster(struct pdf_pager *p, struct pdf_doc *d, unsigned char **png,
+                            size_t *len, int *pages)
+{
+    cairo_status_t status = pager_run(p, d);
+    int rc = 0;
+
+    *pages = p->page;
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(p->surface);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        log_error("pdf: rendering a page failed (%s)", cairo_status_to_string(status));
+        rc = -1;
+    } else if (p->only_page <= p->page) {
+        cairo_surface_flush(p->surface);
+        rc = pdf_png_encode(p->surface, png, len);
+    }
+    cairo_surface_destroy(p->surface);
+    free(p);
+    return rc;
 }

@@ -7,7 +7,8 @@
  * list of items (one PangoLayout each, plus a bullet, dates, a rule, and
  * whether it keeps with the next).  pdf_pager.c decides where pages break
  * and draws: it owns the cairo surface, the Pango context and fonts the
- * layouts are made with, and the PDF bytes.  The doc's items are created
+ * layouts are made with, and the PDF bytes (or, for the preview, one
+ * page's pixels, svc/pdf_png.c).  The doc's items are created
  * by pdf.c and released by pdf_pager_finish().
  */
 #ifndef JT_PDF_PAGER_H
@@ -92,8 +93,18 @@ struct pdf_pager;
 struct pdf_pager *pdf_pager_new(enum pdf_paper paper, const struct pdf_template *tpl,
                                 const char *family, struct pdf_doc *d);
 
+/*
+ * A new pager that pages d's items exactly as pdf_pager_new() would (the
+ * same layouts, measured in points) but draws only page `page` (1-based),
+ * on a white image of the paper at dpi.  Never NULL.
+ */
+struct pdf_pager *pdf_pager_new_raster(enum pdf_paper paper, const struct pdf_template *tpl,
+                                       const char *family, struct pdf_doc *d, int page,
+                                       double dpi);
+
 /* The PDF's Title, Author (may be NULL) and Creator; both borrowed.  The
- * author's name also heads every page after the first, with its number. */
+ * author's name also heads every page after the first, with its number.
+ * A raster pager keeps the author's name only (title may be NULL). */
 void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *author);
 
 /*
@@ -102,5 +113,18 @@ void pdf_pager_set_metadata(struct pdf_pager *p, const char *title, const char *
  * bytes (the caller frees it), or -1 (logged here) with *out untouched.
  */
 int pdf_pager_finish(struct pdf_pager *p, struct pdf_doc *d, unsigned char **out, size_t *len);
+
+/*
+ * pdf_pager_finish() for a raster pager: *pages is the page count; when
+ * the page asked for exists, *png is a new malloc'd PNG of it (*len
+ * bytes; the caller frees), else *png is left untouched.  0, or -1
+ * (logged here).  Releases p and everything d holds.
+ */
+int pdf_pager_finish_raster(struct pdf_pager *p, struct pdf_doc *d, unsigned char **png,
+                            size_t *len, int *pages);
+
+/* pdf_png.c: an RGB24 image surface (flushed) as a PNG: 0 with *out a new
+ * malloc'd buffer of *len bytes, or -1 (logged there). */
+int pdf_png_encode(cairo_surface_t *image, unsigned char **out, size_t *len);
 
 #endif

@@ -203,6 +203,11 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("GET", f"/api/resumes/{rid}/pdf", user)
         self.call("GET", f"/api/resumes/{rid}/pdf?template=classic&font=liberation-serif", user)
         self.call("GET", f"/api/resumes/{rid}/pdf?template=fancy", user)
+        self.call("POST", f"/api/resumes/{rid}/duplicate", user)
+        self.call("POST", "/api/resumes/" + "0" * 24 + "/duplicate", user)
+        self.call("POST", "/api/preview?page=1", user, body=sample)
+        self.call("POST", "/api/preview?page=99", user, body=sample)
+        self.call("POST", "/api/preview", user, body={"meta": {"jobtune": {"font": "comic"}}})
         self.call("POST", f"/api/resumes/{rid}/ats", user,
                   body={"jobDescription": "Go, Kafka and PostgreSQL engineer " * 5})
         self.call("POST", f"/api/resumes/{rid}/tailor", user,

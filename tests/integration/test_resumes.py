@@ -540,7 +540,9 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         r = self.call("POST", RESUMES, self.alice, body=doc)
         self.assertEqual(r.status, 201, r.text)
         made = r.json()
-        self.assertEqual(made["title"], "Aarav Sharma (आरव शर्मा)")
+        # no meta.jobtune.title: the name and the label
+        self.assertEqual(made["title"], "Aarav Sharma (आरव शर्मा) — "
+                                        "Senior Software Engineer — Distributed Systems")
         self.assertEqual(made["resume"], doc)
 
         r = self.call("GET", f"{RESUMES}/{made['id']}?format=jsonresume", self.alice)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/resume.h"
 #include "svc/pdf.h"
 
 #define SMALL_RESUME                                                                     \
@@ -189,7 +190,90 @@ TEST(pdf_long_resume_has_more_pages)
     json_decref(doc);
 }
 
+/* The ids meta.jobtune may name (model/resume.c) are the catalog's. */
+TEST(pdf_catalog_is_the_models_vocabulary)
+{
+    json_t *cat = pdf_catalog(), *t;
+    size_t i, n = 0;
+
+    json_array_foreach(json_object_get(cat, "templates"), i, t)
+        CHECK(resume_is_one_of(resume_templates,
+                               json_string_value(json_object_get(t, "id"))));
+    for (n = 0; resume_templates[n] != NULL; n++)
+        CHECK(pdf_has_template(resume_templates[n]));
+    CHECK_INT(n, json_array_size(json_object_get(cat, "templates")));
+    json_array_foreach(json_object_get(cat, "fonts"), i, t)
+        CHECK(resume_is_one_of(resume_fonts, json_string_value(json_object_get(t, "id"))));
+    for (n = 0; resume_fonts[n] != NULL; n++)
+        CHECK(pdf_has_font(resume_fonts[n]));
+    CHECK_INT(n, json_array_size(json_object_get(cat, "fonts")));
+    json_decref(cat);
+}
+
+static int png_size(const unsigned char *png, size_t len, unsigned *w, unsigned *h)
+{
+    if (len < 24 || memcmp(png, "\x89PNG\r\n\x1a\n", 8) != 0 || memcmp(png + 12, "IHDR", 4) != 0)
+        return -1;
+    *w = (unsigned)png[16] << 24 | (unsigned)png[17] << 16 | (unsigned)png[18] << 8 | png[19];
+    *h = (unsigned)png[20] << 24 | (unsigned)png[21] << 16 | (unsigned)png[22] << 8 | png[23];
+    return 0;
+}
+
+/* A page as PNG: the paper's size at the dpi, the PDF's page count, and
+ * no image for a page past the end. */
+TEST(pdf_page_as_png)
+{
+    json_t *doc = json_loads(SMALL_RESUME, 0, NULL);
+    struct pdf_options a4 = {.paper = PDF_A4}, letter = {.paper = PDF_LETTER};
+    unsigned char *png = NULL;
+    size_t len = 0;
+    unsigned w = 0, h = 0;
+    int pages = 0;
+
+    CHECK_INT(pdf_render_page(doc, &a4, 1, 96, &png, &len, &pages), 0);
+    CHECK_INT(pages, 1);
+    CHECK(png != NULL && png_size(png, len, &w, &h) == 0 && w == 794 && h == 1123);
+    free(png);
+    CHECK_INT(pdf_render_page(doc, &letter, 1, 48, &png, &len, &pages), 0);
+    CHECK(png != NULL && png_size(png, len, &w, &h) == 0 && w == 408 && h == 528);
+    free(png);
+    CHECK_INT(pdf_render_page(doc, &a4, 2, 96, &png, &len, &pages), 0);
+    CHECK(png == NULL && len == 0 && pages == 1);
+    CHECK_INT(pdf_render_page(NULL, &a4, 1, 96, &png, &len, &pages), 0);
+    CHECK(png != NULL && pages == 1);
+    free(png);
+    json_decref(doc);
+}
+
+TEST(pdf_file_names)
+{
+    static const struct {
+        const char *doc, *ascii, *utf8;
+    } cases[] = {
+        {"{\"basics\": {\"name\": \"Jos\u00e9 \u00c1lvarez-N\u00fa\u00f1ez\"}}",
+         "Jose_Alvarez-Nunez_Resume.pdf", "Jos\xc3\xa9_\xc3\x81lvarez-N\xc3\xba\xc3\xb1" "ez_Resume.pdf"},
+        {"{\"basics\": {\"name\": \"  A.  B \"}, \"meta\": {\"jobtune\": {\"title\": \"C/D\"}}}",
+         "A._B_C_D.pdf", "A._B_C_D.pdf"},
+        {"{}", "Resume.pdf", "Resume.pdf"},
+        {"[1]", "Resume.pdf", "Resume.pdf"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *doc = json_loads(cases[i].doc, 0, NULL);
+        char *a = pdf_file_name(doc, true), *u = pdf_file_name(doc, false);
+
+        CHECK_STR(a, cases[i].ascii);
+        CHECK_STR(u, cases[i].utf8);
+        free(a);
+        free(u);
+        json_decref(doc);
+    }
+}
+
 const struct unit_test pdf_tests[] = {
+    {"pdf_catalog_is_the_models_vocabulary", pdf_catalog_is_the_models_vocabulary},
+    {"pdf_page_as_png", pdf_page_as_png},
+    {"pdf_file_names", pdf_file_names},
     {"pdf_small_resume_is_a_pdf", pdf_small_resume_is_a_pdf},
     {"pdf_a4_and_letter_media_boxes", pdf_a4_and_letter_media_boxes},
     {"pdf_metadata", pdf_metadata},

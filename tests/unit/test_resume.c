@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "check.h"
 #include "model/resume.h"
 #include "store/resumes.h"
@@ -407,7 +408,53 @@ TEST(resume_https_never_takes_a_url_past_the_limit)
     json_decref(doc);
 }
 
+TEST(resume_meta_jobtune)
+{
+    json_t *d, *t;
+    char *long_title;
+
+    CHECK(valid("{\"meta\": {\"jobtune\": {\"title\": \"Backend\", \"template\": \"classic\","
+                " \"font\": \"noto-serif\", \"paper\": \"letter\","
+                " \"sections\": [\"skills\", \"work\"]}}}"));
+    CHECK(valid("{\"meta\": {\"jobtune\": {\"sections\": []}}}"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"template\": \"fancy\"}}}",
+                          "meta.jobtune.template"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"font\": 1}}}", "meta.jobtune.font"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"paper\": \"A4\"}}}",
+                          "meta.jobtune.paper"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"sections\": \"work\"}}}",
+                          "meta.jobtune.sections"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"sections\": [\"work\", \"basics\"]}}}",
+                          "meta.jobtune.sections[1]"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"sections\": [\"work\", \"work\"]}}}",
+                          "meta.jobtune.sections[1]"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": {\"colour\": \"red\"}}}",
+                          "meta.jobtune.colour"));
+    CHECK(only_problem_at("{\"meta\": {\"jobtune\": []}}", "meta.jobtune"));
+
+    d = json_pack("{s:{s:s, s:s}, s:{s:{s:s}}}", "basics", "name", "Asha", "label", "SRE",
+                  "meta", "jobtune", "title", " Platform ");
+    t = resume_title(d);
+    CHECK_STR(json_string_value(t), "Platform");
+    json_decref(t);
+    json_object_del(d, "meta");
+    t = resume_title(d);
+    CHECK_STR(json_string_value(t), "Asha \xe2\x80\x94 SRE");
+    json_decref(t);
+    json_decref(d);
+
+    t = resume_copy_title("Asha");
+    CHECK_STR(json_string_value(t), "Asha (copy)");
+    json_decref(t);
+    long_title = long_text_doc("", 2000, ""); /* 2000 two-byte characters */
+    t = resume_copy_title(long_title);
+    CHECK_INT(text_utf8_len(json_string_value(t)), RESUME_TEXT_MAX);
+    json_decref(t);
+    free(long_title);
+}
+
 const struct unit_test resume_tests[] = {
+    {"resume_meta_jobtune", resume_meta_jobtune},
     {"resume_empty_and_minimal_documents_are_valid", resume_empty_and_minimal_documents_are_valid},
     {"resume_partial_dates", resume_partial_dates},
     {"resume_date_problems_name_their_path", resume_date_problems_name_their_path},
