@@ -482,7 +482,12 @@ function sectionsList() {
       anchor,
       h('ol', { class: 'section-order', id: 'section-order', 'aria-describedby': 'sections-hint' },
         order.map((s, i) => {
+          // at either end the button stays focusable (aria-disabled), so
+          // that pressing Enter again does nothing rather than move focus
           const move = (to, action) => () => {
+            if (to < 0 || to >= order.length) {
+              return;
+            }
             const [moved] = order.splice(i, 1);
             order.splice(to, 0, moved);
             apply();
@@ -499,17 +504,15 @@ function sectionsList() {
               } } }),
               h('label', { for: `show-${s.key}` }, s.label)),
             h('span', { class: 'entry-tools' },
-              h('button', { type: 'button', class: 'secondary small', disabled: i === 0, dataset: { action: 'up' },
-                'aria-label': `Move up: ${s.label}`, on: { click: move(i - 1, 'up') } }, 'Up'),
-              h('button', { type: 'button', class: 'secondary small', disabled: i === order.length - 1,
-                dataset: { action: 'down' }, 'aria-label': `Move down: ${s.label}`,
-                on: { click: move(i + 1, 'down') } }, 'Down')));
+              h('button', { type: 'button', class: 'secondary small', 'aria-disabled': i === 0 ? 'true' : null,
+                dataset: { action: 'up' }, 'aria-label': `Move up: ${s.label}`, on: { click: move(i - 1, 'up') } }, 'Up'),
+              h('button', { type: 'button', class: 'secondary small',
+                'aria-disabled': i === order.length - 1 ? 'true' : null, dataset: { action: 'down' },
+                'aria-label': `Move down: ${s.label}`, on: { click: move(i + 1, 'down') } }, 'Down')));
         })));
     if (focus) {
       details.open = true;
-      const li = details.querySelector(`li[data-key="${focus.key}"]`);
-      (li.querySelector(`button[data-action="${focus.action}"]:not([disabled])`)
-        || li.querySelector('button:not([disabled])')).focus();
+      details.querySelector(`li[data-key="${focus.key}"] button[data-action="${focus.action}"]`).focus();
     }
   };
   draw(null);
