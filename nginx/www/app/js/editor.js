@@ -45,6 +45,7 @@ import { dropDraft, getDraft, putDraft } from './draft.js';
 
 const AUTOSAVE_MS = 1200; // after the last change
 const PREVIEW_MS = 600;
+const RETRY_MS = 10000; // after a save the network or the server failed
 const WIDE = window.matchMedia('(min-width: 64rem)'); // form and preview side by side
 
 const DATE_HINT = 'YYYY, YYYY-MM or YYYY-MM-DD';
@@ -975,7 +976,9 @@ async function save({ auto }) {
   if (!auto) {
     announce(`Not saved: ${problemText(r.data)}`);
   }
-  // tried again by the next change, or by Save
+  // the network or the server: tried again in a while, or by the next
+  // change, or by Save
+  saving.timer = window.setTimeout(() => save({ auto: true }), RETRY_MS);
   return false;
 }
 
