@@ -1121,8 +1121,10 @@ async function compareVersions(ev) {
         h('th', { scope: 'col' }, 'Saved elsewhere'))),
       h('tbody', {}, paths.map((p) => h('tr', {},
         h('th', { scope: 'row' }, humanPath(p)),
-        h('td', {}, mine.has(p) ? mine.get(p) : h('span', { class: 'empty' }, '(empty)')),
-        h('td', {}, theirs.has(p) ? theirs.get(p) : h('span', { class: 'empty' }, '(empty)'))))))));
+        h('td', { dataset: { label: 'On this page' } },
+          mine.has(p) ? mine.get(p) : h('span', { class: 'empty' }, '(empty)')),
+        h('td', { dataset: { label: 'Saved elsewhere' } },
+          theirs.has(p) ? theirs.get(p) : h('span', { class: 'empty' }, '(empty)'))))))));
   }
   box.setAttribute('tabindex', '-1');
   box.focus();
