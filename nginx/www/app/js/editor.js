@@ -546,7 +546,10 @@ function render() {
 
   const form = h('form', { id: 'resume-form', novalidate: true },
     draft ? null : titleField(),
-    h('section', { 'aria-labelledby': 'h-basics' },
+    h('nav', { class: 'form-nav', 'aria-label': 'Parts of the form' },
+      h('ul', {}, [{ key: 'basics', label: 'Basics' }, ...SECTIONS].map((sec) =>
+        h('li', {}, h('a', { href: `#sec-${sec.key}` }, sec.label))))),
+    h('section', { id: 'sec-basics', 'aria-labelledby': 'h-basics' },
       h('h2', { id: 'h-basics' }, 'Basics'),
       h('div', { class: 'grid' }, BASICS.map(([k, label, kind, hint]) => field(basics, k, `basics.${k}`, label, kind, hint))),
       h('fieldset', {},
