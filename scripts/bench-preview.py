@@ -136,7 +136,7 @@ average {" ".join(load)} after the run (other work on the machine skews it).
 | `GET /api/resumes/{{id}}/pdf` | {percentile(pdf, 50):.1f} ms | {percentile(pdf, 90):.1f} ms | {percentile(pdf, 99):.1f} ms | {max(pdf):.1f} ms | – |
 
 The worker's CPU time (user and system, /proc) per preview: {cpu:.1f} ms,
-which does not depend on what else the machine runs.
+which depends far less than the latencies on what else the machine runs.
 
 Target: p50 ≤ {P50_MAX:.0f} ms and p99 ≤ {P99_MAX:.0f} ms: **{"PASS" if ok else "MISS"}**.
 

@@ -364,6 +364,9 @@ int config_load(char *err, size_t errlen)
                  errlen) < 0)
         return -1;
     config.stream_timeout = (int)n;
+    /* php-fpm's request_slowlog_timeout: one line while it still runs */
+    if (env_long("JOBTUNE_SLOW_MS", 2000, 1, 86400000L, &config.slow_ms, err, errlen) < 0)
+        return -1;
     if (env_long("JOBTUNE_SCHEDULER_PERIOD", 60, 1, 86400, &n, err, errlen) < 0)
         return -1;
     config.scheduler_period = (int)n;

@@ -1,6 +1,6 @@
 /*
  * config.h - the process configuration, read once from the environment at
- * start-up (names and defaults: the Configuration table of README.md, and
+ * start-up (names and defaults: docs/CONFIGURATION.md, and
  * the contract).  The struct is filled in the master and inherited by the
  * workers read-only.
  */
@@ -21,6 +21,7 @@ struct config {
     long max_requests;          /* JOBTUNE_MAX_REQUESTS, 0 = never */
     int request_timeout;        /* JOBTUNE_REQUEST_TIMEOUT, seconds */
     int stream_timeout;         /* JOBTUNE_STREAM_TIMEOUT: a streamed answer in all, seconds */
+    long slow_ms;               /* JOBTUNE_SLOW_MS: a request past it is logged once, ms */
     int scheduler_period;       /* JOBTUNE_SCHEDULER_PERIOD, seconds per job slot */
     const char *mongodb_uri;    /* MONGODB_URI */
     const char *db_name;        /* JOBTUNE_DB */

@@ -1,12 +1,14 @@
 /*
  * encode.c - hex, base64url (OpenSSL's block coder, alphabet swapped),
- * standard base64 decoding, random hex and HMAC-SHA256.
+ * standard base64 decoding, random hex, HMAC-SHA256 and a file's SHA-256.
  */
 #include "base/encode.h"
 #include "base/mem.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -52,6 +54,38 @@ void encode_hmac_hex(const char *key, const char *msg, char *out)
     HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)msg, strlen(msg),
          digest, &len);
     encode_hex(digest, len, out);
+}
+
+int encode_sha256_file(const char *path, char *out, unsigned long long *bytes)
+{
+    unsigned char buf[64 * 1024], digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    FILE *f = fopen(path, "rbe");
+    size_t n;
+    int rc = -1;
+
+    *bytes = 0;
+    if (f == NULL || ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+        goto out;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        if (EVP_DigestUpdate(ctx, buf, n) != 1)
+            goto out;
+        *bytes += n;
+    }
+    if (ferror(f) || EVP_DigestFinal_ex(ctx, digest, &len) != 1)
+        goto out;
+    encode_hex(digest, len, out);
+    rc = 0;
+out:
+    if (f != NULL) {
+        int saved = errno;
+
+        fclose(f);
+        errno = saved;
+    }
+    EVP_MD_CTX_free(ctx);
+    return rc;
 }
 
 bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size)

@@ -24,6 +24,10 @@ bool encode_is_hex(const char *s, size_t len);
 /* out[65] = hex HMAC-SHA256(key, msg). */
 void encode_hmac_hex(const char *key, const char *msg, char *out);
 
+/* out[65] = hex SHA-256 of the file at path, *bytes its length (read to
+ * the end).  0, or -1 with errno set when it cannot be read. */
+int encode_sha256_file(const char *path, char *out, unsigned long long *bytes);
+
 /* Room base64url needs for n bytes, without padding, plus the NUL. */
 #define ENCODE_B64URL_SIZE(n) (((n) + 2) / 3 * 4 + 1)
 

@@ -179,6 +179,26 @@ void log_timeout(int pid, const char *method, const char *route,
     finish(&l);
 }
 
+void log_slow(int pid, const char *method, const char *route, const char *request_id,
+              const char *phase, uint64_t elapsed_ms)
+{
+    struct line l;
+
+    begin(&l, LOG_WARN);
+    PUT_LIT(&l, ",\"msg\":\"slow request\"");
+    putf(&l, ",\"worker\":%d", pid);
+    PUT_LIT(&l, ",\"request_id\":");
+    put_str(&l, request_id);
+    PUT_LIT(&l, ",\"method\":");
+    put_str(&l, method);
+    PUT_LIT(&l, ",\"route\":");
+    put_str(&l, route);
+    PUT_LIT(&l, ",\"phase\":");
+    put_str(&l, phase);
+    putf(&l, ",\"elapsed_ms\":%llu", (unsigned long long)elapsed_ms);
+    finish(&l);
+}
+
 void fatal(const char *fmt, ...)
 {
     va_list ap;

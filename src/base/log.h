@@ -36,6 +36,10 @@ void log_access(const struct log_access *a);
 void log_timeout(int pid, const char *method, const char *route,
                  const char *request_id, uint64_t elapsed_ms, const char *why);
 
+/* Master-side report of a request past JOBTUNE_SLOW_MS, still running. */
+void log_slow(int pid, const char *method, const char *route, const char *request_id,
+              const char *phase, uint64_t elapsed_ms);
+
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)

@@ -13,6 +13,7 @@
 #include "base/fault.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "store/erasure.h"
 #include "store/erasure_claims.h"
 #include "store/processing.h"
@@ -133,6 +134,7 @@ int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
     json_t *before = NULL, *counts = NULL;
     const char *clerk_state = "deleted";
     char key[TICKETS_KEY_SIZE];
+    bool repeated = false;
     int rc;
 
     *receipt = NULL;
@@ -146,6 +148,7 @@ int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
         const char *id = jsonx_string(before, "receiptId");
         bool done = strcmp(jsonx_string(before, "state") ?: "", "done") == 0;
 
+        repeated = true;
         if (done) {
             /* the claim has forgotten its ids: count this pass by itself */
             t.counts = json_object();
@@ -184,6 +187,9 @@ int erasure_complete(struct db *db, struct clerk *clerk, const char *user_id,
         goto out;
     rc = erasure_claims_sweeping(db, user_id, jsonx_string(*receipt, "receiptId"));
 out:
+    meter_erasure(rc == STORE_OK        ? (repeated ? METER_ERASURE_REPEATED : METER_ERASURE_COMPLETED)
+                  : rc == STORE_PENDING ? METER_ERASURE_PENDING
+                                        : METER_ERASURE_FAILED);
     json_decref(before);
     json_decref(counts);
     return rc;

@@ -18,6 +18,7 @@
 #include "base/arena.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "http/form.h"
 #include "http/media.h"
 
@@ -291,6 +292,7 @@ void request_write(struct request *req, FCGX_Stream *out)
 {
     if (req->streaming)
         return;
+    meter_phase_set(METER_WRITING);
     write_head(req, out, (long long)req->resp_len);
     if (!request_is_head(req) && req->resp_len > 0)
         FCGX_PutStr(req->resp_body, (int)req->resp_len, out);
@@ -312,19 +314,24 @@ int request_stream_begin(struct request *req, int status, const char *content_ty
 int request_stream_write(struct request *req, const void *data, size_t len)
 {
     const char *p = data;
+    enum meter_phase before;
 
     if (!req->streaming)
         return -1;
     if (request_is_head(req))
         return 0;
+    before = meter_phase_set(METER_WRITING);
     while (len > 0) {
         int piece = len > (1 << 20) ? (1 << 20) : (int)len;
 
-        if (FCGX_PutStr(p, piece, req->out) != piece)
+        if (FCGX_PutStr(p, piece, req->out) != piece) {
+            meter_phase_set(before);
             return -1;
+        }
         p += piece;
         len -= (size_t)piece;
     }
+    meter_phase_set(before);
     if (req->progress != NULL)
         req->progress(req->progress_ctx);
     return 0;
@@ -463,7 +470,9 @@ int request_read_body(struct request *req)
     req->body = arena_alloc(req->arena, (size_t)len + 1);
     if (req->body == NULL)
         return fail(req, 500, "internal_error", "The server ran out of memory.", NULL);
+    meter_phase_set(METER_READING);
     got = len > 0 && req->in ? FCGX_GetStr(req->body, (int)len, req->in) : 0;
+    meter_phase_set(METER_HANDLER);
     if (got < 0 || (unsigned long long)got != len)
         return fail(req, 400, "bad_request", "The body ended before Content-Length.", NULL);
     req->body[len] = '\0';

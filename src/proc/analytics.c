@@ -49,6 +49,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "base/mem.h"
 #include "proc/child.h"
 #include "proc/worker.h"
@@ -104,8 +105,11 @@ void analytics_handoff(json_t *items)
         bool sent = text != NULL && strlen(text) < DGRAM_MAX &&
                     send(channel[1], text, strlen(text), MSG_DONTWAIT) >= 0;
 
-        if (!sent)
+        if (!sent) {
             atomic_fetch_add(&shared->handoff_dropped, 1);
+            if (meter_counters() != NULL)
+                meter_add(&meter_counters()->analytics_dropped_handoff, 1);
+        }
         free(text);
     }
 }
@@ -235,9 +239,32 @@ static void batch_record(struct db *db)
     }
 }
 
+/* GET /metrics' view: the queue's length now, and what `counts` gained
+ * since the last call added to the shared totals (the scoreboard's). */
+static struct {
+    unsigned long sent, dropped_full, dropped_failed;
+} published;
+
+static void publish(void)
+{
+    struct meter_counters *m = meter_counters();
+
+    if (m == NULL)
+        return;
+    meter_add(&m->analytics_sent, counts.sent - published.sent);
+    meter_add(&m->analytics_dropped_full, counts.dropped_full - published.dropped_full);
+    meter_add(&m->analytics_dropped_failed, counts.dropped_failed - published.dropped_failed);
+    published.sent = counts.sent;
+    published.dropped_full = counts.dropped_full;
+    published.dropped_failed = counts.dropped_failed;
+    __atomic_store_n(&m->analytics_queued, (uint64_t)(q_len + batch.n), __ATOMIC_RELAXED);
+}
+
 static void report(void)
 {
     unsigned long handoff = atomic_exchange(&shared->handoff_dropped, 0);
+
+    publish();
 
     if (counts.sent + counts.dropped_full + counts.dropped_failed + handoff == 0)
         return;
@@ -245,6 +272,7 @@ static void report(void)
              "full), %lu dropped (delivery failed)", counts.sent, counts.dropped_full, handoff,
              counts.dropped_failed);
     memset(&counts, 0, sizeof(counts));
+    memset(&published, 0, sizeof(published));
 }
 
 static volatile sig_atomic_t quit_requested;
@@ -344,6 +372,8 @@ void analytics_main(void)
             } else {
                 batch.not_before_ms = clock_mono_ms() + (uint64_t)retry_ms;
                 batch.last_wait_ms = retry_ms;
+                if (meter_counters() != NULL)
+                    meter_add(&meter_counters()->analytics_retries, 1);
             }
             break;
         case POSTHOG_REJECTED:
@@ -353,6 +383,7 @@ void analytics_main(void)
             batch_clear();
             break;
         }
+        publish();
         if (clock_mono_ms() >= next_report) {
             report();
             next_report = clock_mono_ms() + (uint64_t)config.posthog_report_s * 1000;

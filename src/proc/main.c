@@ -3,6 +3,8 @@
  *
  *   jobtuned            serve (master + pre-forked workers)
  *   jobtuned migrate    apply the schema in JOBTUNE_SCHEMA_DIR and exit
+ *   jobtuned backup DIR   copy the embedded FerretDB's files into DIR, live
+ *   jobtuned restore DIR  put a backup back (FerretDB stopped)
  *   jobtuned --version
  */
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "proc/backup.h"
 #include "proc/master.h"
 #include "proc/migrate.h"
 #include "proc/status.h"
@@ -48,8 +51,12 @@ int main(int argc, char **argv)
         fatal("configuration: %s", err);
     if (argc > 1 && strcmp(argv[1], "migrate") == 0)
         return migrate_run(config.schema_dir);
+    if (argc == 3 && strcmp(argv[1], "backup") == 0)
+        return backup_run(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "restore") == 0)
+        return restore_run(argv[2]);
     if (argc > 1) {
-        fprintf(stderr, "usage: jobtuned [migrate | --version]\n");
+        fprintf(stderr, "usage: jobtuned [migrate | backup DIR | restore DIR | --version]\n");
         return 2;
     }
     check_geoip_db();

@@ -55,6 +55,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "proc/analytics.h"
 #include "proc/child.h"
 #include "proc/migrate.h"
@@ -62,6 +63,7 @@
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "proc/worker.h"
+#include "routes/routes.h"
 #include "svc/systemd.h"
 
 #define MAX_CHILDREN 512
@@ -379,6 +381,8 @@ static void on_exit_of(struct child *c, int index, int status)
         uint64_t *not_before = c->kind == CHILD_SCHEDULER ? &scheduler_not_before_ms
                                                           : &analytics_not_before_ms;
 
+        if (state == RUNNING)
+            scoreboard_count(&board->helper_restarts[c->kind == CHILD_SCHEDULER ? 0 : 1]);
         if (state == RUNNING && WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT) {
             log_error("the %s failed to initialise; retrying in 5 s", what);
             *not_before = now + 5000;
@@ -412,7 +416,11 @@ static void on_exit_of(struct child *c, int index, int status)
         init_failures = 0; /* this one had started */
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         /* recycled after max_requests, or stopped on request */
+        if (state == RUNNING)
+            scoreboard_count(&board->restarts[c->retiring ? RESTART_RELOAD
+                                                          : RESTART_MAX_REQUESTS]);
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == WORKER_EXIT_INIT) {
+        scoreboard_count(&board->restarts[RESTART_INIT_FAILURE]);
         /* Configuration errors fail every worker the same way: once as
          * many in a row as the pool is large have failed, stop respawning.
          * An isolated failure is retried after a pause. */
@@ -424,6 +432,7 @@ static void on_exit_of(struct child *c, int index, int status)
         /* already logged by the timeout check */
     } else if (state == RUNNING && !c->retiring) {
         scoreboard_count(&board->crashes);
+        scoreboard_count(&board->restarts[RESTART_CRASH]);
         if (WIFSIGNALED(status))
             log_error("worker %d died on signal %d%s%s%s%s", (int)c->pid, WTERMSIG(status),
                       busy ? " while serving " : "", busy ? s->method : "",
@@ -461,6 +470,24 @@ static void reap(void)
     }
 }
 
+/*
+ * php-fpm's slowlog: a request past JOBTUNE_SLOW_MS is logged once while it
+ * still runs, with the phase its worker published (base/meter.h), so the
+ * line says where it is slow before the timeout above kills it.  Route
+ * pattern, phase, elapsed time and request id only: nothing of the user.
+ */
+static void log_if_slow(const struct child *c, struct scoreboard_slot *s, uint64_t now)
+{
+    uint64_t since = scoreboard_busy_since(s);
+
+    if (since == 0 || now < since || now - since <= (uint64_t)config.slow_ms ||
+        s->slow_logged == since)
+        return;
+    s->slow_logged = since;
+    log_slow((int)c->pid, s->method, s->route, s->request_id,
+             meter_phase_name(__atomic_load_n(&s->phase, __ATOMIC_RELAXED)), now - since);
+}
+
 static void check_timeouts(void)
 {
     uint64_t now = clock_mono_ms(), limit = (uint64_t)config.request_timeout * 1000;
@@ -480,6 +507,7 @@ static void check_timeouts(void)
 
         if (c->kind != CHILD_WORKER || c->timed_out)
             continue;
+        log_if_slow(c, &scoreboard[i], now);
         if (!scoreboard_overdue(&scoreboard[i], now, limit, stream_limit, &why))
             continue;
         since = scoreboard_busy_since(&scoreboard[i]);
@@ -487,6 +515,7 @@ static void check_timeouts(void)
                     scoreboard[i].request_id, now - since, why);
         c->timed_out = true;
         scoreboard_count(&board->slow_kills);
+        scoreboard_count(&board->restarts[RESTART_TIMEOUT]);
         kill(c->pid, SIGKILL);
     }
 }
@@ -628,8 +657,17 @@ int master_run(int listen_fd)
     struct sigaction sa;
     sigset_t block, none;
 
+    {
+        size_t routes;
+
+        routes_table(&routes); /* one metrics entry each, and one for none */
+        if (routes >= SCOREBOARD_ROUTES)
+            fatal("the route table has %zu routes; the scoreboard counts %d: raise "
+                  "SCOREBOARD_ROUTES", routes, SCOREBOARD_ROUTES - 1);
+    }
     board = scoreboard_new(MAX_CHILDREN);
     scoreboard = board->slots;
+    meter_attach(&board->meter); /* inherited by every child */
     status_title_set(NULL, "jobtuned: master");
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;

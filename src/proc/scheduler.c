@@ -42,6 +42,7 @@
 #include "base/fault.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "flows/erasure.h"
 #include "proc/child.h"
 #include "proc/worker.h"
@@ -102,6 +103,7 @@ static int run_overdue(struct services *svc, int64_t now)
 
     if (rc != STORE_OK)
         return rc;
+    meter_overdue_privacy(n); /* GET /metrics reads it, never the database */
     if (n > 0)
         log_warn("scheduler: %lld deletion request(s) are past their 30-day due date",
                  (long long)n);

@@ -12,6 +12,10 @@
 #include "base/clock.h"
 #include "base/log.h"
 
+const uint64_t scoreboard_bucket_ms[SCOREBOARD_BUCKETS - 1] = {
+    5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
+};
+
 struct scoreboard *scoreboard_new(int n)
 {
     size_t size = sizeof(struct scoreboard) + sizeof(struct scoreboard_slot) * (size_t)n;
@@ -42,12 +46,14 @@ void scoreboard_reading(struct scoreboard_slot *s)
     snprintf(s->method, sizeof(s->method), "%s", "-");
     snprintf(s->route, sizeof(s->route), "%s", "(reading request)");
     snprintf(s->request_id, sizeof(s->request_id), "%s", "-");
+    meter_phase_set(METER_READING);
     __atomic_store_n(&s->busy_since_ms, clock_mono_ms(), __ATOMIC_RELEASE);
 }
 
 void scoreboard_idle(struct scoreboard_slot *s)
 {
     __atomic_store_n(&s->busy_since_ms, 0, __ATOMIC_RELEASE);
+    meter_phase_set(METER_IDLE);
 }
 
 void scoreboard_begin(struct scoreboard *b, struct scoreboard_slot *s, const char *method,
@@ -111,6 +117,8 @@ enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboa
     if (verdict == SCOREBOARD_ADMITTED)
         __atomic_store_n(&s->slow_user, user, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&b->gate);
+    if (verdict == SCOREBOARD_ADMITTED)
+        __atomic_add_fetch(&b->admitted, 1, __ATOMIC_RELAXED);
     if (verdict == SCOREBOARD_USER_BUSY)
         __atomic_add_fetch(&b->refused_user, 1, __ATOMIC_RELAXED);
     else if (verdict == SCOREBOARD_FULL)
@@ -130,6 +138,20 @@ int scoreboard_slow_in_flight(const struct scoreboard *b)
 void scoreboard_release(struct scoreboard_slot *s)
 {
     __atomic_store_n(&s->slow_user, 0, __ATOMIC_RELEASE);
+}
+
+void scoreboard_record(struct scoreboard *b, size_t route, int status, uint64_t us)
+{
+    struct scoreboard_route *r = &b->routes[route < SCOREBOARD_ROUTES ? route
+                                                                     : SCOREBOARD_ROUTES - 1];
+    int class = status >= 500 ? 3 : status >= 400 ? 2 : status >= 300 ? 1 : 0;
+    size_t bucket = 0;
+
+    while (bucket < SCOREBOARD_BUCKETS - 1 && us > scoreboard_bucket_ms[bucket] * 1000)
+        bucket++;
+    __atomic_add_fetch(&r->by_class[class], 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&r->buckets[bucket], 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&r->sum_us, us, __ATOMIC_RELAXED);
 }
 
 void scoreboard_progress(struct scoreboard_slot *s)
@@ -162,6 +184,7 @@ void scoreboard_end(struct scoreboard_slot *s)
     scoreboard_release(s);
     __atomic_store_n(&s->progress_ms, 0, __ATOMIC_RELEASE);
     __atomic_store_n(&s->busy_since_ms, 0, __ATOMIC_RELEASE);
+    meter_phase_set(METER_IDLE);
     __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
 }
 

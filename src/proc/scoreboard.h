@@ -23,6 +23,13 @@
  * worker clears its claim at scoreboard_end(); the master clears a dead
  * worker's claim when it reaps it.
  *
+ * GET /metrics reads the same memory (proc/metrics.c): each worker adds
+ * its requests to its route's entry in `routes` and publishes its phase
+ * in its slot (base/meter.h), every process adds to `meter`, the master
+ * counts `restarts`; all with atomic adds.  The master reads the phase of
+ * a request past JOBTUNE_SLOW_MS for the slow-request log, and keeps in
+ * `slow_logged` which request it logged, so each is logged once.
+ *
  * The share is fair by construction: a user holds at most per_user
  * places, and the last `reserve` places go only to a user who holds none,
  * so however many requests one user (or a few) keep sending, another
@@ -36,6 +43,31 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/meter.h"
+
+/* GET /metrics' per-route counts: one entry per route of the table
+ * (routes_table() order) and a last one for requests that matched none.
+ * The duration histogram's upper bounds, in ms, and +Inf after them. */
+#define SCOREBOARD_ROUTES 128
+#define SCOREBOARD_BUCKETS 14
+extern const uint64_t scoreboard_bucket_ms[SCOREBOARD_BUCKETS - 1];
+
+struct scoreboard_route {
+    uint64_t by_class[4];                  /* 2xx, 3xx, 4xx, 5xx */
+    uint64_t buckets[SCOREBOARD_BUCKETS];  /* not cumulative: each its own range */
+    uint64_t sum_us;
+};
+
+/* Why a worker was replaced (restarts[]). */
+enum scoreboard_restart {
+    RESTART_CRASH,        /* died unexpectedly */
+    RESTART_TIMEOUT,      /* killed past JOBTUNE_REQUEST_TIMEOUT */
+    RESTART_MAX_REQUESTS, /* recycled after JOBTUNE_MAX_REQUESTS */
+    RESTART_RELOAD,       /* retired by a rolling restart */
+    RESTART_INIT_FAILURE, /* could not initialise */
+    RESTART_CAUSES
+};
+
 struct scoreboard_slot {
     pid_t pid;
     int number;             /* worker number in its generation, 1..; 0 = no worker */
@@ -46,6 +78,8 @@ struct scoreboard_slot {
     uint64_t requests;
     int accepting;          /* set once the worker's accept loop runs */
     uint64_t slow_user; /* user hash while serving a slow route; 0 = none */
+    int phase;              /* enum meter_phase, the worker's own stores */
+    uint64_t slow_logged;   /* master only: busy_since_ms of the request last logged slow */
     char method[8];
     char route[80];
     char request_id[48];
@@ -61,6 +95,11 @@ struct scoreboard {
     uint64_t refused_user;  /* slow requests refused: the user had per_user in flight */
     uint64_t refused_full;  /* slow requests refused: no place left for this user */
     uint64_t refused_quota; /* requests refused by a per-user quota (routes/quota.c) */
+    uint64_t admitted;      /* slow requests admitted */
+    uint64_t restarts[RESTART_CAUSES]; /* master only: workers replaced, by cause */
+    uint64_t helper_restarts[2];       /* master only: the scheduler, the analytics child */
+    struct meter_counters meter;       /* every process: see base/meter.h */
+    struct scoreboard_route routes[SCOREBOARD_ROUTES];
     pthread_mutex_t gate;   /* process-shared, robust: serialises admissions */
     int nslots;
     struct scoreboard_slot slots[];
@@ -114,6 +153,10 @@ enum scoreboard_admission scoreboard_admit(struct scoreboard *b, struct scoreboa
 int scoreboard_slow_in_flight(const struct scoreboard *b);
 /* Drop s's claim (also what the master does for a worker that died). */
 void scoreboard_release(struct scoreboard_slot *s);
+
+/* Worker side, once the answer is sent: route index (routes_table()
+ * order, or the last entry for none), status and duration. */
+void scoreboard_record(struct scoreboard *b, size_t route, int status, uint64_t us);
 
 /* A piece of a streamed answer went out (request.h's progress hook). */
 void scoreboard_progress(struct scoreboard_slot *s);

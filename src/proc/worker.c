@@ -29,9 +29,11 @@
 #include "base/config.h"
 #include "base/encode.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "http/request.h"
 #include "proc/analytics.h"
 #include "proc/child.h"
+#include "proc/metrics.h"
 #include "proc/scoreboard.h"
 #include "proc/status.h"
 #include "routes/routes.h"
@@ -70,6 +72,14 @@ static json_t *status(void)
     struct scoreboard_share share = slow_share();
 
     return status_json(the_board, &share);
+}
+
+/* services.metrics: GET /metrics' exposition of the same board. */
+static char *metrics(size_t *len)
+{
+    struct scoreboard_share share = slow_share();
+
+    return metrics_text(the_board, &share, len);
 }
 
 struct gate_ctx {
@@ -138,12 +148,24 @@ static const char *request_path(struct request *req)
     return arena_strndup(req->arena, uri, strcspn(uri, "?"));
 }
 
+/* GET /metrics' index of the request's route: its place in the table,
+ * or the last entry for a request that matched none. */
+static size_t route_index(const struct request *req)
+{
+    size_t n;
+    const struct route *table = routes_table(&n);
+
+    if (req->match.route == NULL)
+        return SCOREBOARD_ROUTES - 1;
+    return (size_t)(req->match.route - table);
+}
+
 /* Serve one request; returns it (arena memory) for the steps after the
  * response, or NULL when it could not even be allocated. */
 static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct arena *arena,
                              struct scoreboard *board, struct scoreboard_slot *slot)
 {
-    uint64_t t0 = clock_mono_us();
+    uint64_t t0 = clock_mono_us(), took_us;
     struct request *req = arena_calloc(arena, 1, sizeof(*req));
     struct log_access line;
     struct store_usage used;
@@ -177,6 +199,7 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     request_parse_content_type(req);
 
     scoreboard_begin(board, slot, req->method, "-", req->request_id);
+    meter_phase_set(METER_HANDLER);
     if (routes_match(req) == 0) {
         struct gate_ctx g = {board, slot};
         struct routes_gate gate = {admit, refused_quota, &g};
@@ -195,7 +218,9 @@ static struct request *serve(struct services *svc, FCGX_Request *fcgx, struct ar
     line.method = req->method;
     line.route = req->match.route ? req->match.route->pattern : "-";
     line.status = req->status;
-    line.duration_ms = (double)(clock_mono_us() - t0) / 1000.0;
+    took_us = clock_mono_us() - t0;
+    line.duration_ms = (double)took_us / 1000.0;
+    scoreboard_record(board, route_index(req), req->status, took_us);
     store_usage(svc->db, &used);
     line.db_ops = (unsigned)used.ops;
     line.db_ms = (double)used.us / 1000.0;
@@ -286,8 +311,10 @@ void worker_main(int listen_fd, struct scoreboard *board, struct scoreboard_slot
     sigemptyset(&waitmask);
 
     slot->pid = getpid();
+    meter_attach_phase(&slot->phase);
     the_board = board;
     svc.status = status;
+    svc.metrics = metrics;
     {
         char comm[16];
 

@@ -1,5 +1,5 @@
 /*
- * quota.c - the per-user quotas (JOBTUNE_QUOTA_*, README "Quotas").
+ * quota.c - the per-user quotas (JOBTUNE_QUOTA_*, docs/ARCHITECTURE.md, "Quotas").
  *
  * Two kinds.  Counts of what a user keeps (resumes, interviews, tailorings
  * of one resume) are checked by the store at the directory's commit point

@@ -118,6 +118,11 @@ int pdf_templates_get_route(struct request *req);
 
 /* status.c: loopback or staff, else 404 */
 int status_get_route(struct request *req);
+/* The reader may see the operator's pages (/api/status, /metrics): a
+ * loopback client or a signed-in staff member. */
+bool status_is_operator(struct request *req);
+/* routes/metrics.c */
+int metrics_get_route(struct request *req);
 
 /* admin_tickets.c (staff) */
 int admin_tickets_list_route(struct request *req);
@@ -136,6 +141,7 @@ int admin_privacy_close_route(struct request *req);
 /* health.c */
 int health_get_route(struct request *req);
 int auth_config_get_route(struct request *req);
+int features_get_route(struct request *req);
 int session_create_route(struct request *req);
 int session_delete_route(struct request *req);
 /* Expire the browser's __session cookie (sign-out, account deletion). */

@@ -10,7 +10,8 @@
  * an address nginx trusts via set_real_ip_from can stand in for another),
  * or a signed-in staff member (JOBTUNE_ADMIN_USER_IDS).  Everyone else gets
  * the same 404 as an unknown path: the page's existence, and the process
- * layout it shows, are nobody else's business.
+ * layout it shows, are nobody else's business.  GET /metrics
+ * (routes/metrics.c) is open to the same readers.
  */
 #include "routes/routes.h"
 
@@ -29,17 +30,23 @@ static bool is_loopback(const char *addr)
            strncmp(addr, "::ffff:127.", 11) == 0;
 }
 
+bool status_is_operator(struct request *req)
+{
+    const char *user;
+
+    if (is_loopback(req->remote_addr))
+        return true;
+    user = auth_optional(req);
+    return user != NULL && config_is_admin(user);
+}
+
 /* GET /api/status -> 200 status | 404 (not loopback, not staff) */
 int status_get_route(struct request *req)
 {
     json_t *doc;
 
-    if (!is_loopback(req->remote_addr)) {
-        const char *user = auth_optional(req);
-
-        if (user == NULL || !config_is_admin(user))
-            return request_error(req, 404, "not_found", "There is nothing at this address.");
-    }
+    if (!status_is_operator(req))
+        return request_error(req, 404, "not_found", "There is nothing at this address.");
     if (req->svc->status == NULL || (doc = req->svc->status()) == NULL)
         return request_error(req, 500, "internal_error", "The status could not be read.");
     return request_json(req, 200, doc);

@@ -26,6 +26,7 @@ static const struct route routes[] = {
     {"GET",  "/api/admin/tickets",   admin_tickets_list_route, AUTH_STAFF,  BODY_NONE,         0, COST_QUICK},
     {"PATCH", "/api/admin/tickets/{ticket}", admin_tickets_patch_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
     {"GET",  "/api/auth/config",     auth_config_get_route,    AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
+    {"GET",  "/api/features",        features_get_route,       AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/health",          health_get_route,         AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/interviews",      interviews_list_route, AUTH_USER, BODY_NONE,      0, COST_QUICK},
     {"POST", "/api/interviews",      interviews_create_route, AUTH_USER, BODY_JSON,    64 * KiB, COST_SLOW},
@@ -58,6 +59,7 @@ static const struct route routes[] = {
     {"GET",  "/api/status",          status_get_route,         AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"POST", "/api/support",         support_create_route,     AUTH_PUBLIC, BODY_FORM_OR_JSON, 64 * KiB, COST_QUICK},
     {"POST", "/api/webhooks/clerk",  webhooks_clerk_route,     AUTH_PUBLIC, BODY_RAW,          256 * KiB, COST_QUICK},
+    {"GET",  "/metrics",             metrics_get_route,        AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
 };
 
 const struct route *routes_table(size_t *n)

@@ -50,6 +50,7 @@
 #include "base/config.h"
 #include "base/fault.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "base/mem.h"
 #include "base/text.h"
 #include "svc/db_errors.h"
@@ -89,15 +90,21 @@ struct db {
      * log: an operation starts when it asks database() for the handle and
      * ends when its outcome is observed */
     uint64_t op_started_us, ops, op_us;
+    enum meter_phase phase_before; /* the request's phase, put back after the operation */
 };
 
-/* The operation under way is over: counted for the access log. */
+/* The operation under way is over: counted for the access log and the
+ * metrics, and the worker's phase goes back to what it was. */
 static void op_done(struct db *db)
 {
     if (db->op_started_us != 0) {
+        uint64_t us = clock_mono_us() - db->op_started_us;
+
         db->ops++;
-        db->op_us += clock_mono_us() - db->op_started_us;
+        db->op_us += us;
         db->op_started_us = 0;
+        meter_db_op(us, !db->up);
+        meter_phase_set(db->phase_before);
     }
 }
 
@@ -466,6 +473,8 @@ static mongoc_database_t *database(struct db *db, enum conn_kind kind)
 {
     struct conn *c = &db->conns[kind];
 
+    if (db->op_started_us == 0) /* not a second handle for the same operation */
+        db->phase_before = meter_phase_set(METER_DATABASE);
     db->op_started_us = clock_mono_us();
     db->current = c;
     if (!db->up && db->observed_at_ms != 0 && clock_mono_ms() - db->observed_at_ms < REVIVE_MS)

@@ -1,6 +1,6 @@
 /*
- * ferret_sqlite.c - _id lookup indexes in FerretDB's SQLite files (see
- * ferret_sqlite.h).
+ * ferret_sqlite.c - _id lookup indexes, checkpoints and backup copies of
+ * FerretDB's SQLite files (see ferret_sqlite.h).
  *
  * The collection tables are listed in FerretDB's own metadata table,
  * _ferretdb_collections (name, table_name, settings).  Each index is named
@@ -10,9 +10,12 @@
  */
 #include "svc/ferret_sqlite.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -145,4 +148,127 @@ out:
     sqlite3_finalize(st);
     sqlite3_close(db);
     return result;
+}
+
+/* ---- backups ----------------------------------------------------------------------------- */
+
+static int fail(sqlite3 *db, char *err, size_t errlen, const char *what, const char *path)
+{
+    snprintf(err, errlen, "%s %s: %s", what, path, db ? sqlite3_errmsg(db) : "out of memory");
+    return -1;
+}
+
+/* The first row of PRAGMA integrity_check is "ok" on a sound file. */
+static int integrity_ok(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        fail(db, err, errlen, "cannot check", path);
+    } else if (strcmp((const char *)sqlite3_column_text(st, 0) ?: "", "ok") != 0) {
+        snprintf(err, errlen, "%s fails PRAGMA integrity_check: %s", path,
+                 (const char *)sqlite3_column_text(st, 0));
+    } else {
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ferret_sqlite_copy(const char *src, const char *dst, char *err, size_t errlen)
+{
+    sqlite3 *from = NULL, *to = NULL;
+    sqlite3_backup *b;
+    int rc, result = -1;
+
+    if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        fail(from, err, errlen, "cannot open", src);
+        goto out;
+    }
+    sqlite3_busy_timeout(from, BUSY_WAIT_MS);
+    if (sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        fail(to, err, errlen, "cannot create", dst);
+        goto out;
+    }
+    b = sqlite3_backup_init(to, "main", from, "main");
+    if (b == NULL) {
+        fail(to, err, errlen, "cannot start the backup of", src);
+        goto out;
+    }
+    /* every page in one step: one read transaction, one snapshot */
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep(50);
+    rc = sqlite3_backup_finish(b) == SQLITE_OK && rc == SQLITE_DONE ? 0 : -1;
+    if (rc != 0) {
+        fail(to, err, errlen, "cannot copy", src);
+        goto out;
+    }
+    if (sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+        fail(to, err, errlen, "cannot make one file of", dst);
+        goto out;
+    }
+    result = integrity_ok(to, dst, err, errlen);
+out:
+    sqlite3_close(from);
+    if (sqlite3_close(to) != SQLITE_OK && result == 0)
+        result = fail(to, err, errlen, "cannot close", dst);
+    return result;
+}
+
+int ferret_sqlite_verify(const char *path, char *err, size_t errlen)
+{
+    char uri[4200];
+    sqlite3 *db = NULL;
+    int result;
+
+    /* immutable: read as it is, no lock, no -wal or -shm beside it */
+    snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+        result = fail(db, err, errlen, "cannot open", path);
+    else
+        result = integrity_ok(db, path, err, errlen);
+    sqlite3_close(db);
+    return result;
+}
+
+/* Does another process hold a lock on len bytes of fd from start? */
+static int locked(int fd, off_t start, off_t len)
+{
+    struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+
+    if (fcntl(fd, F_GETLK, &l) != 0)
+        return -1;
+    return l.l_type != F_UNLCK;
+}
+
+int ferret_sqlite_in_use(const char *path)
+{
+    /* SQLite's unix VFS: the database file's lock bytes from PENDING_BYTE
+     * (0x40000000: pending, reserved, 510 shared), and the -shm file's
+     * dead-man switch at byte 128 (UNIX_SHM_DMS in SQLite's unix VFS) */
+    char shm[4200];
+    int fd, in_use = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    in_use = locked(fd, 0x40000000, 512 + 2);
+    close(fd);
+    if (in_use != 0)
+        return in_use;
+    snprintf(shm, sizeof(shm), "%s-shm", path);
+    fd = open(shm, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    in_use = locked(fd, 128, 1);
+    close(fd);
+    return in_use;
+}
+
+const char *ferret_sqlite_version(void)
+{
+    return sqlite3_libversion();
 }

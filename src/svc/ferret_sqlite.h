@@ -1,5 +1,6 @@
 /*
- * ferret_sqlite.h - the _id index FerretDB's SQLite backend can use.
+ * ferret_sqlite.h - FerretDB's SQLite files: the _id index its backend can use,
+ * the write-ahead log's checkpoint, and online copies for backups.
  *
  * FerretDB v1.24 stores each collection as a table of JSON documents
  * (_ferretdb_sjson) and pushes a filter of exactly {_id: value} down to
@@ -20,6 +21,7 @@
 #define JT_FERRET_SQLITE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Create the missing _id lookup indexes in <dir>/<db>.sqlite.  0, or -1
  * with the reason logged (the file is missing, locked for too long, ...).
@@ -43,5 +45,34 @@ int ferret_sqlite_index_ids(const char *dir, const char *db, int *created);
  * next slot).
  */
 int ferret_sqlite_checkpoint(const char *dir, const char *db, bool *complete);
+
+/*
+ * Backups (`jobtuned backup` and `restore`, proc/backup.c).
+ *
+ * ferret_sqlite_copy() copies the database file src to dst (a new file)
+ * with SQLite's online backup API while FerretDB serves it: one read
+ * transaction over the whole copy, so the copy is the database as of one
+ * moment (every write acknowledged before the copy began, none half), and
+ * FerretDB's writers go on meanwhile (WAL mode: a reader blocks no
+ * writer).  The copy is then switched to a rollback journal, so that it is
+ * one self-contained file, and checked with PRAGMA integrity_check.
+ *
+ * ferret_sqlite_verify() runs PRAGMA integrity_check on a file opened
+ * read-only and immutable (no -wal or -shm file is made beside it).
+ *
+ * ferret_sqlite_in_use() tells whether another process has the database
+ * file open as SQLite does: a connection to a WAL database holds a shared
+ * lock on the dead-man-switch byte of its -shm file as long as it is open
+ * (FerretDB keeps its connections open while it runs), and any connection
+ * in a transaction holds locks on the file's lock bytes.  Asked with
+ * F_GETLK, which takes no lock.  -1: it could not be asked.
+ *
+ * Each returns 0 or -1 with the reason in err.
+ */
+int ferret_sqlite_copy(const char *src, const char *dst, char *err, size_t errlen);
+int ferret_sqlite_verify(const char *path, char *err, size_t errlen);
+int ferret_sqlite_in_use(const char *path);
+/* The SQLite library's version ("3.40.1"). */
+const char *ferret_sqlite_version(void);
 
 #endif

@@ -30,6 +30,7 @@
 #include "base/config.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "base/mem.h"
 #include "svc/http_body.h"
 
@@ -338,7 +339,7 @@ static bool is_insufficient_quota(const struct reply *r)
     return yes;
 }
 
-int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,
+static int chat_json(struct openai *o, json_t *messages, const char *schema_name,
                      json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len,
                      uint64_t started_ms)
 {
@@ -440,6 +441,20 @@ int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name
     }
     free(payload);
     free(url);
+    return rc;
+}
+
+/* The whole call, retries and their waits included, is the worker's
+ * "openai" phase for the slow-request log. */
+int openai_chat_json(struct openai *o, json_t *messages, const char *schema_name,
+                     json_t *schema, json_t **out_parsed, char *refusal, size_t refusal_len,
+                     uint64_t started_ms)
+{
+    enum meter_phase before = meter_phase_set(METER_OPENAI);
+    int rc = chat_json(o, messages, schema_name, schema, out_parsed, refusal, refusal_len,
+                       started_ms);
+
+    meter_phase_set(before);
     return rc;
 }
 

@@ -790,7 +790,7 @@ static void add_references(struct pdf_doc *d, json_t *resume)
 }
 
 /* The sections, by the names meta.jobtune.sections uses (model/resume.h's
- * RESUME_SECTIONS, in the same default order). */
+ * resume_sections, in the same default order). */
 static void add_summary_section(struct pdf_doc *d, json_t *resume)
 {
     add_summary(d, json_object_get(resume, "basics"));
@@ -1014,6 +1014,8 @@ char *pdf_file_name(json_t *resume, bool ascii)
     if (name != NULL)
         append_name_part(s, name, ascii);
     append_name_part(s, title != NULL ? title : "Resume", ascii);
+    while (s->str[0] == '.' || s->str[0] == '-') /* no hidden file, no option */
+        g_string_erase(s, 0, 1);
     if (s->len == 0)
         g_string_append(s, "Resume");
     if (s->len > FILE_NAME_MAX) { /* cut between characters */

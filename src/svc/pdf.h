@@ -28,8 +28,9 @@ struct pdf_options {
     enum pdf_paper paper;
     const char *template_id; /* pdf_catalog()'s "templates"[].id; NULL: "modern" */
     const char *font_id;     /* pdf_catalog()'s "fonts"[].id; NULL: the template's */
-    json_t *sections;        /* borrowed: section names (RESUME_SECTIONS) in the order
-                                they print, the others hidden; NULL: all, in that order */
+    json_t *sections;        /* borrowed: the names of model/resume.h's resume_sections
+                                in the order they print, the others hidden; NULL: all,
+                                in that order */
 };
 
 /* Is id one of the templates / font families?  (NULL is not.) */
@@ -67,10 +68,10 @@ int pdf_render(json_t *resume, enum pdf_paper paper, const char *title,
 /*
  * The file name of resume's PDF (borrowed resume): its basics.name and its
  * meta.jobtune.title, else "Resume", joined by '_' with every run of
-* spaces and punctuation but '-' and '.' made one '_', at most 120 bytes
- * and ".pdf": "José Álvarez-Núñez" -> "Jose_Alvarez-Nunez_Resume.pdf" when
- * ascii (transliterated), "José_Álvarez-Núñez_Resume.pdf" otherwise.  A
- * new malloc'd string.
+ * spaces and punctuation but '-' and '.' made one '_', none of those
+ * first, at most 120 bytes and ".pdf": "José Álvarez-Núñez" becomes
+ * "Jose_Alvarez-Nunez_Resume.pdf" when ascii (transliterated),
+ * "José_Álvarez-Núñez_Resume.pdf" otherwise.  A new malloc'd string.
  */
 char *pdf_file_name(json_t *resume, bool ascii);
 

@@ -33,6 +33,7 @@
 #include "base/encode.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/meter.h"
 #include "base/mem.h"
 #include "svc/http_body.h"
 
@@ -517,7 +518,7 @@ static char *request_url(const char *path)
 
 /* Run jobs[0..n) to the end: SARVAM_OK when every one is done, else the
  * first failure (the transfers still running are dropped). */
-static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const char *language,
+static int transfer_jobs(struct sarvam *s, enum kind kind, const char *path, const char *language,
                     struct job *jobs, size_t n, uint64_t deadline)
 {
     char *url = request_url(path);
@@ -597,6 +598,18 @@ static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const ch
         }
     }
     free(url);
+    return rc;
+}
+
+/* The transfers and their retries' waits are the worker's "sarvam" phase
+ * for the slow-request log. */
+static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const char *language,
+                    struct job *jobs, size_t n, uint64_t deadline)
+{
+    enum meter_phase before = meter_phase_set(METER_SARVAM);
+    int rc = transfer_jobs(s, kind, path, language, jobs, n, deadline);
+
+    meter_phase_set(before);
     return rc;
 }
 

@@ -8,6 +8,8 @@
 #ifndef JT_SERVICES_H
 #define JT_SERVICES_H
 
+#include <stddef.h>
+
 struct db;
 struct geo;
 struct clerk;
@@ -26,6 +28,9 @@ struct services {
     /* The process-wide status document for GET /api/status (new
      * reference), provided by proc/worker.c; NULL outside a worker. */
     struct json_t *(*status)(void);
+    /* GET /metrics' exposition (malloc'd, the caller frees; *len its
+     * length), provided by proc/worker.c; NULL outside a worker. */
+    char *(*metrics)(size_t *len);
 };
 
 #endif

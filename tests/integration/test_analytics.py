@@ -6,7 +6,8 @@ export, delete) sends only allow-listed events and properties, under the
 HMAC pseudonym, with none of the seeded personal data; consent by regime
 (GDPR opt-in from a German address, CCPA opt-out from a Californian one,
 Sec-GPC), nothing in development or without a key; a PostHog that hangs or
-fails costs a user's request nothing and its drops are counted in the log;
+fails costs a user's request nothing and its drops are counted in the log
+and in GET /metrics (sent, retries, drops, the child's restarts);
 SIGQUIT flushes what is queued within 2 s.
 
 No sleep is used to synchronise: the fake is waited on with a condition,
@@ -35,6 +36,7 @@ from stack import wait_until
 from test_auth import AuthStack
 from test_region import build_mmdb
 from test_resumes import WEBHOOK_SECRET
+from test_metrics import parse_exposition
 from test_tailor import JD, RESUME
 from test_webhooks import new_id, sign, user_event
 from tokens import ISSUER, ORIGIN
@@ -410,6 +412,23 @@ class FailureTest(AnalyticsCase):
             times.append(time.monotonic() - t0)
         return statistics.median(times)
 
+    def metrics(self):
+        """The analytics counts of GET /metrics, read by test_metrics' strict
+        parser."""
+        r = self.stack.get("/metrics", client_ip="127.0.0.1")
+        self.assertEqual(r.status, 200, r.text)
+        fams = parse_exposition(r.text)
+
+        def one(name, **labels):
+            return sum(v for n, l, v in fams[name]["samples"]
+                       if all(l.get(k) == x for k, x in labels.items()))
+
+        return {"sent": one("jobtune_analytics_events_sent_total"),
+                "dropped": one("jobtune_analytics_events_dropped_total",
+                               reason="delivery_failed"),
+                "retries": one("jobtune_analytics_retries_total"),
+                "restarts": one("jobtune_child_restarts_total", child="analytics")}
+
     def wait_for_log(self, pattern, timeout=30):
         return wait_until(lambda: re.search(pattern, self.stack.log_text()), timeout=timeout,
                           what=f"log line {pattern}")
@@ -433,6 +452,11 @@ class FailureTest(AnalyticsCase):
         self.ph.wait_for(lambda ph: ph.attempts >= 4, what="the retries")
         self.assertIn("failed 4 times (last status 500); dropped", self.wait_for_log(
             r"failed 4 times \(last status 500\); dropped").string)
+        # and GET /metrics counts the same (the child publishes as it goes)
+        m = wait_until(lambda: (lambda m: m if m["dropped"] > 0 else None)(self.metrics()),
+                       what="the drops in /metrics")
+        self.assertGreater(m["sent"], 0)
+        self.assertGreaterEqual(m["retries"], 3)
         print(f"\n    p50 POST /api/resumes: healthy {base * 1000:.1f} ms, "
               f"hanging {hang * 1000:.1f} ms, failing {failing * 1000:.1f} ms", end=" ")
 
@@ -444,6 +468,7 @@ class FailureTest(AnalyticsCase):
         self.assertNotEqual(new, pid)
         self.assertIn("the analytics child died on signal 9; restarting it in 1 s",
                       self.stack.log_text())
+        self.assertEqual(self.metrics()["restarts"], 1)
 
 
 class QuitTest(AnalyticsCase):

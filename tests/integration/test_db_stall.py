@@ -6,7 +6,7 @@ of it, a failure as 503 `db_unavailable` with Retry-After; /api/health
 answers within 1 s and says the database is down; after SIGCONT writes
 succeed again and no acknowledged write is lost.
 
-The bound asserted is the README's 2 s plus SCHEDULING_MARGIN: the time
+The bound asserted is the documented 2 s plus SCHEDULING_MARGIN: the time
 between the worker writing its answer and this process reading it (nginx,
 two context switches, a loaded 2-core machine), never the database's."""
 import os
@@ -20,7 +20,7 @@ from stack import SignedInStackTest, wait_until
 from test_process import db_connections
 
 RESUMES = "/api/resumes"
-PROMISED_S = 2.0           # README: a 503 within 2 s of a stall
+PROMISED_S = 2.0           # docs/ARCHITECTURE.md: a 503 within 2 s of a stall
 SCHEDULING_MARGIN_S = 0.25
 HEALTH_S = 1.0             # /api/health answers within 1 s
 

@@ -164,6 +164,7 @@ class LiveResponsesTest(unittest.TestCase):
                   headers={"Content-Type": "application/json"})  # unsigned
         self.call("GET", "/api/health")
         self.call("GET", "/api/auth/config")
+        self.call("GET", "/api/features")
         # not a development server: the session route is absent
         self.call("POST", "/api/session", body={"userId": "user_dev"},
                   headers={"Origin": tokens.ORIGIN})
@@ -171,6 +172,8 @@ class LiveResponsesTest(unittest.TestCase):
         self.call("DELETE", "/api/session")
         self.call("GET", "/api/status", client_ip="127.0.0.1")
         self.call("GET", "/api/status")
+        self.call("GET", "/metrics", client_ip="127.0.0.1")
+        self.call("GET", "/metrics")
         self.call("GET", "/api/privacy/region")
         self.call("GET", "/api/pdf/templates")
         self.call("POST", "/api/support", body={"email": "a@example.in", "subject": "Hi",

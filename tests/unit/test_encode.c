@@ -1,8 +1,11 @@
 /*
- * test_encode.c - hex, base64url, HMAC (base/encode.c), and the database
+ * test_encode.c - hex, base64url, HMAC, a file's SHA-256 (base/encode.c), and the database
  * layer's refusal of a document that failed to build (svc/db.c).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -32,6 +35,32 @@ TEST(encode_hmac_rfc4231)
     /* RFC 4231, test case 2 */
     encode_hmac_hex("Jefe", "what do ya want for nothing?", out);
     CHECK_STR(out, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+/* FIPS 180-2's "abc", and a file larger than one read buffer. */
+TEST(encode_sha256_of_a_file)
+{
+    char path[] = "/tmp/jt-sha256-XXXXXX", out[65];
+    unsigned long long bytes;
+    int fd = mkstemp(path);
+    FILE *f;
+
+    CHECK(fd >= 0);
+    CHECK(write(fd, "abc", 3) == 3);
+    close(fd);
+    CHECK(encode_sha256_file(path, out, &bytes) == 0);
+    CHECK(bytes == 3);
+    CHECK_STR(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    f = fopen(path, "wb");
+    CHECK(f != NULL);
+    for (int i = 0; i < 1000000; i++)
+        fputc('a', f);
+    fclose(f);
+    CHECK(encode_sha256_file(path, out, &bytes) == 0);
+    CHECK(bytes == 1000000);
+    CHECK_STR(out, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    unlink(path);
+    CHECK(encode_sha256_file(path, out, &bytes) == -1);
 }
 
 TEST(encode_b64url_round_trip)
@@ -117,6 +146,7 @@ const struct unit_test encode_tests[] = {
     {"encode_b64_standard_decode", encode_b64_standard_decode},
     {"encode_hex_and_random", encode_hex_and_random},
     {"encode_hmac_rfc4231", encode_hmac_rfc4231},
+    {"encode_sha256_of_a_file", encode_sha256_of_a_file},
     {"encode_b64url_round_trip", encode_b64url_round_trip},
     {"db_refuses_null_documents", db_refuses_null_documents},
     {NULL, NULL},

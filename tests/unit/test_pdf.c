@@ -255,6 +255,7 @@ TEST(pdf_file_names)
         {"{\"basics\": {\"name\": \"  A.  B \"}, \"meta\": {\"jobtune\": {\"title\": \"C/D\"}}}",
          "A._B_C_D.pdf", "A._B_C_D.pdf"},
         {"{}", "Resume.pdf", "Resume.pdf"},
+        {"{\"meta\": {\"jobtune\": {\"title\": \"..-x\"}}}", "x.pdf", "x.pdf"},
         {"[1]", "Resume.pdf", "Resume.pdf"},
     };
 

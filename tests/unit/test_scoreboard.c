@@ -3,7 +3,7 @@
  * the per-user and the total limits, the places reserved for users who
  * hold none, a claim released at the end of a request, the limit holding
  * across processes that race for it, and the robust lock surviving a
- * process killed while holding it.
+ * process killed while holding it; and GET /metrics' per-route counts.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -151,7 +151,29 @@ TEST(scoreboard_lock_survives_a_dead_holder)
     CHECK(scoreboard_admit(b, &b->slots[1], 7, &share) == SCOREBOARD_ADMITTED);
 }
 
+/* GET /metrics' histogram: a duration lands in the first bucket whose
+ * upper bound it does not pass (bounds inclusive, as Prometheus' le), past
+ * the last in +Inf; the status class by hundreds. */
+TEST(scoreboard_records_buckets_and_classes)
+{
+    struct scoreboard *b = scoreboard_new(1);
+    struct scoreboard_route *r = &b->routes[3];
+
+    scoreboard_record(b, 3, 200, 5000);      /* exactly 5 ms: le="0.005" */
+    scoreboard_record(b, 3, 404, 5001);      /* just past: le="0.01" */
+    scoreboard_record(b, 3, 503, 61000000);  /* past 60 s: +Inf */
+    scoreboard_record(b, 3, 302, 0);
+    CHECK(r->buckets[0] == 2 && r->buckets[1] == 1);
+    CHECK(r->buckets[SCOREBOARD_BUCKETS - 1] == 1);
+    CHECK(r->by_class[0] == 1 && r->by_class[1] == 1 && r->by_class[2] == 1 &&
+          r->by_class[3] == 1);
+    CHECK(r->sum_us == 5000 + 5001 + 61000000);
+    scoreboard_record(b, SCOREBOARD_ROUTES + 5, 200, 1); /* out of range: the last entry */
+    CHECK(b->routes[SCOREBOARD_ROUTES - 1].by_class[0] == 1);
+}
+
 const struct unit_test scoreboard_tests[] = {
+    {"scoreboard_records_buckets_and_classes", scoreboard_records_buckets_and_classes},
     {"scoreboard_limits_per_user_and_in_all", scoreboard_limits_per_user_and_in_all},
     {"scoreboard_reserves_places_for_new_users", scoreboard_reserves_places_for_new_users},
     {"scoreboard_overdue_measures_a_stream_by_its_progress",

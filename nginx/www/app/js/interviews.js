@@ -3,6 +3,7 @@
 // list of past ones (GET /api/interviews), each deletable after a
 // confirmation (DELETE /api/interviews/{id}).
 import { api, problemText, problemsByPath } from './api.js';
+import { offered } from './features.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
 import { languageName, shortDate } from './rehearsal-text.js';
@@ -177,6 +178,16 @@ async function main() {
   document.getElementById('past-title').setAttribute('tabindex', '-1');
   const form = document.getElementById('new-interview');
   wireForm(form);
+  if (!await offered('interviews', form, 'Mock interviews are not available on '
+    + 'this server: they need GPT-4o, which is not set up here. Your past interviews and their '
+    + 'reports are below.')) {
+    for (const el of form.elements) {
+      el.disabled = true;
+    }
+  } else {
+    await offered('spokenAnswers', form, 'Spoken answers are not available '
+      + 'on this server: you can still rehearse by reading the questions and typing your answers.');
+  }
   await Promise.all([
     loadResumes(form.elements.resumeId),
     loadList(document.getElementById('interview-list'),

@@ -8,6 +8,7 @@
 // route, which needs no AI.
 
 import { api, problemText, problemsByPath } from './api.js';
+import { offered } from './features.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, formatDate, h, setNotice } from './dom.js';
 import { likeness, wordDiff } from './diff.js';
@@ -229,6 +230,13 @@ atsOnly.addEventListener('click', async () => {
 });
 
 await start({ auth: 'user' });
+const NO_AI = 'Tailoring with AI is not available on this server. The keyword score works '
+  + 'without it: paste the job description and choose “Keyword score only”.';
+if (!await offered('tailoring', document.getElementById('tailor-form'), NO_AI)) {
+  submit.disabled = true;
+  submit.classList.add('secondary');
+  document.getElementById('ats-only').classList.remove('secondary');
+}
 const r = await api('GET', `/api/resumes/${encodeURIComponent(id)}`);
 if (!r.ok) {
   const main = document.getElementById('main');
