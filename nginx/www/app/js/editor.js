@@ -185,7 +185,9 @@ function setSaveState(text, kind = '') {
   if (!saveState) {
     return;
   }
-  saveState.textContent = text;
+  if (saveState.textContent !== text) { // a live region: said again only when it changes
+    saveState.textContent = text;
+  }
   saveState.dataset.state = kind || (text.startsWith('Saved') ? 'saved' : 'pending');
   const help = kind === 'error' && (saving.conflict ? 'Resolve' : (saving.problems ? 'Show problems' : ''));
   saveHelp.hidden = !help;
