@@ -140,9 +140,12 @@ async function previewFollowsTyping() {
   // the first request after typing is held; more typing supersedes it,
   // and it is cancelled (AbortController), never shown
   const held = [];
+  let heldOne;
+  const holding = new Promise((resolve) => { heldOne = resolve; });
   await page.route('**/api/preview*', async (route) => {
     if (held.length === 0) {
       held.push(route);
+      heldOne();
       return; // answered (or found aborted) below
     }
     await route.continue();
@@ -156,9 +159,7 @@ async function previewFollowsTyping() {
   const before = state.previews.length;
   const src = await page.getAttribute('#preview-img', 'src');
   await typeInto(page, '#f-basics-label', ' (on call)');
-  while (!held.length) {
-    await page.waitForTimeout(50); // Playwright's route callback has no event to wait on
-  }
+  await holding;
   await typeInto(page, '#f-basics-summary', ' Writes the runbooks.');
   await page.waitForFunction((old) => {
     const img = document.getElementById('preview-img');
@@ -284,14 +285,17 @@ async function conflictWithASecondTab() {
 async function leaveWarning() {
   const { page } = state;
   const dialogs = [];
+  let asked;
+  const asking = new Promise((resolve) => { asked = resolve; });
   const onDialog = (d) => {
     dialogs.push(d.type());
     d.dismiss(); // stay
+    asked();
   };
   page.on('dialog', onDialog);
   await typeInto(page, '#f-basics-summary', ' Unsaved words.');
   await page.click('a[href="/app/"]');
-  await page.waitForTimeout(300);
+  await Promise.race([asking, new Promise((resolve) => { setTimeout(resolve, 5000); })]);
   expect(dialogs.includes('beforeunload'), `leaving with unsaved edits asked nothing: ${dialogs}`);
   expect(EDITOR.test(new URL(page.url()).pathname), 'the page was left though the person stayed');
   await waitSaved();
