@@ -579,7 +579,7 @@ function render() {
   const bar = h('div', { class: 'editor-bar', id: 'editor-bar' },
     h('div', { class: 'editor-bar-row' },
       h('span', { class: 'save-line' }, saveState, saveHelp),
-      saveButton({ id: 'save-top' }),
+      saveButton({ id: 'save-top', 'aria-keyshortcuts': 'Control+S Meta+S', title: 'Save (Ctrl+S, ⌘S on a Mac)' }),
       draft ? null : h('button', { type: 'button', class: 'secondary', id: 'pdf-download',
         on: { click: downloadPdf } }, 'Download PDF')),
     tabs());
@@ -702,9 +702,21 @@ function schedulePreview(ms = PREVIEW_MS) {
   preview.timer = window.setTimeout(refreshPreview, ms);
 }
 
+// Dots per inch for as many image pixels as the screen shows: 96 (a page
+// is 794 pixels wide) unless a high-density screen shows more, in steps of
+// 24 up to the API's 192.
+function previewDpi() {
+  const shown = preview.img.parentElement.clientWidth * (window.devicePixelRatio || 1);
+  return Math.min(192, Math.max(96, Math.ceil((96 * shown) / 794 / 24) * 24));
+}
+
 function previewQuery() {
   const m = jobtune();
   const q = new URLSearchParams({ page: String(preview.page) });
+  const dpi = previewDpi();
+  if (dpi !== 96) {
+    q.set('dpi', String(dpi));
+  }
   for (const k of ['template', 'font', 'paper']) {
     if (typeof m[k] === 'string' && m[k]) {
       q.set(k, m[k]);
