@@ -25,14 +25,14 @@
 #include "base/log.h"
 #include "base/mem.h"
 
-struct png_sink {
+struct page_sink {
     unsigned char *buf;
     size_t len, cap;
 };
 
 static void sink_write(png_structp png, png_bytep data, png_size_t n)
 {
-    struct png_sink *s = png_get_io_ptr(png);
+    struct page_sink *s = png_get_io_ptr(png);
 
     if (s->cap - s->len < n) {
         size_t cap = s->cap ? s->cap : 128 * 1024;
@@ -81,7 +81,7 @@ int pdf_png_encode(cairo_surface_t *image, unsigned char **out, size_t *len)
     int height = cairo_image_surface_get_height(image);
     int stride = cairo_image_surface_get_stride(image);
     const unsigned char *data = cairo_image_surface_get_data(image);
-    struct png_sink sink = {NULL, 0, 0};
+    struct page_sink sink = {NULL, 0, 0};
     unsigned char *volatile rgb = mem_calloc((size_t)width, 3);
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_error, on_warning);
     png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
