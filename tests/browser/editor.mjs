@@ -7,7 +7,8 @@
 // the other's taken; the leave-page warning while anything is unsaved;
 // Ctrl+S; the title, template, font, paper and sections (meta.jobtune)
 // saved, reloaded and listed; "Download PDF" right after typing (the PDF
-// has what was typed); Duplicate in the editor and in the list.  Views
+// has what was typed); Duplicate in the editor and in the list; the
+// preview's pages.  Views
 // are checked with axe-core and screenshotted at 375 and 1280 px.
 //
 // Usage: JT_USER_ID=user_… node editor.mjs BASE_URL ARTIFACT_DIR
@@ -428,6 +429,37 @@ async function duplicateInEditorAndList() {
   return titles.join(' | ');
 }
 
+// A resume longer than a page: the preview's pager, and the page kept
+// when it is still there.
+async function previewPages() {
+  const { page } = state;
+  await openEditor(page);
+  await page.waitForSelector('#preview-img:not([hidden])');
+  // 30 highlights (the API's most) of three lines each
+  const lines = Array.from({ length: 30 }, (_, i) => `Achievement number ${i + 1} of a long career, `
+    + 'told at the length of a paragraph: what was wrong, what was done about it, by whom, with which tools, '
+    + 'and what it changed for the people who depended on it, measured before and after.');
+  await page.fill('#f-work-0-highlights', lines.join('\n'));
+  await page.waitForSelector('#preview-pager:not([hidden])');
+  const first = await page.getAttribute('#preview-img', 'src');
+  const label = (await page.textContent('#preview-page')).trim();
+  expect(/^Page 1 of [2-9]$/.test(label), `the pager says ${label}`);
+  await page.click('#preview-next');
+  await page.waitForFunction(() => /^Page 2 of/.test(document.getElementById('preview-page').textContent));
+  expect(await page.getAttribute('#preview-img', 'src') !== first, 'page 2 is the same image as page 1');
+  expect(await page.evaluate(() => document.activeElement.id) === 'preview-next'
+    || await page.evaluate(() => document.activeElement.id) === 'preview-prev', 'the pager lost the focus');
+  expect(/Page 2 of your resume/.test(await page.getAttribute('#preview-img', 'alt')), 'the alt text names page 1');
+  await view('editor-preview-pages');
+  // shortened to one page, the preview goes back to the last page there is
+  await page.fill('#f-work-0-highlights', 'Cut paging by half');
+  await page.waitForSelector('#preview-pager', { state: 'hidden' });
+  expect(/Page 1 of your resume/.test(await page.getAttribute('#preview-img', 'alt')), 'not back on page 1');
+  await waitSaved();
+  await assertClean(page, state.seen);
+  return label;
+}
+
 const CASES = [
   ['editor_beside_preview', editorBesidePreview],
   ['preview_follows_typing', previewFollowsTyping, { needs: 'editor_beside_preview' }],
@@ -438,6 +470,7 @@ const CASES = [
   ['layout_round_trip', layoutRoundTrip, { needs: 'editor_beside_preview' }],
   ['download_saves_first', downloadSavesFirst, { needs: 'editor_beside_preview' }],
   ['duplicate', duplicateInEditorAndList, { needs: 'download_saves_first' }],
+  ['preview_pages', previewPages, { needs: 'editor_beside_preview' }],
 ];
 
 state.browser = await launch();

@@ -1,7 +1,7 @@
 """The resume editor in a real headless Chromium against the real stack:
 the form beside its live preview, autosave and its 412, the leave-page
 warning, Ctrl+S, the resume's own title, template, font, paper and
-sections (meta.jobtune), Download PDF and Duplicate.
+sections (meta.jobtune), Download PDF and Duplicate, the preview's pages.
 
 tests/browser/editor.mjs drives the browser as one person signed in
 through the development route; this class starts the stack, runs the
@@ -22,8 +22,8 @@ from test_auth import DEV_ISSUER
 
 SHOTS = os.path.join(ARTIFACTS, "browser-editor")
 VIEWS = ("editor", "editor-preview-tab", "editor-preview", "editor-autosave-problem",
-         "editor-conflict", "editor-layout", "resumes-duplicated")
-CASES = 9  # cases in editor.mjs
+         "editor-conflict", "editor-layout", "resumes-duplicated", "editor-preview-pages")
+CASES = 10  # cases in editor.mjs
 RUN_TIMEOUT = 360
 
 
@@ -112,6 +112,9 @@ class EditorTest(ScriptOutput, unittest.TestCase):
     def test_duplicate(self):
         self.case_ok("duplicate")
         self.assertEqual(len(self.resumes()), 3)
+
+    def test_preview_pages(self):
+        self.case_ok("preview_pages")
 
     def test_script_summary(self):
         self.assert_summary(CASES)
