@@ -353,7 +353,7 @@ async function layoutRoundTrip() {
   expect(focused.key === 'skills' && focused.action === 'up', `focus went to ${JSON.stringify(focused)} after the moves`);
   await waitSaved();
   await page.waitForTimeout(PREVIEW_MS + 200);
-  await page.waitForFunction(() => document.getElementById('preview-panel').getAttribute('aria-busy') === 'false');
+  await page.waitForFunction(() => document.getElementById('preview-sheet').getAttribute('aria-busy') === 'false');
   const doc = await stored();
   const jt = doc.resume.meta && doc.resume.meta.jobtune;
   info('layout_round_trip', 'jobtune', jt);

@@ -679,10 +679,12 @@ function previewBox() {
   preview.status = h('p', { class: 'preview-status', id: 'preview-status' }, 'The preview is on its way…');
   preview.pager = h('div', { class: 'preview-pager', id: 'preview-pager', hidden: true });
   preview.box = h('section', { class: 'editor-preview', id: 'preview-panel', role: 'tabpanel',
-    'aria-labelledby': 'preview-heading', 'aria-busy': 'false' },
-  h('h2', { id: 'preview-heading', class: 'preview-heading' }, 'Preview'),
-  draft ? null : layoutChoices(),
-  preview.status, preview.pager, h('div', { class: 'preview-sheet' }, preview.img));
+    'aria-labelledby': 'preview-heading' },
+    h('h2', { id: 'preview-heading', class: 'preview-heading' }, 'Preview'),
+    draft ? null : layoutChoices(),
+    preview.status,
+    preview.pager,
+    h('div', { class: 'preview-sheet', id: 'preview-sheet', 'aria-busy': 'false' }, preview.img));
   return preview.box;
 }
 
@@ -741,7 +743,7 @@ async function refreshPreview() {
   const abort = new AbortController();
   preview.abort = abort;
   preview.stale = false;
-  preview.box.setAttribute('aria-busy', 'true');
+  preview.img.parentElement.setAttribute('aria-busy', 'true'); // the image only: the choices above stay usable
   preview.box.classList.add('updating');
   const r = await api('POST', `/api/preview?${previewQuery()}`, { json: sendable(doc), signal: abort.signal,
     blob: true, headers: { Accept: 'image/png, application/json' } });
@@ -749,7 +751,7 @@ async function refreshPreview() {
     return;
   }
   preview.abort = null;
-  preview.box.setAttribute('aria-busy', 'false');
+  preview.img.parentElement.setAttribute('aria-busy', 'false');
   preview.box.classList.remove('updating');
   if (!r.ok) {
     const pages = Number(r.headers.get('X-Page-Count')) || 0;
