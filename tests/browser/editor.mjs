@@ -8,7 +8,7 @@
 // Ctrl+S; the title, template, font, paper and sections (meta.jobtune)
 // saved, reloaded and listed; "Download PDF" right after typing (the PDF
 // has what was typed); Duplicate in the editor and in the list; the
-// preview's pages.  Views
+// preview's pages; the tailoring link saving first.  Views
 // are checked with axe-core and screenshotted at 375 and 1280 px.
 //
 // Usage: JT_USER_ID=user_… node editor.mjs BASE_URL ARTIFACT_DIR
@@ -460,6 +460,26 @@ async function previewPages() {
   return label;
 }
 
+// The tailoring reads the stored resume: the link saves first, and asks
+// nothing on leaving.
+async function tailorLinkSavesFirst() {
+  const { page } = state;
+  await openEditor(page);
+  const dialogs = [];
+  const onDialog = (d) => {
+    dialogs.push(d.type());
+    d.dismiss();
+  };
+  page.on('dialog', onDialog);
+  await typeInto(page, '#f-skills-0-name', ' kernel tuning');
+  await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/tailor')), page.click('#tailor-link')]);
+  page.off('dialog', onDialog);
+  expect(dialogs.length === 0, `following the tailoring link asked: ${dialogs}`);
+  const doc = await stored();
+  expect(doc.resume.skills[0].name === 'Linux kernel tuning', `stored skill: ${doc.resume.skills[0].name}`);
+  await assertClean(page, state.seen);
+}
+
 const CASES = [
   ['editor_beside_preview', editorBesidePreview],
   ['preview_follows_typing', previewFollowsTyping, { needs: 'editor_beside_preview' }],
@@ -471,6 +491,7 @@ const CASES = [
   ['download_saves_first', downloadSavesFirst, { needs: 'editor_beside_preview' }],
   ['duplicate', duplicateInEditorAndList, { needs: 'download_saves_first' }],
   ['preview_pages', previewPages, { needs: 'editor_beside_preview' }],
+  ['tailor_link_saves_first', tailorLinkSavesFirst, { needs: 'editor_beside_preview' }],
 ];
 
 state.browser = await launch();

@@ -1,7 +1,8 @@
 """The resume editor in a real headless Chromium against the real stack:
-the form beside its live preview, autosave and its 412, the leave-page
-warning, Ctrl+S, the resume's own title, template, font, paper and
-sections (meta.jobtune), Download PDF and Duplicate, the preview's pages.
+the form beside its live preview and its pages, autosave and its 412, the
+leave-page warning, Ctrl+S, the resume's own title, template, font, paper
+and sections (meta.jobtune), Download PDF, Duplicate and the tailoring
+link saving first.
 
 tests/browser/editor.mjs drives the browser as one person signed in
 through the development route; this class starts the stack, runs the
@@ -23,7 +24,7 @@ from test_auth import DEV_ISSUER
 SHOTS = os.path.join(ARTIFACTS, "browser-editor")
 VIEWS = ("editor", "editor-preview-tab", "editor-preview", "editor-autosave-problem",
          "editor-conflict", "editor-layout", "resumes-duplicated", "editor-preview-pages")
-CASES = 10  # cases in editor.mjs
+CASES = 11  # cases in editor.mjs
 RUN_TIMEOUT = 360
 
 
@@ -115,6 +116,9 @@ class EditorTest(ScriptOutput, unittest.TestCase):
 
     def test_preview_pages(self):
         self.case_ok("preview_pages")
+
+    def test_tailor_link_saves_first(self):
+        self.case_ok("tailor_link_saves_first")
 
     def test_script_summary(self):
         self.assert_summary(CASES)

@@ -606,11 +606,12 @@ function render() {
       h('p', {}, h('a', { href: '/app/' }, '← All resumes')),
       titleEl,
       h('div', { class: 'actions' },
-        h('a', { class: 'button secondary small', href: `/app/resumes/${encodeURIComponent(id)}/tailor` }, 'Tailor to a job'),
+        h('a', { class: 'button secondary small', id: 'tailor-link', href: `/app/resumes/${encodeURIComponent(id)}/tailor`,
+          on: { click: saveThenFollow } }, 'Tailor to a job'),
         h('button', { type: 'button', class: 'secondary small', id: 'duplicate', on: { click: duplicate } }, 'Duplicate'),
         h('a', { class: 'button secondary small', id: 'export-json',
           href: `/api/resumes/${encodeURIComponent(id)}?format=jsonresume`, download: 'resume.json',
-          on: { click: exportJson } }, 'Export JSON')),
+          on: { click: saveThenFollow } }, 'Export JSON')),
       bar,
       layout);
   }
@@ -662,14 +663,16 @@ function showTab(name) {
   }
 }
 
-// An export is of the saved resume: what is on screen is saved first.
-async function exportJson(ev) {
+// The export and the tailoring read the stored resume: what is on
+// screen is saved first, then the link followed.
+async function saveThenFollow(ev) {
   if (!unsaved()) {
     return;
   }
   ev.preventDefault();
+  const link = ev.currentTarget;
   if (await save({ auto: false })) {
-    ev.target.click();
+    link.click();
   }
 }
 
