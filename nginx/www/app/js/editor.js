@@ -194,20 +194,29 @@ function setSaveState(text, kind = '') {
   saveHelp.textContent = help || '';
 }
 
+// Shows el wherever it is (its tab on a phone, its closed <details>),
+// then focuses it.
+function reveal(el, block = 'center') {
+  const details = el.closest('details');
+  if (details) {
+    details.open = true;
+  }
+  if (!WIDE.matches && el.closest('#editor-layout')) {
+    showTab(el.closest('#preview-panel') ? 'preview' : 'edit');
+  }
+  el.scrollIntoView({ block });
+  el.focus();
+}
+
 // The bar's way to what stopped the save: the conflict's choices, or the
 // summary of problems (which an autosave does not open).
 function showSaveHelp() {
-  if (!WIDE.matches) {
-    showTab('edit');
-  }
   if (saving.conflict) {
-    conflictBox.scrollIntoView({ block: 'center' });
-    conflictBox.querySelector('button').focus();
+    reveal(conflictBox.querySelector('button'));
     return;
   }
   summaryBox.hidden = false;
-  summaryBox.scrollIntoView({ block: 'start' });
-  summaryBox.focus();
+  reveal(summaryBox, 'start');
 }
 
 // One labelled control bound to obj[key], shown under path.
@@ -853,16 +862,7 @@ function showProblems(data, { focus }) {
     items.push(h('li', {}, target
       ? h('a', { href: `#${target}`, on: { click: (ev) => {
         ev.preventDefault();
-        const el = document.getElementById(target);
-        const details = el.closest('details');
-        if (details) {
-          details.open = true;
-        }
-        if (!WIDE.matches) {
-          showTab(el.closest('#preview-panel') ? 'preview' : 'edit');
-        }
-        el.scrollIntoView({ block: 'center' });
-        el.focus();
+        reveal(document.getElementById(target));
       } } }, `${humanPath(path)}: ${message}`)
       : `${path}: ${message}`));
   }
@@ -876,10 +876,7 @@ function showProblems(data, { focus }) {
   setSaveState(`Not saved: ${count}`, 'error');
   if (focus) {
     summaryBox.hidden = false;
-    if (!WIDE.matches) {
-      showTab('edit');
-    }
-    summaryBox.focus();
+    reveal(summaryBox, 'start');
     announce(`Not saved: ${count}.`);
   }
 }
@@ -1362,10 +1359,7 @@ function drawReview() {
               h('q', {}, shown(valueAt(path)))),
             h('span', { class: 'entry-tools' },
               h('button', { type: 'button', class: 'secondary small', dataset: { action: 'edit' },
-                'aria-label': `Edit ${label}`, disabled: !c, on: { click: () => {
-                  c.el.scrollIntoView({ block: 'center' });
-                  c.el.focus();
-                } } }, 'Edit'),
+                'aria-label': `Edit ${label}`, disabled: !c, on: { click: () => reveal(c.el) } }, 'Edit'),
               h('button', { type: 'button', class: 'secondary small', dataset: { action: 'keep' },
                 'aria-label': `Keep ${label}`, on: { click: () => {
                   unverified.splice(i, 1);
