@@ -140,7 +140,7 @@ async function fixValidationErrorInline() {
   await page.waitForFunction(() => document.getElementById('save-state').textContent.startsWith('Saved'));
   expect(await page.isHidden('#error-summary'), 'summary still shown after a good save');
   const title = (await page.textContent('#title')).trim();
-  expect(title === 'Edit: Ana Journey', `title is ${title}`);
+  expect(title === 'Ana Journey — Backend Engineer', `title is ${title}`);
   // stored as typed
   const stored = await (await state.context.request.get(`${BASE}/api/resumes/${state.resumeId}`)).json();
   expect(stored.resume.basics.email === 'ana.journey@example.com', 'email not stored');
@@ -202,7 +202,7 @@ async function conflictOffersReload() {
   state.seen.expectErrors(/status of 412/);
   await page.click('#save-top');
   await page.waitForSelector('#conflict:not([hidden]) #reload-latest');
-  expect(await page.evaluate(() => document.activeElement.id) === 'reload-latest', 'reload not focused');
+  expect(await page.evaluate(() => document.activeElement.id) === 'conflict-compare', 'compare not focused');
   await screenshot(page, 'editor-conflict');
   await axe(page);
   await page.click('#reload-latest');
@@ -253,8 +253,8 @@ async function exportAndImportJson() {
 async function downloadPdf() {
   const { page } = state;
   await page.goto(`${BASE}/app/resumes/${state.resumeId}`);
-  await page.waitForSelector('#pdf-form');
-  await page.selectOption('#pdf-paper', 'letter');
+  await page.waitForSelector('#pdf-download');
+  await page.selectOption('#meta-paper', 'letter');
   const pdf = await download(page.locator('#pdf-download'));
   expect(pdf.body.subarray(0, 5).toString('latin1') === '%PDF-', 'the download is not a PDF');
   await assertClean(page, state.seen);

@@ -8,7 +8,10 @@
 // pages handle it like any other error.  A file goes up through upload(),
 // which reports its progress; an answer that streams its progress as
 // NDJSON comes through stream(), which hands over each event as it
-// arrives.
+// arrives.  With `signal` (an AbortController's) a call can be cancelled:
+// it then resolves to status 0 with `aborted` true.  With `blob: true` a
+// successful answer's body is kept as `blob` (an image) instead of being
+// parsed.
 
 const NETWORK_PROBLEM = {
   error: {
@@ -28,7 +31,7 @@ function networkFailure() {
   return { status: 0, ok: false, data: NETWORK_PROBLEM, etag: null, headers: new Headers() };
 }
 
-export async function api(method, path, { json, body, headers, ifMatch } = {}) {
+export async function api(method, path, { json, body, headers, ifMatch, signal, blob } = {}) {
   const h = new Headers(headers || {});
   let payload = body;
   if (json !== undefined) {
@@ -49,9 +52,15 @@ export async function api(method, path, { json, body, headers, ifMatch } = {}) {
       body: payload,
       credentials: 'same-origin',
       cache: 'no-store',
+      signal,
     });
-  } catch {
-    return { status: 0, ok: false, data: NETWORK_PROBLEM, etag: null, headers: new Headers() };
+    if (blob && res.ok) {
+      return { status: res.status, ok: true, data: null, blob: await res.blob(), etag: null,
+        headers: res.headers };
+    }
+  } catch (err) {
+    return { ...networkFailure(),
+      aborted: Boolean(signal && signal.aborted) || (err && err.name === 'AbortError') };
   }
   let data = null;
   const type = res.headers.get('Content-Type') || '';

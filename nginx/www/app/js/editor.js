@@ -1,13 +1,31 @@
 // editor.js - /app/resumes/<id>: every section of the JSON Resume the API
-// accepts, as a form.
+// accepts, as a form, beside the page it prints as.
 //
 // The page keeps the whole document as `doc` (fields it does not show,
-// like meta or $schema, stay as they were) and each control writes its
-// value back into it.  Sections of entries can be added to, removed from
-// and reordered with buttons.  Save is a PUT with If-Match (the ETag of
-// the version loaded): a 422's problems are shown next to their fields by
-// path ("work[2].startDate") and listed in a summary that links to them;
-// a 412 says someone else saved first and offers the latest version.
+// like $schema, stay as they were) and each control writes its value back
+// into it.  Sections of entries can be added to, removed from and
+// reordered with buttons.
+//
+// Every change is saved by itself a moment after typing stops (autosave):
+// a PUT with If-Match (the ETag of the version last loaded or saved), one
+// at a time; changes made while one is on its way are sent after it.  The
+// bar at the top says "Saved", "Saving…" or "Not saved: …".  A 422's
+// problems are shown next to their fields by path ("work[2].startDate"),
+// and Save (the button, or Ctrl/Cmd+S) lists them in a summary that links
+// to them.  A 412 stops the autosave: someone else saved first, and the
+// page offers to compare the two versions, keep this page's or take the
+// other.  Leaving the page with anything unsaved asks first
+// (beforeunload); "Download PDF" saves first, so the PDF is what is on
+// the screen.
+//
+// The preview is the PDF engine's own page image (POST /api/preview with
+// the document as it is on screen, stored nowhere), asked for a moment
+// after typing stops; a newer request cancels the one on its way
+// (AbortController).  On a wide screen it stands beside the form; on a
+// phone it is the Preview tab.  The resume's own shape lives in
+// meta.jobtune: its title, the sections that print and their order, its
+// template, font and paper (the choices of GET /api/pdf/templates).  The
+// page writes meta.jobtune only once one of those is changed.
 //
 // /app/resumes/import is a draft that is not a resume yet: the answer of
 // POST /api/resumes/import that /app/ kept in sessionStorage (draft.js).
@@ -15,14 +33,20 @@
 // gave that the file does not contain (`unverified`: each kept, edited or
 // removed), the lines of the file the draft does not use (`unplaced`:
 // copied or dismissed) and what the import changed (`warnings`).  Every
-// change is kept in the tab's draft, so a reload loses nothing; Save is the
-// ordinary POST /api/resumes, and the page becomes the saved resume's
-// editor (its URL replaced) with the draft forgotten.
+// change is kept in the tab's draft, so a reload loses nothing; nothing is
+// saved by itself: Save is the ordinary POST /api/resumes, and the page
+// becomes the saved resume's editor (its URL replaced) with the draft
+// forgotten.
 
 import { api, problemText, problemsByPath } from './api.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
 import { dropDraft, getDraft, putDraft } from './draft.js';
+
+const AUTOSAVE_MS = 1200; // after the last change
+const PREVIEW_MS = 600;
+const RETRY_MS = 10000; // after a save the network or the server failed
+const WIDE = window.matchMedia('(min-width: 64rem)'); // form and preview side by side
 
 const DATE_HINT = 'YYYY, YYYY-MM or YYYY-MM-DD';
 
@@ -71,20 +95,46 @@ const LOCATION = [
 const PROFILES = { key: 'profiles', label: 'Profiles', one: 'profile', title: ['network'], fields: [
   ['network', 'Network', 'text', 'e.g. GitHub'], ['username', 'Username'], ['url', 'Profile URL', 'url']] };
 
+// The sections the PDF prints, in its default order (meta.jobtune.sections
+// names them; "summary" is basics.summary).
+const PRINTED = [
+  ['summary', 'Summary'], ['work', 'Work experience'], ['projects', 'Projects'],
+  ['education', 'Education'], ['skills', 'Skills'], ['certificates', 'Certificates'],
+  ['awards', 'Awards'], ['publications', 'Publications'], ['volunteer', 'Volunteering'],
+  ['languages', 'Languages'], ['interests', 'Interests'], ['references', 'References']];
+// used when GET /api/pdf/templates cannot be read
+const FALLBACK_CHOICES = {
+  templates: [{ id: 'modern', name: 'Modern' }, { id: 'classic', name: 'Classic' },
+    { id: 'compact', name: 'Compact' }],
+  fonts: [], default: 'modern' };
+const PAPERS = [{ id: 'a4', name: 'A4' }, { id: 'letter', name: 'US Letter' }];
+
 let id = decodeURIComponent(location.pathname.split('/')[3] || '');
 // the import's draft while the page shows one (id "import"), else null
 let draft = null;
 const main = document.getElementById('main');
 let doc = {};
 let etag = null;
-let title = '';
-let dirty = false;
+let choices = FALLBACK_CHOICES;
 let controls = new Map(); // path -> the control showing it
 let saveButtons = [];
 let saveState;
+let saveHelp; // beside the state: to the problems or the conflict
 let summaryBox;
 let conflictBox;
+let titleEl;
 
+// What is saved: changes are counted, and the count last saved kept.
+const saving = { changed: 0, saved: 0, timer: 0, request: null, conflict: null, problems: 0 };
+// The preview: its page, the page count, the pending timer and request.
+const preview = { page: 1, pages: 0, timer: 0, abort: null, stale: true, box: null, img: null,
+  status: null, pager: null };
+
+function unsaved() {
+  return !draft && (saving.changed !== saving.saved || saving.request !== null);
+}
+
+// ---- paths -----------------------------------------------------------------
 // ---- paths -----------------------------------------------------------------
 function fieldId(path) {
   return `f-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -114,14 +164,59 @@ function humanPath(path) {
 }
 
 // ---- controls ----------------------------------------------------------------
+// Every change of doc goes through here: the draft is kept, or the
+// autosave and the preview are scheduled.
 function markDirty() {
-  if (!dirty) {
-    dirty = true;
-    saveState.textContent = 'Unsaved changes';
-  }
   if (draft) {
     putDraft(draft);
+  } else {
+    saving.changed += 1;
+    if (!saving.conflict) {
+      setSaveState(saving.request ? 'Saving…' : 'Unsaved changes');
+      window.clearTimeout(saving.timer);
+      saving.timer = window.setTimeout(() => save({ auto: true }), AUTOSAVE_MS);
+    }
   }
+  showTitle();
+  schedulePreview();
+}
+
+function setSaveState(text, kind = '') {
+  if (!saveState) {
+    return;
+  }
+  if (saveState.textContent !== text) { // a live region: said again only when it changes
+    saveState.textContent = text;
+  }
+  saveState.dataset.state = kind || (text.startsWith('Saved') ? 'saved' : 'pending');
+  const help = kind === 'error' && (saving.conflict ? 'Resolve' : (saving.problems ? 'Show problems' : ''));
+  saveHelp.hidden = !help;
+  saveHelp.textContent = help || '';
+}
+
+// Shows el wherever it is (its tab on a phone, its closed <details>),
+// then focuses it.
+function reveal(el, block = 'center') {
+  const details = el.closest('details');
+  if (details) {
+    details.open = true;
+  }
+  if (!WIDE.matches && el.closest('#editor-layout')) {
+    showTab(el.closest('#preview-panel') ? 'preview' : 'edit');
+  }
+  el.scrollIntoView({ block });
+  el.focus();
+}
+
+// The bar's way to what stopped the save: the conflict's choices, or the
+// summary of problems (which an autosave does not open).
+function showSaveHelp() {
+  if (saving.conflict) {
+    reveal(conflictBox.querySelector('button'));
+    return;
+  }
+  summaryBox.hidden = false;
+  reveal(summaryBox, 'start');
 }
 
 // One labelled control bound to obj[key], shown under path.
@@ -265,7 +360,178 @@ function renderSection(box, owner, section, prefix, focusAfter) {
   }
 }
 
-// ---- the form --------------------------------------------------------------
+// ---- the resume's own shape: meta.jobtune ------------------------------------
+function jobtune() {
+  const meta = doc.meta && typeof doc.meta === 'object' ? doc.meta : {};
+  return meta.jobtune && typeof meta.jobtune === 'object' ? meta.jobtune : {};
+}
+
+// Sets meta.jobtune[key]; an empty value removes it (and an emptied
+// meta.jobtune, meta with it), so that a resume nobody shaped keeps none.
+function setJobtune(key, value) {
+  if (!doc.meta || typeof doc.meta !== 'object') {
+    doc.meta = {};
+  }
+  if (!doc.meta.jobtune || typeof doc.meta.jobtune !== 'object') {
+    doc.meta.jobtune = {};
+  }
+  if (value === '' || value === null || value === undefined) {
+    delete doc.meta.jobtune[key];
+  } else {
+    doc.meta.jobtune[key] = value;
+  }
+  if (!Object.keys(doc.meta.jobtune).length) {
+    delete doc.meta.jobtune;
+  }
+  if (!Object.keys(doc.meta).length) {
+    delete doc.meta;
+  }
+  markDirty();
+}
+
+// The title the list and the page show: meta.jobtune.title, else the
+// name and headline.
+function defaultTitle() {
+  const b = doc.basics || {};
+  const parts = [b.name, b.label].filter((s) => typeof s === 'string' && s.trim()).map((s) => s.trim());
+  return parts.join(' — ') || 'Untitled resume';
+}
+
+function resumeTitle() {
+  const t = jobtune().title;
+  return typeof t === 'string' && t.trim() ? t.trim() : defaultTitle();
+}
+
+function showTitle() {
+  const t = draft ? 'Check your imported resume' : resumeTitle();
+  if (titleEl && titleEl.textContent !== t) {
+    titleEl.textContent = t;
+  }
+  document.title = draft ? 'Check your imported resume — Jobtune' : `${t} — Edit — Jobtune`;
+  const titleInput = document.getElementById('meta-title');
+  if (titleInput) {
+    titleInput.placeholder = defaultTitle();
+  }
+}
+
+// The printed sections in the page's order, each { key, label, shown }:
+// those meta.jobtune.sections lists, in its order, then the others, hidden.
+// Without the list every section prints, in the PDF's order.
+function sectionOrder() {
+  const listed = jobtune().sections;
+  if (!Array.isArray(listed)) {
+    return PRINTED.map(([key, label]) => ({ key, label, shown: true }));
+  }
+  const known = new Map(PRINTED);
+  const order = listed.filter((k) => known.has(k)).map((key) => ({ key, label: known.get(key), shown: true }));
+  for (const [key, label] of PRINTED) {
+    if (!listed.includes(key)) {
+      order.push({ key, label, shown: false });
+    }
+  }
+  return order;
+}
+
+function choiceSelect(sel, items, value, placeholder) {
+  return h('select', sel,
+    placeholder ? h('option', { value: '' }, placeholder) : null,
+    items.map((c) => h('option', { value: c.id, selected: c.id === value }, c.name)));
+}
+
+// The title: the list's and the page's name for this resume.
+function titleField() {
+  const m = jobtune();
+  const input = h('input', { type: 'text', id: 'meta-title', value: typeof m.title === 'string' ? m.title : '',
+    placeholder: defaultTitle(), 'aria-describedby': 'meta-title-hint meta-title-error', autocomplete: 'off',
+    dataset: { label: 'Title' }, on: { input: (ev) => setJobtune('title', ev.target.value.trim()) } });
+  controls.set('meta.jobtune.title', input);
+  return h('div', { class: 'field title-field' },
+    h('label', { for: 'meta-title' }, 'Title in your list of resumes'), input,
+    h('p', { class: 'hint', id: 'meta-title-hint' }, 'Not printed. Left empty, it is the name and headline.'),
+    h('p', { class: 'field-error', id: 'meta-title-error' }));
+}
+
+// The template, font and paper, and the sections list: above the preview,
+// which shows what they change.
+function layoutChoices() {
+  const m = jobtune();
+  const tplName = (tid) => (choices.templates.find((t) => t.id === tid) || {}).name || tid;
+  const pick = (key) => (ev) => {
+    preview.page = 1;
+    setJobtune(key, ev.target.value);
+  };
+  const select = (key, label, items, placeholder) => {
+    const el = choiceSelect({ id: `meta-${key}`, 'aria-describedby': `meta-${key}-error`, dataset: { label },
+      on: { change: pick(key) } }, items, m[key], placeholder);
+    controls.set(`meta.jobtune.${key}`, el);
+    return h('div', { class: 'field' }, h('label', { for: `meta-${key}` }, label), el,
+      h('p', { class: 'field-error', id: `meta-${key}-error` }));
+  };
+  const fonts = choices.fonts || [];
+  return h('div', { class: 'layout-choice', id: 'layout-choice', role: 'group', 'aria-label': 'Layout' },
+    h('div', { class: 'layout-row' },
+      select('template', 'Template', choices.templates, `Default (${tplName(choices.default)})`),
+      fonts.length ? select('font', 'Font', fonts, 'The template’s') : null,
+      select('paper', 'Paper', choices.papers || PAPERS, 'Default (A4)')),
+    sectionsList());
+}
+
+// Which sections print, and in what order: a checkbox and two move
+// buttons each; redrawn after a move, with focus kept on the moved one.
+function sectionsList() {
+  const details = h('details', { class: 'sections-choice', id: 'sections-choice' });
+  const draw = (focus) => {
+    const order = sectionOrder();
+    const shownCount = order.filter((s) => s.shown).length;
+    const apply = () => setJobtune('sections', order.filter((s) => s.shown).map((s) => s.key));
+    clear(details);
+    const anchor = h('p', { class: 'field-error', id: 'meta-sections-error', tabindex: '-1',
+      dataset: { label: 'Sections' } });
+    controls.set('meta.jobtune.sections', anchor);
+    details.append(
+      h('summary', {}, `Sections to print, and their order (${shownCount} of ${order.length})`),
+      h('p', { class: 'hint', id: 'sections-hint' }, 'A section left unticked stays in your resume but is not printed.'),
+      anchor,
+      h('ol', { class: 'section-order', id: 'section-order', 'aria-describedby': 'sections-hint' },
+        order.map((s, i) => {
+          // at either end the button stays focusable (aria-disabled), so
+          // that pressing Enter again does nothing rather than move focus
+          const move = (to, action) => () => {
+            if (to < 0 || to >= order.length) {
+              return;
+            }
+            const [moved] = order.splice(i, 1);
+            order.splice(to, 0, moved);
+            apply();
+            draw({ key: s.key, action });
+            announce(`${s.label} moved to position ${to + 1} of ${order.length}.`);
+          };
+          return h('li', { dataset: { key: s.key } },
+            h('span', { class: 'toggle-row' },
+              h('input', { type: 'checkbox', id: `show-${s.key}`, checked: s.shown, on: { change: (ev) => {
+                s.shown = ev.target.checked;
+                apply();
+                details.querySelector('summary').textContent =
+                  `Sections to print, and their order (${order.filter((x) => x.shown).length} of ${order.length})`;
+              } } }),
+              h('label', { for: `show-${s.key}` }, s.label)),
+            h('span', { class: 'entry-tools' },
+              h('button', { type: 'button', class: 'secondary small', 'aria-disabled': i === 0 ? 'true' : null,
+                dataset: { action: 'up' }, 'aria-label': `Move up: ${s.label}`, on: { click: move(i - 1, 'up') } }, 'Up'),
+              h('button', { type: 'button', class: 'secondary small',
+                'aria-disabled': i === order.length - 1 ? 'true' : null, dataset: { action: 'down' },
+                'aria-label': `Move down: ${s.label}`, on: { click: move(i + 1, 'down') } }, 'Down')));
+        })));
+    if (focus) {
+      details.open = true;
+      details.querySelector(`li[data-key="${focus.key}"] button[data-action="${focus.action}"]`).focus();
+    }
+  };
+  draw(null);
+  return details;
+}
+
+// ---- the page ------------------------------------------------------------------
 function render() {
   controls = new Map();
   clear(main);
@@ -276,32 +542,25 @@ function render() {
   if (!basics.location || typeof basics.location !== 'object') {
     basics.location = {};
   }
-  saveState = h('span', { class: 'muted', id: 'save-state', role: 'status' },
-    draft ? 'Not saved yet' : (dirty ? 'Unsaved changes' : 'All changes saved'));
+  saveState = h('span', { class: 'save-state', id: 'save-state', role: 'status' });
+  saveHelp = h('button', { type: 'button', class: 'secondary small', id: 'save-help', hidden: true,
+    on: { click: showSaveHelp } });
   saveButtons = [];
   const saveButton = (extra) => {
-    const b = h('button', { type: 'submit', ...extra }, 'Save');
+    const b = h('button', { type: 'submit', form: 'resume-form', ...extra }, 'Save');
     saveButtons.push(b);
     return b;
   };
   summaryBox = h('div', { class: 'error-summary', id: 'error-summary', tabindex: '-1', hidden: true });
-  conflictBox = h('div', { class: 'notice error', id: 'conflict', role: 'alert', hidden: true });
-
-  const pdfForm = h('form', { class: 'actions', method: 'get', action: `/api/resumes/${encodeURIComponent(id)}/pdf`, id: 'pdf-form' },
-    h('div', {},
-      h('label', { for: 'pdf-paper' }, 'Paper'),
-      h('select', { id: 'pdf-paper', name: 'paper' },
-        h('option', { value: 'a4' }, 'A4'), h('option', { value: 'letter' }, 'US Letter'))),
-    h('div', {},
-      h('label', { for: 'pdf-template' }, 'Template'),
-      h('select', { id: 'pdf-template', name: 'template' },
-        h('option', { value: 'modern' }, 'Modern'), h('option', { value: 'classic' }, 'Classic'),
-        h('option', { value: 'compact' }, 'Compact'))),
-    h('button', { type: 'submit', class: 'secondary', id: 'pdf-download' }, 'Download PDF'));
+  conflictBox = h('div', { class: 'notice error conflict', id: 'conflict', role: 'alert', hidden: true });
+  titleEl = h('h1', { id: 'title', tabindex: '-1' });
 
   const form = h('form', { id: 'resume-form', novalidate: true },
-    h('div', { class: 'actions' }, saveButton({ id: 'save-top' }), saveState),
-    h('section', { 'aria-labelledby': 'h-basics' },
+    draft ? null : titleField(),
+    h('nav', { class: 'form-nav', 'aria-label': 'Parts of the form' },
+      h('ul', {}, [{ key: 'basics', label: 'Basics' }, ...SECTIONS].map((sec) =>
+        h('li', {}, h('a', { href: `#sec-${sec.key}` }, sec.label))))),
+    h('section', { id: 'sec-basics', 'aria-labelledby': 'h-basics' },
       h('h2', { id: 'h-basics' }, 'Basics'),
       h('div', { class: 'grid' }, BASICS.map(([k, label, kind, hint]) => field(basics, k, `basics.${k}`, label, kind, hint))),
       h('fieldset', {},
@@ -321,36 +580,256 @@ function render() {
     h('div', { class: 'actions' }, saveButton({ id: 'save-bottom' })));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    save();
+    save({ auto: false });
   });
+
+  // the bar stays at the top of the screen: the save state, Save, the PDF,
+  // and on a phone the Edit and Preview tabs
+  const bar = h('div', { class: 'editor-bar', id: 'editor-bar' },
+    h('div', { class: 'editor-bar-row' },
+      h('span', { class: 'save-line' }, saveState, saveHelp),
+      saveButton({ id: 'save-top', 'aria-keyshortcuts': 'Control+S Meta+S', title: 'Save (Ctrl+S, ⌘S on a Mac)' }),
+      draft ? null : h('button', { type: 'button', class: 'secondary', id: 'pdf-download',
+        on: { click: downloadPdf } }, 'Download PDF')),
+    tabs());
+  const previewPanel = previewBox();
+  const layout = h('div', { class: 'editor-layout', id: 'editor-layout', dataset: { view: 'edit' } },
+    h('div', { class: 'editor-form', id: 'edit-panel', role: 'tabpanel', 'aria-labelledby': 'tab-edit' },
+      conflictBox, summaryBox, form),
+    previewPanel);
 
   if (draft) {
     main.append(
       h('p', {}, h('a', { href: '/app/' }, '← All resumes')),
-      h('h1', { id: 'title', tabindex: '-1' }, 'Check your imported resume'),
+      titleEl,
       h('p', { class: 'note', id: 'draft-note' }, 'This draft is not saved: nothing of it or of your file is ',
         'stored until you press Save. ',
         h('button', { type: 'button', class: 'secondary small', id: 'discard-draft', on: { click: discard } },
           'Discard the draft')),
       reviewPanel(),
-      conflictBox,
-      summaryBox,
-      form);
+      bar,
+      layout);
     markForReview();
+  } else {
+    main.append(
+      h('p', {}, h('a', { href: '/app/' }, '← All resumes')),
+      titleEl,
+      h('div', { class: 'actions' },
+        h('a', { class: 'button secondary small', id: 'tailor-link', href: `/app/resumes/${encodeURIComponent(id)}/tailor`,
+          on: { click: saveThenFollow } }, 'Tailor to a job'),
+        h('button', { type: 'button', class: 'secondary small', id: 'duplicate', on: { click: duplicate } }, 'Duplicate'),
+        h('a', { class: 'button secondary small', id: 'export-json',
+          href: `/api/resumes/${encodeURIComponent(id)}?format=jsonresume`, download: 'resume.json',
+          on: { click: saveThenFollow } }, 'Export JSON')),
+      bar,
+      layout);
+  }
+  showTitle();
+  showSaveState();
+  preview.stale = true;
+  schedulePreview(0);
+}
+
+function showSaveState() {
+  if (draft) {
+    setSaveState('Not saved yet', 'pending');
+  } else if (saving.conflict) {
+    setSaveState('Not saved: changed elsewhere', 'error');
+  } else if (saving.request) {
+    setSaveState('Saving…');
+  } else if (saving.changed !== saving.saved) {
+    setSaveState('Unsaved changes');
+  } else {
+    setSaveState('Saved');
+  }
+}
+
+// The Edit and Preview tabs (phones only: on a wide screen both show).
+function tabs() {
+  const tab = (name, label) => h('button', { type: 'button', role: 'tab', id: `tab-${name}`,
+    'aria-controls': `${name}-panel`, 'aria-selected': name === 'edit' ? 'true' : 'false',
+    tabindex: name === 'edit' ? '0' : '-1', on: { click: () => showTab(name),
+      keydown: (ev) => {
+        if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+          const other = name === 'edit' ? 'preview' : 'edit';
+          showTab(other);
+          document.getElementById(`tab-${other}`).focus();
+        }
+      } } }, label);
+  return h('div', { class: 'editor-tabs', role: 'tablist', 'aria-label': 'Edit or preview' },
+    tab('edit', 'Edit'), tab('preview', 'Preview'));
+}
+
+function showTab(name) {
+  document.getElementById('editor-layout').dataset.view = name;
+  for (const t of ['edit', 'preview']) {
+    const el = document.getElementById(`tab-${t}`);
+    el.setAttribute('aria-selected', t === name ? 'true' : 'false');
+    el.tabIndex = t === name ? 0 : -1;
+  }
+  if (name === 'preview') {
+    schedulePreview(0);
+  }
+}
+
+// The export and the tailoring read the stored resume: what is on
+// screen is saved first, then the link followed.
+async function saveThenFollow(ev) {
+  if (!unsaved()) {
     return;
   }
-  main.append(
-    h('p', {}, h('a', { href: '/app/' }, '← All resumes')),
-    h('h1', { id: 'title', tabindex: '-1' }, `Edit: ${title}`),
-    h('div', { class: 'actions' },
-      h('a', { class: 'button secondary', href: `/app/resumes/${encodeURIComponent(id)}/tailor` }, 'Tailor to a job'),
-      h('a', { class: 'button secondary', id: 'export-json', href: `/api/resumes/${encodeURIComponent(id)}?format=jsonresume`,
-        download: 'resume.json' }, 'Export JSON (last saved)')),
-    pdfForm,
-    conflictBox,
-    summaryBox,
-    form);
+  ev.preventDefault();
+  const link = ev.currentTarget;
+  if (await save({ auto: false })) {
+    link.click();
+  }
 }
+
+// ---- the preview ---------------------------------------------------------------
+function previewBox() {
+  preview.img = h('img', { class: 'preview-page', id: 'preview-img', alt: '', hidden: true });
+  preview.status = h('p', { class: 'preview-status', id: 'preview-status' }, 'The preview is on its way…');
+  preview.pager = h('div', { class: 'preview-pager', id: 'preview-pager', hidden: true });
+  preview.box = h('section', { class: 'editor-preview', id: 'preview-panel', role: 'tabpanel',
+    'aria-labelledby': 'preview-heading' },
+    h('h2', { id: 'preview-heading', class: 'preview-heading' }, 'Preview'),
+    draft ? null : layoutChoices(),
+    preview.status,
+    preview.pager,
+    h('div', { class: 'preview-sheet', id: 'preview-sheet', 'aria-busy': 'false' }, preview.img));
+  return preview.box;
+}
+
+function previewVisible() {
+  const layout = document.getElementById('editor-layout');
+  return Boolean(layout) && (WIDE.matches || layout.dataset.view === 'preview');
+}
+
+// Asks for the preview after ms, unless another change comes first; a
+// hidden preview (a phone's Edit tab) waits until it is shown.
+function schedulePreview(ms = PREVIEW_MS) {
+  preview.stale = true;
+  window.clearTimeout(preview.timer);
+  if (!preview.box || !previewVisible()) {
+    return;
+  }
+  preview.timer = window.setTimeout(refreshPreview, ms);
+}
+
+// Dots per inch for as many image pixels as the screen shows: 96 (a page
+// is 794 pixels wide) unless a high-density screen shows more, in steps of
+// 24 up to the API's 192.
+function previewDpi() {
+  const shown = preview.img.parentElement.clientWidth * (window.devicePixelRatio || 1);
+  return Math.min(192, Math.max(96, Math.ceil((96 * shown) / 794 / 24) * 24));
+}
+
+function previewQuery() {
+  const m = jobtune();
+  const q = new URLSearchParams({ page: String(preview.page) });
+  const dpi = previewDpi();
+  if (dpi !== 96) {
+    q.set('dpi', String(dpi));
+  }
+  for (const k of ['template', 'font', 'paper']) {
+    if (typeof m[k] === 'string' && m[k]) {
+      q.set(k, m[k]);
+    }
+  }
+  return q;
+}
+
+function readAsDataUrl(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+async function refreshPreview() {
+  if (preview.abort) {
+    preview.abort.abort(); // superseded: its answer would be out of date
+  }
+  const abort = new AbortController();
+  preview.abort = abort;
+  preview.stale = false;
+  preview.img.parentElement.setAttribute('aria-busy', 'true'); // the image only: the choices above stay usable
+  preview.box.classList.add('updating');
+  const r = await api('POST', `/api/preview?${previewQuery()}`, { json: sendable(doc), signal: abort.signal,
+    blob: true, headers: { Accept: 'image/png, application/json' } });
+  if (abort.signal.aborted || preview.abort !== abort) {
+    return;
+  }
+  preview.abort = null;
+  preview.img.parentElement.setAttribute('aria-busy', 'false');
+  preview.box.classList.remove('updating');
+  if (!r.ok) {
+    const pages = Number(r.headers.get('X-Page-Count')) || 0;
+    if (r.status === 422 && preview.page > 1 && pages && preview.page > pages) {
+      preview.page = pages; // the resume got shorter
+      refreshPreview();
+      return;
+    }
+    preview.status.textContent = r.status === 422
+      ? 'The preview waits until the problems marked in the form are fixed.'
+      : `The preview could not be made: ${problemText(r.data)}`;
+    preview.box.classList.add('out-of-date');
+    return;
+  }
+  preview.pages = Number(r.headers.get('X-Page-Count')) || 1;
+  if (preview.page > preview.pages) {
+    preview.page = preview.pages;
+    refreshPreview();
+    return;
+  }
+  let url;
+  try {
+    url = await readAsDataUrl(r.blob);
+  } catch {
+    return;
+  }
+  if (preview.abort) {
+    return; // a newer one is on its way
+  }
+  preview.img.src = url;
+  preview.img.alt = `Page ${preview.page} of your resume as it prints`;
+  preview.img.hidden = false;
+  preview.box.classList.remove('out-of-date');
+  preview.status.textContent = draft ? 'As it prints, once saved.' : 'As it prints. Updated as you type.';
+  drawPager();
+}
+
+function drawPager() {
+  const focused = document.activeElement && preview.pager.contains(document.activeElement)
+    ? document.activeElement.id : null;
+  clear(preview.pager);
+  preview.pager.hidden = preview.pages < 2;
+  if (preview.pages < 2) {
+    return;
+  }
+  const go = (to) => () => {
+    preview.page = to;
+    refreshPreview();
+  };
+  preview.pager.append(
+    h('button', { type: 'button', class: 'secondary small', id: 'preview-prev', disabled: preview.page <= 1,
+      on: { click: go(preview.page - 1) } }, 'Previous page'),
+    h('span', { id: 'preview-page' }, `Page ${preview.page} of ${preview.pages}`),
+    h('button', { type: 'button', class: 'secondary small', id: 'preview-next',
+      disabled: preview.page >= preview.pages, on: { click: go(preview.page + 1) } }, 'Next page'));
+  if (focused) {
+    const again = document.getElementById(focused);
+    (again.disabled ? preview.pager.querySelector('button:not([disabled])') : again).focus();
+  }
+}
+
+WIDE.addEventListener('change', () => {
+  if (preview.stale) {
+    schedulePreview(0);
+  }
+});
 
 // ---- problems ----------------------------------------------------------------
 function clearProblems() {
@@ -362,9 +841,12 @@ function clearProblems() {
   }
   clear(summaryBox);
   summaryBox.hidden = true;
+  saving.problems = 0;
 }
 
-function showProblems(data) {
+// A 422's problems at their fields; the summary that links to them only
+// when the person asked for the save (an autosave does not move focus).
+function showProblems(data, { focus }) {
   const problems = problemsByPath(data);
   const items = [];
   for (const [path, message] of problems) {
@@ -380,23 +862,33 @@ function showProblems(data) {
     items.push(h('li', {}, target
       ? h('a', { href: `#${target}`, on: { click: (ev) => {
         ev.preventDefault();
-        const el = document.getElementById(target);
-        el.scrollIntoView({ block: 'center' });
-        el.focus();
+        reveal(document.getElementById(target));
       } } }, `${humanPath(path)}: ${message}`)
       : `${path}: ${message}`));
   }
+  saving.problems = problems.size;
   clear(summaryBox);
   summaryBox.append(
     h('h2', {}, problems.size === 1 ? 'There is 1 problem to fix' : `There are ${problems.size} problems to fix`),
     h('p', {}, problemText(data)),
     h('ul', {}, items));
-  summaryBox.hidden = false;
-  summaryBox.focus();
-  announce(`Not saved: ${problems.size} ${problems.size === 1 ? 'problem' : 'problems'} to fix.`);
+  const count = `${problems.size} ${problems.size === 1 ? 'problem' : 'problems'} to fix`;
+  setSaveState(`Not saved: ${count}`, 'error');
+  if (focus) {
+    summaryBox.hidden = false;
+    reveal(summaryBox, 'start');
+    announce(`Not saved: ${count}.`);
+  }
 }
 
 // ---- load and save -------------------------------------------------------------
+async function loadChoices() {
+  const r = await api('GET', '/api/pdf/templates');
+  if (r.ok && r.data && Array.isArray(r.data.templates) && r.data.templates.length) {
+    choices = r.data;
+  }
+}
+
 async function load() {
   if (id === 'import') {
     loadDraft();
@@ -404,7 +896,7 @@ async function load() {
   }
   clear(main);
   main.append(h('h1', {}, 'Edit resume'), h('p', { class: 'notice', role: 'status' }, 'Loading the resume…'));
-  const r = await api('GET', `/api/resumes/${encodeURIComponent(id)}`);
+  const [r] = await Promise.all([api('GET', `/api/resumes/${encodeURIComponent(id)}`), loadChoices()]);
   if (!r.ok) {
     clear(main);
     main.append(h('h1', {}, r.status === 404 ? 'Resume not found' : 'The resume could not be loaded'),
@@ -414,72 +906,279 @@ async function load() {
       h('p', { class: 'actions' },
         r.status === 404 ? null : h('button', { type: 'button', on: { click: load } }, 'Try again'),
         h('a', { href: '/app/' }, 'Back to your resumes')));
+    document.title = 'Resume not found — Jobtune';
     return;
   }
   accept(r);
-  dirty = false;
   render();
-  document.title = `Edit: ${title} — Jobtune`;
 }
 
+// A loaded or saved version becomes the page's: nothing is unsaved.
 function accept(r) {
   doc = r.data.resume || {};
-  title = r.data.title || 'Untitled resume';
   etag = r.etag || `"${r.data.version}"`;
+  saving.changed = 0;
+  saving.saved = 0;
+  saving.conflict = null;
 }
 
-async function save() {
-  clearProblems();
-  conflictBox.hidden = true;
-  saveButtons.forEach((b) => setBusy(b, true));
-  saveState.textContent = 'Saving…';
-  const body = JSON.parse(JSON.stringify(doc));
-  // an empty location is no location
+// doc as the API takes it: an empty location is no location.
+function sendable(d) {
+  const body = JSON.parse(JSON.stringify(d));
   if (body.basics && body.basics.location && !Object.keys(body.basics.location).length) {
     delete body.basics.location;
   }
-  const r = draft
-    ? await api('POST', '/api/resumes', { json: body })
-    : await api('PUT', `/api/resumes/${encodeURIComponent(id)}`, { json: body, ifMatch: etag });
-  saveButtons.forEach((b) => setBusy(b, false));
-  if (r.ok && draft) {
-    saved(r);
-    return;
+  return body;
+}
+
+// Saves what is on screen; resolves to true once it is saved.  An
+// autosave (auto) shows problems at their fields only and moves no focus;
+// after a 412 only the person's own choice saves again.
+async function save({ auto }) {
+  window.clearTimeout(saving.timer);
+  if (draft) {
+    return auto ? false : saveDraft();
   }
-  if (r.ok) {
-    const focusId = document.activeElement && document.activeElement.id;
-    accept(r);
-    dirty = false;
-    render();
-    document.title = `Edit: ${title} — Jobtune`;
-    const normalized = (r.data.normalized || []).length;
-    saveState.textContent = normalized
-      ? `Saved. ${normalized} web ${normalized === 1 ? 'address was' : 'addresses were'} given https://.`
-      : 'Saved.';
-    announce('Resume saved.');
-    const again = focusId && document.getElementById(focusId);
-    if (again) {
-      again.focus();
+  if (saving.conflict) {
+    if (!auto) {
+      conflictBox.querySelector('button').focus();
     }
-    return;
+    return false;
   }
-  saveState.textContent = 'Not saved';
+  while (saving.request) {
+    await saving.request; // one at a time: the next PUT needs this one's ETag
+  }
+  if (saving.conflict) {
+    return false;
+  }
+  if (saving.changed === saving.saved) {
+    if (!auto && saving.problems === 0) {
+      setSaveState('Saved');
+      announce('Saved.');
+    }
+    return saving.problems === 0;
+  }
+  const seq = saving.changed;
+  setSaveState('Saving…');
+  saveButtons.forEach((b) => b.setAttribute('aria-busy', 'true'));
+  saving.request = api('PUT', `/api/resumes/${encodeURIComponent(id)}`, { json: sendable(doc), ifMatch: etag });
+  const r = await saving.request;
+  saving.request = null;
+  saveButtons.forEach((b) => b.setAttribute('aria-busy', 'false'));
+  if (r.ok) {
+    etag = r.etag || `"${r.data.version}"`;
+    saving.saved = seq;
+    clearProblems();
+    applyNormalized(r.data.normalized || []);
+    if (saving.changed !== saving.saved) {
+      setSaveState('Unsaved changes');
+      saving.timer = window.setTimeout(() => save({ auto: true }), AUTOSAVE_MS);
+    } else {
+      const n = (r.data.normalized || []).length;
+      setSaveState(n ? `Saved. ${n} web ${n === 1 ? 'address was' : 'addresses were'} given https://.` : 'Saved');
+      if (!auto) {
+        announce('Saved.');
+      }
+    }
+    return true;
+  }
   if (r.status === 422) {
-    showProblems(r.data);
+    clearProblems();
+    showProblems(r.data, { focus: !auto });
+    return false;
+  }
+  if (r.status === 412) {
+    showConflict({ focus: !auto });
+    return false;
+  }
+  setSaveState(`Not saved: ${problemText(r.data)}`, 'error');
+  if (!auto) {
+    announce(`Not saved: ${problemText(r.data)}`);
+  }
+  // the network or the server: tried again in a while, or by the next
+  // change, or by Save
+  saving.timer = window.setTimeout(() => save({ auto: true }), RETRY_MS);
+  return false;
+}
+
+// The URLs the server gave https:// are shown as stored, unless the person
+// is typing in that field.
+function applyNormalized(list) {
+  for (const n of list) {
+    if (!n || typeof n.path !== 'string' || valueAt(n.path) !== n.from) {
+      continue;
+    }
+    setAt(n.path, n.to);
+    const el = controls.get(n.path);
+    if (el && el !== document.activeElement) {
+      el.value = n.to;
+    }
+  }
+}
+
+function setAt(path, value) {
+  const parts = pathParts(path);
+  const last = parts.pop();
+  let parent = doc;
+  for (const p of parts) {
+    parent = parent && parent[p];
+  }
+  if (parent && typeof parent === 'object') {
+    parent[last] = value;
+  }
+}
+
+// Download PDF: saved first, so the PDF is what is on the screen.
+async function downloadPdf(ev) {
+  const button = ev.currentTarget;
+  setBusy(button, true);
+  const ok = await save({ auto: false });
+  setBusy(button, false);
+  if (!ok) {
+    announce('The PDF waits until the resume is saved.');
     return;
   }
-  clear(conflictBox);
-  if (r.status === 412) {
-    conflictBox.append(
-      h('p', {}, 'This resume was changed somewhere else (another tab or device) after you opened it, so your changes were not saved.'),
-      h('p', {}, 'Reload the latest version to continue. Your unsaved changes on this page will be replaced; copy anything you want to keep first.'),
-      h('button', { type: 'button', id: 'reload-latest', on: { click: load } }, 'Reload latest'));
-  } else {
-    conflictBox.append(h('p', {}, `Not saved: ${problemText(r.data)}`),
-      h('button', { type: 'button', class: 'secondary', on: { click: save } }, 'Try again'));
+  const m = jobtune();
+  const q = new URLSearchParams();
+  for (const k of ['template', 'font', 'paper']) {
+    if (typeof m[k] === 'string' && m[k]) {
+      q.set(k, m[k]);
+    }
   }
+  const a = h('a', { href: `/api/resumes/${encodeURIComponent(id)}/pdf${String(q) ? `?${q}` : ''}`,
+    download: `${resumeTitle().replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'resume'}.pdf`, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+async function duplicate(ev) {
+  const button = ev.currentTarget;
+  setBusy(button, true);
+  if (unsaved() && !(await save({ auto: false }))) {
+    setBusy(button, false);
+    return;
+  }
+  const r = await api('POST', `/api/resumes/${encodeURIComponent(id)}/duplicate`);
+  setBusy(button, false);
+  if (r.status === 201 && r.data && r.data.id) {
+    announce('Duplicated. Opening the copy.');
+    location.assign(`/app/resumes/${encodeURIComponent(r.data.id)}`);
+    return;
+  }
+  setSaveState(`Not duplicated: ${problemText(r.data)}`, 'error');
+  announce(`Not duplicated: ${problemText(r.data)}`);
+}
+
+// ---- a 412: both versions ------------------------------------------------------
+// The autosave stops; the person compares, then keeps this page's version
+// (saved over the other, with its ETag) or takes the other (the form
+// reloaded).  saving.conflict holds the other version once fetched.
+function showConflict({ focus }) {
+  saving.conflict = saving.conflict || { latest: null };
+  setSaveState('Not saved: changed elsewhere', 'error');
+  clear(conflictBox);
+  conflictBox.append(
+    h('h2', {}, 'This resume was changed somewhere else'),
+    h('p', {}, 'Another tab or device saved it after this page loaded it, so your latest changes here '
+      + 'are not saved, and saving has paused. Compare the two versions, then keep one.'),
+    h('div', { class: 'entry-tools' },
+      h('button', { type: 'button', id: 'conflict-compare', on: { click: compareVersions } }, 'Compare the versions'),
+      h('button', { type: 'button', class: 'secondary', id: 'keep-mine', on: { click: keepMine } }, 'Keep this page’s version'),
+      h('button', { type: 'button', class: 'secondary', id: 'reload-latest', on: { click: takeTheirs } },
+        'Use the other version')),
+    h('div', { id: 'conflict-diff' }));
   conflictBox.hidden = false;
-  conflictBox.querySelector('button').focus();
+  if (focus) {
+    showSaveHelp();
+  }
+}
+
+async function latestVersion() {
+  const r = await api('GET', `/api/resumes/${encodeURIComponent(id)}`);
+  if (!r.ok) {
+    setSaveState(`Not saved: ${problemText(r.data)}`, 'error');
+    return null;
+  }
+  saving.conflict.latest = r;
+  return r;
+}
+
+// Each leaf of v under prefix, as path -> text.
+function flatten(v, prefix, out = new Map()) {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => flatten(x, `${prefix}[${i}]`, out));
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      flatten(x, prefix ? `${prefix}.${k}` : k, out);
+    }
+  } else if (v !== undefined && v !== null && v !== '') {
+    out.set(prefix, String(v));
+  }
+  return out;
+}
+
+async function compareVersions(ev) {
+  const button = ev.currentTarget;
+  setBusy(button, true);
+  const r = await latestVersion();
+  setBusy(button, false);
+  if (!r) {
+    return;
+  }
+  const mine = flatten(sendable(doc), '');
+  const theirs = flatten(r.data.resume || {}, '');
+  const paths = [...new Set([...mine.keys(), ...theirs.keys()])].filter((p) => mine.get(p) !== theirs.get(p));
+  const box = document.getElementById('conflict-diff');
+  clear(box);
+  if (!paths.length) {
+    box.append(h('p', {}, 'The two versions hold the same text. Keeping this page’s version loses nothing.'));
+  } else {
+    box.append(h('div', { class: 'table-scroll' }, h('table', { class: 'versions', id: 'versions' },
+      h('caption', {}, `${paths.length} ${paths.length === 1 ? 'field differs' : 'fields differ'}`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'On this page'),
+        h('th', { scope: 'col' }, 'Saved elsewhere'))),
+      h('tbody', {}, paths.map((p) => h('tr', {},
+        h('th', { scope: 'row' }, humanPath(p)),
+        h('td', { dataset: { label: 'On this page' } },
+          mine.has(p) ? mine.get(p) : h('span', { class: 'empty' }, '(empty)')),
+        h('td', { dataset: { label: 'Saved elsewhere' } },
+          theirs.has(p) ? theirs.get(p) : h('span', { class: 'empty' }, '(empty)'))))))));
+  }
+  box.setAttribute('tabindex', '-1');
+  box.focus();
+}
+
+async function keepMine(ev) {
+  const button = ev.currentTarget;
+  setBusy(button, true);
+  const r = saving.conflict.latest || await latestVersion();
+  setBusy(button, false);
+  if (!r) {
+    return;
+  }
+  etag = r.etag || `"${r.data.version}"`;
+  saving.conflict = null;
+  conflictBox.hidden = true;
+  saving.saved = -1; // whatever the count, this page's version is to be saved
+  if (await save({ auto: false })) {
+    document.getElementById('save-top').focus();
+    announce('Your version is saved.');
+  }
+}
+
+async function takeTheirs(ev) {
+  const button = ev.currentTarget;
+  setBusy(button, true);
+  const r = await latestVersion();
+  setBusy(button, false);
+  if (!r) {
+    return;
+  }
+  accept(r);
+  render();
+  announce('The other version is loaded.');
+  titleEl.focus();
 }
 
 // ---- the import's draft -------------------------------------------------------
@@ -500,26 +1199,38 @@ function loadDraft() {
     }
   }
   doc = draft.resume;
-  title = (doc.basics && doc.basics.name) || draft.name || 'Imported resume';
   etag = null;
-  dirty = true;
   render();
-  document.title = 'Check your imported resume — Jobtune';
 }
 
-// Saved by POST /api/resumes: from now on the page is that resume's editor.
-function saved(r) {
+// Save of a draft: POST /api/resumes; from now on the page is that
+// resume's editor.
+async function saveDraft() {
+  clearProblems();
+  saveButtons.forEach((b) => setBusy(b, true));
+  setSaveState('Saving…');
+  const r = await api('POST', '/api/resumes', { json: sendable(doc) });
+  saveButtons.forEach((b) => setBusy(b, false));
+  if (!r.ok) {
+    if (r.status === 422) {
+      showProblems(r.data, { focus: true });
+    } else {
+      setSaveState(`Not saved: ${problemText(r.data)}`, 'error');
+      announce(`Not saved: ${problemText(r.data)}`);
+    }
+    return false;
+  }
   dropDraft();
   draft = null;
   id = r.data.id;
   history.replaceState(null, '', `/app/resumes/${encodeURIComponent(id)}`);
   accept(r);
-  dirty = false;
+  await loadChoices();
   render();
-  document.title = `Edit: ${title} — Jobtune`;
-  saveState.textContent = 'Saved as a new resume.';
+  setSaveState('Saved as a new resume.');
   announce('Resume saved.');
-  document.getElementById('title').focus();
+  titleEl.focus();
+  return true;
 }
 
 function discard() {
@@ -648,10 +1359,7 @@ function drawReview() {
               h('q', {}, shown(valueAt(path)))),
             h('span', { class: 'entry-tools' },
               h('button', { type: 'button', class: 'secondary small', dataset: { action: 'edit' },
-                'aria-label': `Edit ${label}`, disabled: !c, on: { click: () => {
-                  c.el.scrollIntoView({ block: 'center' });
-                  c.el.focus();
-                } } }, 'Edit'),
+                'aria-label': `Edit ${label}`, disabled: !c, on: { click: () => reveal(c.el) } }, 'Edit'),
               h('button', { type: 'button', class: 'secondary small', dataset: { action: 'keep' },
                 'aria-label': `Keep ${label}`, on: { click: () => {
                   unverified.splice(i, 1);
@@ -744,6 +1452,24 @@ function unmark(path) {
     field.classList.remove('to-check');
   }
 }
+
+// Leaving with anything unsaved asks first.
+window.addEventListener('beforeunload', (ev) => {
+  if (unsaved()) {
+    ev.preventDefault();
+    ev.returnValue = '';
+  }
+});
+
+// Ctrl+S (Cmd+S on a Mac) saves now, instead of saving the web page.
+document.addEventListener('keydown', (ev) => {
+  if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && ev.key.toLowerCase() === 's') {
+    ev.preventDefault();
+    if (document.getElementById('resume-form')) {
+      save({ auto: false });
+    }
+  }
+});
 
 await start({ auth: 'user' });
 await load();

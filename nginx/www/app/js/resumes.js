@@ -1,6 +1,7 @@
-// resumes.js - /app/: the signed-in user's resumes, a page at a time
-// (GET /api/resumes), a new empty one (POST /api/resumes {}), deleting one
-// after an inline confirmation, and importing the resume a person already
+// resumes.js - /app/: the signed-in user's resumes by their titles, a page
+// at a time (GET /api/resumes), a new empty one (POST /api/resumes {}), a
+// copy of one (POST /api/resumes/{id}/duplicate, listed first), deleting
+// one after an inline confirmation, and importing the resume a person already
 // has: a file (PDF, Word, LinkedIn's ZIP, text, JSON Resume) or pasted text
 // goes to POST /api/resumes/import, which stores nothing and answers a
 // draft.  The draft is handed to the editor through sessionStorage
@@ -39,10 +40,28 @@ function item(r) {
   const tools = h('div', { class: 'entry-tools' },
     h('a', { class: 'button secondary small', href: `/app/resumes/${encodeURIComponent(r.id)}/tailor`,
       'aria-label': `Tailor ${r.title}` }, 'Tailor'),
+    h('button', { type: 'button', class: 'secondary small', dataset: { action: 'duplicate' },
+      'aria-label': `Duplicate ${r.title}`, on: { click: (ev) => duplicate(r, ev.currentTarget) } }, 'Duplicate'),
     h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${r.title}`,
       on: { click: () => confirmDelete(li, r, tools) } }, 'Delete'));
   li.append(h('div', {}, title, h('br'), meta), tools);
   return li;
+}
+
+// The copy is listed first, its title focused.
+async function duplicate(r, button) {
+  setBusy(button, true);
+  const res = await api('POST', `/api/resumes/${encodeURIComponent(r.id)}/duplicate`);
+  setBusy(button, false);
+  if (res.status !== 201 || !res.data) {
+    setStatus(`${r.title} could not be duplicated: ${problemText(res.data)}`, 'error');
+    return;
+  }
+  const copy = item(res.data);
+  list.prepend(copy);
+  setStatus('', '');
+  announce(`Duplicated ${r.title}.`);
+  copy.querySelector('.item-title').focus();
 }
 
 function confirmDelete(li, r, tools) {
