@@ -167,7 +167,8 @@ int resumes_show_route(struct request *req)
         return not_found(req);
     if (format == NULL)
         return resumes_respond(req, 200, stored, NULL);
-    request_header(req, "Content-Disposition", "attachment; filename=\"resume.json\"");
+    request_header(req, "Content-Disposition",
+                   routes_resume_attachment(req, json_object_get(stored, "resume"), ".json"));
     rc = request_json(req, 200, json_incref(json_object_get(stored, "resume")));
     json_decref(stored);
     return rc;

@@ -45,15 +45,24 @@ int pdf_templates_get_route(struct request *req)
     return request_json(req, 200, pdf_catalog());
 }
 
-/* Content-Disposition of resume's PDF (RFC 6266): the ASCII name for
- * every client, and the UTF-8 one percent-encoded (RFC 8187) for those
- * that read filename*.  Both names come from pdf_file_name(). */
-static const char *attachment(struct request *req, json_t *resume)
+/* name, a pdf_file_name() (malloc'd, freed here), ending in ext instead
+ * of ".pdf": in the arena, NULL when out of memory. */
+static char *named(struct request *req, char *name, const char *ext)
+{
+    size_t n = name != NULL ? strlen(name) : 0;
+    char *out = n > 4 ? arena_printf(req->arena, "%.*s%s", (int)(n - 4), name, ext) : NULL;
+
+    free(name);
+    return out;
+}
+
+const char *routes_resume_attachment(struct request *req, json_t *resume, const char *ext)
 {
     static const char hex[] = "0123456789ABCDEF";
-    char *ascii = pdf_file_name(resume, true), *utf8 = pdf_file_name(resume, false);
-    size_t n = strlen(utf8), k = 0;
-    char *enc = arena_alloc(req->arena, 3 * n + 1);
+    char *ascii = named(req, pdf_file_name(resume, true), ext);
+    char *utf8 = named(req, pdf_file_name(resume, false), ext);
+    size_t n = utf8 != NULL ? strlen(utf8) : 0, k = 0;
+    char *enc = ascii != NULL && utf8 != NULL ? arena_alloc(req->arena, 3 * n + 1) : NULL;
     const char *value = "attachment";
 
     for (const unsigned char *p = (const unsigned char *)utf8; enc != NULL && *p; p++) {
@@ -71,8 +80,6 @@ static const char *attachment(struct request *req, json_t *resume)
         value = arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
                              ascii, enc) ?: value;
     }
-    free(ascii);
-    free(utf8);
     return value;
 }
 
@@ -175,7 +182,7 @@ int resume_pdf_get_route(struct request *req)
         return request_error(req, 500, "internal_error", "The PDF could not be made.");
     if (arena_add_cleanup(req->arena, free, pdf) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");
-    request_header(req, "Content-Disposition", attachment(req, resume));
+    request_header(req, "Content-Disposition", routes_resume_attachment(req, resume, ".pdf"));
     routes_track(req, "pdf_exported",
                  json_pack("{s:s}", "paper", opt.paper == PDF_LETTER ? "letter" : "a4"));
     return request_bytes(req, 200, "application/pdf", pdf, len);

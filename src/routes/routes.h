@@ -82,6 +82,11 @@ json_t *routes_quota_usage(struct request *req, json_t *dir);
  * sections (o borrows from resume and the request).  0, or the status of
  * the 422 written for an unknown query value. */
 int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o);
+/* Content-Disposition of a file of resume (borrowed; RFC 6266): named
+ * after the person and the title as its PDF is (pdf_file_name()), ending
+ * in ext (".pdf", ".json"): the ASCII name for every client and the UTF-8
+ * one percent-encoded (RFC 8187) in filename*.  In the arena. */
+const char *routes_resume_attachment(struct request *req, json_t *resume, const char *ext);
 /* The same without a query: meta.jobtune's choices over the defaults. */
 void routes_pdf_look(json_t *resume, struct pdf_options *o);
 

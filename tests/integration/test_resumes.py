@@ -451,6 +451,8 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         for method, suffix in subroutes:
             with self.subTest(route=f"{method} {suffix}"):
                 body = {"jobDescription": JOB} if method in ("POST", "PUT", "PATCH") else None
+                if suffix.endswith("/apply"):  # a well-formed choice, so only the owner decides
+                    body = {"as": "new", "accept": []}
                 self.assert_error(self.call(method, path + suffix, self.bob, body=body), 404,
                                   "not_found")
         # Bob's own list is empty; Alice's resume is untouched
@@ -548,7 +550,10 @@ class ResumesTest(ResumeClient, unittest.TestCase):
         r = self.call("GET", f"{RESUMES}/{made['id']}?format=jsonresume", self.alice)
         self.assertEqual(r.status, 200, r.text)
         self.assertTrue(r.header("content-type").startswith("application/json"))
-        self.assertEqual(r.header("content-disposition"), 'attachment; filename="resume.json"')
+        # named as its PDF is, after the person (RFC 6266, the UTF-8 name in filename*)
+        self.assertRegex(r.header("content-disposition"),
+                         r'^attachment; filename="Aarav_Sharma_[^"]*Resume\.json"; '
+                         r"filename\*=UTF-8''Aarav_Sharma_%E0%A4%86.*_Resume\.json$")
         self.assertEqual(json.loads(r.body.decode("utf-8")), doc)
         self.assertEqual(self.call("GET", f"{RESUMES}/{made['id']}", self.alice).json()["resume"],
                          doc)

@@ -619,7 +619,7 @@ function render() {
           on: { click: saveThenFollow } }, 'Tailor to a job'),
         h('button', { type: 'button', class: 'secondary small', id: 'duplicate', on: { click: duplicate } }, 'Duplicate'),
         h('a', { class: 'button secondary small', id: 'export-json',
-          href: `/api/resumes/${encodeURIComponent(id)}?format=jsonresume`, download: 'resume.json',
+          href: `/api/resumes/${encodeURIComponent(id)}?format=jsonresume`, download: '',
           on: { click: saveThenFollow } }, 'Export JSON')),
       bar,
       layout);
