@@ -9,6 +9,10 @@
  * number).  Every read and change is logged with the staff id and the
  * ticket number (or a count) and nothing else: no email, subject or text.
  *
+ * GET .../{ticket} is the whole ticket for the staff: the message, the
+ * notes, the status history, the replies (admin_tickets_replies.c) and the
+ * deletion request if any.
+ *
  * A note is appended to ticket.notes [{staffId, at, text}] and a status
  * change to ticket.history [{staffId, at, from, to}]; both are $push'ed,
  * so two staff writing at once lose neither entry.
@@ -17,6 +21,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -24,6 +29,7 @@
 #include "base/encode.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/text.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -49,6 +55,36 @@ bool admin_is_ticket_number(const char *s)
     return true;
 }
 
+static int by_time(const void *a, const void *b)
+{
+    const char *x = jsonx_string(*(json_t *const *)a, "at"),
+               *y = jsonx_string(*(json_t *const *)b, "at");
+
+    return strcmp(x ?: "", y ?: "");
+}
+
+/* The stored replies, an object keyed by reply id (each written by _id
+ * with $set, see admin_tickets_replies.c), as a list oldest first: new
+ * reference. */
+static json_t *replies_view(json_t *stored)
+{
+    size_t n = json_object_size(stored), i = 0;
+    json_t **all = n > 0 ? mem_calloc(n, sizeof(*all)) : NULL, *list = json_array(), *r;
+    const char *id;
+
+    json_object_foreach(stored, id, r) {
+        json_t *one = json_deep_copy(r);
+
+        json_object_set_new(one, "id", json_string(id));
+        all[i++] = one;
+    }
+    qsort(all, i, sizeof(*all), by_time);
+    for (size_t k = 0; k < i; k++)
+        json_array_append_new(list, all[k]);
+    free(all);
+    return list;
+}
+
 json_t *admin_ticket_view(json_t *doc)
 {
     static const char *const fields[] = {"status", "subject", "message", "email", "name",
@@ -65,6 +101,7 @@ json_t *admin_ticket_view(json_t *doc)
     if (view != NULL) {
         json_object_set_new(view, "notes", json_deep_copy(json_object_get(doc, "notes")) ?: json_array());
         json_object_set_new(view, "history", json_deep_copy(json_object_get(doc, "history")) ?: json_array());
+        json_object_set_new(view, "replies", replies_view(json_object_get(doc, "replies")));
     }
     return view;
 }
@@ -206,6 +243,28 @@ int admin_tickets_list_route(struct request *req)
     log_info("staff %s listed %zu tickets", req->user_id, json_array_size(items));
     return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
                                             more ? next : NULL));
+}
+
+/* ---- one ticket -------------------------------------------------------------------- */
+
+/* GET /api/admin/tickets/{ticket} -> 200 ticket (message, notes, history, replies,
+ * privacyRequest) | 404 */
+int admin_tickets_show_route(struct request *req)
+{
+    const char *number = request_param(req, "ticket");
+    json_t *doc = NULL;
+    int rc;
+
+    if (!admin_is_ticket_number(number))
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    rc = tickets_get(req->svc->db, number, &doc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (doc == NULL)
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    jsonx_own(req->arena, doc);
+    log_info("staff %s read ticket %s", req->user_id, number);
+    return request_json(req, 200, admin_ticket_view(doc));
 }
 
 /* ---- change -------------------------------------------------------------------------- */

@@ -8,7 +8,9 @@ through verify and execute to completion: the account's local data and
 its Clerk user gone, nothing left in any collection that names the user
 id or the email (in any case), the request record kept under an HMAC of
 the email.  Due dates, daysLeft and the overdue flag are checked by
-moving the server's wall clock (JOBTUNE_CLOCK_FILE) 31 days on."""
+moving the server's wall clock (JOBTUNE_CLOCK_FILE) 31 days on.  Without
+CLERK_SECRET_KEY both erasures (the user's own and the staff's) erase
+what is held here and say the sign-in account was not deleted."""
 import datetime
 import json
 import os
@@ -146,7 +148,10 @@ class AdminTest(unittest.TestCase):
     def test_every_admin_route_refuses_unsigned_and_non_staff(self):
         number = self.deletion_request("someone@example.in", form=False)
         routes = [("GET", "/api/admin/tickets", None),
+                  ("GET", "/api/admin/config", None),
+                  ("GET", f"/api/admin/tickets/{number}", None),
                   ("PATCH", f"/api/admin/tickets/{number}", {"status": "closed"}),
+                  ("POST", f"/api/admin/tickets/{number}/replies", {"message": "x"}),
                   ("GET", "/api/admin/privacy-requests", None),
                   ("POST", f"/api/admin/privacy-requests/{number}/verify", {"method": "x"}),
                   ("POST", f"/api/admin/privacy-requests/{number}/execute", None),
@@ -423,32 +428,78 @@ class AdminTest(unittest.TestCase):
 
 
 class AdminWithoutClerkApiTest(SignedInStackTest):
-    """Without CLERK_SECRET_KEY, execute answers 503 not_configured and
-    changes nothing; the rest of the queue still works."""
+    """Without CLERK_SECRET_KEY both ways of erasing an account behave
+    alike: the user's own DELETE /api/me and a staff-executed deletion
+    request erase everything held here, and both say the sign-in account
+    was not deleted (the receipt's signInAccount, the request's outcome),
+    instead of one claiming it and the other refusing to run."""
     workers = 1
     stack_class = AuthStack
 
     @classmethod
     def env_extra(cls):
         cls.staff = tokens.new_user_id()
-        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff}
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff, "CLERK_WEBHOOK_SECRET": SECRET}
 
-    def test_execute_names_the_missing_variable(self):
+    def deliver(self, event):
+        body = json.dumps(event).encode()
+        msg, ts = new_id("msg"), str(int(time.time()))
+        r = self.stack.request("POST", "/api/webhooks/clerk", body=body, headers={
+            "Content-Type": "application/json", "svix-id": msg, "svix-timestamp": ts,
+            "svix-signature": sign(SECRET, msg, ts, body)})
+        self.assertEqual(r.status, 200, r.text)
+
+    def account(self, email):
+        user = tokens.new_user_id()
+        self.deliver(user_event("user.created", user, email=email, first="Priya", last="Sharma"))
+        r = self.stack.request("POST", "/api/resumes", body=RESUME, headers=self.auth(user))
+        self.assertEqual(r.status, 201, r.text)
+        return user
+
+    def test_the_console_is_told_before_anyone_executes(self):
+        r = self.stack.request("GET", "/api/admin/config", headers=self.auth(self.staff))
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["clerkAccounts"], {"available": False,
+                                                     "missing": "CLERK_SECRET_KEY"})
+
+    def test_own_deletion_erases_here_and_says_the_sign_in_account_stays(self):
+        user = self.account("own-noclerk@example.in")
+        r = self.stack.request("DELETE", "/api/me", headers=self.auth(user))
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["signInAccount"], "not_deleted")
+        self.assertEqual(r.json()["counts"]["resumes"], 1)
+        db = self.stack.db()
+        self.assertIsNone(db["users"].find_one({"_id": user}))
+        self.assertEqual(db["receipts"].find_one({"_id": r.json()["receiptId"]})["clerk"],
+                         "not_configured")
+
+    def test_staff_execute_erases_here_and_says_the_sign_in_account_stays(self):
+        user = self.account("staff-noclerk@example.in")
         r = self.stack.request("POST", "/api/support", body={
-            "email": "wait@example.in", "subject": "Data Deletion Request", "message": "m"})
+            "email": "staff-noclerk@example.in", "subject": "Data Deletion Request",
+            "message": "m"})
         number = r.json()["ticket"]
         auth = self.auth(self.staff)
         path = f"/api/admin/privacy-requests/{number}"
         r = self.stack.request("POST", path + "/verify", body={"method": "m"}, headers=auth)
         self.assertEqual(r.status, 200, r.text)
         r = self.stack.request("POST", path + "/execute", headers=auth)
-        self.assertEqual(r.status, 503, r.text)
-        self.assertEqual(r.json()["error"]["code"], "not_configured")
-        self.assertEqual(r.json()["error"]["operator"], {"missing": "CLERK_SECRET_KEY"})
-        self.assertNotIn("CLERK_SECRET_KEY", r.json()["error"]["message"])
-        doc = self.stack.db()["tickets"].find_one({"_id": number})
-        self.assertEqual(doc["privacyRequest"]["status"], "verified")
-        self.assertEqual(doc["email"], "wait@example.in")
+        self.assertEqual(r.status, 200, r.text)
+        pr = r.json()["privacyRequest"]
+        self.assertEqual(pr["status"], "completed")
+        self.assertEqual(pr["outcome"]["result"], "erased")
+        self.assertEqual(pr["outcome"]["accounts"], 1)
+        self.assertEqual(pr["outcome"]["deleted"]["resumes"], 1)
+        self.assertEqual(pr["outcome"]["signInAccounts"], "not_deleted")
+        self.assertIn("CLERK_SECRET_KEY is not set", pr["outcome"]["note"])
+        db = self.stack.db()
+        self.assertIsNone(db["users"].find_one({"_id": user}))
+        receipt = db["receipts"].find_one({"subject": {"$exists": True}, "clerk": "not_configured",
+                                           "counts.resumes": 1})
+        self.assertIsNotNone(receipt)
+        # and the user's token is refused, as after DELETE /api/me
+        r = self.stack.request("GET", "/api/me", headers=self.auth(user))
+        self.assertEqual(r.status, 401, r.text)
 
 
 if __name__ == "__main__":
