@@ -3,10 +3,10 @@
  * keyset-paginated list and changes of status with notes.
  *
  * Staff routes only (AUTH_STAFF: JOBTUNE_ADMIN_USER_IDS; others get 403
- * before a handler runs).  The list is a staff path and may query the
- * tickets collection by status and createdAt, one bounded page at a time
- * (the page size caps the query); everything else is by _id (the ticket
- * number).  Every read and change is logged with the staff id and the
+ * before a handler runs).  The list walks the tickets in filing order
+ * through their index (store/ticket_index.h), one entry and one ticket by
+ * _id at a time, so a page costs the same with a thousand tickets or a
+ * hundred thousand; everything else is by _id (the ticket number).  Every read and change is logged with the staff id and the
  * ticket number (or a count) and nothing else: no email, subject or text.
  *
  * GET .../{ticket} is the whole ticket for the staff: the message, the
@@ -114,39 +114,34 @@ static int invalid(struct request *req, const char *field, const char *problem)
                                 json_pack("{s:s}", field, problem));
 }
 
-/* The cursor is base64url("<createdAt ms>|<ticket number>"), opaque to clients. */
-static bool cursor_encode(int64_t ms, const char *id, char *out, size_t size)
+/* The cursor is base64url("n<entry>"), where the next page starts in the
+ * filing order (store/ticket_index.h); opaque to clients. */
+static bool cursor_encode(int64_t n, char *out, size_t size)
 {
     char plain[CURSOR_MAX];
-    int n = snprintf(plain, sizeof(plain), "%lld|%s", (long long)ms, id);
+    int len = snprintf(plain, sizeof(plain), "n%lld", (long long)n);
 
-    return n > 0 && (size_t)n < sizeof(plain) &&
-           encode_b64url((const unsigned char *)plain, (size_t)n, out, size);
+    return len > 0 && (size_t)len < sizeof(plain) &&
+           encode_b64url((const unsigned char *)plain, (size_t)len, out, size);
 }
 
-static bool cursor_decode(struct arena *a, const char *text, int64_t *ms, const char **id)
+static bool cursor_decode(const char *text, int64_t *n)
 {
     unsigned char plain[CURSOR_MAX];
     size_t len;
     long long v = 0;
-    char *bar;
 
     if (strlen(text) >= CURSOR_MAX || strchr(text, '=') != NULL ||
-        !encode_b64url_decode(text, plain, sizeof(plain) - 1, &len))
+        !encode_b64url_decode(text, plain, sizeof(plain) - 1, &len) || len < 2 || len > 16 ||
+        plain[0] != 'n')
         return false;
-    plain[len] = '\0';
-    bar = memchr(plain, '|', len);
-    if (bar == NULL || bar == (char *)plain || bar - (char *)plain > 15 ||
-        !admin_is_ticket_number(bar + 1))
-        return false;
-    for (char *p = (char *)plain; p < bar; p++) {
-        if (*p < '0' || *p > '9')
+    for (size_t i = 1; i < len; i++) {
+        if (plain[i] < '0' || plain[i] > '9')
             return false;
-        v = v * 10 + (*p - '0');
+        v = v * 10 + (plain[i] - '0');
     }
-    *ms = v;
-    *id = arena_strdup(a, bar + 1);
-    return *id != NULL;
+    *n = v;
+    return v > 0;
 }
 
 /* A list item: the ticket's fields that triage needs, and its request's summary. */
@@ -198,7 +193,7 @@ int admin_tickets_list_route(struct request *req)
     const char *cursor = request_query(req, "cursor");
     json_t *docs = NULL, *items, *doc;
     char next[CURSOR_MAX * 2];
-    bool more = false;
+    int64_t more = 0;
     size_t i;
     int rc = 0;
 
@@ -217,10 +212,9 @@ int admin_tickets_list_route(struct request *req)
     if (limit != NULL && !routes_parse_limit(limit, &q.limit))
         return invalid(req, "limit", "Give a whole number from 1 to 100.");
     if (cursor != NULL) {
-        if (!cursor_decode(req->arena, cursor, &q.after_ms, &q.after_id))
+        if (!cursor_decode(cursor, &q.after))
             return invalid(req, "cursor", "Use the \"next\" value of the previous page, "
                                           "unchanged.");
-        q.after = true;
     }
 
     rc = tickets_page(req->svc->db, &q, &docs, &more);
@@ -230,19 +224,13 @@ int admin_tickets_list_route(struct request *req)
     items = json_array();
     json_array_foreach(docs, i, doc)
         json_array_append_new(items, list_item(doc));
-    if (more) {
-        json_t *last = json_array_get(docs, json_array_size(docs) - 1);
-        long long ms;
-
-        if (!text_parse_iso8601(jsonx_string(last, "createdAt"), &ms) ||
-            !cursor_encode(ms, jsonx_string(last, "_id"), next, sizeof(next))) {
-            json_decref(items);
-            return 500;
-        }
+    if (more > 0 && !cursor_encode(more, next, sizeof(next))) {
+        json_decref(items);
+        return 500;
     }
     log_info("staff %s listed %zu tickets", req->user_id, json_array_size(items));
     return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
-                                            more ? next : NULL));
+                                            more > 0 ? next : NULL));
 }
 
 /* ---- one ticket -------------------------------------------------------------------- */
@@ -319,6 +307,14 @@ int admin_tickets_patch_route(struct request *req)
     update = json_pack("{s:{s:O}}", "$set", "updatedAt", at);
     push = json_object();
     if (status != NULL && strcmp(status, current ?: "") != 0) {
+        /* its place in the new status's list first (store/tickets.h) */
+        rc = tickets_status_entry(req->svc->db, doc, status, json_object_get(update, "$set"));
+        if (rc != STORE_OK) {
+            json_decref(update);
+            json_decref(push);
+            json_decref(at);
+            return routes_db_failure(req, rc);
+        }
         json_object_set_new(json_object_get(update, "$set"), "status", json_string(status));
         json_object_set_new(push, "history", json_pack("{s:s, s:O, s:s?, s:s}", "staffId",
                                                        req->user_id, "at", at, "from", current,

@@ -167,22 +167,29 @@ class AdminTest(unittest.TestCase):
 
     # ---- tickets --------------------------------------------------------------------
     def test_ticket_list_filters_and_pages_newest_first(self):
-        base = datetime.datetime(2001, 3, 1, 12, tzinfo=datetime.timezone.utc)
+        """Filed through the route with the server's clock moved to days
+        after every other ticket of the class (the list is in filing
+        order, which the wall clock follows)."""
+        today = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0,
+                                                                      microsecond=0)
+        base = today + datetime.timedelta(days=400, hours=12)
+        day = lambda k: (base + datetime.timedelta(days=k)).strftime("%Y-%m-%d")
         statuses = ["open", "pending", "closed", "open", "pending", "open", "closed"]
         ids = []
         for i, status in enumerate(statuses):
-            number = f"JT-00A{i}-0000"
             created = base + datetime.timedelta(hours=8 * (i // 2))  # pairs share a time
-            self.db["tickets"].insert_one({
-                "_id": number, "number": number, "email": f"t{i}@example.in",
-                "subject": f"Question {i}", "message": "m", "status": status,
-                "createdAt": created, "channel": "api", "regime": "gdpr"})
+            self.set_clock(created.timestamp() - time.time())
+            r = self.stack.request("POST", "/api/support", body={
+                "email": f"t{i}@example.in", "subject": f"Question {i}", "message": "m"})
+            number = self.ok(r, 201)["ticket"]
+            if status != "open":
+                self.ok(self.call("PATCH", f"/api/admin/tickets/{number}", body={"status": status}))
             ids.append((created, number, status))
-        expected = [n for _, n, _ in sorted(ids, reverse=True)]
+        expected = [n for _, n, _ in reversed(ids)]  # newest filed first
 
         seen, cursor = [], None
         for _ in range(10):
-            q = "from=2001-03-01&to=2001-03-03&limit=3" + (f"&cursor={cursor}" if cursor else "")
+            q = f"from={day(0)}&to={day(2)}&limit=3" + (f"&cursor={cursor}" if cursor else "")
             page = self.ok(self.call("GET", "/api/admin/tickets?" + q))
             self.assertLessEqual(len(page["items"]), 3)
             seen += [i["ticket"] for i in page["items"]]
@@ -190,20 +197,20 @@ class AdminTest(unittest.TestCase):
             if cursor is None:
                 break
         self.assertEqual(seen, expected)
-        item = self.ok(self.call("GET", "/api/admin/tickets?from=2001-03-01&to=2001-03-01&limit=1"))["items"][0]
+        item = self.ok(self.call("GET", f"/api/admin/tickets?from={day(0)}&to={day(0)}&limit=1"))["items"][0]
         self.assertEqual(set(item), {"ticket", "status", "subject", "email", "name", "createdAt",
                                      "regime", "privacyRequest"})
         self.assertIsNone(item["privacyRequest"])
 
-        pending = self.ok(self.call("GET", "/api/admin/tickets?status=pending&from=2001-03-01&to=2001-03-31"))
+        pending = self.ok(self.call("GET", f"/api/admin/tickets?status=pending&from={day(0)}&to={day(30)}"))
         self.assertEqual([i["ticket"] for i in pending["items"]],
                          [n for n in expected if dict((x[1], x[2]) for x in ids)[n] == "pending"])
         self.assertIsNone(pending["next"])
         # one day: from its midnight to the end of `to` (inclusive)
-        day2 = self.ok(self.call("GET", "/api/admin/tickets?from=2001-03-02&to=2001-03-02"))["items"]
+        day2 = self.ok(self.call("GET", f"/api/admin/tickets?from={day(1)}&to={day(1)}"))["items"]
         self.assertEqual([i["ticket"] for i in day2],
-                         [n for c, n, _ in sorted(ids, reverse=True) if c.day == 2])
-        self.assertEqual(self.ok(self.call("GET", "/api/admin/tickets?from=2001-03-04&to=2001-03-04"))["items"], [])
+                         [n for c, n, _ in reversed(ids) if c.date() == (base + datetime.timedelta(days=1)).date()])
+        self.assertEqual(self.ok(self.call("GET", f"/api/admin/tickets?from={day(3)}&to={day(3)}"))["items"], [])
 
         for q, field in [("status=done", "status"), ("from=2001-3-1", "from"), ("to=yesterday", "to"),
                          ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor"),
