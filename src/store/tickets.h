@@ -4,8 +4,11 @@
  *
  * A tickets document is {_id: the ticket number (JT-XXXX-XXXX), number,
  * email, name?, subject, message, status, createdAt, channel, regime?,
- * userId?, privacyRequest?}.  A Data Deletion Request embeds its
- * privacyRequest, so the ticket and its request are one atomic insert.
+ * userId?, privacyRequest?, notes?, history?, replies?, seq}.  A Data
+ * Deletion Request embeds its privacyRequest, so the ticket and its
+ * request are one atomic insert; the staff's replies are in it too, so an
+ * erased ticket takes them along.  seq names its entries in the staff's
+ * lists (ticket_index.h), written before the ticket like its refs.
  *
  * The support form does not know who will ask for their tickets later, and
  * FerretDB finds nothing but an _id without reading the whole collection,
