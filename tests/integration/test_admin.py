@@ -219,6 +219,30 @@ class AdminTest(unittest.TestCase):
                 err = self.error(self.call("GET", "/api/admin/tickets?" + q), 422, "validation_failed")
                 self.assertIn(field, err["fields"])
 
+    def test_status_filters_follow_status_changes(self):
+        """open and pending are lists of their own (in the order tickets
+        took the status): a ticket that left a status is no longer listed
+        under it, one that came back is listed once, first."""
+        made = []
+        for i in range(3):
+            r = self.stack.request("POST", "/api/support", body={
+                "email": f"moves{i}@example.in", "subject": f"Moves {i}", "message": "m"})
+            made.append(self.ok(r, 201)["ticket"])
+        a, b, c = made
+        for number, status in [(a, "pending"), (b, "closed"), (a, "open")]:
+            self.ok(self.call("PATCH", f"/api/admin/tickets/{number}", body={"status": status}))
+
+        def listed(status):
+            items = self.ok(self.call("GET", f"/api/admin/tickets?status={status}&limit=100"))["items"]
+            self.assertTrue(all(i["status"] == status for i in items), items)
+            return [i["ticket"] for i in items if i["ticket"] in made]
+
+        self.assertEqual(listed("open"), [a, c])
+        self.assertEqual(listed("pending"), [])
+        self.assertEqual(listed("closed"), [b])
+        self.assertEqual([i["ticket"] for i in self.ok(self.call(
+            "GET", "/api/admin/tickets?limit=100"))["items"] if i["ticket"] in made], [c, b, a])
+
     def test_ticket_list_shows_new_tickets_with_their_request(self):
         number = self.deletion_request("list-me@example.in", form=False)
         items = self.ok(self.call("GET", "/api/admin/tickets?status=open&limit=100"))["items"]
