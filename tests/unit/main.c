@@ -27,6 +27,7 @@ SUITE(retry_tests);
 SUITE(import_tests);
 SUITE(archive_tests);
 SUITE(db_errors_tests);
+SUITE(mail_tests);
 
 static const struct unit_test *const suites[] = {
     arena_tests, router_tests, form_tests, jsonx_tests, text_tests, region_tests, geo_tests,
@@ -35,6 +36,7 @@ static const struct unit_test *const suites[] = {
     import_tests,
     archive_tests,
     db_errors_tests,
+    mail_tests,
 };
 
 int main(void)
