@@ -48,7 +48,7 @@ def seed_tickets(db, n, base_dt, rnd, batch, kind=lambda k: ("open", None)):
     kind(k) -> (status, privacyRequest status or None).  Returns the
     numbers."""
     docs, entries, numbers = [], [], []
-    lists = {"privacy": 0, "open": 0, "pending": 0}
+    lists = {"privacy": 0, "open": 0, "pending": 0, "closed": 0}
 
     def flush(coll, items):
         if items:
@@ -76,8 +76,8 @@ def seed_tickets(db, n, base_dt, rnd, batch, kind=lambda k: ("open", None)):
             doc["subject"] = "Data Deletion Request"
             doc["privacyRequest"] = {"type": "deletion", "status": request, "openedAt": created,
                                      "dueAt": created + datetime.timedelta(days=30)}
-        # the lists of open and pending tickets, and of deletion requests
-        for key in ([status] if status in ("open", "pending") else []) + \
+        # the list of its status, and of deletion requests
+        for key in [status] + \
                 (["privacy"] if request is not None else []):
             lists[key] += 1
             doc["seq"][key] = lists[key]

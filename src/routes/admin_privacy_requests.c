@@ -172,6 +172,14 @@ static int write_step(struct request *req, json_t *doc, json_t *at, json_t *set,
     json_object_set(set, "updatedAt", at);
     json_object_set_new(push, "privacyRequest.history", entry);
     if (ticket_to != NULL && strcmp(from ?: "", ticket_to) != 0) {
+        /* its place in the list of that status first (store/tickets.h) */
+        if ((rc = tickets_status_entry(req->svc->db, doc, ticket_to, set)) != STORE_OK) {
+            json_decref(set);
+            json_decref(update);
+            json_decref(push); /* and the history entry in it */
+            json_decref(unset);
+            return rc;
+        }
         json_object_set_new(set, "status", json_string(ticket_to));
         json_object_set_new(push, "history", json_pack("{s:s, s:O, s:s?, s:s}", "staffId",
                                                        req->user_id, "at", at, "from", from,

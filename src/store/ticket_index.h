@@ -12,11 +12,12 @@
  *               order, at its createdAt (ms): the list walks n downwards
  *               from the newest (or the cursor's n), and a `to` day is
  *               found by a binary search on at, O(log n) lookups;
- *   "open", "pending"
+ *   "open", "pending", "closed"
  *               a ticket each time it takes that status (when filed, and
  *               on a change), {_id: "open:<n>", ticket, at}: the lists a
  *               status filter walks, newest first, so a page of the few
- *               open tickets does not pass over the many closed ones; an
+ *               open tickets does not pass over the many closed ones, nor
+ *               a page of closed ones over the newest open ones; an
  *               entry whose ticket has left the status since is skipped,
  *               and a walk that reaches the list's floor ("open:floor")
  *               raises it past those;
@@ -26,7 +27,7 @@
  *               that may still be open, {_id: "privacy:floor", n}, raised
  *               (with $max) past the entries a walk found finished.
  * The ticket records its own slot numbers (seq: {all, open?, pending?,
- * privacy?}, the latest of each); an entry
+ * closed?, privacy?}, the latest of each); an entry
  * is the ticket's only when the ticket's seq names it, so an entry left by
  * a ticket number that turned out to be taken, or by an insert that never
  * came, is skipped.  An entry carries a ticket number and a time, no
@@ -50,6 +51,7 @@ struct db;
 #define TICKET_INDEX_ALL "all"
 #define TICKET_INDEX_OPEN "open"
 #define TICKET_INDEX_PENDING "pending"
+#define TICKET_INDEX_CLOSED "closed"
 #define TICKET_INDEX_PRIVACY "privacy"
 
 /* Append ticket `number` filed at at_ms under key; *n: its slot. */

@@ -70,13 +70,13 @@ static int64_t date_ms(json_t *v)
     return json_is_string(v) && text_parse_iso8601(json_string_value(v), &ms) ? ms : -1;
 }
 
-/* The statuses with a list of their own in the index: the ones staff
- * work through, a small share of all tickets (closed ones are most of
- * "all", which a closed filter walks). */
+/* The statuses with a list of their own in the index: each of them, so
+ * a status filter never passes over the tickets of the others. */
 static bool has_list(const char *status)
 {
     return status != NULL &&
-           (strcmp(status, TICKET_INDEX_OPEN) == 0 || strcmp(status, TICKET_INDEX_PENDING) == 0);
+           (strcmp(status, TICKET_INDEX_OPEN) == 0 || strcmp(status, TICKET_INDEX_PENDING) == 0 ||
+            strcmp(status, TICKET_INDEX_CLOSED) == 0);
 }
 
 int tickets_status_entry(struct db *db, json_t *doc, const char *status, json_t *set)
@@ -424,8 +424,8 @@ static json_t *list_fields(json_t *doc)
 
 int tickets_page(struct db *db, const struct tickets_query *q, json_t **items, int64_t *next)
 {
-    /* open and pending have lists of their own; the rest is in "all",
-     * which is also in createdAt order, so dates bound its walk */
+    /* a status has a list of its own; without one, "all", which is in
+     * createdAt order, so dates bound its walk */
     bool dated = !has_list(q->status);
     const char *key = dated ? TICKET_INDEX_ALL : q->status;
     int64_t top = 0, floor = 1, n, examined = 0, low_live = 0;

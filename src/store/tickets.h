@@ -108,8 +108,8 @@ struct tickets_query {
 
 /*
  * One page of tickets matching q, newest first, walked in the index
- * (ticket_index.h): with status open or pending, that status's list (in
- * the order tickets took it); else every ticket in filing order, the `to`
+ * (ticket_index.h): with a status, that status's list (in the order
+ * tickets took it); else every ticket in filing order, the `to`
  * day found by a binary search; one entry and one ticket by _id at a
  * time, until limit tickets match, the `from` day is passed (filing order
  * only) or TICKETS_EXAMINED_MAX entries were looked at.
@@ -119,8 +119,8 @@ struct tickets_query {
 int tickets_page(struct db *db, const struct tickets_query *q, json_t **items, int64_t *next);
 
 /*
- * A status change of ticket doc (borrowed, as stored) to status: for open
- * and pending, which have lists of their own (ticket_index.h), the entry
+ * A status change of ticket doc (borrowed, as stored) to status: the
+ * status's list (ticket_index.h) gets an entry
  * is appended and "seq.<status>" added to set (borrowed: the change's
  * $set), so the ticket names its entry once the change is written.
  */
