@@ -20,7 +20,8 @@ BENCH_TICKETS_SECONDS (5) each, through one worker:
   queue                  GET /api/admin/privacy-requests
 
 each with pages/s, p50 and p99 of the time per page as the client sees it,
-and FerretDB's CPU per page (/proc/<pid>/stat).  Then the same with 1,000
+FerretDB's CPU per page (/proc/<pid>/stat), and the median of the access
+log's db_ops (the database operations of a page).  Then the same with 1,000
 tickets (BENCH_TICKETS_SMALL), to show the cost does not follow the count.
 
 Writes a Markdown section between <!-- tickets --> and <!-- /tickets --> of
@@ -77,8 +78,18 @@ def pct(values, q):
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
 
 
+def db_ops(log, offset):
+    """The median db_ops of the access log's lines past offset."""
+    import json
+    with open(log) as f:
+        f.seek(offset)
+        ops = [json.loads(line)["db_ops"] for line in f if '"db_ops"' in line]
+    return pct(ops, 0.5) if ops else 0
+
+
 def measure(stack, auth, path, ferret_pid):
     stack.request("GET", path, headers=auth)  # warm
+    offset = os.path.getsize(stack.jobtuned_log)
     times, t_end = [], time.monotonic() + SECONDS
     c0 = cpu_ticks(ferret_pid)
     start = time.monotonic()
@@ -92,7 +103,8 @@ def measure(stack, auth, path, ferret_pid):
     wall = time.monotonic() - start
     cpu_ms = (cpu_ticks(ferret_pid) - c0) * 1000 / TICKS
     return {"pages_s": len(times) / wall, "p50": pct(times, 0.5), "p99": pct(times, 0.99),
-            "db_cpu_ms": cpu_ms / len(times), "items": items}
+            "db_cpu_ms": cpu_ms / len(times), "items": items,
+            "ops": db_ops(stack.jobtuned_log, offset)}
 
 
 def cursor_at(n):
@@ -142,8 +154,8 @@ def main():
     _, small = run(SMALL, seed)
     rows = []
     for (name, _, b), (_, _, s) in zip(big, small):
-        rows.append(f"| {name} | {b['items']} | {b['pages_s']:.0f} | {b['p50']:.1f} | "
-                    f"{b['p99']:.1f} | {b['db_cpu_ms']:.1f} | {s['pages_s']:.0f} | "
+        rows.append(f"| {name} | {b['items']} | {b['ops']} | {b['pages_s']:.0f} | {b['p50']:.1f} | "
+                    f"{b['p99']:.1f} | {b['db_cpu_ms']:.1f} | {s['ops']} | {s['pages_s']:.0f} | "
                     f"{s['p50']:.1f} |")
     section = f"""<!-- tickets -->
 ## Staff lists at 100,000 tickets (`scripts/bench tickets`)
@@ -153,12 +165,13 @@ worker, one client after another for {SECONDS:g} s per row, through nginx. {TICK
 seeded straight into FerretDB with their index entries ({big_seed_s:.0f} s), as
 `scripts/bench-tickets.py` describes (1% open, 2% pending, the rest closed; every 50th a
 deletion request, the newest 60 of them still open or verified); the right-hand columns are
-the same run with {SMALL:,} tickets. "DB CPU" is FerretDB's CPU time per page. Load
+the same run with {SMALL:,} tickets. "DB ops" is the median of the access log's `db_ops`
+(the database operations a page made), "DB CPU" FerretDB's CPU time per page. Load
 average {load_start} at the start, {load()} at the end, on {os.cpu_count()} CPUs shared with
 other work: the times move with it, the operations per page do not.
 
-| page | items | pages/s | p50 ms | p99 ms | DB CPU ms/page | pages/s at {SMALL:,} | p50 ms at {SMALL:,} |
-|---|---|---|---|---|---|---|---|
+| page | items | DB ops | pages/s | p50 ms | p99 ms | DB CPU ms/page | DB ops at {SMALL:,} | pages/s at {SMALL:,} | p50 ms at {SMALL:,} |
+|---|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 Before this index (the list and the queue were queries on `createdAt` and
