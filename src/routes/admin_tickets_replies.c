@@ -243,6 +243,12 @@ int admin_tickets_reply_route(struct request *req)
         if (encode_random_hex(16, rand) != 0)
             return 500;
         message_id = arena_printf(req->arena, "<%s.%s@%s>", rand, number, mail_domain(addr));
+    }
+    /* the message before the record: one that cannot be written (a line
+     * break in SMTP_FROM) leaves nothing pending */
+    if ((msg = compose(req, doc, text, id, message_id, now, &len)) == NULL)
+        return 500;
+    if (jsonx_string(existing, "messageId") == NULL) {
         rc = set_reply(req, number, id, at, "",
                        json_pack("{s:s, s:O, s:s, s:s, s:s, s:O}", "staffId", req->user_id,
                                  "at", at, "text", text, "messageId", message_id, "status",
@@ -256,8 +262,6 @@ int admin_tickets_reply_route(struct request *req)
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
 
-    if ((msg = compose(req, doc, text, id, message_id, now, &len)) == NULL)
-        return 500;
     rc = smtp_send(to, msg, len);
     if (rc != SMTP_OK) {
         /* nothing went: say so on the record (a failure to write it leaves
