@@ -1,5 +1,6 @@
 /*
- * tickets.c - the tickets collection, and its refs (see tickets.h).
+ * tickets.c - the tickets collection, its refs, and its place in the
+ * staff's lists (see tickets.h and ticket_index.h).
  */
 #include "store/tickets.h"
 
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #include "base/clock.h"
-
 #include "base/config.h"
 #include "base/encode.h"
 #include "base/jsonx.h"
@@ -97,8 +97,8 @@ int tickets_status_entry(struct db *db, json_t *doc, const char *status, json_t 
     return rc;
 }
 
-/* The index entries of ticket doc (borrowed): "all", and "privacy" for a
- * deletion request; its seq {all, privacy?} set on doc. */
+/* The index entries of ticket doc (borrowed): "all", its status's list,
+ * and "privacy" for a deletion request; their numbers set on doc as seq. */
 static int index_ticket(struct db *db, json_t *doc)
 {
     const char *number = jsonx_string(doc, "_id");
