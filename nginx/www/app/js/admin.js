@@ -206,11 +206,15 @@ async function loadTickets(append) {
   for (const t of r.data.items || []) {
     body.append(ticketRow(t));
   }
-  if (!body.rows.length) {
-    clear(box);
-    box.append(h('p', { class: 'empty' }, 'No tickets match these filters.'));
-  }
   tickets.next = r.data.next || null;
+  if (!body.rows.length) {
+    // a page looks at a bounded number of tickets: none found yet is not
+    // none at all while the API gives a cursor to go on
+    clear(box);
+    box.append(h('p', { class: 'empty' }, tickets.next
+      ? 'None among the tickets looked at so far: show more to look further.'
+      : 'No tickets match these filters.'));
+  }
   $('more-tickets').hidden = !tickets.next;
   announce(`${body.rows.length} ticket${body.rows.length === 1 ? '' : 's'} shown.`);
 }
