@@ -78,7 +78,8 @@ static json_t *replies_view(json_t *stored)
         json_object_set_new(one, "id", json_string(id));
         all[i++] = one;
     }
-    qsort(all, i, sizeof(*all), by_time);
+    if (i > 1)
+        qsort(all, i, sizeof(*all), by_time);
     for (size_t k = 0; k < i; k++)
         json_array_append_new(list, all[k]);
     free(all);
