@@ -13,6 +13,7 @@
 //        JT_REPLY=TEXT
 //        node admin.mjs BASE_URL ARTIFACT_DIR
 // JT_TICKET is an open ticket, JT_DELETION an open "Data Deletion Request".
+// JT_NO_RELAY=1: the one case of a server without SMTP_URL instead.
 //
 // Output: "ok   browser NAME [NOTE]" / "FAIL browser NAME: REASON" lines,
 // then "N passed, N failed" (lib.mjs runCases), read by
@@ -155,12 +156,33 @@ async function privacyCentreTellsTheTruth(browser) {
   }
 }
 
+// On a server without SMTP_URL: the console says so, and a ticket's reply
+// box is disabled before anyone types.
+async function noRelaySaysSoFirst() {
+  const { page } = state;
+  state.seen.expectErrors(/status of 401/); // the sign-in page's GET /api/me
+  await signIn(page, BASE, env.JT_STAFF_ID, '/app/admin');
+  await page.waitForSelector('#smtp-notice:not([hidden])');
+  const notice = await text('#smtp-notice');
+  expect(notice.includes('SMTP_URL'), `the notice says: ${notice}`);
+  await page.waitForSelector(row(env.JT_TICKET));
+  await open(env.JT_TICKET);
+  expect(await page.isDisabled('#reply-message'), 'the reply box takes text that cannot be sent');
+  expect(await page.isDisabled('#reply-send'), 'the send button is enabled');
+  expect((await text('#reply-hint')).includes('SMTP_URL'), 'the hint does not say why');
+  await view('admin-no-relay');
+}
+
 async function main() {
   const browser = await launch();
   const opened = await newPage(browser, BASE);
   state.page = opened.page;
   state.seen = opened.seen;
   try {
+    if (env.JT_NO_RELAY) {
+      await runCases([['no_relay_says_so_first', noRelaySaysSoFirst]]);
+      return;
+    }
     await runCases([
       ['console_shows_notices', consoleShowsNotices],
       ['ticket_opens_whole', ticketOpensWhole, { needs: 'console_shows_notices' }],

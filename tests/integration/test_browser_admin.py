@@ -26,6 +26,7 @@ from test_auth import DEV_ISSUER
 from test_browser import RUN_TIMEOUT, TICKET
 
 SHOTS = os.path.join(ARTIFACTS, "browser-admin")
+NO_RELAY_SHOTS = os.path.join(ARTIFACTS, "browser-admin-no-relay")
 VIEWS = ("admin-ticket", "admin-replied", "admin-executed", "privacy-receipt-no-clerk")
 CASES = 6  # cases in admin.mjs
 MESSAGE = "The export stops at 40 % and then nothing happens.\nCould you look?"
@@ -129,6 +130,62 @@ class BrowserAdminTest(ScriptOutput, unittest.TestCase):
     def test_screenshots_at_both_widths(self):
         self.assert_pngs(os.path.join(SHOTS, f"{view}-{width}.png")
                          for view in VIEWS for width in (375, 1280))
+
+
+class BrowserAdminNoRelayTest(ScriptOutput, unittest.TestCase):
+    """admin.mjs with JT_NO_RELAY=1 against a stack without SMTP_URL: the
+    console's notice names it and the reply box is disabled before anyone
+    types."""
+    SCRIPT = "admin.mjs"
+    stack = tmp = None
+
+    @classmethod
+    def setUpClass(cls):
+        require_node(("playwright-core", "axe-core"))
+        shutil.rmtree(NO_RELAY_SHOTS, ignore_errors=True)
+        os.makedirs(NO_RELAY_SHOTS, exist_ok=True)
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-admin-browser-")
+        cls.staff = tokens.new_user_id()
+        try:
+            key = tokens.Key(kid="ins_test_admin_browser_no_relay")
+            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
+            with open(signing_key, "w") as f:
+                f.write(key.private_pem())
+            cls.stack = AuthStack(workers=1)
+            base = f"http://127.0.0.1:{cls.stack.http_port}"
+            cls.stack.extra_env = {
+                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
+                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
+                "JOBTUNE_ADMIN_USER_IDS": cls.staff, "SMTP_URL": None}
+            cls.stack.start()
+            r = cls.stack.request("POST", "/api/support", body={
+                "email": "asha@example.in", "subject": "Export stops", "message": MESSAGE})
+            assert r.status == 201, r.text
+            env = dict(os.environ, JT_STAFF_ID=cls.staff, JT_USER_ID="user_unused",
+                       JT_TICKET=r.json()["ticket"], JT_DELETION="JT-0000-0000",
+                       JT_REPLY="unused", JT_NO_RELAY="1")
+            cls.output, cls.returncode = run_script(cls.SCRIPT, base, NO_RELAY_SHOTS, RUN_TIMEOUT,
+                                                    env=env)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.stack is not None:
+                cls.stack.stop()
+        finally:
+            cls.stack = None
+            if cls.tmp is not None:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None
+
+    def test_the_console_says_replies_cannot_go_before_anyone_types(self):
+        self.case_ok("no_relay_says_so_first")
+        self.assert_summary(1)
+        self.assert_pngs(os.path.join(NO_RELAY_SHOTS, f"admin-no-relay-{w}.png")
+                         for w in (375, 1280))
 
 
 if __name__ == "__main__":
