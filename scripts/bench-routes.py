@@ -592,6 +592,10 @@ NOT_MEASURED = [
     ("`POST /api/admin/privacy-requests/{id}/verify`, `/execute`, `/close` (staff)",
      "each moves one deletion request through its states once (verify, then execute, which "
      "erases the account like `DELETE /api/me`, then close); a handful a month, by hand"),
+    ("`GET /api/admin/tickets/{ticket}`, `POST /api/admin/tickets/{ticket}/replies`, "
+     "`GET /api/admin/config` (staff)",
+     "a support agent opening a ticket and answering it by email through the mail relay, by "
+     "hand; the lists they open from are `scripts/bench tickets`"),
 ]
 
 # ---- database operations per route ------------------------------------------------
@@ -660,6 +664,10 @@ MINIMUM = {
                                                         "question), the processing record"),
     "GET /api/admin/tickets": (2, "the tombstone, one indexed page of tickets"),
     "PATCH /api/admin/tickets/{ticket}": (2, "the tombstone, findAndModify returning the ticket"),
+    "GET /api/admin/tickets/{ticket}": (2, "the tombstone, the ticket"),
+    "POST /api/admin/tickets/{ticket}/replies": (4, "the tombstone, the ticket, the reply "
+                                                   "recorded pending, then sent"),
+    "GET /api/admin/config": (1, "the tombstone"),
     "GET /api/admin/privacy-requests": (2, "the tombstone, one indexed find of the open requests"),
     "POST /api/admin/privacy-requests/{id}/verify": (2, "the tombstone, findAndModify of the "
                                                         "request's state"),

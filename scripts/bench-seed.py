@@ -12,7 +12,9 @@ against a full database:
                over the users
   tailorings   SEED_TAILORINGS tailorings, one per resume in the same order
                (so they belong to the same users)
-  tickets      SEED_TICKETS support tickets JT-XXXX-XXXX
+  tickets      SEED_TICKETS support tickets JT-XXXX-XXXX, with their place in
+               the staff's lists (ticket_index; seed_tickets(), which
+               scripts/bench-tickets.py uses too)
 
 Counts come from the environment (defaults 30000 / 100000 / 100000 / 100000).
 Inserts go in batches of SEED_BATCH (1000) with insert_many, unordered.
@@ -36,6 +38,62 @@ def env_int(name, default):
     if v < 0:
         raise SystemExit(f"{name} must not be negative")
     return v
+
+
+def seed_tickets(db, n, base_dt, rnd, batch, kind=lambda k: ("open", None)):
+    """n support tickets JT-XXXX-XXXX filed a second apart from base_dt,
+    stored as POST /api/support stores them: with their place in the
+    staff's lists (src/store/ticket_index.h: ticket_index "all:<k>" and,
+    for a deletion request, "privacy:<j>"; the ticket's seq names both).
+    kind(k) -> (status, privacyRequest status or None).  Returns the
+    numbers."""
+    docs, entries, numbers = [], [], []
+    lists = {"privacy": 0, "open": 0, "pending": 0, "closed": 0}
+
+    def flush(coll, items):
+        if items:
+            db[coll].insert_many(items, ordered=False)
+            items.clear()
+
+    for k in range(n):
+        m, head = k, ""
+        for _ in range(4):
+            head = CROCKFORD[m % 32] + head
+            m //= 32
+        number = "JT-%s-%s" % (head, "".join(rnd.choice(CROCKFORD) for _ in range(4)))
+        created = base_dt + datetime.timedelta(seconds=k)
+        at = int(created.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+        status, request = kind(k)
+        doc = {"_id": number, "number": number, "email": "seed%d@example.com" % (k + 1),
+               "subject": "Question about my application %d" % (k + 1),
+               "message": "Hello, I applied for the backend position last week and have "
+                          "not heard back yet. Could you tell me whether my application "
+                          "was received? Ticket %d." % (k + 1),
+               "status": status, "createdAt": created, "channel": "api", "refs": True,
+               "seq": {"all": k + 1}}
+        entries.append({"_id": "all:%d" % (k + 1), "ticket": number, "at": at})
+        if request is not None:
+            doc["subject"] = "Data Deletion Request"
+            doc["privacyRequest"] = {"type": "deletion", "status": request, "openedAt": created,
+                                     "dueAt": created + datetime.timedelta(days=30)}
+        # the list of its status, and of deletion requests
+        for key in [status] + \
+                (["privacy"] if request is not None else []):
+            lists[key] += 1
+            doc["seq"][key] = lists[key]
+            entries.append({"_id": "%s:%d" % (key, lists[key]), "ticket": number, "at": at})
+        docs.append(doc)
+        numbers.append(number)
+        if len(docs) >= batch:
+            flush("tickets", docs)
+            flush("ticket_index", entries)
+    flush("tickets", docs)
+    flush("ticket_index", entries)
+    # slot 1's hint: where each list ends (src/store/slots.c)
+    for key, last in [("all", n)] + list(lists.items()):
+        if last > 1:
+            db["ticket_index"].update_one({"_id": "%s:1" % key}, {"$set": {"last": last}})
+    return numbers
 
 
 def main():
@@ -143,26 +201,7 @@ def main():
     flush("users", udocs)
     log("users and directories", n_users, t0)
 
-    # tickets: JT- + the index in base 32 (unique) + 4 random characters
-    for k in range(n_tickets):
-        n = k
-        head = ""
-        for _ in range(4):
-            head = CROCKFORD[n % 32] + head
-            n //= 32
-        tail = "".join(rnd.choice(CROCKFORD) for _ in range(4))
-        number = "JT-%s-%s" % (head, tail)
-        docs.append({"_id": number, "number": number, "email": "seed%d@example.com" % (k + 1),
-                     "subject": "Question about my application %d" % (k + 1),
-                     "message": "Hello, I applied for the backend position last week and have "
-                                "not heard back yet. Could you tell me whether my application "
-                                "was received? Ticket %d." % (k + 1),
-                     "status": "open",
-                     "createdAt": base_dt + datetime.timedelta(seconds=k),
-                     "channel": "api"})
-        if len(docs) >= batch:
-            flush("tickets", docs)
-    flush("tickets", docs)
+    seed_tickets(db, n_tickets, base_dt, rnd, batch)
     log("tickets", n_tickets, t0)
 
     counts = {c: db.command("collStats", c)["count"]  # count scans in FerretDB

@@ -390,6 +390,10 @@ int config_load(char *err, size_t errlen)
     config.clerk_api_url = env_or("CLERK_API_URL", "https://api.clerk.com");
     config.admin_user_ids = env_or("JOBTUNE_ADMIN_USER_IDS", NULL);
     config.clerk_webhook_secret = env_or("CLERK_WEBHOOK_SECRET", NULL);
+    config.smtp_url = env_or("SMTP_URL", NULL);
+    config.smtp_username = env_or("SMTP_USERNAME", NULL);
+    config.smtp_password = env_or("SMTP_PASSWORD", NULL);
+    config.smtp_from = env_or("SMTP_FROM", NULL);
     config.openai_api_key = env_or("OPENAI_API_KEY", NULL);
     config.openai_base_url = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
     config.openai_model = env_or("OPENAI_MODEL", "gpt-4o");

@@ -39,6 +39,11 @@ struct config {
     const char *clerk_api_url;            /* CLERK_API_URL */
     const char *admin_user_ids;           /* JOBTUNE_ADMIN_USER_IDS */
     const char *clerk_webhook_secret;     /* CLERK_WEBHOOK_SECRET: whsec_..., NULL = unset */
+    /* staff replies by email (SMTP); NULL = unset */
+    const char *smtp_url;                 /* SMTP_URL: smtps://host:465 or smtp://host:25 */
+    const char *smtp_username;            /* SMTP_USERNAME */
+    const char *smtp_password;            /* SMTP_PASSWORD */
+    const char *smtp_from;                /* SMTP_FROM: the address replies come from */
     const char *clerk_publishable_key;    /* CLERK_PUBLISHABLE_KEY: pk_live_/pk_test_..., for ClerkJS */
     const char *clerk_frontend_api;       /* the Frontend API host the publishable key names */
     const char *dev_signing_key;          /* JOBTUNE_DEV_SIGNING_KEY's PEM text: development only */

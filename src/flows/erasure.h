@@ -9,7 +9,12 @@
  *   2. the first pass (store/erasure.h erasure_run()): tombstone, seal,
  *      every collection; each collection's count is added to the claim as
  *      soon as it is deleted, so the counts hold across attempts;
- *   3. the account at Clerk (unless Clerk deleted it itself);
+ *   3. the account at Clerk (unless Clerk deleted it itself); without
+ *      CLERK_SECRET_KEY this step is skipped, for every path alike (the
+ *      user's own request and a staff-executed one): what is held here is
+ *      erased all the same, and the receipt says the sign-in account was
+ *      not deleted (signInAccount "not_deleted") rather than wait on, or
+ *      refuse for, a service this server cannot reach;
  *   4. the receipt, issued with the claim's counts; the claim waits;
  *   5. the second pass, by the scheduler once a request that began before
  *      the tombstone can no longer be running (the request timeout plus

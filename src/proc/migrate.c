@@ -22,6 +22,9 @@
  * several indexes that already exist, which used to make a restart on
  * existing data retry forever.
  *
+ * After the schema, tickets stored before the staff's lists had an index
+ * (store/ticket_index.h) are added to it, oldest first.
+ *
  * The files applied are recorded in `schema_migrations` for operators.
  * FerretDB 1.x has no transactions, TTL indexes or validators, so the
  * files use none.  Every created and dropped index is logged by name.
@@ -38,6 +41,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/mem.h"
+#include "store/tickets.h"
 #include "svc/db.h"
 #include "svc/ferret_sqlite.h"
 
@@ -318,6 +322,24 @@ static int list_files(const char *dir, char ***names, size_t *n)
     return MIGRATE_OK;
 }
 
+/* Every ticket without its index entries (store/ticket_index.h), oldest
+ * first, in passes of INDEX_PASS; a database with none costs one query. */
+#define INDEX_PASS 2000
+
+static int index_old_tickets(struct db *db)
+{
+    int64_t done = 0, before;
+    int rc;
+
+    do {
+        before = done;
+        rc = tickets_backfill_index(db, INDEX_PASS, &done);
+    } while (rc == DB_OK && done - before == INDEX_PASS);
+    if (done > 0)
+        log_info("migration: %lld older ticket(s) added to the staff's lists", (long long)done);
+    return rc;
+}
+
 int migrate_run(const char *dir)
 {
     char err[256], **names = NULL;
@@ -355,6 +377,10 @@ int migrate_run(const char *dir)
         if (ferret_sqlite_index_ids(config.ferretdb_sqlite_dir, config.db_name, &created) != 0)
             rc = MIGRATE_RETRY;
     }
+    /* tickets stored before the staff's lists were indexed join them in
+     * createdAt order, before any worker files a new one */
+    if (rc == MIGRATE_OK && index_old_tickets(db) != DB_OK)
+        rc = MIGRATE_RETRY;
     for (size_t i = 0; i < n; i++) {
         if (rc == MIGRATE_OK)
             record_file(db, names[i]);

@@ -17,7 +17,9 @@
  *              and kept for /api/health's overduePrivacyRequests;
  *   backfill   tickets stored before ticket_refs existed get their
  *              references, so erasure and the export find them (pages of
- *              200, until none is left);
+ *              200, until none is left), and tickets an older host filed
+ *              during a rolling restart their place in the staff's lists
+ *              (store/ticket_index.h);
  *   retention  webhook deliveries older than 7 days (erased accounts'
  *              tombstones are a collection of their own and stay), done
  *              erasure records older than a day (the receipts stay), old
@@ -133,12 +135,17 @@ static int run_retention(struct services *svc, int64_t now)
 
 static int run_backfill(struct services *svc, int64_t now)
 {
-    int64_t done = 0;
+    int64_t done = 0, indexed = 0;
     int rc = tickets_backfill_refs(svc->db, 200, &done);
 
     (void)now;
     if (done > 0)
         log_info("scheduler: gave %lld older ticket(s) their references", (long long)done);
+    /* a ticket an older host filed during a rolling restart */
+    if (rc == STORE_OK)
+        rc = tickets_backfill_index(svc->db, 200, &indexed);
+    if (indexed > 0)
+        log_info("scheduler: added %lld ticket(s) to the staff's lists", (long long)indexed);
     return rc;
 }
 

@@ -28,6 +28,13 @@
  * A retry after a failure in 2 starts over at 2 (the email is still
  * there); after one in 3 it runs 3 again with the kept ids.
  *
+ * Without CLERK_SECRET_KEY a request runs all the same on what is held
+ * here, as DELETE /api/me does (flows/erasure.h): the accounts are the
+ * ones the users collection has for the email, Clerk is neither searched
+ * nor asked to delete, and the outcome says so (signInAccounts
+ * "not_deleted", and its note), as the user's own receipt does.  The
+ * staff console shows it before anyone executes (GET /api/admin/config).
+ *
  * Staff reads and changes are logged with the staff id and the ticket
  * number only.
  */
@@ -165,6 +172,14 @@ static int write_step(struct request *req, json_t *doc, json_t *at, json_t *set,
     json_object_set(set, "updatedAt", at);
     json_object_set_new(push, "privacyRequest.history", entry);
     if (ticket_to != NULL && strcmp(from ?: "", ticket_to) != 0) {
+        /* its place in the list of that status first (store/tickets.h) */
+        if ((rc = tickets_status_entry(req->svc->db, doc, ticket_to, set)) != STORE_OK) {
+            json_decref(set);
+            json_decref(update);
+            json_decref(push); /* and the history entry in it */
+            json_decref(unset);
+            return rc;
+        }
         json_object_set_new(set, "status", json_string(ticket_to));
         json_object_set_new(push, "history", json_pack("{s:s, s:O, s:s?, s:s}", "staffId",
                                                        req->user_id, "at", at, "from", from,
@@ -363,7 +378,10 @@ static int find_and_pseudonymise(struct request *req, json_t *doc, const char *e
     int rc, crc;
 
     *accounts = NULL;
-    crc = clerk_find_users_by_email(req->svc->clerk, email, &clerk_ids);
+    /* without Clerk, the accounts are the ones known here (see above) */
+    crc = config.clerk_secret_key == NULL
+              ? (clerk_ids = json_array(), CLERK_OK)
+              : clerk_find_users_by_email(req->svc->clerk, email, &clerk_ids);
     if (crc != CLERK_OK)
         return clerk_failed(req, doc, crc, "Finding the account");
     jsonx_own(req->arena, clerk_ids);
@@ -394,8 +412,8 @@ static int find_and_pseudonymise(struct request *req, json_t *doc, const char *e
     at = jsonx_own(req->arena, store_date(clock_wall_ms()));
     set = json_pack("{s:s, s:O, s:I}", "emailHmac", hmac, "privacyRequest.accounts", *accounts,
                     "privacyRequest.ticketsErased", (json_int_t)*tickets);
-    unset = json_pack("{s:s, s:s, s:s, s:s}", "email", "", "name", "", "message", "",
-                      "userId", "");
+    unset = json_pack("{s:s, s:s, s:s, s:s, s:s}", "email", "", "name", "", "message", "",
+                      "userId", "", "replies", "");
     rc = write_step(req, doc, at, set,
                     step(req, at, "pseudonymised",
                          arena_printf(req->arena, "%zu account(s) found; %lld other ticket(s) "
@@ -425,6 +443,7 @@ int admin_privacy_execute_route(struct request *req)
 {
     json_t *doc, *at, *accounts, *id, *erased, *set, *unset;
     const char *state, *email, *number;
+    bool clerk = config.clerk_secret_key != NULL;
     int64_t tickets = 0;
     size_t i;
     char *note;
@@ -437,9 +456,6 @@ int admin_privacy_execute_route(struct request *req)
         return wrong_state(req, state, strcmp(state, "open") == 0
                                            ? "verify the requester's identity first"
                                            : "it is finished already");
-    if (config.clerk_secret_key == NULL)
-        return request_not_configured(req, "Deleting accounts at Clerk is not available right "
-                                      "now.", "missing", "CLERK_SECRET_KEY");
     log_info("staff %s executes deletion request %s", req->user_id, number);
 
     /* 1. executing */
@@ -486,22 +502,29 @@ int admin_privacy_execute_route(struct request *req)
     /* 4. completed */
     at = jsonx_own(req->arena, store_date(clock_wall_ms()));
     note = json_array_size(accounts) > 0
-               ? arena_printf(req->arena, "%zu account(s) erased here and at Clerk; %lld "
+               ? arena_printf(req->arena, "%zu account(s) erased here%s; %lld "
                               "resume(s), %lld interview(s) and %lld ticket(s) deleted.",
-                              json_array_size(accounts),
+                              json_array_size(accounts), clerk ? " and at Clerk"
+                                                               : " (the sign-in account is not "
+                                                                 "deleted: CLERK_SECRET_KEY is "
+                                                                 "not set)",
                               (long long)json_integer_value(json_object_get(erased, "resumes")),
                               (long long)json_integer_value(json_object_get(erased, "interviews")),
                               (long long)json_integer_value(json_object_get(erased, "tickets")))
-               : arena_printf(req->arena, "No account found for this email; %lld other "
-                              "ticket(s) from it deleted.", (long long)tickets);
+               : arena_printf(req->arena, "No account found for this email%s; %lld other "
+                              "ticket(s) from it deleted.", clerk ? "" : " here (Clerk was not "
+                                                                      "searched: "
+                                                                      "CLERK_SECRET_KEY is not "
+                                                                      "set)", (long long)tickets);
     /* deleted: every document of the request; emailTickets: of those, the
      * tickets swept by the email alone (the accounts' receipts count the
      * rest, and a receipt's second pass may add to its own) */
-    set = json_pack("{s:s, s:O, s:{s:s, s:I, s:O, s:I, s:s}}", "privacyRequest.status",
+    set = json_pack("{s:s, s:O, s:{s:s, s:I, s:O, s:I, s:s, s:s}}", "privacyRequest.status",
                     "completed", "privacyRequest.completedAt", at, "privacyRequest.outcome",
                     "result", json_array_size(accounts) > 0 ? "erased" : "no_account",
                     "accounts", (json_int_t)json_array_size(accounts), "deleted", erased,
-                    "emailTickets", (json_int_t)tickets, "note", note);
+                    "emailTickets", (json_int_t)tickets, "note", note,
+                    "signInAccounts", clerk ? "deleted" : "not_deleted");
     unset = json_pack("{s:s, s:s}", "privacyRequest.accounts", "",
                       "privacyRequest.ticketsErased", "");
     rc = write_step(req, doc, at, set, step(req, at, "completed", note), "closed", unset);

@@ -3,11 +3,15 @@
  * keyset-paginated list and changes of status with notes.
  *
  * Staff routes only (AUTH_STAFF: JOBTUNE_ADMIN_USER_IDS; others get 403
- * before a handler runs).  The list is a staff path and may query the
- * tickets collection by status and createdAt, one bounded page at a time
- * (the page size caps the query); everything else is by _id (the ticket
- * number).  Every read and change is logged with the staff id and the
+ * before a handler runs).  The list walks the tickets in filing order
+ * through their index (store/ticket_index.h), one entry and one ticket by
+ * _id at a time, so a page costs the same with a thousand tickets or a
+ * hundred thousand; everything else is by _id (the ticket number).  Every read and change is logged with the staff id and the
  * ticket number (or a count) and nothing else: no email, subject or text.
+ *
+ * GET .../{ticket} is the whole ticket for the staff: the message, the
+ * notes, the status history, the replies (admin_tickets_replies.c) and the
+ * deletion request if any.
  *
  * A note is appended to ticket.notes [{staffId, at, text}] and a status
  * change to ticket.history [{staffId, at, from, to}]; both are $push'ed,
@@ -17,6 +21,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -24,6 +29,7 @@
 #include "base/encode.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/text.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -49,6 +55,37 @@ bool admin_is_ticket_number(const char *s)
     return true;
 }
 
+static int by_time(const void *a, const void *b)
+{
+    const char *x = jsonx_string(*(json_t *const *)a, "at"),
+               *y = jsonx_string(*(json_t *const *)b, "at");
+
+    return strcmp(x ?: "", y ?: "");
+}
+
+/* The stored replies, an object keyed by reply id (each written by _id
+ * with $set, see admin_tickets_replies.c), as a list oldest first: new
+ * reference. */
+static json_t *replies_view(json_t *stored)
+{
+    size_t n = json_object_size(stored), i = 0;
+    json_t **all = n > 0 ? mem_calloc(n, sizeof(*all)) : NULL, *list = json_array(), *r;
+    const char *id;
+
+    json_object_foreach(stored, id, r) {
+        json_t *one = json_deep_copy(r);
+
+        json_object_set_new(one, "id", json_string(id));
+        all[i++] = one;
+    }
+    if (i > 1)
+        qsort(all, i, sizeof(*all), by_time);
+    for (size_t k = 0; k < i; k++)
+        json_array_append_new(list, all[k]);
+    free(all);
+    return list;
+}
+
 json_t *admin_ticket_view(json_t *doc)
 {
     static const char *const fields[] = {"status", "subject", "message", "email", "name",
@@ -65,6 +102,7 @@ json_t *admin_ticket_view(json_t *doc)
     if (view != NULL) {
         json_object_set_new(view, "notes", json_deep_copy(json_object_get(doc, "notes")) ?: json_array());
         json_object_set_new(view, "history", json_deep_copy(json_object_get(doc, "history")) ?: json_array());
+        json_object_set_new(view, "replies", replies_view(json_object_get(doc, "replies")));
     }
     return view;
 }
@@ -77,39 +115,34 @@ static int invalid(struct request *req, const char *field, const char *problem)
                                 json_pack("{s:s}", field, problem));
 }
 
-/* The cursor is base64url("<createdAt ms>|<ticket number>"), opaque to clients. */
-static bool cursor_encode(int64_t ms, const char *id, char *out, size_t size)
+/* The cursor is base64url("n<entry>"), where the next page starts in the
+ * filing order (store/ticket_index.h); opaque to clients. */
+static bool cursor_encode(int64_t n, char *out, size_t size)
 {
     char plain[CURSOR_MAX];
-    int n = snprintf(plain, sizeof(plain), "%lld|%s", (long long)ms, id);
+    int len = snprintf(plain, sizeof(plain), "n%lld", (long long)n);
 
-    return n > 0 && (size_t)n < sizeof(plain) &&
-           encode_b64url((const unsigned char *)plain, (size_t)n, out, size);
+    return len > 0 && (size_t)len < sizeof(plain) &&
+           encode_b64url((const unsigned char *)plain, (size_t)len, out, size);
 }
 
-static bool cursor_decode(struct arena *a, const char *text, int64_t *ms, const char **id)
+static bool cursor_decode(const char *text, int64_t *n)
 {
     unsigned char plain[CURSOR_MAX];
     size_t len;
     long long v = 0;
-    char *bar;
 
     if (strlen(text) >= CURSOR_MAX || strchr(text, '=') != NULL ||
-        !encode_b64url_decode(text, plain, sizeof(plain) - 1, &len))
+        !encode_b64url_decode(text, plain, sizeof(plain) - 1, &len) || len < 2 || len > 16 ||
+        plain[0] != 'n')
         return false;
-    plain[len] = '\0';
-    bar = memchr(plain, '|', len);
-    if (bar == NULL || bar == (char *)plain || bar - (char *)plain > 15 ||
-        !admin_is_ticket_number(bar + 1))
-        return false;
-    for (char *p = (char *)plain; p < bar; p++) {
-        if (*p < '0' || *p > '9')
+    for (size_t i = 1; i < len; i++) {
+        if (plain[i] < '0' || plain[i] > '9')
             return false;
-        v = v * 10 + (*p - '0');
+        v = v * 10 + (plain[i] - '0');
     }
-    *ms = v;
-    *id = arena_strdup(a, bar + 1);
-    return *id != NULL;
+    *n = v;
+    return v > 0;
 }
 
 /* A list item: the ticket's fields that triage needs, and its request's summary. */
@@ -161,7 +194,7 @@ int admin_tickets_list_route(struct request *req)
     const char *cursor = request_query(req, "cursor");
     json_t *docs = NULL, *items, *doc;
     char next[CURSOR_MAX * 2];
-    bool more = false;
+    int64_t more = 0;
     size_t i;
     int rc = 0;
 
@@ -180,10 +213,9 @@ int admin_tickets_list_route(struct request *req)
     if (limit != NULL && !routes_parse_limit(limit, &q.limit))
         return invalid(req, "limit", "Give a whole number from 1 to 100.");
     if (cursor != NULL) {
-        if (!cursor_decode(req->arena, cursor, &q.after_ms, &q.after_id))
+        if (!cursor_decode(cursor, &q.after))
             return invalid(req, "cursor", "Use the \"next\" value of the previous page, "
                                           "unchanged.");
-        q.after = true;
     }
 
     rc = tickets_page(req->svc->db, &q, &docs, &more);
@@ -193,19 +225,35 @@ int admin_tickets_list_route(struct request *req)
     items = json_array();
     json_array_foreach(docs, i, doc)
         json_array_append_new(items, list_item(doc));
-    if (more) {
-        json_t *last = json_array_get(docs, json_array_size(docs) - 1);
-        long long ms;
-
-        if (!text_parse_iso8601(jsonx_string(last, "createdAt"), &ms) ||
-            !cursor_encode(ms, jsonx_string(last, "_id"), next, sizeof(next))) {
-            json_decref(items);
-            return 500;
-        }
+    if (more > 0 && !cursor_encode(more, next, sizeof(next))) {
+        json_decref(items);
+        return 500;
     }
     log_info("staff %s listed %zu tickets", req->user_id, json_array_size(items));
     return request_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next",
-                                            more ? next : NULL));
+                                            more > 0 ? next : NULL));
+}
+
+/* ---- one ticket -------------------------------------------------------------------- */
+
+/* GET /api/admin/tickets/{ticket} -> 200 ticket (message, notes, history, replies,
+ * privacyRequest) | 404 */
+int admin_tickets_show_route(struct request *req)
+{
+    const char *number = request_param(req, "ticket");
+    json_t *doc = NULL;
+    int rc;
+
+    if (!admin_is_ticket_number(number))
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    rc = tickets_get(req->svc->db, number, &doc);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    if (doc == NULL)
+        return request_error(req, 404, "not_found", "There is no such ticket.");
+    jsonx_own(req->arena, doc);
+    log_info("staff %s read ticket %s", req->user_id, number);
+    return request_json(req, 200, admin_ticket_view(doc));
 }
 
 /* ---- change -------------------------------------------------------------------------- */
@@ -260,6 +308,14 @@ int admin_tickets_patch_route(struct request *req)
     update = json_pack("{s:{s:O}}", "$set", "updatedAt", at);
     push = json_object();
     if (status != NULL && strcmp(status, current ?: "") != 0) {
+        /* its place in the new status's list first (store/tickets.h) */
+        rc = tickets_status_entry(req->svc->db, doc, status, json_object_get(update, "$set"));
+        if (rc != STORE_OK) {
+            json_decref(update);
+            json_decref(push);
+            json_decref(at);
+            return routes_db_failure(req, rc);
+        }
         json_object_set_new(json_object_get(update, "$set"), "status", json_string(status));
         json_object_set_new(push, "history", json_pack("{s:s, s:O, s:s?, s:s}", "staffId",
                                                        req->user_id, "at", at, "from", current,

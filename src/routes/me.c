@@ -40,7 +40,10 @@ static json_t *me_view(struct request *req, json_t *doc)
     json_t *history = json_object_get(consent, "history");
     const char *analytics = jsonx_string(consent, "analytics");
 
-    return json_pack("{s:O, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:o, s:b}",
+    /* deletesSignInAccount: whether DELETE /api/me also deletes the
+     * account at Clerk here (flows/erasure.h), so the privacy centre says
+     * what will happen before it happens */
+    return json_pack("{s:O, s:o, s:o, s:o, s:{s:s, s:o}, s:o, s:o, s:b, s:b}",
                      "id", json_object_get(doc, "_id"),
                      "email", string_or_null(doc, "email"),
                      "name", string_or_null(doc, "name"),
@@ -52,7 +55,8 @@ static json_t *me_view(struct request *req, json_t *doc)
                      "history", json_is_array(history) ? json_incref(history) : json_array(),
                      "createdAt", string_or_null(doc, "createdAt"),
                      "analytics", routes_analytics_state(req, doc),
-                     "staff", config_is_admin(req->user_id));
+                     "staff", config_is_admin(req->user_id),
+                     "deletesSignInAccount", config.clerk_secret_key != NULL);
 }
 
 static int load_and_show(struct request *req)

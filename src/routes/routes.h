@@ -135,7 +135,11 @@ int metrics_get_route(struct request *req);
 
 /* admin_tickets.c (staff) */
 int admin_tickets_list_route(struct request *req);
+int admin_tickets_show_route(struct request *req);
 int admin_tickets_patch_route(struct request *req);
+/* admin_tickets_replies.c (staff): replies by email, and what the console can do */
+int admin_tickets_reply_route(struct request *req);
+int admin_config_get_route(struct request *req);
 /* Is s a ticket number (JT-XXXX-XXXX, Crockford base32)? */
 bool admin_is_ticket_number(const char *s);
 /* The staff's view of a stored ticket (borrowed): new reference. */

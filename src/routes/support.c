@@ -159,9 +159,15 @@ static int respond(struct request *req, const char *number, json_t *privacy)
     json_t *body;
 
     if (!request_wants_json(req)) {
+        /* a deletion request's page shows its due day (YYYY-MM-DD, UTC) */
+        const char *due = jsonx_string(privacy, "dueAt");
+        int rc = request_redirect(req, 303, due != NULL
+                                  ? arena_printf(req->arena, "/support/thanks?ticket=%s&due=%.10s",
+                                                 number, due)
+                                  : arena_printf(req->arena, "/support/thanks?ticket=%s", number));
+
         json_decref(privacy);
-        return request_redirect(req, 303, arena_printf(req->arena,
-                                "/support/thanks?ticket=%s", number));
+        return rc;
     }
     body = json_pack("{s:s, s:s}", "ticket", number, "status", "open");
     if (body != NULL && privacy != NULL)

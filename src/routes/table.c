@@ -1,7 +1,8 @@
 /*
  * table.c - the route table: the one place URLs are bound to handlers,
  * with each route's authentication, body kind, body limit and cost as data.
- * A route that waits on an outside service (OpenAI, Sarvam, Clerk) or does
+ * A route that waits on an outside service (OpenAI, Sarvam, Clerk, the mail
+ * relay) or does
  * seconds of local work is COST_SLOW, whatever it usually takes; but an
  * erasure (DELETE /api/me, a staff execution) is never refused for the
  * user's own requests in flight, and cannot be repeated to flood: once it
@@ -19,12 +20,15 @@
 
 static const struct route routes[] = {
     /* method  pattern                 handler             auth         body               limit  cost */
+    {"GET",  "/api/admin/config",    admin_config_get_route,   AUTH_STAFF,  BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/admin/privacy-requests", admin_privacy_list_route, AUTH_STAFF, BODY_NONE,   0, COST_QUICK},
     {"POST", "/api/admin/privacy-requests/{id}/close", admin_privacy_close_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
     {"POST", "/api/admin/privacy-requests/{id}/execute", admin_privacy_execute_route, AUTH_STAFF, BODY_NONE, 0, COST_QUICK},
     {"POST", "/api/admin/privacy-requests/{id}/verify", admin_privacy_verify_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
     {"GET",  "/api/admin/tickets",   admin_tickets_list_route, AUTH_STAFF,  BODY_NONE,         0, COST_QUICK},
+    {"GET",  "/api/admin/tickets/{ticket}", admin_tickets_show_route, AUTH_STAFF, BODY_NONE, 0, COST_QUICK},
     {"PATCH", "/api/admin/tickets/{ticket}", admin_tickets_patch_route, AUTH_STAFF, BODY_JSON, 16 * KiB, COST_QUICK},
+    {"POST", "/api/admin/tickets/{ticket}/replies", admin_tickets_reply_route, AUTH_STAFF, BODY_JSON, 32 * KiB, COST_SLOW},
     {"GET",  "/api/auth/config",     auth_config_get_route,    AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/features",        features_get_route,       AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},
     {"GET",  "/api/health",          health_get_route,         AUTH_PUBLIC, BODY_NONE,         0, COST_QUICK},

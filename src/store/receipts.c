@@ -4,6 +4,7 @@
 #include "store/receipts.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/clock.h"
 #include "base/config.h"
@@ -13,12 +14,20 @@
 
 #define COLL "receipts"
 
-static json_t *view(const char *id, int64_t at_ms, json_t *counts)
+/* What the receipt tells of the sign-in account: "deleted" at Clerk (or
+ * by Clerk itself), else "not_deleted" (no CLERK_SECRET_KEY here). */
+static const char *sign_in(const char *clerk)
+{
+    return clerk != NULL && strcmp(clerk, "not_configured") == 0 ? "not_deleted" : "deleted";
+}
+
+static json_t *view(const char *id, int64_t at_ms, json_t *counts, const char *clerk)
 {
     char when[40];
 
-    return json_pack("{s:s, s:s, s:O}", "receiptId", id, "erasedAt",
-                     text_iso8601(at_ms, when, sizeof(when)), "counts", counts);
+    return json_pack("{s:s, s:s, s:O, s:s}", "receiptId", id, "erasedAt",
+                     text_iso8601(at_ms, when, sizeof(when)), "counts", counts,
+                     "signInAccount", sign_in(clerk));
 }
 
 int receipts_issue(struct db *db, const char *user_id, json_t *counts, const char *clerk,
@@ -38,7 +47,7 @@ int receipts_issue(struct db *db, const char *user_id, json_t *counts, const cha
     rc = db_insert(db, COLL, doc);
     json_decref(doc);
     if (rc == DB_OK)
-        *out = view(id, now, counts);
+        *out = view(id, now, counts, clerk);
     return rc;
 }
 
@@ -81,9 +90,10 @@ int receipts_get(struct db *db, const char *id, json_t **out)
 
     *out = NULL;
     if (rc == DB_OK && doc != NULL)
-        *out = json_pack("{s:s, s:O, s:O}", "receiptId", id, "erasedAt",
+        *out = json_pack("{s:s, s:O, s:O, s:s}", "receiptId", id, "erasedAt",
                          json_object_get(doc, "erasedAt"), "counts",
-                         json_object_get(doc, "counts"));
+                         json_object_get(doc, "counts"), "signInAccount",
+                         sign_in(json_string_value(json_object_get(doc, "clerk"))));
     json_decref(doc);
     return rc;
 }

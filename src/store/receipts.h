@@ -18,7 +18,8 @@ struct db;
 #define RECEIPTS_ID_LEN 24
 
 /* Store a receipt for user_id's erasure: counts and clerk borrowed.
- * *out: new reference to {receiptId, erasedAt (ISO-8601), counts}. */
+ * *out: new reference to {receiptId, erasedAt (ISO-8601), counts,
+ * signInAccount: "deleted" | "not_deleted" (clerk "not_configured")}. */
 int receipts_issue(struct db *db, const char *user_id, json_t *counts, const char *clerk,
                    json_t **out);
 

@@ -4,8 +4,11 @@
  *
  * A tickets document is {_id: the ticket number (JT-XXXX-XXXX), number,
  * email, name?, subject, message, status, createdAt, channel, regime?,
- * userId?, privacyRequest?}.  A Data Deletion Request embeds its
- * privacyRequest, so the ticket and its request are one atomic insert.
+ * userId?, privacyRequest?, notes?, history?, replies?, seq}.  A Data
+ * Deletion Request embeds its privacyRequest, so the ticket and its
+ * request are one atomic insert; the staff's replies are in it too, so an
+ * erased ticket takes them along.  seq names its entries in the staff's
+ * lists (ticket_index.h), written before the ticket like its refs.
  *
  * The support form does not know who will ask for their tickets later, and
  * FerretDB finds nothing but an _id without reading the whole collection,
@@ -95,20 +98,41 @@ struct tickets_query {
     const char *status;     /* NULL: any */
     int64_t from_ms, to_ms; /* createdAt in [from, to); -1: open-ended */
     size_t limit;           /* at most this many items */
-    bool after;             /* start after (after_ms, after_id) */
-    int64_t after_ms;
-    const char *after_id;
+    int64_t after;          /* 0: from the newest; else the previous page's *next */
 };
 
+/* The index entries one page may walk past (filtered out) before it
+ * answers with what it has and a *next to go on from: a page costs at
+ * most this many lookups whatever the filters. */
+#define TICKETS_EXAMINED_MAX 1000
+
 /*
- * One page of tickets matching q, newest createdAt first (ties: _id
- * descending): {status?, createdAt range} and the keyset after the cursor,
- * sorted, limit + 1 (indexes tickets {status, createdAt, _id} and
- * {createdAt, _id} on MongoDB).  *items: new reference to the stored
- * documents (without message, notes and history); *more when another page
- * follows.
+ * One page of tickets matching q, newest first, walked in the index
+ * (ticket_index.h): with a status, that status's list (in the order
+ * tickets took it); else every ticket in filing order, the `to`
+ * day found by a binary search; one entry and one ticket by _id at a
+ * time, until limit tickets match, the `from` day is passed (filing order
+ * only) or TICKETS_EXAMINED_MAX entries were looked at.
+ * *items: new reference to the stored documents (the list's fields and
+ * seq); *next: where the next page starts (0: none follows).
  */
-int tickets_page(struct db *db, const struct tickets_query *q, json_t **items, bool *more);
+int tickets_page(struct db *db, const struct tickets_query *q, json_t **items, int64_t *next);
+
+/*
+ * A status change of ticket doc (borrowed, as stored) to status: the
+ * status's list (ticket_index.h) gets an entry
+ * is appended and "seq.<status>" added to set (borrowed: the change's
+ * $set), so the ticket names its entry once the change is written.
+ */
+int tickets_status_entry(struct db *db, json_t *doc, const char *status, json_t *set);
+
+/*
+ * Index the tickets stored before ticket_index existed (no seq), at most
+ * limit of them, oldest createdAt first: the schema step's pass (until
+ * none is left) and the scheduler's, for one a host of an older version
+ * filed meanwhile.  Adds the count to *done.
+ */
+int tickets_backfill_index(struct db *db, int limit, int64_t *done);
 
 /* *out: new reference to the ticket `number`, or NULL when there is none. */
 int tickets_get(struct db *db, const char *number, json_t **out);
@@ -119,9 +143,11 @@ int tickets_update(struct db *db, const char *number, json_t *update, bool *foun
 
 /*
  * Deletion requests not yet completed or closed (privacyRequest.status
- * open, verified or executing), earliest privacyRequest.dueAt first: one
- * query of at most `limit` documents (index {privacyRequest.status,
- * privacyRequest.dueAt} on MongoDB).  *out: new reference to an array.
+ * open, verified or executing), earliest due first (filing order: each is
+ * due 30 days after it was filed), at most `limit`: the index's "privacy"
+ * entries from its floor up, one entry and one ticket by _id at a time,
+ * the floor raised past the finished ones at the front.  *out: new
+ * reference to an array of the list's fields.
  */
 int tickets_privacy_requests(struct db *db, size_t limit, json_t **out);
 

@@ -489,7 +489,7 @@ async function staffWorksDeletionRequest(browser) {
       'the executed request\'s ticket is not closed');
     await page.selectOption(`${row} select`, 'pending');
     const patched = page.waitForResponse((r) => r.request().method() === 'PATCH');
-    await page.click(`${row} button`);
+    await page.click(`${row} form button`);
     expect((await patched).status() === 200, 'the status change failed');
     await page.selectOption('#filter-status', 'pending');
     await page.click('#apply-filters');

@@ -8,7 +8,9 @@ through verify and execute to completion: the account's local data and
 its Clerk user gone, nothing left in any collection that names the user
 id or the email (in any case), the request record kept under an HMAC of
 the email.  Due dates, daysLeft and the overdue flag are checked by
-moving the server's wall clock (JOBTUNE_CLOCK_FILE) 31 days on."""
+moving the server's wall clock (JOBTUNE_CLOCK_FILE) 31 days on.  Without
+CLERK_SECRET_KEY both erasures (the user's own and the staff's) erase
+what is held here and say the sign-in account was not deleted."""
 import datetime
 import json
 import os
@@ -146,7 +148,10 @@ class AdminTest(unittest.TestCase):
     def test_every_admin_route_refuses_unsigned_and_non_staff(self):
         number = self.deletion_request("someone@example.in", form=False)
         routes = [("GET", "/api/admin/tickets", None),
+                  ("GET", "/api/admin/config", None),
+                  ("GET", f"/api/admin/tickets/{number}", None),
                   ("PATCH", f"/api/admin/tickets/{number}", {"status": "closed"}),
+                  ("POST", f"/api/admin/tickets/{number}/replies", {"message": "x"}),
                   ("GET", "/api/admin/privacy-requests", None),
                   ("POST", f"/api/admin/privacy-requests/{number}/verify", {"method": "x"}),
                   ("POST", f"/api/admin/privacy-requests/{number}/execute", None),
@@ -162,22 +167,29 @@ class AdminTest(unittest.TestCase):
 
     # ---- tickets --------------------------------------------------------------------
     def test_ticket_list_filters_and_pages_newest_first(self):
-        base = datetime.datetime(2001, 3, 1, 12, tzinfo=datetime.timezone.utc)
+        """Filed through the route with the server's clock moved to days
+        after every other ticket of the class (the list is in filing
+        order, which the wall clock follows)."""
+        today = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0,
+                                                                      microsecond=0)
+        base = today + datetime.timedelta(days=400, hours=12)
+        day = lambda k: (base + datetime.timedelta(days=k)).strftime("%Y-%m-%d")
         statuses = ["open", "pending", "closed", "open", "pending", "open", "closed"]
         ids = []
         for i, status in enumerate(statuses):
-            number = f"JT-00A{i}-0000"
             created = base + datetime.timedelta(hours=8 * (i // 2))  # pairs share a time
-            self.db["tickets"].insert_one({
-                "_id": number, "number": number, "email": f"t{i}@example.in",
-                "subject": f"Question {i}", "message": "m", "status": status,
-                "createdAt": created, "channel": "api", "regime": "gdpr"})
+            self.set_clock(created.timestamp() - time.time())
+            r = self.stack.request("POST", "/api/support", body={
+                "email": f"t{i}@example.in", "subject": f"Question {i}", "message": "m"})
+            number = self.ok(r, 201)["ticket"]
+            if status != "open":
+                self.ok(self.call("PATCH", f"/api/admin/tickets/{number}", body={"status": status}))
             ids.append((created, number, status))
-        expected = [n for _, n, _ in sorted(ids, reverse=True)]
+        expected = [n for _, n, _ in reversed(ids)]  # newest filed first
 
         seen, cursor = [], None
         for _ in range(10):
-            q = "from=2001-03-01&to=2001-03-03&limit=3" + (f"&cursor={cursor}" if cursor else "")
+            q = f"from={day(0)}&to={day(2)}&limit=3" + (f"&cursor={cursor}" if cursor else "")
             page = self.ok(self.call("GET", "/api/admin/tickets?" + q))
             self.assertLessEqual(len(page["items"]), 3)
             seen += [i["ticket"] for i in page["items"]]
@@ -185,20 +197,20 @@ class AdminTest(unittest.TestCase):
             if cursor is None:
                 break
         self.assertEqual(seen, expected)
-        item = self.ok(self.call("GET", "/api/admin/tickets?from=2001-03-01&to=2001-03-01&limit=1"))["items"][0]
+        item = self.ok(self.call("GET", f"/api/admin/tickets?from={day(0)}&to={day(0)}&limit=1"))["items"][0]
         self.assertEqual(set(item), {"ticket", "status", "subject", "email", "name", "createdAt",
                                      "regime", "privacyRequest"})
         self.assertIsNone(item["privacyRequest"])
 
-        pending = self.ok(self.call("GET", "/api/admin/tickets?status=pending&from=2001-03-01&to=2001-03-31"))
+        pending = self.ok(self.call("GET", f"/api/admin/tickets?status=pending&from={day(0)}&to={day(30)}"))
         self.assertEqual([i["ticket"] for i in pending["items"]],
                          [n for n in expected if dict((x[1], x[2]) for x in ids)[n] == "pending"])
         self.assertIsNone(pending["next"])
         # one day: from its midnight to the end of `to` (inclusive)
-        day2 = self.ok(self.call("GET", "/api/admin/tickets?from=2001-03-02&to=2001-03-02"))["items"]
+        day2 = self.ok(self.call("GET", f"/api/admin/tickets?from={day(1)}&to={day(1)}"))["items"]
         self.assertEqual([i["ticket"] for i in day2],
-                         [n for c, n, _ in sorted(ids, reverse=True) if c.day == 2])
-        self.assertEqual(self.ok(self.call("GET", "/api/admin/tickets?from=2001-03-04&to=2001-03-04"))["items"], [])
+                         [n for c, n, _ in reversed(ids) if c.date() == (base + datetime.timedelta(days=1)).date()])
+        self.assertEqual(self.ok(self.call("GET", f"/api/admin/tickets?from={day(3)}&to={day(3)}"))["items"], [])
 
         for q, field in [("status=done", "status"), ("from=2001-3-1", "from"), ("to=yesterday", "to"),
                          ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor"),
@@ -206,6 +218,30 @@ class AdminTest(unittest.TestCase):
             with self.subTest(q=q):
                 err = self.error(self.call("GET", "/api/admin/tickets?" + q), 422, "validation_failed")
                 self.assertIn(field, err["fields"])
+
+    def test_status_filters_follow_status_changes(self):
+        """open and pending are lists of their own (in the order tickets
+        took the status): a ticket that left a status is no longer listed
+        under it, one that came back is listed once, first."""
+        made = []
+        for i in range(3):
+            r = self.stack.request("POST", "/api/support", body={
+                "email": f"moves{i}@example.in", "subject": f"Moves {i}", "message": "m"})
+            made.append(self.ok(r, 201)["ticket"])
+        a, b, c = made
+        for number, status in [(a, "pending"), (b, "closed"), (a, "open")]:
+            self.ok(self.call("PATCH", f"/api/admin/tickets/{number}", body={"status": status}))
+
+        def listed(status):
+            items = self.ok(self.call("GET", f"/api/admin/tickets?status={status}&limit=100"))["items"]
+            self.assertTrue(all(i["status"] == status for i in items), items)
+            return [i["ticket"] for i in items if i["ticket"] in made]
+
+        self.assertEqual(listed("open"), [a, c])
+        self.assertEqual(listed("pending"), [])
+        self.assertEqual(listed("closed"), [b])
+        self.assertEqual([i["ticket"] for i in self.ok(self.call(
+            "GET", "/api/admin/tickets?limit=100"))["items"] if i["ticket"] in made], [c, b, a])
 
     def test_ticket_list_shows_new_tickets_with_their_request(self):
         number = self.deletion_request("list-me@example.in", form=False)
@@ -423,32 +459,78 @@ class AdminTest(unittest.TestCase):
 
 
 class AdminWithoutClerkApiTest(SignedInStackTest):
-    """Without CLERK_SECRET_KEY, execute answers 503 not_configured and
-    changes nothing; the rest of the queue still works."""
+    """Without CLERK_SECRET_KEY both ways of erasing an account behave
+    alike: the user's own DELETE /api/me and a staff-executed deletion
+    request erase everything held here, and both say the sign-in account
+    was not deleted (the receipt's signInAccount, the request's outcome),
+    instead of one claiming it and the other refusing to run."""
     workers = 1
     stack_class = AuthStack
 
     @classmethod
     def env_extra(cls):
         cls.staff = tokens.new_user_id()
-        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff}
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff, "CLERK_WEBHOOK_SECRET": SECRET}
 
-    def test_execute_names_the_missing_variable(self):
+    def deliver(self, event):
+        body = json.dumps(event).encode()
+        msg, ts = new_id("msg"), str(int(time.time()))
+        r = self.stack.request("POST", "/api/webhooks/clerk", body=body, headers={
+            "Content-Type": "application/json", "svix-id": msg, "svix-timestamp": ts,
+            "svix-signature": sign(SECRET, msg, ts, body)})
+        self.assertEqual(r.status, 200, r.text)
+
+    def account(self, email):
+        user = tokens.new_user_id()
+        self.deliver(user_event("user.created", user, email=email, first="Priya", last="Sharma"))
+        r = self.stack.request("POST", "/api/resumes", body=RESUME, headers=self.auth(user))
+        self.assertEqual(r.status, 201, r.text)
+        return user
+
+    def test_the_console_is_told_before_anyone_executes(self):
+        r = self.stack.request("GET", "/api/admin/config", headers=self.auth(self.staff))
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["clerkAccounts"], {"available": False,
+                                                     "missing": "CLERK_SECRET_KEY"})
+
+    def test_own_deletion_erases_here_and_says_the_sign_in_account_stays(self):
+        user = self.account("own-noclerk@example.in")
+        r = self.stack.request("DELETE", "/api/me", headers=self.auth(user))
+        self.assertEqual(r.status, 200, r.text)
+        self.assertEqual(r.json()["signInAccount"], "not_deleted")
+        self.assertEqual(r.json()["counts"]["resumes"], 1)
+        db = self.stack.db()
+        self.assertIsNone(db["users"].find_one({"_id": user}))
+        self.assertEqual(db["receipts"].find_one({"_id": r.json()["receiptId"]})["clerk"],
+                         "not_configured")
+
+    def test_staff_execute_erases_here_and_says_the_sign_in_account_stays(self):
+        user = self.account("staff-noclerk@example.in")
         r = self.stack.request("POST", "/api/support", body={
-            "email": "wait@example.in", "subject": "Data Deletion Request", "message": "m"})
+            "email": "staff-noclerk@example.in", "subject": "Data Deletion Request",
+            "message": "m"})
         number = r.json()["ticket"]
         auth = self.auth(self.staff)
         path = f"/api/admin/privacy-requests/{number}"
         r = self.stack.request("POST", path + "/verify", body={"method": "m"}, headers=auth)
         self.assertEqual(r.status, 200, r.text)
         r = self.stack.request("POST", path + "/execute", headers=auth)
-        self.assertEqual(r.status, 503, r.text)
-        self.assertEqual(r.json()["error"]["code"], "not_configured")
-        self.assertEqual(r.json()["error"]["operator"], {"missing": "CLERK_SECRET_KEY"})
-        self.assertNotIn("CLERK_SECRET_KEY", r.json()["error"]["message"])
-        doc = self.stack.db()["tickets"].find_one({"_id": number})
-        self.assertEqual(doc["privacyRequest"]["status"], "verified")
-        self.assertEqual(doc["email"], "wait@example.in")
+        self.assertEqual(r.status, 200, r.text)
+        pr = r.json()["privacyRequest"]
+        self.assertEqual(pr["status"], "completed")
+        self.assertEqual(pr["outcome"]["result"], "erased")
+        self.assertEqual(pr["outcome"]["accounts"], 1)
+        self.assertEqual(pr["outcome"]["deleted"]["resumes"], 1)
+        self.assertEqual(pr["outcome"]["signInAccounts"], "not_deleted")
+        self.assertIn("CLERK_SECRET_KEY is not set", pr["outcome"]["note"])
+        db = self.stack.db()
+        self.assertIsNone(db["users"].find_one({"_id": user}))
+        receipt = db["receipts"].find_one({"subject": {"$exists": True}, "clerk": "not_configured",
+                                           "counts.resumes": 1})
+        self.assertIsNotNone(receipt)
+        # and the user's token is refused, as after DELETE /api/me
+        r = self.stack.request("GET", "/api/me", headers=self.auth(user))
+        self.assertEqual(r.status, 401, r.text)
 
 
 if __name__ == "__main__":

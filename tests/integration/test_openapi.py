@@ -18,6 +18,7 @@ import yaml
 
 import tokens
 from fake_clerk import FakeClerk
+from fake_smtp import FakeSmtp
 from fake_openai import FakeOpenAI
 from fake_sarvam import FakeSarvam
 from stack import ROOT
@@ -110,7 +111,9 @@ class LiveResponsesTest(unittest.TestCase):
         cls.clerk = FakeClerk().start()
         cls.ai = FakeOpenAI().start()
         cls.sv = FakeSarvam().start()
+        cls.relay = FakeSmtp().start()
         cls.stack = AuthStack(workers=2, env={
+            "SMTP_URL": cls.relay.url, "SMTP_FROM": "support@jobtune.example",
             "CLERK_JWT_KEY": cls.key.public_pem(), "CLERK_ISSUER": tokens.ISSUER,
             "CLERK_AUTHORIZED_PARTIES": tokens.ORIGIN, "CLERK_WEBHOOK_SECRET": SECRET,
             "CLERK_SECRET_KEY": cls.clerk.secret_key, "CLERK_API_URL": cls.clerk.api_url,
@@ -123,14 +126,14 @@ class LiveResponsesTest(unittest.TestCase):
             cls.stack.start()
         except BaseException:
             cls.stack.stop()
-            for s in (cls.clerk, cls.ai, cls.sv):
+            for s in (cls.clerk, cls.ai, cls.sv, cls.relay):
                 s.stop()
             raise
 
     @classmethod
     def tearDownClass(cls):
         cls.stack.stop()
-        for s in (cls.clerk, cls.ai, cls.sv):
+        for s in (cls.clerk, cls.ai, cls.sv, cls.relay):
             s.stop()
 
     def setUp(self):
@@ -247,6 +250,14 @@ class LiveResponsesTest(unittest.TestCase):
         tickets = r.json().get("items") or [{}]
         number = tickets[0].get("ticket", "JT-0000-0000")
         self.call("PATCH", f"/api/admin/tickets/{number}", self.staff, body={"note": "Seen."})
+        self.call("GET", "/api/admin/config", self.staff)
+        self.call("GET", f"/api/admin/tickets/{number}", self.staff)
+        self.call("GET", "/api/admin/tickets/JT-0000-0000", self.staff)
+        self.call("POST", f"/api/admin/tickets/{number}/replies", self.staff, body={})
+        self.call("POST", f"/api/admin/tickets/{number}/replies", self.staff,
+                  body={"message": "Thanks, fixed."})
+        self.call("POST", f"/api/admin/tickets/{number}/replies", self.staff,
+                  body={"message": "Thanks, fixed."})
         self.call("GET", "/api/admin/privacy-requests", self.staff)
         self.call("POST", "/api/support", body={
             "email": "asha@example.in", "subject": "data deletion request",

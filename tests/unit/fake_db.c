@@ -173,7 +173,7 @@ int db_delete_id(struct db *db, const char *coll, const char *id, int64_t *delet
     return rc;
 }
 
-/* $set/$inc/$unset of top-level or dotted-once fields: what the stores
+/* $set/$inc/$unset/$max of top-level or dotted-once fields: what the stores
  * under test send by _id. */
 int db_update_id(struct db *db, const char *coll, const char *id, json_t *update,
                  int64_t *matched)
@@ -194,7 +194,12 @@ int db_update_id(struct db *db, const char *coll, const char *id, json_t *update
                 json_object_set(doc, name, v);
             else if (strcmp(op, "$unset") == 0)
                 json_object_del(doc, name);
-            else if (strcmp(op, "$inc") == 0)
+            else if (strcmp(op, "$max") == 0) {
+                json_t *have = json_object_get(doc, name);
+
+                if (have == NULL || json_integer_value(v) > json_integer_value(have))
+                    json_object_set(doc, name, v);
+            } else if (strcmp(op, "$inc") == 0)
                 json_object_set_new(doc, name, json_integer(json_integer_value(
                                                    json_object_get(doc, name)) +
                                                json_integer_value(v)));

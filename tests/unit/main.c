@@ -29,6 +29,7 @@ SUITE(archive_tests);
 SUITE(db_errors_tests);
 SUITE(tailoring_tests);
 SUITE(delivery_tests);
+SUITE(mail_tests);
 
 static const struct unit_test *const suites[] = {
     arena_tests, router_tests, form_tests, jsonx_tests, text_tests, region_tests, geo_tests,
@@ -39,6 +40,7 @@ static const struct unit_test *const suites[] = {
     db_errors_tests,
     tailoring_tests,
     delivery_tests,
+    mail_tests,
 };
 
 int main(void)

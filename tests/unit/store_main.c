@@ -6,8 +6,9 @@
 #include "check.h"
 
 SUITE(chain_tests);
+SUITE(ticket_index_tests);
 
-static const struct unit_test *const suites[] = {chain_tests};
+static const struct unit_test *const suites[] = {chain_tests, ticket_index_tests};
 
 int main(void)
 {

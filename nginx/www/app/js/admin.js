@@ -6,9 +6,16 @@
 // one), or close without erasure (POST .../close {reason}).  Support
 // tickets are listed with filters (GET /api/admin/tickets?status=&from=&to=
 // &cursor=) and their status changed (PATCH /api/admin/tickets/{ticket}).
+// A ticket opens whole (GET /api/admin/tickets/{ticket}: the message, the
+// history of status changes, notes, replies and request steps) with a
+// reply box (POST .../replies {message}, sent by email).  After every
+// action (verify, execute, close, status, reply) the ticket is read again
+// and its row and open view redrawn, so nothing stays out of date until a
+// reload.  GET /api/admin/config says first what this server cannot do
+// (no mail relay, no Clerk key), so nobody types a reply that cannot go.
 import { api, problemText, problemsByPath } from './api.js';
 import { announce, setBusy, start } from './shell.js';
-import { clear, formatDate, h } from './dom.js';
+import { clear, formatDate, h, setNotice } from './dom.js';
 import { shortDate } from './rehearsal-text.js';
 
 const $ = (id) => document.getElementById(id);
@@ -77,6 +84,7 @@ function stepForm(item, kind) {
     }
     const now = r.data.privacyRequest ? r.data.privacyRequest.status : kind;
     announce(`Request ${item.id}: ${now}.`);
+    showTicketData(r.data);
     await loadRequests();
     $('requests-title').focus();
   });
@@ -152,8 +160,8 @@ function statusControl(t) {
       select.value = t.status;
       return;
     }
-    t.status = r.data.status;
-    announce(`${t.ticket} is now ${t.status}.`);
+    announce(`${t.ticket} is now ${r.data.status}.`);
+    showTicketData(r.data);
   });
   return form;
 }
@@ -161,7 +169,9 @@ function statusControl(t) {
 function ticketRow(t) {
   const pr = t.privacyRequest;
   return h('tr', { 'data-ticket': t.ticket },
-    h('th', { scope: 'row' }, t.ticket),
+    h('th', { scope: 'row' }, h('button', { type: 'button', class: 'link open-ticket',
+      'aria-label': `Open ticket ${t.ticket}`, on: { click: () => openTicket(t.ticket) } },
+    t.ticket)),
     h('td', {}, t.subject || '', pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
     h('td', {}, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
     h('td', {}, formatDate(t.createdAt)),
@@ -196,13 +206,155 @@ async function loadTickets(append) {
   for (const t of r.data.items || []) {
     body.append(ticketRow(t));
   }
-  if (!body.rows.length) {
-    clear(box);
-    box.append(h('p', { class: 'empty' }, 'No tickets match these filters.'));
-  }
   tickets.next = r.data.next || null;
+  if (!body.rows.length) {
+    // a page looks at a bounded number of tickets: none found yet is not
+    // none at all while the API gives a cursor to go on
+    clear(box);
+    box.append(h('p', { class: 'empty' }, tickets.next
+      ? 'None among the tickets looked at so far: show more to look further.'
+      : 'No tickets match these filters.'));
+  }
   $('more-tickets').hidden = !tickets.next;
   announce(`${body.rows.length} ticket${body.rows.length === 1 ? '' : 's'} shown.`);
+}
+
+// ---- one ticket ---------------------------------------------------------------------
+
+const current = { ticket: null, replies: true };
+
+// Every dated event of a ticket, oldest first: status changes, notes,
+// replies and the deletion request's steps.
+function timeline(t) {
+  const events = [];
+  for (const x of t.history || []) {
+    events.push({ at: x.at, who: x.staffId, kind: 'status', text: `Status ${x.from || '—'} → ${x.to}` });
+  }
+  for (const x of t.notes || []) {
+    events.push({ at: x.at, who: x.staffId, kind: 'note', text: x.text });
+  }
+  for (const x of t.replies || []) {
+    const state = x.status === 'sent' ? 'Reply sent' : x.status === 'failed'
+      ? 'Reply NOT sent (the relay refused or was down)' : 'Reply being sent';
+    events.push({ at: x.sentAt || x.at, who: x.staffId, kind: `reply reply-${x.status}`, title: state, text: x.text });
+  }
+  for (const x of (t.privacyRequest && t.privacyRequest.history) || []) {
+    events.push({ at: x.at, who: x.staffId, kind: 'step', text: `Deletion request: ${x.action}${x.note ? ` — ${x.note}` : ''}` });
+  }
+  return events.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+}
+
+function listItemOf(t) {
+  const pr = t.privacyRequest;
+  return { ticket: t.ticket, status: t.status, subject: t.subject, email: t.email, name: t.name,
+    createdAt: t.createdAt, privacyRequest: pr ? { type: pr.type, status: pr.status, dueAt: pr.dueAt } : null };
+}
+
+function renderTicket(t) {
+  const box = $('ticket-detail');
+  const pr = t.privacyRequest;
+  const events = timeline(t);
+  clear(box);
+  $('ticket-title').textContent = `Ticket ${t.ticket}`;
+  box.append(h('div', {},
+    h('p', { class: 'meta' }, `${t.name ? `${t.name} <${t.email || ''}>` : (t.email || 'Address erased')}` +
+      ` · ${formatDate(t.createdAt)} · ${(t.regime || '').toUpperCase()} · `,
+    h('span', { class: `badge status-${t.status}`, id: 'ticket-status' }, t.status)),
+    h('h3', { id: 'ticket-subject' }, t.subject || ''),
+    t.message !== undefined
+      ? h('blockquote', { class: 'ticket-message', id: 'ticket-message' }, t.message)
+      : h('p', { class: 'empty' }, 'The message was erased with the request.'),
+    pr ? h('p', { class: 'meta', id: 'ticket-request' }, `Deletion request: ${pr.status} · due ${shortDate(pr.dueAt)}` +
+      `${pr.outcome && pr.outcome.note ? ` · ${pr.outcome.note}` : ''}`) : null,
+    h('h3', {}, 'History'),
+    events.length
+      ? h('ol', { class: 'timeline', id: 'ticket-history' }, ...events.map((e) => h('li', { class: e.kind },
+        h('p', { class: 'meta' }, `${formatDate(e.at)} · ${e.who || ''}`, e.title ? ` · ${e.title}` : ''),
+        h('p', { class: 'timeline-text' }, e.text))))
+      : h('p', { class: 'empty', id: 'ticket-history' }, 'Nothing yet.')));
+  const canReply = current.replies && Boolean(t.email);
+  $('reply-message').disabled = !canReply;
+  $('reply-send').disabled = !canReply;
+  $('reply-hint').textContent = !current.replies
+    ? 'Replies by email are not set up on this server (SMTP_URL); answer from your mail client.'
+    : !t.email ? 'This ticket no longer holds an address to reply to.'
+      : `Sent to ${t.email} as “Re: ${t.subject} [${t.ticket}]”, and kept in the history.`;
+}
+
+// The ticket as the API answered it after an action: its row and, when it
+// is the one open, its view.
+function showTicketData(t) {
+  if (!t || !t.ticket) {
+    return;
+  }
+  const row = document.querySelector(`#ticket-table tr[data-ticket="${CSS.escape(t.ticket)}"]`);
+  if (row) {
+    row.replaceWith(ticketRow(listItemOf(t)));
+  }
+  if (current.ticket === t.ticket) {
+    renderTicket(t);
+  }
+}
+
+async function openTicket(number) {
+  const r = await api('GET', `/api/admin/tickets/${encodeURIComponent(number)}`);
+  if (!r.ok) {
+    announce(problemText(r.data) || `The ticket could not be loaded (${r.status}).`);
+    return;
+  }
+  current.ticket = number;
+  $('reply-message').value = '';
+  $('reply-error').textContent = '';
+  $('ticket-panel').hidden = false;
+  showTicketData(r.data);
+  $('ticket-title').focus();
+}
+
+function wireReply() {
+  const form = $('reply-form');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = $('reply-message').value.trim();
+    const error = $('reply-error');
+    error.textContent = '';
+    if (!text) {
+      error.textContent = 'Write the reply first.';
+      $('reply-message').focus();
+      return;
+    }
+    const number = current.ticket;
+    setBusy($('reply-send'), true);
+    const r = await api('POST', `/api/admin/tickets/${encodeURIComponent(number)}/replies`,
+      { json: { message: text } });
+    setBusy($('reply-send'), false);
+    if (!r.ok) {
+      const first = [...problemsByPath(r.data).values()][0];
+      error.textContent = first || problemText(r.data) || `The reply was not sent (${r.status}).`;
+      // a failed attempt is part of the history too
+      const again = await api('GET', `/api/admin/tickets/${encodeURIComponent(number)}`);
+      if (again.ok) {
+        showTicketData(again.data);
+      }
+      return;
+    }
+    $('reply-message').value = '';
+    showTicketData(r.data);
+    announce(r.status === 201 ? `Reply sent to ${r.data.email}.` : 'This reply was already sent.');
+  });
+}
+
+async function loadConfig() {
+  const r = await api('GET', '/api/admin/config');
+  if (!r.ok) {
+    return;
+  }
+  const { replies, clerkAccounts } = r.data;
+  current.replies = Boolean(replies && replies.available);
+  setNotice($('smtp-notice'), current.replies ? '' : 'Replies by email are not set up on this ' +
+    `server: set ${replies.missing} to send them from the console.`);
+  setNotice($('clerk-notice'), clerkAccounts && !clerkAccounts.available
+    ? 'Clerk is not configured here (CLERK_SECRET_KEY): executing a request erases the data ' +
+      'held here, but not the sign-in account, and the request records that.' : '');
 }
 
 function wireTickets() {
@@ -231,7 +383,8 @@ async function main() {
   clear($('admin-state'));
   $('console').hidden = false;
   wireTickets();
-  await Promise.all([loadRequests(), loadTickets(false)]);
+  wireReply();
+  await Promise.all([loadConfig(), loadRequests(), loadTickets(false)]);
 }
 
 main();

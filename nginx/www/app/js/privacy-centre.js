@@ -4,7 +4,9 @@
 // everywhere, GDPR is off until granted, CCPA and baseline are on unless
 // refused), the export (GET /api/me/export?format=json|zip, plain links:
 // the session cookie goes with them) and the account's erasure (DELETE
-// /api/me after a typed confirmation), which shows the receipt and ends
+// /api/me after a typed confirmation; what it does to the sign-in account
+// is said before, from /api/me's deletesSignInAccount, and after, from the
+// receipt's signInAccount), which shows the receipt and ends
 // the session.
 import { api, problemText } from './api.js';
 import { announce, setBusy, start } from './shell.js';
@@ -91,7 +93,17 @@ function wireConsent(state) {
   });
 }
 
+// What the receipt says of the sign-in account: deleted at Clerk, or,
+// on a server without CLERK_SECRET_KEY, left as it is (the data held here
+// is erased either way).
 function renderReceipt(receipt) {
+  const kept = receipt.signInAccount === 'not_deleted';
+  $('receipt-title').textContent = kept ? 'Your data is erased' : 'Your account is deleted';
+  $('receipt-sign-in').textContent = kept
+    ? 'Everything we held about you is erased. Your sign-in account (your login with our ' +
+      'sign-in provider) was not deleted: this server is not set up to delete it. Contact ' +
+      'support to have it removed.'
+    : 'Everything we held about you is erased, and your sign-in account is deleted.';
   $('receipt-id').textContent = receipt.receiptId;
   $('receipt-at').textContent = formatDate(receipt.erasedAt);
   const body = $('receipt-counts').tBodies[0];
@@ -129,7 +141,7 @@ function wireDelete() {
     $('receipt').hidden = false;
     await endSession();
     $('receipt-title').focus();
-    announce('Your account is deleted and you are signed out.');
+    announce(`${$('receipt-title').textContent} and you are signed out.`);
   });
 }
 
@@ -152,6 +164,10 @@ async function main() {
   }
   renderConsent(me, state.region);
   wireConsent(state);
+  if (me.deletesSignInAccount === false) {
+    $('delete-sign-in').textContent = '; your sign-in account (your login with our sign-in ' +
+      'provider) is not deleted, as this server is not set up to delete it';
+  }
   wireDelete();
   $('privacy-centre').hidden = false;
 }
