@@ -11,14 +11,21 @@ next to the screenshots, and the reading of the script's lines:
 
 A test class runs the script once in setUpClass (run_script), keeps what it
 printed in `output` and its exit code in `returncode`, and mixes in
-ScriptOutput for the assertions on them.
+ScriptOutput for the assertions on them; DevSignInScriptTest does all of
+that for a stack whose website signs in through the development route.
 """
 import os
 import re
 import shutil
 import subprocess
+import tempfile
+import unittest
 
-from stack import ROOT
+import tokens
+from fake_openai import FakeOpenAI
+from fake_sarvam import FakeSarvam
+from stack import AuthStack, ROOT
+from test_auth import DEV_ISSUER
 
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -93,3 +100,88 @@ class ScriptOutput:
             self.assertTrue(os.path.isfile(path), f"{path} was not written")
             with open(path, "rb") as f:
                 self.assertEqual(f.read(8), PNG_MAGIC, f"{path} is not a PNG")
+
+
+class DevSignInScriptTest(ScriptOutput, unittest.TestCase):
+    """SCRIPT run once (setUpClass) against a stack whose website signs in
+    through the development route, POST /api/session, with a key of the
+    class's own, as any user id the script chooses.  A using class sets
+    SCRIPT, SHOTS (the screenshots' folder, emptied first), `workers`,
+    `timeout` (the script's, in seconds), `fake_openai` and `fake_sarvam`
+    (True: cls.ai, a FakeOpenAI, and cls.sv, a FakeSarvam, are the stack's,
+    started before it and stopped after it), and may define prepare() (run
+    before the stack starts: set the fakes up, write files into cls.tmp),
+    stack_env(base) (more of the stack's environment), seed() (run once the
+    stack is up) and script_env() (the script's JT_ variables).  No tests
+    of its own."""
+    SCRIPT = SHOTS = None
+    workers = 2
+    timeout = 180
+    fake_openai = fake_sarvam = False
+    stack = ai = sv = tmp = None
+
+    @classmethod
+    def prepare(cls):
+        pass
+
+    @classmethod
+    def stack_env(cls, base):
+        return {}
+
+    @classmethod
+    def seed(cls):
+        pass
+
+    @classmethod
+    def script_env(cls):
+        return {}
+
+    @classmethod
+    def setUpClass(cls):
+        require_node(("playwright-core", "axe-core"))
+        shutil.rmtree(cls.SHOTS, ignore_errors=True)
+        os.makedirs(cls.SHOTS)
+        cls.tmp = tempfile.mkdtemp(prefix="jobtune-browser-")
+        try:
+            key = tokens.Key(kid=f"ins_test_{cls.__name__}")
+            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
+            with open(signing_key, "w") as f:
+                f.write(key.private_pem())
+            if cls.fake_openai:
+                cls.ai = FakeOpenAI().start()
+            if cls.fake_sarvam:
+                cls.sv = FakeSarvam().start()
+            cls.prepare()
+            cls.stack = AuthStack(workers=cls.workers)
+            base = f"http://127.0.0.1:{cls.stack.http_port}"
+            env = {"CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
+                   "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base}
+            if cls.ai is not None:
+                env.update(OPENAI_API_KEY=cls.ai.api_key, OPENAI_BASE_URL=cls.ai.base_url,
+                           OPENAI_MODEL=cls.ai.model)
+            if cls.sv is not None:
+                env.update(SARVAM_API_KEY=cls.sv.api_key, SARVAM_BASE_URL=cls.sv.base_url)
+            env.update(cls.stack_env(base))
+            cls.stack.extra_env = env
+            cls.stack.start()
+            cls.seed()
+            cls.output, cls.returncode = run_script(cls.SCRIPT, base, cls.SHOTS, cls.timeout,
+                                                    env=dict(os.environ, **cls.script_env()))
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.stack is not None:
+                cls.stack.stop()
+        finally:
+            cls.stack = None
+            for fake in ("ai", "sv"):
+                if getattr(cls, fake) is not None:
+                    getattr(cls, fake).stop()
+                    setattr(cls, fake, None)
+            if cls.tmp is not None:
+                shutil.rmtree(cls.tmp, ignore_errors=True)
+                cls.tmp = None

@@ -28,10 +28,8 @@ import tempfile
 import unittest
 
 import tokens
-from browser_run import ScriptOutput, require_node, run_script
-from fake_openai import FakeOpenAI
-from stack import ARTIFACTS, ROOT, AuthStack, Stack
-from test_auth import DEV_ISSUER
+from browser_run import DevSignInScriptTest, ScriptOutput, require_node, run_script
+from stack import ARTIFACTS, ROOT, Stack
 from test_import import MARKER, TEXT, docx_bytes
 
 try:
@@ -168,64 +166,36 @@ IMPORTS_PER_DAY = 5  # JOBTUNE_QUOTA_IMPORTS: the first user uses all 5 (422, te
 UNPLACED = "Available for relocation within the EU from June."
 
 
-class ImportTest(ScriptOutput, unittest.TestCase):
+class ImportTest(DevSignInScriptTest):
     SCRIPT = "import.mjs"
-    stack = ai = tmp = None
+    SHOTS = IMPORT_SHOTS
+    timeout = RUN_TIMEOUT * 2
+    fake_openai = True
+    user, spender = tokens.new_user_id(), tokens.new_user_id()
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shutil.rmtree(IMPORT_SHOTS, ignore_errors=True)
-        os.makedirs(IMPORT_SHOTS, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-import-browser-")
-        cls.user, cls.spender = tokens.new_user_id(), tokens.new_user_id()
-        try:
-            files = os.path.join(cls.tmp, "files")
-            os.makedirs(files)
-            for name, data in (("resume.txt", TEXT.replace("\nEXPERIENCE", f"\n{UNPLACED}\n\n"
-                                                                            "EXPERIENCE").encode()),
-                               ("resume.docx", docx_bytes()),
-                               ("not-word.docx", b"This is a letter, not a Word file.\n"),
-                               ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
-                               ("big.pdf", b"%PDF-1.4\n" + bytes(11 * 1024 * 1024))):
-                with open(os.path.join(files, name), "wb") as f:
-                    f.write(data)
-            key = tokens.Key(kid="ins_test_import_browser")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.ai = FakeOpenAI().start()
-            cls.ai.reset("fabricate")
-            cls.stack = AuthStack(workers=2)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
-                "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-                "OPENAI_MODEL": cls.ai.model, "JOBTUNE_QUOTA_IMPORTS": str(IMPORTS_PER_DAY)}
-            cls.stack.start()
-            env = dict(os.environ, JT_USER_ID=cls.user, JT_SPENDER_ID=cls.spender,
-                       JT_IMPORT_FILES=files, JT_MARKER=MARKER, JT_UNPLACED=UNPLACED,
-                       JT_IMPORTS_PER_DAY=str(IMPORTS_PER_DAY))
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, IMPORT_SHOTS, RUN_TIMEOUT * 2,
-                                                    env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+    def prepare(cls):
+        cls.ai.reset("fabricate")
+        cls.files = os.path.join(cls.tmp, "files")
+        os.makedirs(cls.files)
+        for name, data in (("resume.txt", TEXT.replace("\nEXPERIENCE", f"\n{UNPLACED}\n\n"
+                                                                        "EXPERIENCE").encode()),
+                           ("resume.docx", docx_bytes()),
+                           ("not-word.docx", b"This is a letter, not a Word file.\n"),
+                           ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+                           ("big.pdf", b"%PDF-1.4\n" + bytes(11 * 1024 * 1024))):
+            with open(os.path.join(cls.files, name), "wb") as f:
+                f.write(data)
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            if cls.ai is not None:
-                cls.ai.stop()
-                cls.ai = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+    def stack_env(cls, base):
+        return {"JOBTUNE_QUOTA_IMPORTS": str(IMPORTS_PER_DAY)}
+
+    @classmethod
+    def script_env(cls):
+        return {"JT_USER_ID": cls.user, "JT_SPENDER_ID": cls.spender, "JT_IMPORT_FILES": cls.files,
+                "JT_MARKER": MARKER, "JT_UNPLACED": UNPLACED,
+                "JT_IMPORTS_PER_DAY": str(IMPORTS_PER_DAY)}
 
     def resumes(self, user):
         """The user's resumes as stored: {_id, gen, body: {userId, resume, ...}}."""

@@ -14,15 +14,12 @@ browser_run.py), with the same development sign-in as its ImportTest.
 import email
 import email.policy
 import os
-import shutil
-import tempfile
 import unittest
 
 import tokens
-from browser_run import ScriptOutput, require_node, run_script
+from browser_run import DevSignInScriptTest
 from fake_smtp import FakeSmtp
-from stack import ARTIFACTS, AuthStack
-from test_auth import DEV_ISSUER
+from stack import ARTIFACTS
 from test_browser import RUN_TIMEOUT, TICKET
 
 SHOTS = os.path.join(ARTIFACTS, "browser-admin")
@@ -33,39 +30,31 @@ MESSAGE = "The export stops at 40 % and then nothing happens.\nCould you look?"
 REPLY = "Hello Asha — we found the cause: a font the export lacked. It works now.\n\nJobtune support"
 
 
-class BrowserAdminTest(ScriptOutput, unittest.TestCase):
+class BrowserAdminTest(DevSignInScriptTest):
     SCRIPT = "admin.mjs"
-    stack = relay = tmp = None
+    SHOTS = SHOTS
+    timeout = RUN_TIMEOUT
+    staff, user = tokens.new_user_id(), tokens.new_user_id()
+    relay = None
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shutil.rmtree(SHOTS, ignore_errors=True)
-        os.makedirs(SHOTS, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-admin-browser-")
-        cls.staff, cls.user = tokens.new_user_id(), tokens.new_user_id()
-        try:
-            key = tokens.Key(kid="ins_test_admin_browser")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.relay = FakeSmtp().start()
-            cls.stack = AuthStack(workers=2)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
-                "JOBTUNE_ADMIN_USER_IDS": cls.staff, "SMTP_URL": cls.relay.url,
+    def prepare(cls):
+        cls.relay = FakeSmtp().start()
+
+    @classmethod
+    def stack_env(cls, base):
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff, "SMTP_URL": cls.relay.url,
                 "SMTP_FROM": "Jobtune Support <support@jobtune.example>"}
-            cls.stack.start()
-            cls.ticket = cls.file_ticket("asha@example.in", "Export stops")
-            cls.deletion = cls.file_ticket("leaving@example.in", "Data Deletion Request")
-            env = dict(os.environ, JT_STAFF_ID=cls.staff, JT_USER_ID=cls.user, JT_TICKET=cls.ticket,
-                       JT_DELETION=cls.deletion, JT_REPLY=REPLY)
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT, env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+
+    @classmethod
+    def seed(cls):
+        cls.ticket = cls.file_ticket("asha@example.in", "Export stops")
+        cls.deletion = cls.file_ticket("leaving@example.in", "Data Deletion Request")
+
+    @classmethod
+    def script_env(cls):
+        return {"JT_STAFF_ID": cls.staff, "JT_USER_ID": cls.user, "JT_TICKET": cls.ticket,
+                "JT_DELETION": cls.deletion, "JT_REPLY": REPLY}
 
     @classmethod
     def file_ticket(cls, address, subject):
@@ -77,16 +66,11 @@ class BrowserAdminTest(ScriptOutput, unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         try:
-            if cls.stack is not None:
-                cls.stack.stop()
+            super().tearDownClass()
         finally:
-            cls.stack = None
             if cls.relay is not None:
                 cls.relay.stop()
                 cls.relay = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
 
     def test_tickets_are_numbers(self):
         self.assertRegex(self.ticket, TICKET)
@@ -132,54 +116,31 @@ class BrowserAdminTest(ScriptOutput, unittest.TestCase):
                          for view in VIEWS for width in (375, 1280))
 
 
-class BrowserAdminNoRelayTest(ScriptOutput, unittest.TestCase):
+class BrowserAdminNoRelayTest(DevSignInScriptTest):
     """admin.mjs with JT_NO_RELAY=1 against a stack without SMTP_URL: the
     console's notice names it and the reply box is disabled before anyone
     types."""
     SCRIPT = "admin.mjs"
-    stack = tmp = None
+    SHOTS = NO_RELAY_SHOTS
+    timeout = RUN_TIMEOUT
+    workers = 1
+    staff = tokens.new_user_id()
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shutil.rmtree(NO_RELAY_SHOTS, ignore_errors=True)
-        os.makedirs(NO_RELAY_SHOTS, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-admin-browser-")
-        cls.staff = tokens.new_user_id()
-        try:
-            key = tokens.Key(kid="ins_test_admin_browser_no_relay")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.stack = AuthStack(workers=1)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
-                "JOBTUNE_ADMIN_USER_IDS": cls.staff, "SMTP_URL": None}
-            cls.stack.start()
-            r = cls.stack.request("POST", "/api/support", body={
-                "email": "asha@example.in", "subject": "Export stops", "message": MESSAGE})
-            assert r.status == 201, r.text
-            env = dict(os.environ, JT_STAFF_ID=cls.staff, JT_USER_ID="user_unused",
-                       JT_TICKET=r.json()["ticket"], JT_DELETION="JT-0000-0000",
-                       JT_REPLY="unused", JT_NO_RELAY="1")
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, NO_RELAY_SHOTS, RUN_TIMEOUT,
-                                                    env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+    def stack_env(cls, base):
+        return {"JOBTUNE_ADMIN_USER_IDS": cls.staff, "SMTP_URL": None}
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+    def seed(cls):
+        r = cls.stack.request("POST", "/api/support", body={
+            "email": "asha@example.in", "subject": "Export stops", "message": MESSAGE})
+        assert r.status == 201, r.text
+        cls.ticket = r.json()["ticket"]
+
+    @classmethod
+    def script_env(cls):
+        return {"JT_STAFF_ID": cls.staff, "JT_USER_ID": "user_unused", "JT_TICKET": cls.ticket,
+                "JT_DELETION": "JT-0000-0000", "JT_REPLY": "unused", "JT_NO_RELAY": "1"}
 
     def test_the_console_says_replies_cannot_go_before_anyone_types(self):
         self.case_ok("no_relay_says_so_first")

@@ -11,15 +11,12 @@ database and the downloaded PDF's text (pdftotext).
 """
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 import tokens
-from browser_run import ScriptOutput, require_node, run_script
-from stack import ARTIFACTS, AuthStack
-from test_auth import DEV_ISSUER
+from browser_run import DevSignInScriptTest
+from stack import ARTIFACTS
 
 SHOTS = os.path.join(ARTIFACTS, "browser-editor")
 VIEWS = ("editor", "editor-preview-tab", "editor-preview", "editor-autosave-problem",
@@ -28,44 +25,15 @@ CASES = 11  # cases in editor.mjs
 RUN_TIMEOUT = 360
 
 
-class EditorTest(ScriptOutput, unittest.TestCase):
+class EditorTest(DevSignInScriptTest):
     SCRIPT = "editor.mjs"
-    stack = tmp = None
+    SHOTS = SHOTS
+    timeout = RUN_TIMEOUT
+    user = tokens.new_user_id()
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shutil.rmtree(SHOTS, ignore_errors=True)
-        os.makedirs(SHOTS, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-editor-browser-")
-        cls.user = tokens.new_user_id()
-        try:
-            key = tokens.Key(kid="ins_test_editor_browser")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.stack = AuthStack(workers=2)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base}
-            cls.stack.start()
-            env = dict(os.environ, JT_USER_ID=cls.user)
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT, env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+    def script_env(cls):
+        return {"JT_USER_ID": cls.user}
 
     def resumes(self):
         """The user's resumes as stored, {_id: resume}."""

@@ -7,15 +7,11 @@ OpenAI is fake_openai.py, signed in through the development route.
 """
 import json
 import os
-import shutil
-import tempfile
 import unittest
 
 import tokens
-from browser_run import ScriptOutput, require_node, run_script
-from fake_openai import FakeOpenAI
-from stack import ARTIFACTS, AuthStack
-from test_auth import DEV_ISSUER
+from browser_run import DevSignInScriptTest
+from stack import ARTIFACTS
 from test_browser import RUN_TIMEOUT
 from test_tailor import JD, RESUME
 
@@ -28,52 +24,21 @@ TITLE = "Acme Logistics — Senior Backend Engineer"
 EDIT = "Brought unit tests and continuous integration to the routing platform"
 
 
-class TailorBrowserTest(ScriptOutput, unittest.TestCase):
+class TailorBrowserTest(DevSignInScriptTest):
     SCRIPT = "tailor.mjs"
-    stack = ai = tmp = None
+    SHOTS = SHOTS
+    timeout = RUN_TIMEOUT * 2
+    fake_openai = True
+    user = tokens.new_user_id()
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shutil.rmtree(SHOTS, ignore_errors=True)
-        os.makedirs(SHOTS, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-tailor-browser-")
-        cls.user = tokens.new_user_id()
-        try:
-            key = tokens.Key(kid="ins_test_tailor_browser")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.ai = FakeOpenAI().start()
-            cls.stack = AuthStack(workers=2)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
-                "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-                "OPENAI_MODEL": cls.ai.model, "JOBTUNE_QUOTA_RESUMES": str(QUOTA_RESUMES)}
-            cls.stack.start()
-            env = dict(os.environ, JT_USER_ID=cls.user, JT_RESUME=json.dumps(RESUME), JT_JD=JD,
-                       JT_TITLE=TITLE, JT_EDIT=EDIT)
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT * 2,
-                                                    env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+    def stack_env(cls, base):
+        return {"JOBTUNE_QUOTA_RESUMES": str(QUOTA_RESUMES)}
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            if cls.ai is not None:
-                cls.ai.stop()
-                cls.ai = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+    def script_env(cls):
+        return {"JT_USER_ID": cls.user, "JT_RESUME": json.dumps(RESUME), "JT_JD": JD,
+                "JT_TITLE": TITLE, "JT_EDIT": EDIT}
 
     def resumes(self):
         """The user's resumes as stored, by id: {gen, body: {resume, ...}}."""

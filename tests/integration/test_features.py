@@ -3,14 +3,11 @@ page can say "not available on this server" before anyone fills its form.
 Each class is a stack with a different set of keys; the answer must follow
 the keys, and every feature that needs no outside service stays available."""
 import os
-import shutil
-import tempfile
 import unittest
 
 import tokens
-from browser_run import ScriptOutput, require_node, run_script
-from stack import ARTIFACTS, AuthStack, SignedInStackTest
-from test_auth import DEV_ISSUER
+from browser_run import DevSignInScriptTest
+from stack import ARTIFACTS, SignedInStackTest
 
 LOCAL = {"resumes", "keywordScore", "import"}
 OPENAI = {"importStructuring", "tailoring", "interviews", "typedAnswers"}
@@ -76,46 +73,15 @@ class AllKeysTest(Base):
             self.assertEqual(f[name], {"available": True}, name)
 
 
-class PagesWithoutKeysTest(ScriptOutput, unittest.TestCase):
+class PagesWithoutKeysTest(DevSignInScriptTest):
     """tests/browser/features.mjs on a server with neither key: the pages
     say so up front and disable what would fail."""
     SCRIPT = "features.mjs"
-    stack = tmp = None
+    SHOTS = os.path.join(ARTIFACTS, "features")
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shots = os.path.join(ARTIFACTS, "features")
-        shutil.rmtree(shots, ignore_errors=True)
-        os.makedirs(shots)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-features-browser-")
-        try:
-            key = tokens.Key(kid="ins_test_features_browser")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.stack = AuthStack(workers=2)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base}
-            cls.stack.start()
-            env = dict(os.environ, JT_USER_ID=tokens.new_user_id())
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, shots, 180, env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+    def script_env(cls):
+        return {"JT_USER_ID": tokens.new_user_id()}
 
     def test_tailoring_page_says_so_and_the_keyword_score_works(self):
         self.case_ok("tailor_says_so_and_scores_keywords")

@@ -1,7 +1,7 @@
 /*
  * test_delivery.c - model/delivery.c: pauses heard in known samples,
  * fillers found as whole words and phrases, the stored numbers and the
- * report's summary; and what the pass costs per minute of audio.
+ * report's summary, and the pass over the longest answer.
  */
 #include <math.h>
 #include <stdio.h>
@@ -142,39 +142,20 @@ TEST(delivery_numbers_and_summary)
     CHECK(json_is_null(sum));
 }
 
-/* The thread's CPU time in microseconds: what the pass costs, whatever
- * else the machine runs meanwhile. */
-static uint64_t cpu_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-/* The pass over five minutes of speech, the longest answer: its CPU time
- * per minute of audio is printed (docs/BENCHMARKS.md) and held to 5 ms. */
-TEST(delivery_pass_costs_under_5_ms_a_minute)
+/* The pass over five minutes of speech, the longest answer: a pause
+ * every 5 s is 59 pauses.  (What it costs is measured by scripts/bench
+ * interview, tests/bench/delivery_bench.c, never asserted here.) */
+TEST(delivery_pass_over_the_longest_answer)
 {
     size_t at = 0, n = (size_t)RATE * 300;
     int16_t *s = calloc(n, sizeof(*s));
     struct delivery_voice v;
-    struct delivery_fillers f;
-    uint64_t t0, best = UINT64_MAX;
 
     while (at + RATE * 5 <= n) {
         tone(s, &at, 3, 6000);
         tone(s, &at, 2, 0);
     }
-    for (int run = 0; run < 5; run++) {
-        t0 = cpu_us();
-        delivery_listen(s, n, RATE, NULL, 0, &v);
-        delivery_fillers("en-IN", "um so I mean we shipped it, you know, on time", &f);
-        if (cpu_us() - t0 < best)
-            best = cpu_us() - t0;
-    }
-    printf("    delivery pass: %.3f ms of CPU per minute of audio\n", (double)best / 1000.0 / 5.0);
-    CHECK(best / 5 <= 5000);
+    delivery_listen(s, n, RATE, NULL, 0, &v);
     CHECK_INT(v.pauses, 59);
     free(s);
 }
@@ -186,6 +167,6 @@ const struct unit_test delivery_tests[] = {
     {"delivery_pauses_from_the_words_timing", delivery_pauses_from_the_words_timing},
     {"delivery_fillers_whole_words_and_phrases", delivery_fillers_whole_words_and_phrases},
     {"delivery_numbers_and_summary", delivery_numbers_and_summary},
-    {"delivery_pass_costs_under_5_ms_a_minute", delivery_pass_costs_under_5_ms_a_minute},
+    {"delivery_pass_over_the_longest_answer", delivery_pass_over_the_longest_answer},
     {NULL, NULL},
 };
