@@ -336,8 +336,8 @@ static int target(struct request *req, json_t *body, json_int_t *n, bool *replac
     if (last == 0)
         return conflict(req, "No question has an answer yet; there is nothing to answer again.");
     if (*asked == '\0' || *end != '\0' || want > last || want < 1)
-        return conflict(req, arena_printf(req->arena, "Question %s has no answer to give again; "
-                                          "only question %lld's can be.", asked,
+        return conflict(req, arena_printf(req->arena, "That question has no answer to give "
+                                          "again; only question %lld's can be.",
                                           (long long)last));
     if (want < last)
         return conflict(req, arena_printf(req->arena, "Question %lld already has an answer; "

@@ -131,7 +131,8 @@ class ReplaceTest(DeliveryBase):
         iv = self.start(count=3)
         self.assert_conflict(self.again(iv["id"], 1, {"text": "x"}), "No question has an answer")
         self.typed(iv["id"], "One.")
-        self.assert_conflict(self.again(iv["id"], 2, {"text": "x"}), "Question 2 has no answer")
+        self.assert_conflict(self.again(iv["id"], 2, {"text": "x"}),
+                             "no answer to give again; only question 1's")
         self.typed(iv["id"], "Two.")
         # question 2 answered: 1 is no longer the newest
         self.assert_conflict(self.again(iv["id"], 1, {"text": "x"}),
