@@ -274,5 +274,29 @@ class ReplaceTest(DeliveryBase):
             self.assertNotIn(MARKER, data, path)
 
 
+class ReplaceQuotaTest(DeliveryBase):
+    """Answering again spends one of the day's AI calls, as an answer does."""
+
+    @classmethod
+    def env_extra(cls):
+        return {**super().env_extra(), "JOBTUNE_QUOTA_AI_CALLS": "3"}
+
+    def test_an_answer_given_again_is_one_ai_call(self):
+        iv = self.start()                       # 1: question 1
+        r = self.call("POST", f"{IV}/{iv['id']}/answers", {"text": "One."})
+        self.assertEqual(r.status, 201, r.text)  # 2: question 2
+        r = self.call("POST", f"{IV}/{iv['id']}/answers?question=1&replace=true",
+                      {"text": "One, again."})
+        self.assertEqual(r.status, 201, r.text)  # 3: question 2 again
+        before = self.stored(iv["id"])
+        asked = self.ai.count
+        r = self.call("POST", f"{IV}/{iv['id']}/answers?question=1&replace=true",
+                      {"text": "One, a third time."})
+        self.assertEqual(r.status, 429, r.text)
+        self.assertIn("aiCallsPerDay", r.text)
+        self.assertEqual(self.ai.count, asked)
+        self.assertEqual(self.stored(iv["id"]), before)
+
+
 if __name__ == "__main__":
     unittest.main()
