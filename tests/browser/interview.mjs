@@ -312,6 +312,8 @@ async function answerAgain() {
     'the panel does not show question 1');
   expect(await text('#answer-title') === 'Your new answer to question 1',
     `the panel is titled ${await text('#answer-title')}`);
+  expect((await text('#again-hint')).endsWith('question 2 is then asked again.'),
+    `the panel says ${await text('#again-hint')}`);
   expect(await page.getAttribute('#question-1', 'aria-current') === 'step',
     'question 1 is not marked as the one being answered');
   expect(!(await page.$('button.again')), 'Answer again is offered while answering again');

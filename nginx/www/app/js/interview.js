@@ -655,6 +655,8 @@ function showAgainQuestion(iv) {
   }
   box.querySelector('.question-label').textContent = `Question ${q.n} of ${iv.questionCount}`;
   box.querySelector('.question-text').textContent = q.text;
+  $('again-hint').textContent = 'Your earlier answer stays until the new one is saved' +
+    (iv.currentQuestion ? `; question ${iv.currentQuestion} is then asked again.` : '.');
   $('cancel-again').textContent = iv.currentQuestion
     ? `Cancel: back to question ${iv.currentQuestion}` : 'Cancel';
 }
