@@ -337,6 +337,20 @@ async function answerAgain() {
   await page.click('#record');
   await page.waitForSelector('#take:not([hidden])');
   await screenshot(page, 'interview-answer-again');
+  // a retry that fails after its transcript keeps the earlier answer
+  await page.route('**/api/interviews/*/answers*', (route) => route.fulfill({
+    status: 200, headers: { 'Content-Type': 'application/x-ndjson' },
+    body: [{ event: 'transcript', n: 1, text: 'A retry that will not be kept.', delivery: null },
+      { event: 'error', status: 502, error: { code: 'ai_upstream_error',
+        message: 'The AI service did not answer. Your answer was not saved; send it again.' } }]
+      .map((e) => JSON.stringify(e)).join('\n') + '\n' }), { times: 1 });
+  await page.click('#send-recording');
+  await page.waitForFunction(() => document.getElementById('answer-error').textContent !== '');
+  expect(await text('#question-1 .transcript') === before,
+    `after a failed retry question 1 shows ${await text('#question-1 .transcript')}`);
+  expect(await text('#answer-title') === 'Your new answer to question 1',
+    'after a failed retry the panel left question 1');
+  expect(await page.isVisible('#send-recording'), 'the new recording is gone after the error');
   await page.evaluate(() => { window.__timeline.length = 0; window.__mark('send'); });
   const answered = page.waitForResponse((r) => r.request().method() === 'POST' &&
     new URL(r.url()).pathname.endsWith('/answers'));
