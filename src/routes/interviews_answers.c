@@ -28,6 +28,18 @@
  * waits out JOBTUNE_STREAM_TIMEOUT, deletes what it wrote
  * (docs/ARCHITECTURE.md, "Erasure: why nothing outruns it").
  *
+ * Answering again (?question=n&replace=true): the newest answer, n, is
+ * made anew while the interview is active and question n+1 has no answer
+ * yet.  The same steps with the new answer in place of the old: the old
+ * question n+1 is dropped from the copy in memory before GPT-4o is asked
+ * for it again (it follows up on what was said, and the new answer may say
+ * something else), and the one commit stores the new answer n and the new
+ * question n+1, or, at the last question, the new answer alone.  A failure
+ * stores nothing, so the earlier answer and question stay.  The commit is
+ * the same versioned one as an answer's: of two requests made on one
+ * version of the interview (two replacements, or a replacement and the
+ * answer to n+1) one wins and the other gets 409.
+ *
  * Streamed (Accept: application/x-ndjson): the same steps, each told as
  * soon as it is done, one JSON object a line (nginx passes them on
  * unbuffered): "transcript" (with the delivery), "question" (the next
@@ -276,19 +288,99 @@ static int speak_next(struct request *req, const char *language, json_int_t n, c
     return rc == SARVAM_OK ? 0 : interviews_speech_failure(req, rc, false);
 }
 
-/* POST /api/interviews/{id}/answers[?question=n] (audio | multipart audio | {"text"})
+/* The number of the newest answered question, or 0. */
+static json_int_t last_answered(json_t *body)
+{
+    json_t *q;
+    size_t i;
+    json_int_t n = 0;
+
+    json_array_foreach(json_object_get(body, "questions"), i, q)
+        if (json_object_get(q, "answer") != NULL && json_integer_value(json_object_get(q, "n")) > n)
+            n = json_integer_value(json_object_get(q, "n"));
+    return n;
+}
+
+/* The question being answered: 0 with *n and *replace, or the status of
+ * the 409/422 written.  An answer is for the waiting question (and
+ * ?question=n guards against answering one twice); a replacement
+ * (?replace=true) is for the newest answered question, named by
+ * ?question=n, while the next has no answer. */
+static int target(struct request *req, json_t *body, json_int_t *n, bool *replace)
+{
+    const char *asked = request_query(req, "question"), *again = request_query(req, "replace");
+    json_int_t current = interviews_current(body), last = last_answered(body);
+    char *end;
+    long long want;
+
+    if (again != NULL && strcmp(again, "true") != 0 && strcmp(again, "false") != 0)
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "replace", "Give true or false."));
+    *replace = again != NULL && strcmp(again, "true") == 0;
+    if (*replace && asked == NULL)
+        return request_error_fields(req, 422, "validation_failed", "Some fields need attention.",
+                                    json_pack("{s:s}", "question", "Name the question to answer "
+                                              "again: ?question=n&replace=true."));
+    if (strcmp(jsonx_string(body, "status") ?: "", "active") != 0)
+        return conflict(req, "This interview is finished.");
+    if (!*replace) {
+        if (current == 0)
+            return conflict(req, "Every question has an answer; finish the interview.");
+        if (asked != NULL &&
+            strcmp(asked, arena_printf(req->arena, "%lld", (long long)current)) != 0)
+            return conflict(req, "That question already has an answer.");
+        *n = current;
+        return 0;
+    }
+    want = strtoll(asked, &end, 10);
+    if (last == 0)
+        return conflict(req, "No question has an answer yet; there is nothing to answer again.");
+    if (*asked == '\0' || *end != '\0' || want > last || want < 1)
+        return conflict(req, arena_printf(req->arena, "That question has no answer to give "
+                                          "again; only question %lld's can be.",
+                                          (long long)last));
+    if (want < last)
+        return conflict(req, arena_printf(req->arena, "Question %lld already has an answer; "
+                                          "only the newest answer, to question %lld, can be "
+                                          "given again.", want + 1, (long long)last));
+    *n = last;
+    return 0;
+}
+
+/* Question n answered with said, as now; a replacement also drops the
+ * questions after n (the one asked after the old answer). */
+static void put_answer(json_t *body, json_int_t n, const struct said *said, const char *source,
+                       bool replace)
+{
+    json_t *questions = json_object_get(body, "questions"), *q, *answer;
+    size_t i;
+
+    for (i = json_array_size(questions); i-- > 0;) {
+        q = json_array_get(questions, i);
+        if (replace && json_integer_value(json_object_get(q, "n")) > n)
+            json_array_remove(questions, i);
+        else if (json_integer_value(json_object_get(q, "n")) == n) {
+            answer = json_pack("{s:s, s:s, s:I}", "text", said->text, "source", source,
+                               "answeredAt", (json_int_t)clock_wall_ms());
+            if (said->delivery != NULL)
+                json_object_set(answer, "delivery", said->delivery);
+            json_object_set_new(q, "answer", answer);
+        }
+    }
+}
+
+/* POST /api/interviews/{id}/answers[?question=n[&replace=true]]
+ *   (audio | multipart audio | {"text"})
  *   -> 201 interview with the next question | 404 | 409 | 413 | 415 | 422 | 502 | 503 | 504
  *   (Accept: application/x-ndjson: 200, its progress line by line) */
 int interviews_answer_route(struct request *req)
 {
-    const char *asked = request_query(req, "question"), *next = NULL, *source, *language;
+    const char *next = NULL, *source, *language;
     struct said said = {NULL, NULL};
-    json_t *body, *q, *answer;
-    json_int_t current, count;
+    json_t *body;
+    json_int_t current = 0, count;
     struct chain_ver v;
-    bool is_json, stream = wants_stream(req);
-    int64_t now;
-    size_t i;
+    bool is_json, replace = false, stream = wants_stream(req);
     int rc;
 
     arena_add_cleanup(req->arena, wipe_body, req);
@@ -305,13 +397,8 @@ int interviews_answer_route(struct request *req)
                              "\"audio\") or as application/json {\"text\"}.");
     if ((rc = interviews_load(req, &body, &v)) != 0)
         return rc;
-    current = interviews_current(body);
-    if (strcmp(jsonx_string(body, "status") ?: "", "active") != 0)
-        return conflict(req, "This interview is finished.");
-    if (current == 0)
-        return conflict(req, "Every question has an answer; finish the interview.");
-    if (asked != NULL && strcmp(asked, arena_printf(req->arena, "%lld", (long long)current)) != 0)
-        return conflict(req, "That question already has an answer.");
+    if ((rc = target(req, body, &current, &replace)) != 0)
+        return rc;
 
     count = json_integer_value(json_object_get(body, "questionCount"));
     language = jsonx_string(body, "language");
@@ -323,20 +410,12 @@ int interviews_answer_route(struct request *req)
     rc = is_json ? typed(req, &said.text) : transcribe(req, language, &said);
     if (rc != 0)
         return rc;
-    if (stream && event(req, json_pack("{s:s, s:s, s:O?}", "event", "transcript", "text",
-                                       said.text, "delivery", said.delivery)) != 0)
+    if (stream && event(req, json_pack("{s:s, s:I, s:s, s:O?}", "event", "transcript", "n",
+                                       current, "text", said.text, "delivery",
+                                       said.delivery)) != 0)
         return req->streamed_status ? req->streamed_status : 500;
 
-    now = clock_wall_ms();
-    json_array_foreach(json_object_get(body, "questions"), i, q) {
-        if (json_integer_value(json_object_get(q, "n")) != current)
-            continue;
-        answer = json_pack("{s:s, s:s, s:I}", "text", said.text, "source", source,
-                           "answeredAt", (json_int_t)now);
-        if (said.delivery != NULL)
-            json_object_set(answer, "delivery", said.delivery);
-        json_object_set_new(q, "answer", answer);
-    }
+    put_answer(body, current, &said, source, replace);
     if (current < count) {
         if ((rc = interviews_ask(req, body, current + 1, &next)) != 0)
             return failed(req, rc);
@@ -352,7 +431,9 @@ int interviews_answer_route(struct request *req)
     json_object_set_new(body, "updatedAt", json_integer(clock_wall_ms()));
     rc = interviews_commit(req->svc->db, req->user_id, request_param(req, "id"), &v, body);
     if (rc == STORE_CONFLICT)
-        return failed(req, conflict(req, "That question already has an answer."));
+        return failed(req, conflict(req, replace ? "The interview changed meanwhile; load it "
+                                                   "again before answering again."
+                                                 : "That question already has an answer."));
     if (rc != STORE_OK)
         return failed(req, routes_db_failure(req, rc));
     if (stream) {

@@ -6,6 +6,9 @@
 // then sent: the waiting steps are shown on the page, the transcript and
 // its delivery numbers appear as soon as the server has them, and the next
 // question starts playing while its later sentences are still being made.
+// Having read the transcript, the candidate answers question 1 again: the
+// panel goes back to it (and Cancel returns), the new recording's
+// transcript takes the old one's place and question 2 plays again.
 // The answer stream's contract is also played to the page as written
 // (sentences out of order, an error mid-way) through a routed request.
 // Then the report with how the answers were spoken, and the list of
@@ -292,6 +295,91 @@ async function answerFlowsToNextQuestion() {
   return type.split(';')[0];
 }
 
+// "Answer question 1 again": back to question 1, Cancel, then a longer
+// recording sent with ?replace=true whose transcript replaces the old one
+// on the page, and question 2, asked again, plays.
+async function answerAgain() {
+  const name = 'answer_again';
+  const { page } = shared;
+  await page.waitForSelector('#question-1 button.again');
+  expect(await text('#question-1 button.again') === 'Answer question 1 again',
+    `the button says ${await text('#question-1 button.again')}`);
+  const before = await text('#question-1 .transcript');
+  const question1 = await text('#question-1 .question-text');
+  await page.click('#question-1 button.again');
+  await page.waitForSelector('#again-question:not([hidden])');
+  expect(await text('#again-question .question-text') === question1,
+    'the panel does not show question 1');
+  expect(await text('#answer-title') === 'Your new answer to question 1',
+    `the panel is titled ${await text('#answer-title')}`);
+  expect((await text('#again-hint')).endsWith('question 2 is then asked again.'),
+    `the panel says ${await text('#again-hint')}`);
+  expect(await page.getAttribute('#question-1', 'aria-current') === 'step',
+    'question 1 is not marked as the one being answered');
+  expect(!(await page.$('button.again')), 'Answer again is offered while answering again');
+  // Cancel goes back to question 2, the earlier answer untouched
+  expect(await text('#cancel-again') === 'Cancel: back to question 2',
+    `Cancel says ${await text('#cancel-again')}`);
+  await page.click('#cancel-again');
+  await page.waitForSelector('#again-question', { state: 'hidden' });
+  expect(await text('#answer-title') === 'Your answer to question 2',
+    `after Cancel the panel is titled ${await text('#answer-title')}`);
+  expect(await text('#question-1 .transcript') === before, 'Cancel changed the transcript');
+  await page.click('#question-1 button.again');
+  await page.waitForSelector('#again-question:not([hidden])');
+  await axe(page);
+  // a longer take than the first: another transcript
+  await page.click('#record');
+  await page.waitForFunction(() => {
+    const [m, s] = document.getElementById('elapsed').textContent.split(':').map(Number);
+    return m * 60 + s >= 3;
+  });
+  await page.click('#record');
+  await page.waitForSelector('#take:not([hidden])');
+  await screenshot(page, 'interview-answer-again');
+  // a retry that fails after its transcript keeps the earlier answer
+  await page.route('**/api/interviews/*/answers*', (route) => route.fulfill({
+    status: 200, headers: { 'Content-Type': 'application/x-ndjson' },
+    body: [{ event: 'transcript', n: 1, text: 'A retry that will not be kept.', delivery: null },
+      { event: 'error', status: 502, error: { code: 'ai_upstream_error',
+        message: 'The AI service did not answer. Your answer was not saved; send it again.' } }]
+      .map((e) => JSON.stringify(e)).join('\n') + '\n' }), { times: 1 });
+  await page.click('#send-recording');
+  await page.waitForFunction(() => document.getElementById('answer-error').textContent !== '');
+  expect(await text('#question-1 .transcript') === before,
+    `after a failed retry question 1 shows ${await text('#question-1 .transcript')}`);
+  expect(await text('#answer-title') === 'Your new answer to question 1',
+    'after a failed retry the panel left question 1');
+  expect(await page.isVisible('#send-recording'), 'the new recording is gone after the error');
+  await page.evaluate(() => { window.__timeline.length = 0; window.__mark('send'); });
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' &&
+    new URL(r.url()).pathname.endsWith('/answers'));
+  await page.click('#send-recording');
+  const res = await answered;
+  const query = new URL(res.url()).search;
+  info(name, 'query', query);
+  expect(query === '?question=1&replace=true', `the answer went with ${query}`);
+  await page.waitForFunction((old) => {
+    const t = document.querySelector('#question-1 .answer:not(.pending) .transcript');
+    return t && t.textContent.trim() !== old;
+  }, before);
+  await waitState(2, ['ended']);
+  const after = await text('#question-1 .transcript');
+  info(name, 'transcripts', [before, after]);
+  expect(await page.$$eval('#question-1 .answer', (a) => a.length) === 1,
+    'the old transcript is still on the page');
+  expect(await page.$$eval('#questions > li', (li) => li.map((x) => x.id).join()) ===
+    'question-1,question-2', 'the questions on the page are not 1 and 2');
+  expect(await page.isHidden('#again-question'), 'the panel is still at question 1');
+  expect(await text('#answer-title') === 'Your answer to question 2',
+    `the panel is titled ${await text('#answer-title')}`);
+  const timeline = await page.evaluate(() => window.__timeline);
+  expect(timeline.some(([w]) => w.startsWith('play ')), 'question 2 was not played again');
+  await screenshot(page, 'interview-answered-again');
+  await assertClean(page, shared.seen);
+  return after;
+}
+
 // A small WAV of `seconds` of a quiet tone, base64: a sentence of a question.
 function sentence(seconds, rate = 16000) {
   const frames = Math.round(seconds * rate);
@@ -348,6 +436,8 @@ async function streamContractPlayedInOrder() {
 
   // an error mid-way
   await page.click('#record');
+  expect(!(await page.$('button.again')),
+    'Answer question 1 again is still offered once question 2 is being recorded');
   await page.waitForFunction(() => {
     const [m, s] = document.getElementById('elapsed').textContent.split(':').map(Number);
     return m * 60 + s >= 1;
@@ -609,6 +699,8 @@ async function main() {
         recordReviewAndRecordAgain), { needs: 'question_reads_itself' }],
       ['answer_flows_to_next_question', step('answer_flows_to_next_question',
         answerFlowsToNextQuestion), { needs: 'record_review_and_record_again' }],
+      ['answer_again', step('answer_again', answerAgain),
+        { needs: 'answer_flows_to_next_question' }],
       ['stream_contract_played_in_order', step('stream_contract_played_in_order',
         streamContractPlayedInOrder), { needs: 'answer_flows_to_next_question' }],
       ['held_back_until_a_press', step('held_back_until_a_press',

@@ -12,6 +12,10 @@ services received:
   leaves the page before Send;
 - after Send the steps of the wait are on the page, the transcript and its
   delivery numbers appear, and the next question plays by itself;
+- having read the transcript, the candidate answers question 1 again: the
+  panel goes back to it (with Cancel), the new transcript replaces the old
+  on the page and in the database, and question 2, asked again with the
+  new answer in view, plays;
 - the answer stream's contract (NDJSON events, the sentences of a question
   out of order, an error mid-way) played to the page through a routed
   request: the sentences play in order, an error keeps nothing and keeps
@@ -41,9 +45,10 @@ from test_journey import tone
 
 SHOTS = os.path.join(ARTIFACTS, "browser-interview")
 VIEWS = ("interview-question", "interview-review", "interview-next-question",
+         "interview-answer-again", "interview-answered-again",
          "interview-stream-error", "interview-delivery", "interview-without-speech",
          "interview-report", "interviews-list")
-CASES = 8  # cases in interview.mjs
+CASES = 9  # cases in interview.mjs
 RUN_TIMEOUT = 300
 SECOND_QUESTION = ("What went wrong? Walk me through the incident from the first alert to the "
                    "last change you shipped, and say what you would do differently next time "
@@ -137,13 +142,30 @@ class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
         self.case_ok("report_and_list")
         stt = [r for r in self.sv.requests if r["path"] == "/speech-to-text"]
         # one transcription per answer sent: the takes recorded again before
-        # Send, and the answers routed to the page, never reached Sarvam
+        # Send, and the answers routed to the page, never reached Sarvam;
+        # the first answer's transcript was replaced by the second's
         doc = self.interview()
         answers = [q["answer"] for q in doc["body"]["questions"]]
         self.assertEqual([a["source"] for a in answers], ["audio", "audio", "text"])
-        self.assertEqual([a["text"] for a in answers[:2]], [r["transcript"] for r in stt])
+        self.assertEqual(len(stt), 3)
+        self.assertEqual([a["text"] for a in answers[:2]], [r["transcript"] for r in stt[1:]])
         self.assertEqual(self.sv.violations, [])
         self.assertEqual(self.ai.violations, [])
+
+    def test_answer_again(self):
+        after = self.case_ok("answer_again")
+        before, shown = self.info("answer_again", "transcripts")
+        self.assertEqual(shown, after)
+        self.assertNotEqual(before, after)
+        stt = [r["transcript"] for r in self.sv.requests if r["path"] == "/speech-to-text"]
+        self.assertEqual(stt[:2], [before, after])
+        self.assertEqual(self.interview()["body"]["questions"][0]["answer"]["text"], after)
+        # question 2 asked twice, the second time after the new answer
+        asked = [FakeOpenAI.user_input(b) for b in self.ai.requests
+                 if FakeOpenAI.schema_name(b) == "interview_question"]
+        twos = [a["transcript"] for a in asked if a["questionNumber"] == 2]
+        self.assertEqual(len(twos), 2)
+        self.assertEqual([[t["answer"] for t in ts] for ts in twos], [[before], [after]])
 
     def test_stream_contract_played_in_order(self):
         self.assertEqual(self.case_ok("stream_contract_played_in_order"), "2")

@@ -208,6 +208,10 @@ class DeliveryTest(DeliveryBase):
         # line: a line held back in a buffer (the worker's or nginx's) would
         # keep the gate shut until the fake gives up
         gate = self.sv.tts_gate = threading.Event()
+        # each sentence takes a moment to speak, so sentences spoken at once
+        # overlap and sentences spoken one by one cannot, however fast the
+        # calls happen to arrive
+        self.sv.tts_latency = (0.2, 0.0)
         status, ctype, lines = self.stream(
             iv["id"], recording([(2, 8000)], {0: 4}),
             on_line=lambda e: e["event"] == "question" and gate.set())

@@ -16,6 +16,13 @@
 // the answers were spoken (pace, fillers, pauses), and feedback per
 // question.  A server without a speech service (GET /api/features) gets
 // the questions to read and the answers typed.
+//
+// Having read the transcript, the candidate may answer the newest
+// question again ("Answer question n again", offered until recording or
+// sending for the next question begins): the panel goes back to question
+// n, with Cancel to return, and the answer goes with ?replace=true; the
+// new transcript takes the old one's place and the next question, asked
+// again by the server, plays as usual.
 import { api, problemText, stream } from './api.js';
 import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
@@ -49,6 +56,9 @@ const state = {
   take: null, // { blob, seconds, url } once stopped
   sending: false,
   spoken: true, // this server speaks the questions (GET /api/features)
+  again: null, // the question being answered again, or null
+  begun: null, // the question whose answer has begun (no answering again then)
+  audioAsked: 0, // counts question audio requests: an answer again voids those in flight
 };
 
 const speaker = createSpeaker({ onChange: () => {
@@ -123,18 +133,20 @@ const PLAYER_TEXT = {
 };
 
 // Question n's spoken form from GET .../questions/n/audio, one WAV.
+// An answer given again voids it: the question it speaks is asked anew.
 async function fetchQuestionAudio(n, play) {
+  const asked = ++state.audioAsked;
   speaker.begin(n, { play });
   const r = await fetch(`${base()}/questions/${n}/audio`,
     { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
-  if (!r || !r.ok) {
-    if (speaker.owner === n) {
-      speaker.end(n, 0);
-    }
+  const wav = r && r.ok ? await r.arrayBuffer().catch(() => null) : null;
+  if (asked !== state.audioAsked || speaker.owner !== n) {
     return;
   }
-  speaker.add(n, 0, await r.arrayBuffer());
-  speaker.end(n, 1);
+  if (wav) {
+    speaker.add(n, 0, wav);
+  }
+  speaker.end(n, wav ? 1 : 0);
 }
 
 function pressPlay(n) {
@@ -187,14 +199,35 @@ function answerBlock(answer, { pending = false } = {}) {
     answer.delivery ? deliveryList(answer.delivery) : null);
 }
 
+// The newest answered question, while it may be answered again (the
+// interview active, the next question not yet begun), or 0.
+function againOffered(iv) {
+  const answered = iv.questions.filter((q) => q.answer).map((q) => q.n);
+  const n = answered.length ? Math.max(...answered) : 0;
+  if (iv.status !== 'active' || !n || state.again ||
+      (iv.currentQuestion && state.begun === iv.currentQuestion)) {
+    return 0;
+  }
+  return n;
+}
+
+function againButton(n) {
+  return h('div', { class: 'actions again-row' },
+    h('button', { type: 'button', class: 'secondary again', on: { click: () => answerAgain(n) } },
+      `Answer question ${n} again`));
+}
+
 function questionItem(iv, q) {
-  const current = q.n === iv.currentQuestion;
+  const current = state.again ? q.n === state.again : q.n === iv.currentQuestion;
   const li = h('li', { class: current ? 'question current' : 'question', id: `question-${q.n}` },
     h('p', { class: 'question-label' }, `Question ${q.n} of ${iv.questionCount}`),
     h('p', { class: 'question-text' }, q.text),
     state.spoken ? playerFor(q) : null);
   if (q.answer) {
     li.append(answerBlock(q.answer));
+  }
+  if (q.answer && q.n === againOffered(iv)) {
+    li.append(againButton(q.n));
   }
   if (current) {
     li.setAttribute('aria-current', 'step');
@@ -252,6 +285,9 @@ async function toggleRecording() {
   }
   resetTake();
   speaker.stop(); // the question does not talk over the answer
+  if (!state.again) {
+    beginNext();
+  }
   try {
     state.recording = await startRecording({
       onLevel: (level, seconds) => {
@@ -314,12 +350,58 @@ function busy(on) {
   }
 }
 
+// ---- answering again -------------------------------------------------------
+
+// The answer to the next question has begun: the one before stays as it is.
+function beginNext() {
+  state.begun = state.interview.currentQuestion;
+  for (const row of document.querySelectorAll('.again-row')) {
+    row.remove();
+  }
+}
+
+// The panel back at question n, for a new answer to it.
+function answerAgain(n) {
+  const iv = state.interview;
+  state.again = n;
+  state.audioAsked += 1; // the next question's audio, if on its way, is of the old one
+  speaker.stop();
+  resetTake();
+  $('answer-text').value = '';
+  render(iv);
+  $('answer-title').focus({ preventScroll: true });
+  $('answer-panel').scrollIntoView({ block: 'nearest' });
+  announce(`Answering question ${n} again. The earlier answer stays until the new one is saved.`);
+}
+
+function cancelAgain() {
+  const n = state.again;
+  if (state.recording) {
+    state.recording.cancel();
+    state.recording = null;
+    $('record').textContent = 'Record answer';
+    $('record').dataset.recording = 'false';
+  }
+  resetTake();
+  $('answer-text').value = '';
+  $('answer-error').textContent = '';
+  state.again = null;
+  render(state.interview);
+  const next = state.interview.currentQuestion;
+  const back = next ? $(`question-${next}`) : $('finish');
+  back.setAttribute('tabindex', '-1');
+  back.focus();
+  announce(next ? `Back to question ${next}. Your answer to question ${n} is as it was.`
+    : `Your answer to question ${n} is as it was.`);
+}
+
 // One event of the answer's stream, shown as it comes.
 function onAnswerEvent({ spoken, last }, event, step, heard) {
   if (event.event === 'transcript') {
     const li = $(`question-${heard.answered}`);
     if (li) {
       li.querySelector('.answer')?.remove();
+      li.querySelector('.again-row')?.remove();
       const block = answerBlock({ source: spoken ? 'audio' : 'text', text: event.text,
         delivery: event.delivery }, { pending: true });
       li.append(block);
@@ -329,6 +411,7 @@ function onAnswerEvent({ spoken, last }, event, step, heard) {
       `Your answer is transcribed under question ${heard.answered}. `);
   } else if (event.event === 'question') {
     const iv = state.interview;
+    $(`question-${event.n}`)?.remove(); // asked again: the old one goes
     $('questions').append(questionItem({ ...iv, currentQuestion: null },
       { n: event.n, text: event.text, answer: null }));
     heard.n = event.n;
@@ -344,8 +427,12 @@ function onAnswerEvent({ spoken, last }, event, step, heard) {
 
 async function sendAnswer(request, { spoken }) {
   const iv = state.interview;
-  const n = iv.currentQuestion;
+  const again = state.again;
+  const n = again || iv.currentQuestion;
   $('answer-error').textContent = '';
+  if (!again) {
+    beginNext();
+  }
   speaker.warm(); // a press is here now: the next question may speak
   busy(true);
   const last = n === iv.questionCount;
@@ -354,7 +441,7 @@ async function sendAnswer(request, { spoken }) {
   const heard = { answered: n, n: null, count: 0 };
   let r;
   for (let attempt = 1; ; attempt += 1) {
-    r = await stream(`${base()}/answers?question=${n}`, request,
+    r = await stream(`${base()}/answers?question=${n}${again ? '&replace=true' : ''}`, request,
       (event) => onAnswerEvent({ spoken, last }, event, step, heard),
       { onSent: () => step(spoken ? 'transcribe' : (last ? 'save' : 'question')) });
     // the server's slow places all taken (a question still being spoken,
@@ -380,6 +467,14 @@ async function sendAnswer(request, { spoken }) {
     if (r.status !== 409 && r.status !== 0) {
       return false;
     }
+    if (again) {
+      // answered again elsewhere, or cut: show what the server holds; a
+      // 409 means answering n again is over
+      state.again = r.status === 409 ? null : again;
+      await load();
+      $('answer-error').textContent = text;
+      return false;
+    }
     // another tab answered, or the connection went: what does the server hold?
     await load();
     const q = state.interview.questions.find((x) => x.n === n);
@@ -398,6 +493,7 @@ async function sendAnswer(request, { spoken }) {
   if (heard.n) {
     speaker.end(heard.n, heard.count);
   }
+  state.again = null;
   render(r.data);
   const next = r.data.currentQuestion;
   announce(next ? `Answer saved. Question ${next} is ready.`
@@ -440,6 +536,7 @@ function wireAnswers(spokenAnswers) {
     }
   });
   $('finish').addEventListener('click', finish);
+  $('cancel-again').addEventListener('click', cancelAgain);
 }
 
 async function finish() {
@@ -526,19 +623,42 @@ function render(iv) {
   const done = iv.status === 'completed';
   // once finished, the report's "Question by question" holds every answer
   $('rehearsal').hidden = done;
-  $('answer-panel').hidden = done || !iv.currentQuestion;
+  if (done) {
+    state.again = null;
+  }
+  const n = state.again || iv.currentQuestion;
+  $('answer-panel').hidden = done || !n;
   $('finish').hidden = done;
   $('finish').textContent = iv.currentQuestion ? 'Finish early and get the report'
     : 'Finish and get the report';
   $('finish').classList.toggle('secondary', Boolean(iv.currentQuestion));
-  if (iv.currentQuestion) {
-    $('answer-title').textContent = `Your answer to question ${iv.currentQuestion}`;
+  if (n) {
+    $('answer-title').textContent = state.again ? `Your new answer to question ${n}`
+      : `Your answer to question ${n}`;
   }
+  showAgainQuestion(iv);
   $('report').hidden = !done || !iv.report;
   if (done && iv.report) {
     renderReport(iv);
   }
   renderQuestions(iv);
+}
+
+// In the panel, while answering again: the question, and Cancel.
+function showAgainQuestion(iv) {
+  const q = state.again && iv.questions.find((x) => x.n === state.again);
+  const box = $('again-question');
+  box.hidden = !q;
+  $('again-cancel-row').hidden = !q;
+  if (!q) {
+    return;
+  }
+  box.querySelector('.question-label').textContent = `Question ${q.n} of ${iv.questionCount}`;
+  box.querySelector('.question-text').textContent = q.text;
+  $('again-hint').textContent = 'Your earlier answer stays until the new one is saved' +
+    (iv.currentQuestion ? `; question ${iv.currentQuestion} is then asked again.` : '.');
+  $('cancel-again').textContent = iv.currentQuestion
+    ? `Cancel: back to question ${iv.currentQuestion}` : 'Cancel';
 }
 
 async function load() {
