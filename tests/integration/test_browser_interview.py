@@ -31,16 +31,12 @@ Screenshots at 375 and 1280 px land in tests/artifacts/browser-interview.
 """
 import json
 import os
-import shutil
-import tempfile
 import unittest
 
 import tokens
-from browser_run import ScriptOutput, require_node, run_script
+from browser_run import DevSignInScriptTest
 from fake_openai import FakeOpenAI
-from fake_sarvam import FakeSarvam
 from stack import ARTIFACTS
-from test_auth import DEV_ISSUER, AuthStack
 from test_journey import tone
 
 SHOTS = os.path.join(ARTIFACTS, "browser-interview")
@@ -57,63 +53,29 @@ TTS_LATENCY = (0.1, 0.02)  # 0.1 s a call and 20 ms a character: 0.4 s, then 3.2
 STT_LATENCY = 20.0  # seconds per 30 s of audio: a 2 s answer takes 1.3 s to transcribe
 
 
-class InterviewBrowserTest(ScriptOutput, unittest.TestCase):
+class InterviewBrowserTest(DevSignInScriptTest):
     SCRIPT = "interview.mjs"
-    stack = ai = sv = tmp = None
+    SHOTS = SHOTS
+    timeout = RUN_TIMEOUT
+    fake_openai = fake_sarvam = True
+    user = tokens.new_user_id()
 
     @classmethod
-    def setUpClass(cls):
-        require_node(("playwright-core", "axe-core"))
-        shutil.rmtree(SHOTS, ignore_errors=True)
-        os.makedirs(SHOTS, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="jobtune-interview-browser-")
-        cls.user = tokens.new_user_id()
-        try:
-            audio = os.path.join(cls.tmp, "microphone.wav")
-            with open(audio, "wb") as f:
-                f.write(tone(4.0))
-            key = tokens.Key(kid="ins_test_interview_browser")
-            signing_key = os.path.join(cls.tmp, "dev-signing-key.pem")
-            with open(signing_key, "w") as f:
-                f.write(key.private_pem())
-            cls.ai = FakeOpenAI().start()
-            cls.sv = FakeSarvam().start()
-            # question 2 is a short sentence then a long one, and speech
-            # takes time by the character: its first sentence is ready
-            # seconds before the second
-            cls.ai.question_texts = {2: SECOND_QUESTION}
-            cls.ai.delay = 1.0  # a question takes a moment to write, as GPT-4o's do
-            cls.sv.stt_latency = STT_LATENCY
-            cls.sv.tts_latency = TTS_LATENCY
-            cls.stack = AuthStack(workers=2)
-            base = f"http://127.0.0.1:{cls.stack.http_port}"
-            cls.stack.extra_env = {
-                "CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
-                "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base,
-                "OPENAI_API_KEY": cls.ai.api_key, "OPENAI_BASE_URL": cls.ai.base_url,
-                "OPENAI_MODEL": cls.ai.model,
-                "SARVAM_API_KEY": cls.sv.api_key, "SARVAM_BASE_URL": cls.sv.base_url}
-            cls.stack.start()
-            env = dict(os.environ, JT_USER_ID=cls.user, JT_FAKE_AUDIO=audio)
-            cls.output, cls.returncode = run_script(cls.SCRIPT, base, SHOTS, RUN_TIMEOUT, env=env)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+    def prepare(cls):
+        cls.audio = os.path.join(cls.tmp, "microphone.wav")
+        with open(cls.audio, "wb") as f:
+            f.write(tone(4.0))
+        # question 2 is a short sentence then a long one, and speech
+        # takes time by the character: its first sentence is ready
+        # seconds before the second
+        cls.ai.question_texts = {2: SECOND_QUESTION}
+        cls.ai.delay = 1.0  # a question takes a moment to write, as GPT-4o's do
+        cls.sv.stt_latency = STT_LATENCY
+        cls.sv.tts_latency = TTS_LATENCY
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            for fake in ("ai", "sv"):
-                if getattr(cls, fake) is not None:
-                    getattr(cls, fake).stop()
-                    setattr(cls, fake, None)
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+    def script_env(cls):
+        return {"JT_USER_ID": cls.user, "JT_FAKE_AUDIO": cls.audio}
 
     def info(self, name, key):
         return json.loads(self.info_line(f"{name} {key}"))
