@@ -159,6 +159,19 @@ void log_access(const struct log_access *a)
     finish(&l);
 }
 
+/* The worker and the request a watchdog line is about. */
+static void put_worker_request(struct line *l, int pid, const char *request_id,
+                               const char *method, const char *route)
+{
+    putf(l, ",\"worker\":%d", pid);
+    PUT_LIT(l, ",\"request_id\":");
+    put_str(l, request_id);
+    PUT_LIT(l, ",\"method\":");
+    put_str(l, method);
+    PUT_LIT(l, ",\"route\":");
+    put_str(l, route);
+}
+
 void log_timeout(int pid, const char *method, const char *route,
                  const char *request_id, uint64_t elapsed_ms, const char *why)
 {
@@ -166,13 +179,7 @@ void log_timeout(int pid, const char *method, const char *route,
 
     begin(&l, LOG_ERROR);
     PUT_LIT(&l, ",\"msg\":\"request timeout, worker killed\"");
-    putf(&l, ",\"worker\":%d", pid);
-    PUT_LIT(&l, ",\"request_id\":");
-    put_str(&l, request_id);
-    PUT_LIT(&l, ",\"method\":");
-    put_str(&l, method);
-    PUT_LIT(&l, ",\"route\":");
-    put_str(&l, route);
+    put_worker_request(&l, pid, request_id, method, route);
     putf(&l, ",\"elapsed_ms\":%llu", (unsigned long long)elapsed_ms);
     PUT_LIT(&l, ",\"reason\":");
     put_str(&l, why);
@@ -186,13 +193,7 @@ void log_slow(int pid, const char *method, const char *route, const char *reques
 
     begin(&l, LOG_WARN);
     PUT_LIT(&l, ",\"msg\":\"slow request\"");
-    putf(&l, ",\"worker\":%d", pid);
-    PUT_LIT(&l, ",\"request_id\":");
-    put_str(&l, request_id);
-    PUT_LIT(&l, ",\"method\":");
-    put_str(&l, method);
-    PUT_LIT(&l, ",\"route\":");
-    put_str(&l, route);
+    put_worker_request(&l, pid, request_id, method, route);
     PUT_LIT(&l, ",\"phase\":");
     put_str(&l, phase);
     putf(&l, ",\"elapsed_ms\":%llu", (unsigned long long)elapsed_ms);

@@ -617,3 +617,24 @@ json_t *resume_jobtune(json_t *doc)
 
     return json_is_object(j) ? j : NULL;
 }
+
+/* doc's member `name`, made an empty object when it is not one: borrowed. */
+static json_t *object_member(json_t *doc, const char *name)
+{
+    json_t *o = json_object_get(doc, name);
+
+    if (!json_is_object(o) && json_object_set_new(doc, name, o = json_object()) != 0)
+        return NULL;
+    return o;
+}
+
+int resume_set_title(json_t *doc, json_t *title)
+{
+    json_t *settings = object_member(object_member(doc, "meta"), "jobtune");
+
+    if (settings == NULL || title == NULL) {
+        json_decref(title);
+        return -1;
+    }
+    return json_object_set_new(settings, "title", title);
+}

@@ -64,6 +64,10 @@ json_t *resume_copy_title(const char *title);
  * NULL-terminated; the first section order is the default one.
  */
 json_t *resume_jobtune(json_t *doc);
+/* Set doc's meta.jobtune.title to title (a new reference, stolen), making
+ * meta and meta.jobtune when absent and keeping the rest of them.  0, or
+ * -1 when out of memory (title released). */
+int resume_set_title(json_t *doc, json_t *title);
 extern const char *const resume_templates[];
 extern const char *const resume_fonts[];
 extern const char *const resume_papers[];

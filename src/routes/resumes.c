@@ -104,23 +104,6 @@ int resumes_create_route(struct request *req)
 
 /* ---- duplicate ----------------------------------------------------------- */
 
-/* doc's meta.jobtune (doc borrowed, modified), made when absent: borrowed. */
-static json_t *jobtune_of(json_t *doc)
-{
-    json_t *meta = json_object_get(doc, "meta"), *jobtune;
-
-    if (!json_is_object(meta)) {
-        meta = json_object();
-        json_object_set_new(doc, "meta", meta);
-    }
-    jobtune = json_object_get(meta, "jobtune");
-    if (!json_is_object(jobtune)) {
-        jobtune = json_object();
-        json_object_set_new(meta, "jobtune", jobtune);
-    }
-    return jobtune;
-}
-
 /* POST /api/resumes/{id}/duplicate -> 201 the copy, titled "<title> (copy)",
  *   + Location, ETag | 404 | 409 quota */
 int resumes_duplicate_route(struct request *req)
@@ -134,9 +117,8 @@ int resumes_duplicate_route(struct request *req)
         return not_found(req);
     jsonx_own(req->arena, stored);
     copy = jsonx_own(req->arena, json_deep_copy(json_object_get(stored, "resume")));
-    if (copy == NULL || json_object_set_new(jobtune_of(copy), "title",
-                                            resume_copy_title(jsonx_string(stored, "title") ?:
-                                                              RESUME_UNTITLED)) != 0)
+    if (copy == NULL || resume_set_title(copy, resume_copy_title(jsonx_string(stored, "title") ?:
+                                                                 RESUME_UNTITLED)) != 0)
         return request_error(req, 500, "internal_error", "The server ran out of memory.");
     rc = resumes_insert(req->svc->db, req->user_id, copy, config.quota.resumes, &made);
     if (rc == STORE_LIMIT)

@@ -165,23 +165,6 @@ static const char *new_title(struct request *req, json_t *stored, json_t *tailor
     return job != NULL ? arena_printf(req->arena, "%s — %s", own, job) : own;
 }
 
-/* Set resume's meta.jobtune.title, keeping the rest of its meta. */
-static void set_title(json_t *resume, const char *title)
-{
-    json_t *meta = json_object_get(resume, "meta"), *jobtune;
-
-    if (!json_is_object(meta)) {
-        meta = json_object();
-        json_object_set_new(resume, "meta", meta);
-    }
-    jobtune = json_object_get(meta, "jobtune");
-    if (!json_is_object(jobtune)) {
-        jobtune = json_object();
-        json_object_set_new(meta, "jobtune", jobtune);
-    }
-    json_object_set_new(jobtune, "title", json_string(title));
-}
-
 /* The version the resume must be at for "this": If-Match's, checked
  * against stored; 0 after the 412 was written. */
 static int64_t this_version(struct request *req, json_t *stored, int *status)
@@ -257,7 +240,8 @@ int tailor_apply_route(struct request *req)
             return not_found(req, "resume");
         return resumes_respond(req, 200, out, NULL);
     }
-    set_title(applied, new_title(req, stored, tailoring));
+    if (resume_set_title(applied, json_string(new_title(req, stored, tailoring))) != 0)
+        return request_error(req, 500, "internal_error", "The server ran out of memory.");
     rc = resumes_insert(req->svc->db, req->user_id, applied, config.quota.resumes, &out);
     if (rc == STORE_LIMIT)
         return routes_quota_full(req, "resumes");
