@@ -20,6 +20,7 @@
 #include "store/receipts.h"
 #include "store/store.h"
 #include "store/tickets.h"
+#include "store/usage.h"
 #include "store/users.h"
 #include "svc/clerk.h"
 
@@ -217,6 +218,8 @@ static int sweep(struct db *db, const char *user_id, json_t *claim, const char *
     }
     if (rc == STORE_OK)
         rc = tickets_purge_refs(db, user_id, key);
+    if (rc == STORE_OK)
+        rc = usage_purge_user(db, user_id, clock_wall_ms());
     if (rc == STORE_OK)
         rc = recount(db, user_id, receipt_id);
     if (rc == STORE_OK)

@@ -75,7 +75,9 @@ int usage_take(struct db *db, const char *user_id, const char *kind, int64_t lim
     return rc;
 }
 
-int usage_erase_user(struct db *db, const char *user_id, int64_t now_ms)
+/* erase(db, COLL, key, NULL) for each key of user_id's last few days. */
+static int each_key(struct db *db, const char *user_id, int64_t now_ms,
+                    int (*erase)(struct db *, const char *, const char *, int64_t *))
 {
     char key[256];
     int rc = DB_OK;
@@ -83,9 +85,19 @@ int usage_erase_user(struct db *db, const char *user_id, int64_t now_ms)
     for (int d = 0; d < ERASE_DAYS && rc == DB_OK; d++)
         for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && rc == DB_OK; k++)
             rc = key_of(user_id, kinds[k], now_ms - d * DAY_MS, key, sizeof(key))
-                     ? slots_remove(db, COLL, key, NULL)
+                     ? erase(db, COLL, key, NULL)
                      : DB_ERROR;
     return rc;
+}
+
+int usage_erase_user(struct db *db, const char *user_id, int64_t now_ms)
+{
+    return each_key(db, user_id, now_ms, slots_remove);
+}
+
+int usage_purge_user(struct db *db, const char *user_id, int64_t now_ms)
+{
+    return each_key(db, user_id, now_ms, slots_purge);
 }
 
 int usage_purge_before(struct db *db, int64_t before_ms, int64_t *deleted)

@@ -33,8 +33,13 @@ int usage_today(struct db *db, const char *user_id, const char *kind, int64_t no
 int usage_take(struct db *db, const char *user_id, const char *kind, int64_t limit,
                int64_t now_ms, int64_t *used);
 
-/* Erase user_id's units of the last few days (retention keeps two). */
+/* Erase user_id's units of the last few days (retention keeps two):
+ * _id lookups, for the erasure's passes.  usage_purge_user(): the same by
+ * a range scan of each day's slots, which also finds a unit a request in
+ * flight spent past a hole the first pass's removal left (slot 1 gone, a
+ * later one appended meanwhile): for the erasure's last, background pass. */
 int usage_erase_user(struct db *db, const char *user_id, int64_t now_ms);
+int usage_purge_user(struct db *db, const char *user_id, int64_t now_ms);
 
 /* Drop every day before the UTC day of before_ms (the scheduler's
  * retention).  Adds the slots deleted to *deleted. */

@@ -6,7 +6,8 @@
  * The seam is the link: the unit-test binary links this file instead of
  * svc/db.c, so the stores run unchanged against collections that are
  * Jansson objects keyed by _id.  Only the _id operations (the only ones a
- * user's request may take) are modelled; the others answer DB_ERROR.  A
+ * user's request may take) and the deletion of a range of _ids (a
+ * background pass's) are modelled; the others answer DB_ERROR.  A
  * test can count operations (db_usage) and make the next operation of a
  * kind fail, applied or not: fake_db_fail_next("insert", DB_DOWN, true) is
  * a lost acknowledgement.
@@ -289,11 +290,39 @@ int db_write_command(struct db *db, json_t *cmd, json_t **reply, struct db_error
     return db_read_command(db, cmd, reply, err);
 }
 
+/* A range of _ids, {_id: {$gte: lo, $lt: hi}} (either bound may be
+ * absent): the background passes' scans of slots (slots_purge()). */
 int db_delete_page(struct db *db, const char *coll, json_t *filter, int limit, int64_t *deleted,
                    bool *more)
 {
-    (void)db, (void)coll, (void)filter, (void)limit, (void)deleted;
+    json_t *range = json_object_get(filter, "_id"), *c = coll_of(coll), *doc;
+    const char *lo = json_string_value(json_object_get(range, "$gte"));
+    const char *hi = json_string_value(json_object_get(range, "$lt"));
+    const char *id;
+    void *tmp;
+    int n = 0;
+    bool apply;
+    int rc = begin("delete", &apply);
+
+    (void)db;
     if (more != NULL)
         *more = false;
-    return DB_ERROR;
+    if (!json_is_object(range) || json_object_size(filter) != 1 || (lo == NULL && hi == NULL))
+        return DB_ERROR;
+    json_object_foreach_safe(c, tmp, id, doc) {
+        if ((lo != NULL && strcmp(id, lo) < 0) || (hi != NULL && strcmp(id, hi) >= 0))
+            continue;
+        if (n == limit) {
+            if (more != NULL)
+                *more = true;
+            break;
+        }
+        if (apply)
+            json_object_del(c, id);
+        n++;
+    }
+    (void)doc;
+    if (deleted != NULL && apply)
+        *deleted += n;
+    return rc;
 }

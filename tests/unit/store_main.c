@@ -7,8 +7,9 @@
 
 SUITE(chain_tests);
 SUITE(ticket_index_tests);
+SUITE(usage_tests);
 
-static const struct unit_test *const suites[] = {chain_tests, ticket_index_tests};
+static const struct unit_test *const suites[] = {chain_tests, ticket_index_tests, usage_tests};
 
 int main(void)
 {
