@@ -74,6 +74,10 @@ async function interviewsSaySo() {
   expect(/^Mock interviews are not available on this server/.test(text), text);
   expect(await page.isDisabled('#start-interview'), 'the start button can still be pressed');
   expect(await page.isDisabled('#role'), 'the form can still be filled');
+  // an empty list does not send the person to the form they cannot use
+  await page.waitForSelector('#interview-list .empty');
+  const empty = (await page.textContent('#interview-list .empty')).trim();
+  expect(empty === 'No interviews yet.', `the empty list says: ${empty}`);
   await view('features-interviews');
   await context.close();
 }

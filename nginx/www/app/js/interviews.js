@@ -154,11 +154,14 @@ function renderTrend(trend, items) {
   }
 }
 
+// What an empty list says: where to start one, unless this server cannot.
+let emptyText = 'No interviews yet. Start one above.';
+
 function renderList(box, items, dialog) {
   clear(box);
   box.setAttribute('aria-busy', 'false');
   if (!items.length) {
-    box.append(h('p', { class: 'empty' }, 'No interviews yet. Start one above.'));
+    box.append(h('p', { class: 'empty' }, emptyText));
     return;
   }
   const list = h('ul', { class: 'card-list', id: 'interviews' });
@@ -205,7 +208,7 @@ function confirmDelete(dialog, item, li, box) {
       }
       if (!box.querySelector('li')) {
         clear(box);
-        box.append(h('p', { class: 'empty' }, 'No interviews yet. Start one above.'));
+        box.append(h('p', { class: 'empty' }, emptyText));
       }
       document.getElementById('past-title').focus();
     } else {
@@ -253,6 +256,7 @@ async function main() {
     for (const el of form.elements) {
       el.disabled = true;
     }
+    emptyText = 'No interviews yet.';
   } else {
     await offered('spokenAnswers', form, 'Spoken answers are not available '
       + 'on this server: you can still rehearse by reading the questions and typing your answers.');
