@@ -580,9 +580,7 @@ json_t *resume_title(json_t *doc)
 {
     json_t *who = json_object_get(doc, "basics");
     size_t nt = 0, nn = 0, nl = 0;
-    const char *title = trimmed(json_string_value(json_object_get(
-                                    json_object_get(json_object_get(doc, "meta"), "jobtune"),
-                                    "title")),
+    const char *title = trimmed(json_string_value(json_object_get(resume_jobtune(doc), "title")),
                                 &nt);
     const char *name = trimmed(json_string_value(json_object_get(who, "name")), &nn);
     const char *label = trimmed(json_string_value(json_object_get(who, "label")), &nl);
