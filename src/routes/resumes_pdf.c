@@ -116,13 +116,11 @@ void routes_pdf_look(json_t *resume, struct pdf_options *o)
     o->sections = json_object_get(jobtune, "sections");
 }
 
-int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o)
+/* The resume's look with the query's (checked before) over it. */
+static void query_look(struct request *req, json_t *resume, struct pdf_options *o)
 {
     const char *paper = request_query(req, "paper");
-    int rc;
 
-    if ((rc = check_look_query(req)) != 0)
-        return rc;
     routes_pdf_look(resume, o);
     if (paper != NULL)
         o->paper = strcmp(paper, "letter") == 0 ? PDF_LETTER : PDF_A4;
@@ -130,6 +128,15 @@ int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *
         o->template_id = request_query(req, "template");
     if (request_query(req, "font") != NULL)
         o->font_id = request_query(req, "font");
+}
+
+int routes_pdf_options(struct request *req, json_t *resume, struct pdf_options *o)
+{
+    int rc;
+
+    if ((rc = check_look_query(req)) != 0)
+        return rc;
+    query_look(req, resume, o);
     return 0;
 }
 
@@ -175,8 +182,7 @@ int resume_pdf_get_route(struct request *req)
             return request_error(req, 500, "internal_error", "The server ran out of memory.");
     }
 
-    if ((rc = routes_pdf_options(req, resume, &opt)) != 0)
-        return rc;
+    query_look(req, resume, &opt); /* the query was checked before the resume was read */
     if (pdf_render_with(resume, &opt, jsonx_string(resume_jobtune(resume), "title"), &pdf,
                         &len) != 0)
         return request_error(req, 500, "internal_error", "The PDF could not be made.");
