@@ -126,7 +126,7 @@ static const char *job_label(struct arena *a, const char *jd)
 {
     const char *start = jd, *end, *cut = NULL;
     size_t chars = 0;
-    char *line;
+    char *line, *space;
 
     while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')
         start++;
@@ -142,11 +142,12 @@ static const char *job_label(struct arena *a, const char *jd)
         }
         chars++;
     }
+    if ((line = arena_strndup(a, start, (size_t)((cut ?: end) - start))) == NULL)
+        return NULL; /* out of memory: the title goes without the job */
     if (cut == NULL)
-        return text_trim(arena_strndup(a, start, (size_t)(end - start)));
-    line = arena_strndup(a, start, (size_t)(cut - start));
-    if (strrchr(line, ' ') != NULL && strrchr(line, ' ') > line + JOB_LABEL_MAX / 2)
-        *strrchr(line, ' ') = '\0';
+        return text_trim(line);
+    if ((space = strrchr(line, ' ')) != NULL && space > line + JOB_LABEL_MAX / 2)
+        *space = '\0';
     return arena_printf(a, "%s…", text_trim(line));
 }
 
@@ -155,9 +156,10 @@ static const char *new_title(struct request *req, json_t *stored, json_t *tailor
 {
     const char *given = jsonx_string(req->input, "title"), *job, *own;
     json_t *meta = json_object_get(json_object_get(stored, "resume"), "meta");
+    char *copy;
 
-    if (given != NULL)
-        return text_trim(arena_strdup(req->arena, given));
+    if (given != NULL) /* NULL out of memory: resume_set_title() fails on it */
+        return (copy = arena_strdup(req->arena, given)) != NULL ? text_trim(copy) : NULL;
     own = jsonx_string(json_object_get(meta, "jobtune"), "title");
     if (own == NULL || *own == '\0')
         own = jsonx_string(stored, "title");
