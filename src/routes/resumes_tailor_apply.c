@@ -155,12 +155,11 @@ static const char *job_label(struct arena *a, const char *jd)
 static const char *new_title(struct request *req, json_t *stored, json_t *tailoring)
 {
     const char *given = jsonx_string(req->input, "title"), *job, *own;
-    json_t *meta = json_object_get(json_object_get(stored, "resume"), "meta");
     char *copy;
 
     if (given != NULL) /* NULL out of memory: resume_set_title() fails on it */
         return (copy = arena_strdup(req->arena, given)) != NULL ? text_trim(copy) : NULL;
-    own = jsonx_string(json_object_get(meta, "jobtune"), "title");
+    own = jsonx_string(resume_jobtune(json_object_get(stored, "resume")), "title");
     if (own == NULL || *own == '\0')
         own = jsonx_string(stored, "title");
     job = job_label(req->arena, jsonx_string(tailoring, "jobDescription") ?: "");
