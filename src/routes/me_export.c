@@ -117,7 +117,7 @@ static void element(struct sink *s, json_t *v)
 static int resume_out(const char *id, const char *parent, void *arg)
 {
     struct sink *s = arg;
-    json_t *r = NULL, *jr;
+    json_t *r = NULL, *jr, *look;
     int rc;
 
     (void)parent;
@@ -133,9 +133,8 @@ static int resume_out(const char *id, const char *parent, void *arg)
                         json_sprintf("%" JSON_INTEGER_FORMAT,
                                      json_integer_value(json_object_get(r, "version")))));
     /* how it prints is the resume's own: it goes where it came from */
-    if (resume_jobtune(json_object_get(r, "resume")) != NULL)
-        json_object_set(json_object_get(jr, "meta"), "jobtune",
-                        resume_jobtune(json_object_get(r, "resume")));
+    if ((look = resume_jobtune(json_object_get(r, "resume"))) != NULL)
+        json_object_set(json_object_get(jr, "meta"), "jobtune", look);
     json_object_set_new(r, "jsonResume", jr);
     element(s, r);
     json_decref(r);
