@@ -325,11 +325,6 @@ static bool listed(unsigned gap)
     return (gap & ~(ATS_GAP_COMMA | ATS_GAP_JOIN | ATS_GAP_GLUED)) == 0;
 }
 
-static bool conjunction(const struct ats_tokens *t, size_t j)
-{
-    return strcmp(t->v[j].s, "and") == 0 || strcmp(t->v[j].s, "or") == 0;
-}
-
 /* Is token i next to a term in a list ("Terraform, Pulumi and Ansible")? */
 static bool in_list(const struct ats_tokens *t, const struct mark *m, size_t i)
 {
@@ -337,7 +332,8 @@ static bool in_list(const struct ats_tokens *t, const struct mark *m, size_t i)
 
     if (i > 0) {
         j = i - 1;
-        if (conjunction(t, j) && j > 0 && t->v[i].gap == ATS_GAP_SPACE && listed(t->v[j].gap))
+        if (ats_conjunction(t->v[j].s) && j > 0 && t->v[i].gap == ATS_GAP_SPACE &&
+            listed(t->v[j].gap))
             j--;
         else if (!listed(t->v[i].gap) || t->v[i].gap == ATS_GAP_SPACE)
             j = SIZE_MAX;
@@ -347,11 +343,11 @@ static bool in_list(const struct ats_tokens *t, const struct mark *m, size_t i)
             return true;
     }
     j = i + 1;
-    if (j < t->n && t->v[j].gap == ATS_GAP_SPACE && !conjunction(t, j))
+    if (j < t->n && t->v[j].gap == ATS_GAP_SPACE && !ats_conjunction(t->v[j].s))
         return false; /* a name of several words: "Series 79", "Looker Studio" */
     if (j >= t->n || !listed(t->v[j].gap))
         return false;
-    if (conjunction(t, j) && t->v[j].gap == ATS_GAP_SPACE && j + 1 < t->n &&
+    if (ats_conjunction(t->v[j].s) && t->v[j].gap == ATS_GAP_SPACE && j + 1 < t->n &&
         t->v[j + 1].gap == ATS_GAP_SPACE)
         j++;
     else if (t->v[j].gap == ATS_GAP_SPACE)

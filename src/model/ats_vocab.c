@@ -156,7 +156,7 @@ static bool is_lettered(const char *w)
     return in(lettered, COUNT(lettered), w);
 }
 
-static bool conjunction(const char *w)
+bool ats_conjunction(const char *w)
 {
     return strcmp(w, "and") == 0 || strcmp(w, "or") == 0;
 }
@@ -167,9 +167,9 @@ static bool list_item(const struct ats_tokens *t, size_t i, bool last)
 {
     const unsigned sep = ATS_GAP_COMMA | ATS_GAP_JOIN | ATS_GAP_LINE;
     bool before = i == 0 || (t->v[i].gap & sep) ||
-                  (t->v[i].gap == ATS_GAP_SPACE && conjunction(t->v[i - 1].s));
+                  (t->v[i].gap == ATS_GAP_SPACE && ats_conjunction(t->v[i - 1].s));
     bool after = last || (t->v[i + 1].gap & (sep | ATS_GAP_SENTENCE | ATS_GAP_STOP)) ||
-                 (t->v[i + 1].gap == ATS_GAP_SPACE && conjunction(t->v[i + 1].s));
+                 (t->v[i + 1].gap == ATS_GAP_SPACE && ats_conjunction(t->v[i + 1].s));
 
     return before && after;
 }

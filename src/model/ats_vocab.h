@@ -38,6 +38,9 @@ bool ats_opens_phrase(const char *word);
 /* Is word (lower case) never a term of its own (ats_never)? */
 bool ats_is_never(const char *word);
 
+/* Is word (lower case) "and" or "or", the words that close a list? */
+bool ats_conjunction(const char *word);
+
 bool ats_capitalised(const struct ats_token *k);
 bool ats_has_letter(const char *s);
 
