@@ -904,13 +904,12 @@ static int hand_over(void *ctx, size_t seq, struct job *j)
 {
     struct each *e = ctx;
     struct audio_buf one = {NULL, 0};
-    int rc;
+    int rc = -1;
 
     if (j->nwavs == 1)
-        return e->fn(e->ctx, seq, &j->wavs[0]);
-    if (join_speech(j->wavs, j->nwavs, &one) != SARVAM_OK)
-        return -1;
-    rc = e->fn(e->ctx, seq, &one);
+        rc = e->fn(e->ctx, seq, &j->wavs[0]);
+    else if (join_speech(j->wavs, j->nwavs, &one) == SARVAM_OK)
+        rc = e->fn(e->ctx, seq, &one);
     audio_buf_free(&one);
     audio_chunks_free(j->wavs, j->nwavs);
     j->wavs = NULL;
