@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+
 #define FRAME_MS 20
 #define BRIDGE_SECONDS 0.25
 #define FLOOR_DB (-55.0)
@@ -172,9 +174,7 @@ static struct token *tokenize(const char *text, size_t *n)
             p++;
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
-            t = realloc(t, cap * sizeof(*t));
-            if (t == NULL)
-                abort();
+            t = mem_realloc(t, cap * sizeof(*t));
         }
         t[(*n)++] = (struct token){start, (size_t)(p - start)};
     }

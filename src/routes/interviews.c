@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/jsonx.h"
+#include "base/mem.h"
 #include "base/text.h"
 #include "http/request.h"
 #include "model/minimise.h"
@@ -388,7 +389,7 @@ static json_t *mean(json_t *items, const char *key)
  */
 static json_t *trend(json_t *section)
 {
-    struct scored *all = calloc(json_object_size(section) + 1, sizeof(*all));
+    struct scored *all = mem_calloc(json_object_size(section) + 1, sizeof(*all));
     json_t *items = json_array(), *e, *d;
     size_t n = 0, from;
     const char *id;

@@ -141,6 +141,15 @@ void sarvam_text_free(char *text)
     free(text);
 }
 
+/* Wipe and free timestamps: the rhythm of someone's speech. */
+static void spans_free(struct delivery_span *spans, size_t n)
+{
+    if (spans == NULL)
+        return;
+    explicit_bzero(spans, n * sizeof(*spans));
+    free(spans);
+}
+
 /* ---- pure parts ------------------------------------------------------------------ */
 
 size_t sarvam_tts_char_limit(const char *model)
@@ -404,7 +413,7 @@ static void read_timestamps(struct job *j, json_t *ts)
 
         if (!json_is_number(a) || !json_is_number(b) ||
             json_number_value(b) < json_number_value(a)) {
-            free(j->spans);
+            spans_free(j->spans, i);
             j->spans = NULL;
             return;
         }
@@ -675,7 +684,7 @@ static int run_jobs(struct sarvam *s, enum kind kind, const char *path, const ch
 void sarvam_transcript_free(struct sarvam_transcript *t)
 {
     sarvam_text_free(t->text);
-    free(t->words);
+    spans_free(t->words, t->nwords);
     memset(t, 0, sizeof(*t));
 }
 
@@ -747,7 +756,7 @@ int sarvam_transcribe(struct sarvam *s, const struct audio_pcm *pcm, const char 
     }
     for (size_t i = 0; i < n; i++) {
         sarvam_text_free(jobs[i].transcript);
-        free(jobs[i].spans);
+        spans_free(jobs[i].spans, jobs[i].nspans);
     }
     free(jobs);
     return rc;
@@ -895,13 +904,12 @@ static int hand_over(void *ctx, size_t seq, struct job *j)
 {
     struct each *e = ctx;
     struct audio_buf one = {NULL, 0};
-    int rc;
+    int rc = -1;
 
     if (j->nwavs == 1)
-        return e->fn(e->ctx, seq, &j->wavs[0]);
-    if (join_speech(j->wavs, j->nwavs, &one) != SARVAM_OK)
-        return -1;
-    rc = e->fn(e->ctx, seq, &one);
+        rc = e->fn(e->ctx, seq, &j->wavs[0]);
+    else if (join_speech(j->wavs, j->nwavs, &one) == SARVAM_OK)
+        rc = e->fn(e->ctx, seq, &one);
     audio_buf_free(&one);
     audio_chunks_free(j->wavs, j->nwavs);
     j->wavs = NULL;
