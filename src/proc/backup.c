@@ -180,6 +180,9 @@ int backup_run(const char *dir)
     json_t *files = NULL, *manifest = NULL;
     int n, rc = 1;
 
+    /* the copies hold every user's data: readable by this user only,
+     * whatever the mode of a directory given to hold them */
+    umask(077);
     iso_time(clock_wall_ms(), started);
     if (src_dir == NULL) {
         log_error("backup: FERRETDB_SQLITE_DIR is not set: it names the embedded FerretDB's "
