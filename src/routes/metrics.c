@@ -2,8 +2,10 @@
  * metrics.c - GET /metrics, the scoreboard in Prometheus' text format
  * (proc/metrics.c writes it), for a scraper on the host or a staff
  * member: the readers of /api/status (routes/status.c), and the same 404
- * for everyone else.  A scrape reads shared memory only: no database
- * query, however often it comes.
+ * for everyone else.  The exposition reads shared memory only: a scrape
+ * from the host makes no database query, however often it comes (a
+ * signed-in caller's token costs the one tombstone read every
+ * authenticated request makes, routes/auth.c).
  */
 #include "routes/routes.h"
 
