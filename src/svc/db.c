@@ -754,6 +754,7 @@ static int command(struct db *db, bool read, json_t *cmd, json_t **reply,
         bson_destroy(b);
         if (err != NULL)
             snprintf(err->message, sizeof(err->message), "the reply did not convert");
+        observe(db, true); /* it answered: the operation is over */
         return DB_ERROR;
     }
     bson_destroy(&r);
