@@ -88,29 +88,27 @@ out:
     return rc;
 }
 
-bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size)
-{
-    unsigned char *tmp;
-    int len;
-
-    if (ENCODE_B64URL_SIZE(n) > size || n > 0x3fffffff)
-        return false;
-    tmp = mem_alloc(ENCODE_B64URL_SIZE(n) + 4);
-    len = EVP_EncodeBlock(tmp, in, (int)n);
-    while (len > 0 && tmp[len - 1] == '=')
-        len--;
-    for (int i = 0; i < len; i++)
-        out[i] = tmp[i] == '+' ? '-' : tmp[i] == '/' ? '_' : (char)tmp[i];
-    out[len] = '\0';
-    free(tmp);
-    return true;
-}
-
 bool encode_b64(const unsigned char *in, size_t n, char *out, size_t size)
 {
     if (ENCODE_B64_SIZE(n) > size || n > 0x3fffffff)
         return false;
     EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+    return true;
+}
+
+/* The standard coding in place (ENCODE_B64URL_SIZE is its size), then the
+ * padding cut and the two letters swapped. */
+bool encode_b64url(const unsigned char *in, size_t n, char *out, size_t size)
+{
+    size_t len;
+
+    if (!encode_b64(in, n, out, size))
+        return false;
+    len = strlen(out);
+    while (len > 0 && out[len - 1] == '=')
+        out[--len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        out[i] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
     return true;
 }
 

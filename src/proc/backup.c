@@ -91,18 +91,28 @@ static int sync_path(const char *path)
     return rc;
 }
 
-/* The database files of dir, sorted; -1 when dir cannot be read. */
+/* The database files of dir, sorted; -1 (logged) when dir cannot be read
+ * or holds more than MAX_FILES. */
 static int list_db_files(const char *dir, char names[MAX_FILES][256])
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     int n = 0;
 
-    if (d == NULL)
+    if (d == NULL) {
+        log_error("backup: cannot read %s: %s", dir, strerror(errno));
         return -1;
-    while ((e = readdir(d)) != NULL && n < MAX_FILES)
-        if (is_db_file(e->d_name))
-            snprintf(names[n++], 256, "%s", e->d_name);
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (!is_db_file(e->d_name))
+            continue;
+        if (n == MAX_FILES) { /* a backup missing a database is no backup */
+            log_error("backup: more than %d database files in %s", MAX_FILES, dir);
+            closedir(d);
+            return -1;
+        }
+        snprintf(names[n++], 256, "%s", e->d_name);
+    }
     closedir(d);
     qsort(names, (size_t)n, 256, (int (*)(const void *, const void *))strcmp);
     return n;
@@ -180,15 +190,19 @@ int backup_run(const char *dir)
     json_t *files = NULL, *manifest = NULL;
     int n, rc = 1;
 
+    /* the copies hold every user's data: readable by this user only,
+     * whatever the mode of a directory given to hold them */
+    umask(077);
     iso_time(clock_wall_ms(), started);
     if (src_dir == NULL) {
         log_error("backup: FERRETDB_SQLITE_DIR is not set: it names the embedded FerretDB's "
                   "SQLite directory (a MongoDB deployment is backed up with mongodump)");
         return 1;
     }
-    if ((n = list_db_files(src_dir, names)) <= 0) {
-        log_error("backup: no database file (*.sqlite) in %s%s%s", src_dir, n < 0 ? ": " : "",
-                  n < 0 ? strerror(errno) : "");
+    if ((n = list_db_files(src_dir, names)) < 0)
+        return 1;
+    if (n == 0) {
+        log_error("backup: no database file (*.sqlite) in %s", src_dir);
         return 1;
     }
     if (empty_dir(dir) != 0)

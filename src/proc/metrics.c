@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "base/clock.h"
 #include "base/meter.h"
 #include "http/router.h"
 #include "proc/scoreboard.h"

@@ -492,6 +492,15 @@ static mongoc_collection_t *collection(struct db *db, enum conn_kind kind, const
     return d != NULL ? mongoc_database_get_collection(d, coll) : NULL;
 }
 
+/* An operation whose arguments did not convert: collection() began it, so
+ * it ends here too (the worker's phase goes back), with DB_ERROR. */
+static int not_built(struct db *db, mongoc_collection_t *c)
+{
+    mongoc_collection_destroy(c);
+    op_done(db);
+    return DB_ERROR;
+}
+
 /* {_id: value}: the operations FerretDB answers from an index, on the
  * quick client; any other filter reads a whole collection. */
 static enum conn_kind kind_of(json_t *filter)
@@ -550,10 +559,8 @@ int db_insert(struct db *db, const char *coll, json_t *doc)
 
     if (c == NULL)
         return not_tried(db);
-    if ((b = to_bson(doc)) == NULL) {
-        mongoc_collection_destroy(c);
-        return DB_ERROR;
-    }
+    if ((b = to_bson(doc)) == NULL)
+        return not_built(db, c);
     ok = mongoc_collection_insert_one(c, b, NULL, NULL, &err);
     mongoc_collection_destroy(c);
     bson_destroy(b);
@@ -579,11 +586,10 @@ int db_find(struct db *db, const char *coll, json_t *filter, json_t *opts, json_
     o = opts ? to_bson(opts) : bson_new();
     arr = json_array();
     if (f == NULL || o == NULL || arr == NULL) {
-        mongoc_collection_destroy(c);
         bson_destroy(f);
         bson_destroy(o);
         json_decref(arr);
-        return DB_ERROR;
+        return not_built(db, c);
     }
     cur = mongoc_collection_find_with_opts(c, f, o, NULL);
     while (mongoc_cursor_next(cur, &doc)) {
@@ -642,11 +648,10 @@ static int update(struct db *db, const char *coll, json_t *filter, json_t *upd,
     u = to_bson(upd);
     opts = upsert ? BCON_NEW("upsert", BCON_BOOL(true)) : NULL;
     if (f == NULL || u == NULL) {
-        mongoc_collection_destroy(c);
         bson_destroy(f);
         bson_destroy(u);
         bson_destroy(opts);
-        return DB_ERROR;
+        return not_built(db, c);
     }
     ok = mongoc_collection_update_one(c, f, u, opts, &reply, &err);
     if (ok)
@@ -680,10 +685,8 @@ int db_delete_many(struct db *db, const char *coll, json_t *filter, int64_t *cou
 
     if (c == NULL)
         return not_tried(db);
-    if ((f = to_bson(filter)) == NULL) {
-        mongoc_collection_destroy(c);
-        return DB_ERROR;
-    }
+    if ((f = to_bson(filter)) == NULL)
+        return not_built(db, c);
     ok = mongoc_collection_delete_many(c, f, NULL, &reply, &err);
     if (ok)
         reply_count(&reply, "deletedCount", count);
@@ -751,6 +754,7 @@ static int command(struct db *db, bool read, json_t *cmd, json_t **reply,
         bson_destroy(b);
         if (err != NULL)
             snprintf(err->message, sizeof(err->message), "the reply did not convert");
+        observe(db, true); /* it answered: the operation is over */
         return DB_ERROR;
     }
     bson_destroy(&r);
@@ -822,10 +826,9 @@ int db_replace_id(struct db *db, const char *coll, const char *id, json_t *doc,
     d = to_bson(doc);
     json_decref(jf);
     if (f == NULL || d == NULL) {
-        mongoc_collection_destroy(c);
         bson_destroy(f);
         bson_destroy(d);
-        return DB_ERROR;
+        return not_built(db, c);
     }
     ok = mongoc_collection_replace_one(c, f, d, NULL, &reply, &err);
     if (ok)

@@ -198,9 +198,10 @@ int ferret_sqlite_copy(const char *src, const char *dst, char *err, size_t errle
         fail(to, err, errlen, "cannot start the backup of", src);
         goto out;
     }
-    /* every page in one step: one read transaction, one snapshot */
-    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        sqlite3_sleep(50);
+    /* every page in one step: one read transaction, one snapshot; a source
+     * still busy after the busy timeout fails the backup, which says so,
+     * rather than waiting without end */
+    rc = sqlite3_backup_step(b, -1);
     rc = sqlite3_backup_finish(b) == SQLITE_OK && rc == SQLITE_DONE ? 0 : -1;
     if (rc != 0) {
         fail(to, err, errlen, "cannot copy", src);
