@@ -128,14 +128,14 @@ static int by_sent(const void *a, const void *b)
 static void thread(struct request *req, json_t *replies, const char *self,
                    const char **in_reply_to, const char **references)
 {
-    json_t *sent[64], *r;
+    json_t **sent = arena_calloc(req->arena, json_object_size(replies) + 1, sizeof(*sent)), *r;
     size_t n = 0;
     const char *id;
     char *refs = NULL;
 
     *in_reply_to = *references = NULL;
-    json_object_foreach(replies, id, r) {
-        if (strcmp(id, self) != 0 && n < sizeof(sent) / sizeof(sent[0]) &&
+    json_object_foreach(sent != NULL ? replies : NULL, id, r) {
+        if (strcmp(id, self) != 0 &&
             strcmp(jsonx_string(r, "status") ?: "", "sent") == 0 &&
             jsonx_string(r, "messageId") != NULL)
             sent[n++] = r;
