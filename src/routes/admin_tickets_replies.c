@@ -266,7 +266,7 @@ int admin_tickets_reply_route(struct request *req)
     existing = json_object_get(json_object_get(doc, "replies"), id);
     state = jsonx_string(existing, "status");
     if (state != NULL && strcmp(state, "sent") == 0)
-        return answer(req, number, 200);
+        return request_json(req, 200, admin_ticket_view(doc)); /* as just read */
     if (state != NULL && strcmp(state, "pending") == 0 &&
         now - ms_of(existing, "attemptAt") < config.request_timeout * 1000LL + 5000)
         return request_error(req, 409, "conflict", "This reply is being sent; reload the "
