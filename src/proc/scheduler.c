@@ -136,14 +136,13 @@ static int run_retention(struct services *svc, int64_t now)
 static int run_backfill(struct services *svc, int64_t now)
 {
     int64_t done = 0, indexed = 0;
-    int rc = tickets_backfill_refs(svc->db, 200, &done);
+    /* one scan for both: a ticket an older host filed during a rolling
+     * restart may lack either */
+    int rc = tickets_backfill(svc->db, 200, &done, &indexed);
 
     (void)now;
     if (done > 0)
         log_info("scheduler: gave %lld older ticket(s) their references", (long long)done);
-    /* a ticket an older host filed during a rolling restart */
-    if (rc == STORE_OK)
-        rc = tickets_backfill_index(svc->db, 200, &indexed);
     if (indexed > 0)
         log_info("scheduler: added %lld ticket(s) to the staff's lists", (long long)indexed);
     return rc;

@@ -11,7 +11,9 @@
  * and a write back).
  *
  * Sent once.  The record comes first and the mail second:
- *   1. replies.<id> is written `pending` with its Message-ID;
+ *   1. replies.<id> is written `pending` with its Message-ID, and the
+ *      ticket read again: a deletion request executed meanwhile took the
+ *      address, so the record is taken out too and nothing is sent (409);
  *   2. the relay is asked; a refusal or no relay marks it `failed` (502:
  *      nothing was sent, nothing is shown as sent);
  *   3. the relay's 250 marks it `sent` (201).
@@ -59,6 +61,12 @@
 static int not_found(struct request *req)
 {
     return request_error(req, 404, "not_found", "There is no such ticket.");
+}
+
+static int no_address(struct request *req)
+{
+    return request_error(req, 409, "conflict", "This ticket no longer holds an address to "
+                                               "reply to (its request was executed).");
 }
 
 /* The body's message, trimmed, 1..REPLY_MAX characters; 0 or the 422's status. */
@@ -120,14 +128,14 @@ static int by_sent(const void *a, const void *b)
 static void thread(struct request *req, json_t *replies, const char *self,
                    const char **in_reply_to, const char **references)
 {
-    json_t *sent[64], *r;
+    json_t **sent = arena_calloc(req->arena, json_object_size(replies) + 1, sizeof(*sent)), *r;
     size_t n = 0;
     const char *id;
     char *refs = NULL;
 
     *in_reply_to = *references = NULL;
-    json_object_foreach(replies, id, r) {
-        if (strcmp(id, self) != 0 && n < sizeof(sent) / sizeof(sent[0]) &&
+    json_object_foreach(sent != NULL ? replies : NULL, id, r) {
+        if (strcmp(id, self) != 0 &&
             strcmp(jsonx_string(r, "status") ?: "", "sent") == 0 &&
             jsonx_string(r, "messageId") != NULL)
             sent[n++] = r;
@@ -163,6 +171,35 @@ static int set_reply(struct request *req, const char *number, const char *id, js
     rc = tickets_update(req->svc->db, number, update, &found);
     json_decref(update);
     return rc == STORE_OK && !found ? STORE_NOT_FOUND : rc;
+}
+
+/*
+ * 0 when ticket `number` still holds its address now that reply `id` is
+ * recorded; else the record is taken out again and the answer given.  A
+ * deletion request executed since the ticket was read unsets the address
+ * and the replies (admin_privacy_requests.c) and keeps the ticket, so a
+ * record written after that unset would keep the reply's text on it: this
+ * read after the write sees any unset that came before it, and one that
+ * came after took the record along.
+ */
+static int still_addressed(struct request *req, const char *number, const char *id)
+{
+    json_t *doc = NULL, *update;
+    bool gone, found;
+    int rc = tickets_get(req->svc->db, number, &doc);
+
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    gone = doc == NULL || jsonx_string(doc, "email") == NULL;
+    json_decref(doc);
+    if (!gone)
+        return 0;
+    update = json_pack("{s:{s:s}}", "$unset", arena_printf(req->arena, "replies.%s", id), "");
+    rc = tickets_update(req->svc->db, number, update, &found);
+    json_decref(update);
+    if (rc != STORE_OK)
+        return routes_db_failure(req, rc);
+    return found ? no_address(req) : not_found(req);
 }
 
 /* The ticket as it is now: status (201 or 200) with the staff's view. */
@@ -221,8 +258,7 @@ int admin_tickets_reply_route(struct request *req)
         return not_found(req);
     jsonx_own(req->arena, doc);
     if ((to = jsonx_string(doc, "email")) == NULL)
-        return request_error(req, 409, "conflict", "This ticket no longer holds an address to "
-                                                   "reply to (its request was executed).");
+        return no_address(req);
 
     encode_hmac_hex(config.secret, arena_printf(req->arena, "reply|%s|%s|%s", number,
                                                 req->user_id, text), id);
@@ -230,7 +266,7 @@ int admin_tickets_reply_route(struct request *req)
     existing = json_object_get(json_object_get(doc, "replies"), id);
     state = jsonx_string(existing, "status");
     if (state != NULL && strcmp(state, "sent") == 0)
-        return answer(req, number, 200);
+        return request_json(req, 200, admin_ticket_view(doc)); /* as just read */
     if (state != NULL && strcmp(state, "pending") == 0 &&
         now - ms_of(existing, "attemptAt") < config.request_timeout * 1000LL + 5000)
         return request_error(req, 409, "conflict", "This reply is being sent; reload the "
@@ -261,6 +297,8 @@ int admin_tickets_reply_route(struct request *req)
         return not_found(req);
     if (rc != STORE_OK)
         return routes_db_failure(req, rc);
+    if ((rc = still_addressed(req, number, id)) != 0)
+        return rc;
 
     rc = smtp_send(to, msg, len);
     if (rc != SMTP_OK) {

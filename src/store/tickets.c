@@ -136,38 +136,71 @@ int tickets_insert(struct db *db, json_t *doc)
     return db_insert(db, COLL, doc);
 }
 
-int tickets_backfill_index(struct db *db, int limit, int64_t *done)
+/* Ticket t's index entries (ticket_index.h), then seq naming them. */
+static int backfill_index_one(struct db *db, json_t *t)
 {
-    json_t *filter = json_pack("{s:{s:b}}", "seq.all", "$exists", 0);
-    json_t *opts = json_pack("{s:{s:i, s:i}, s:{s:i, s:i, s:i, s:i}, s:i}", "sort", "createdAt",
-                             1, "_id", 1, "projection", "_id", 1, "createdAt", 1, "status", 1,
-                             "privacyRequest", 1, "limit", limit);
-    json_t *page = NULL, *t, *n_of;
+    json_t *update, *n_of;
     const char *key;
+    int rc;
+
+    /* entries first, then the mark: a crash between leaves entries the
+     * ticket does not name (skipped), and the next run appends again */
+    if ((rc = index_ticket(db, t)) != DB_OK)
+        return rc;
+    /* each field of seq on its own: a status change may have given the
+     * ticket a seq.<status> of its own meanwhile */
+    update = json_pack("{s:{}}", "$set");
+    json_object_foreach(json_object_get(t, "seq"), key, n_of) {
+        char field[32];
+
+        snprintf(field, sizeof(field), "seq.%s", key);
+        json_object_set(json_object_get(update, "$set"), field, n_of);
+    }
+    rc = db_update_id(db, COLL, jsonx_string(t, "_id"), update, NULL);
+    json_decref(update);
+    return rc;
+}
+
+/* Ticket t's refs, then the mark: a crash between them only writes the
+ * refs again, and readers take each ticket once. */
+static int backfill_refs_one(struct db *db, json_t *t)
+{
+    const char *number = jsonx_string(t, "_id");
+    json_t *mark = json_pack("{s:{s:b}}", "$set", "refs", 1);
+    int rc = tickets_refs_add(db, number, jsonx_string(t, "userId"), jsonx_string(t, "email"));
+
+    if (rc == DB_OK)
+        rc = db_update_id(db, COLL, number, mark, NULL);
+    json_decref(mark);
+    return rc;
+}
+
+/* At most limit tickets matching filter (stolen), oldest createdAt first,
+ * each given what it lacks: refs when it has no mark (refs != NULL), index
+ * entries when it has no seq.all (indexed != NULL). */
+static int backfill(struct db *db, json_t *filter, int limit, int64_t *refs, int64_t *indexed)
+{
+    json_t *opts = json_pack("{s:{s:i, s:i}, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}, s:i}",
+                             "sort", "createdAt", 1, "_id", 1, "projection", "_id", 1,
+                             "createdAt", 1, "status", 1, "privacyRequest", 1, "userId", 1,
+                             "email", 1, "refs", 1, "seq", 1, "limit", limit);
+    json_t *page = NULL, *t;
     size_t i;
     int rc = db_find(db, COLL, filter, opts, &page);
 
     json_array_foreach(rc == DB_OK ? page : NULL, i, t) {
-        json_t *update;
-
-        /* entries first, then the mark: a crash between leaves entries the
-         * ticket does not name (skipped), and the next run appends again */
-        if ((rc = index_ticket(db, t)) != DB_OK)
-            break;
-        /* each field of seq on its own: a status change may have given the
-         * ticket a seq.<status> of its own meanwhile */
-        update = json_pack("{s:{}}", "$set");
-        json_object_foreach(json_object_get(t, "seq"), key, n_of) {
-            char field[32];
-
-            snprintf(field, sizeof(field), "seq.%s", key);
-            json_object_set(json_object_get(update, "$set"), field, n_of);
+        if (jsonx_string(t, "_id") == NULL)
+            continue;
+        if (refs != NULL && json_object_get(t, "refs") == NULL) {
+            if ((rc = backfill_refs_one(db, t)) != DB_OK)
+                break;
+            (*refs)++;
         }
-        rc = db_update_id(db, COLL, jsonx_string(t, "_id"), update, NULL);
-        json_decref(update);
-        if (rc != DB_OK)
-            break;
-        (*done)++;
+        if (indexed != NULL && json_object_get(json_object_get(t, "seq"), "all") == NULL) {
+            if ((rc = backfill_index_one(db, t)) != DB_OK)
+                break;
+            (*indexed)++;
+        }
     }
     json_decref(page);
     json_decref(filter);
@@ -175,34 +208,16 @@ int tickets_backfill_index(struct db *db, int limit, int64_t *done)
     return rc;
 }
 
-int tickets_backfill_refs(struct db *db, int limit, int64_t *done)
+int tickets_backfill_index(struct db *db, int limit, int64_t *done)
 {
-    json_t *filter = json_pack("{s:{s:b}}", "refs", "$exists", 0);
-    json_t *opts = json_pack("{s:{s:i, s:i, s:i}, s:i}", "projection", "_id", 1, "userId", 1,
-                             "email", 1, "limit", limit);
-    json_t *mark = json_pack("{s:{s:b}}", "$set", "refs", 1);
-    json_t *page = NULL, *t;
-    size_t i;
-    int rc = db_find(db, COLL, filter, opts, &page);
+    return backfill(db, json_pack("{s:{s:b}}", "seq.all", "$exists", 0), limit, NULL, done);
+}
 
-    json_array_foreach(rc == DB_OK ? page : NULL, i, t) {
-        const char *number = jsonx_string(t, "_id");
-
-        if (number == NULL)
-            continue;
-        /* refs first, then the mark: a crash between them only writes the
-         * refs again, and readers take each ticket once */
-        if ((rc = tickets_refs_add(db, number, jsonx_string(t, "userId"),
-                                   jsonx_string(t, "email"))) != DB_OK ||
-            (rc = db_update_id(db, COLL, number, mark, NULL)) != DB_OK)
-            break;
-        (*done)++;
-    }
-    json_decref(page);
-    json_decref(filter);
-    json_decref(opts);
-    json_decref(mark);
-    return rc;
+int tickets_backfill(struct db *db, int limit, int64_t *refs, int64_t *indexed)
+{
+    return backfill(db, json_pack("{s:[{s:{s:b}}, {s:{s:b}}]}", "$or", "refs", "$exists", 0,
+                                  "seq.all", "$exists", 0),
+                    limit, refs, indexed);
 }
 
 /* ---- reading through the refs ------------------------------------------ */

@@ -39,12 +39,6 @@ struct db;
  * email.  Call before tickets_insert(). */
 int tickets_refs_add(struct db *db, const char *number, const char *user_id, const char *email);
 
-/*
- * Give refs to tickets stored before ticket_refs existed (they carry no
- * `refs` mark), at most limit of them: a background query on the mark,
- * then the refs and the mark by _id.  Adds the count to *done.
- */
-int tickets_backfill_refs(struct db *db, int limit, int64_t *done);
 
 /* Insert doc (borrowed; its _id is the number; marked `refs: true`).  DB_DUPLICATE when the
  * number is taken. */
@@ -133,6 +127,15 @@ int tickets_status_entry(struct db *db, json_t *doc, const char *status, json_t 
  * filed meanwhile.  Adds the count to *done.
  */
 int tickets_backfill_index(struct db *db, int limit, int64_t *done);
+
+/*
+ * The scheduler's pass, one background query for both marks: at most
+ * limit tickets without the `refs` mark (stored before ticket_refs
+ * existed) or without seq (before ticket_index), oldest createdAt first,
+ * each given its refs and the mark, or its index entries and seq, by _id.
+ * Adds the counts to *refs and *indexed.
+ */
+int tickets_backfill(struct db *db, int limit, int64_t *refs, int64_t *indexed);
 
 /* *out: new reference to the ticket `number`, or NULL when there is none. */
 int tickets_get(struct db *db, const char *number, json_t **out);
