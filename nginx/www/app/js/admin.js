@@ -176,10 +176,12 @@ function ticketRow(t) {
     h('th', { scope: 'row' }, h('button', { type: 'button', class: 'link open-ticket',
       'aria-label': `Open ticket ${t.ticket}`, on: { click: () => openTicket(t.ticket) } },
     t.ticket)),
-    h('td', {}, t.subject || '', pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
-    h('td', {}, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
-    h('td', {}, formatDate(t.createdAt)),
-    h('td', {}, statusControl(t)));
+    // data-label names each value where a narrow screen stacks the row (app.css)
+    h('td', { 'data-label': 'Subject' }, t.subject || '',
+      pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
+    h('td', { 'data-label': 'From' }, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
+    h('td', { 'data-label': 'Created' }, formatDate(t.createdAt)),
+    h('td', { 'data-label': 'Status' }, statusControl(t)));
 }
 
 async function loadTickets(append) {
