@@ -20,7 +20,7 @@
 // tests/integration/test_browser_admin.py.
 
 import {
-  assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn,
+  assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn, view as checkView,
 } from './lib.mjs';
 
 const [baseArg, artifactArg] = process.argv.slice(2);
@@ -37,11 +37,7 @@ const state = { page: null, seen: null };
 const row = (t) => `#ticket-table tr[data-ticket="${t}"]`;
 const text = async (sel) => (await state.page.textContent(sel) || '').trim();
 
-async function view(name) {
-  await axe(state.page);
-  await screenshot(state.page, name);
-  await assertClean(state.page, state.seen);
-}
+const view = (name) => checkView(state.page, state.seen, name);
 
 async function open(ticket) {
   await state.page.click(`${row(ticket)} button.open-ticket`);

@@ -20,7 +20,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn, WIDTHS,
+  assertClean, axe, expect, info, launch, newPage, runCases, screenshot, setArtifactDir, signIn, WIDTHS,
+  view as checkView,
 } from './lib.mjs';
 
 const [baseArg, artifactArg] = process.argv.slice(2);
@@ -46,17 +47,11 @@ const RESUME = {
 
 const state = { browser: null, context: null, page: null, seen: null, id: null, puts: [], previews: [] };
 
-function info(name, key, value) {
-  console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
-}
-
 async function view(name) {
   // from the top: a full-page screenshot of a scrolled page draws the
   // sticky bar where the scroll left it
   await state.page.evaluate(() => window.scrollTo(0, 0));
-  await axe(state.page);
-  await screenshot(state.page, name);
-  await assertClean(state.page, state.seen);
+  await checkView(state.page, state.seen, name);
 }
 
 async function stored(id = state.id) {

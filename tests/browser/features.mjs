@@ -12,7 +12,7 @@
 // tests/integration/test_features.py.
 
 import {
-  assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn,
+  axe, expect, launch, newPage, runCases, setArtifactDir, signIn, view as checkView,
 } from './lib.mjs';
 
 const [baseArg, artifactArg] = process.argv.slice(2);
@@ -25,11 +25,7 @@ const BASE = baseArg.replace(/\/+$/, '');
 setArtifactDir(artifactArg);
 const state = { browser: null, context: null, page: null, seen: null };
 
-async function view(name) {
-  await axe(state.page);
-  await screenshot(state.page, name);
-  await assertClean(state.page, state.seen);
-}
+const view = (name) => checkView(state.page, state.seen, name);
 
 async function notice(page, feature) {
   const el = await page.waitForSelector(`[data-feature="${feature}"]`);

@@ -24,7 +24,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn,
+  assertClean, axe, expect, info, launch, newPage, runCases, screenshot, setArtifactDir, signIn,
+  view as checkView,
 } from './lib.mjs';
 
 const [baseArg, artifactArg] = process.argv.slice(2);
@@ -43,15 +44,7 @@ const EDITOR = /^\/app\/resumes\/[0-9a-f]{24}$/;
 
 const state = { browser: null, context: null, page: null, seen: null, saved: [] };
 
-function info(name, key, value) {
-  console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
-}
-
-async function view(name) {
-  await axe(state.page);
-  await screenshot(state.page, name);
-  await assertClean(state.page, state.seen);
-}
+const view = (name) => checkView(state.page, state.seen, name);
 
 // The ids of the user's resumes, as the API lists them.
 async function listed(context = state.context) {

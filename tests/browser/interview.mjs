@@ -28,7 +28,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, CHROMIUM_ARGS, assertClean, axe, expect, newPage, runCases, screenshot,
-  setArtifactDir, signIn,
+  setArtifactDir, signIn, info,
 } from './lib.mjs';
 
 const QUESTIONS = 3;
@@ -48,10 +48,6 @@ const ARGS = [
   '--use-fake-device-for-media-stream',
   `--use-file-for-fake-audio-capture=${path.resolve(JT_FAKE_AUDIO)}`,
 ];
-
-function info(name, key, value) {
-  console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
-}
 
 // Runs in the page before its scripts: a timeline of what the candidate
 // sees and hears, in page milliseconds.  "play D" is a Web Audio buffer of

@@ -163,6 +163,19 @@ export async function screenshot(page, name) {
   return files;
 }
 
+// The checks at each named view of a script: axe, the two screenshots,
+// then nothing a page must never have.
+export async function view(page, seen, name) {
+  await axe(page);
+  await screenshot(page, name);
+  await assertClean(page, seen);
+}
+
+// An "info browser NAME KEY=JSON" line, which the Python side reads.
+export function info(name, key, value) {
+  console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
+}
+
 // axe-core in the page (added as a script element by Playwright, which the
 // CSP does not apply to); throws listing the serious and critical
 // violations.  Returns the full result.

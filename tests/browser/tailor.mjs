@@ -18,7 +18,7 @@
 // runCases), read by tests/integration/test_browser_tailor.py.
 
 import {
-  assertClean, axe, expect, launch, newPage, runCases, screenshot, setArtifactDir, signIn,
+  axe, expect, launch, newPage, runCases, setArtifactDir, signIn, info, view as checkView,
 } from './lib.mjs';
 
 const [baseArg, artifactArg] = process.argv.slice(2);
@@ -33,15 +33,7 @@ const RESUME = JSON.parse(env.JT_RESUME);
 
 const state = { browser: null, context: null, page: null, seen: null, resumeId: null };
 
-function info(name, key, value) {
-  console.log(`info browser ${name} ${key}=${JSON.stringify(value)}`);
-}
-
-async function view(name) {
-  await axe(state.page);
-  await screenshot(state.page, name);
-  await assertClean(state.page, state.seen);
-}
+const view = (name) => checkView(state.page, state.seen, name);
 
 async function apiGet(path) {
   const r = await state.context.request.get(`${BASE}${path}`);

@@ -21,6 +21,12 @@ import { shortDate } from './rehearsal-text.js';
 const $ = (id) => document.getElementById(id);
 const STATUSES = ['open', 'pending', 'closed'];
 
+// A failed answer's sentence: its first field's message, else the
+// problem's, else what failed with the status.
+function failureText(r, what) {
+  return [...problemsByPath(r.data).values()][0] || problemText(r.data) || `${what} (${r.status}).`;
+}
+
 // ---- deletion requests -----------------------------------------------------------
 
 function daysText(item) {
@@ -77,9 +83,7 @@ function stepForm(item, kind) {
       kind === 'execute' ? {} : { json: body });
     setBusy(button, false);
     if (!r.ok) {
-      const first = [...problemsByPath(r.data).values()][0];
-      error.textContent = first || problemText(r.data) ||
-        `The step failed (${r.status}).`;
+      error.textContent = failureText(r, 'The step failed');
       return;
     }
     const now = r.data.privacyRequest ? r.data.privacyRequest.status : kind;
@@ -172,10 +176,12 @@ function ticketRow(t) {
     h('th', { scope: 'row' }, h('button', { type: 'button', class: 'link open-ticket',
       'aria-label': `Open ticket ${t.ticket}`, on: { click: () => openTicket(t.ticket) } },
     t.ticket)),
-    h('td', {}, t.subject || '', pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
-    h('td', {}, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
-    h('td', {}, formatDate(t.createdAt)),
-    h('td', {}, statusControl(t)));
+    // data-label names each value where a narrow screen stacks the row (app.css)
+    h('td', { 'data-label': 'Subject' }, t.subject || '',
+      pr ? h('span', { class: 'badge' }, `deletion: ${pr.status}`) : null),
+    h('td', { 'data-label': 'From' }, t.name ? `${t.name} <${t.email || ''}>` : (t.email || '')),
+    h('td', { 'data-label': 'Created' }, formatDate(t.createdAt)),
+    h('td', { 'data-label': 'Status' }, statusControl(t)));
 }
 
 async function loadTickets(append) {
@@ -186,9 +192,7 @@ async function loadTickets(append) {
   const r = await api('GET', `/api/admin/tickets?limit=50${tickets.query}${cursor}`);
   box.setAttribute('aria-busy', 'false');
   if (!r.ok) {
-    const first = [...problemsByPath(r.data).values()][0];
-    $('tickets-error').textContent = first || problemText(r.data) ||
-      `The tickets could not be loaded (${r.status}).`;
+    $('tickets-error').textContent = failureText(r, 'The tickets could not be loaded');
     return;
   }
   let body = box.querySelector('tbody');
@@ -328,8 +332,7 @@ function wireReply() {
       { json: { message: text } });
     setBusy($('reply-send'), false);
     if (!r.ok) {
-      const first = [...problemsByPath(r.data).values()][0];
-      error.textContent = first || problemText(r.data) || `The reply was not sent (${r.status}).`;
+      error.textContent = failureText(r, 'The reply was not sent');
       // a failed attempt is part of the history too
       const again = await api('GET', `/api/admin/tickets/${encodeURIComponent(number)}`);
       if (again.ok) {

@@ -19,7 +19,9 @@ function paceText(wpm) {
   return `${wpm} words a minute, ${where} the comfortable ${low} to ${high}`;
 }
 
-function round(x, digits = 0) {
+// x rounded to digits decimals (0 for a missing number); the interviews
+// list's trend uses it too.
+export function round(x, digits = 0) {
   const f = 10 ** digits;
   return Math.round((Number(x) || 0) * f) / f;
 }

@@ -482,14 +482,14 @@ function sectionsList() {
   const details = h('details', { class: 'sections-choice', id: 'sections-choice' });
   const draw = (focus) => {
     const order = sectionOrder();
-    const shownCount = order.filter((s) => s.shown).length;
+    const summary = () => `Sections to print, and their order (${order.filter((s) => s.shown).length} of ${order.length})`;
     const apply = () => setJobtune('sections', order.filter((s) => s.shown).map((s) => s.key));
     clear(details);
     const anchor = h('p', { class: 'field-error', id: 'meta-sections-error', tabindex: '-1',
       dataset: { label: 'Sections' } });
     controls.set('meta.jobtune.sections', anchor);
     details.append(
-      h('summary', {}, `Sections to print, and their order (${shownCount} of ${order.length})`),
+      h('summary', {}, summary()),
       h('p', { class: 'hint', id: 'sections-hint' }, 'A section left unticked stays in your resume but is not printed.'),
       anchor,
       h('ol', { class: 'section-order', id: 'section-order', 'aria-describedby': 'sections-hint' },
@@ -511,8 +511,7 @@ function sectionsList() {
               h('input', { type: 'checkbox', id: `show-${s.key}`, checked: s.shown, on: { change: (ev) => {
                 s.shown = ev.target.checked;
                 apply();
-                details.querySelector('summary').textContent =
-                  `Sections to print, and their order (${order.filter((x) => x.shown).length} of ${order.length})`;
+                details.querySelector('summary').textContent = summary();
               } } }),
               h('label', { for: `show-${s.key}` }, s.label)),
             h('span', { class: 'entry-tools' },

@@ -137,9 +137,9 @@ const PLAYER_TEXT = {
 async function fetchQuestionAudio(n, play) {
   const asked = ++state.audioAsked;
   speaker.begin(n, { play });
-  const r = await fetch(`${base()}/questions/${n}/audio`,
-    { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
-  const wav = r && r.ok ? await r.arrayBuffer().catch(() => null) : null;
+  const r = await api('GET', `${base()}/questions/${n}/audio`,
+    { blob: true, headers: { Accept: 'audio/wav, application/json' } });
+  const wav = r.ok ? await r.blob.arrayBuffer().catch(() => null) : null;
   if (asked !== state.audioAsked || speaker.owner !== n) {
     return;
   }

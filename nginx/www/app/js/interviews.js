@@ -10,7 +10,7 @@ import { announce, setBusy, start } from './shell.js';
 import { clear, h } from './dom.js';
 import { languageName, shortDate } from './rehearsal-text.js';
 import { barChart } from './chart.js';
-import { PACE_RANGE } from './delivery.js';
+import { PACE_RANGE, round } from './delivery.js';
 
 const FIELDS = ['role', 'level', 'language', 'questionCount', 'resumeId', 'jobDescription'];
 
@@ -87,11 +87,6 @@ function wireForm(form) {
     const first = FIELDS.find((f) => byPath[f]);
     (first ? form.elements[first] : error).focus();
   });
-}
-
-function round(x, digits = 0) {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 function statusText(item) {

@@ -376,7 +376,10 @@ function renderResult(t) {
         h('p', {}, 'The AI wrote something your resume does not say. These suggestions start turned down; use them only if they are true.'),
         h('ul', {}, t.flags.map((f) => h('li', {}, h('code', {}, f.path), ` — ${f.problem}`))))
       : h('p', { class: 'notice ok', id: 'flags' }, 'Nothing looks invented: every skill and year is in your resume.'),
-    h('h3', {}, 'Keywords from the job description'),
+    // the AI's own reading of the job description: its terms are not the
+    // keyword match's, whose count is given above
+    h('h3', {}, 'Keywords the AI picked from the job description'),
+    h('p', { class: 'muted' }, 'Its own choice of words, so they can differ from the terms the keyword match counts.'),
     h('h4', {}, 'Found in your resume'), chips(t.keywords.found, '', 'None.'),
     h('h4', {}, 'Missing'), chips(t.keywords.missing, 'missing', 'None missing.'),
     h('h3', {}, 'Suggested changes'),
