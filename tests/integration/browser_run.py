@@ -24,7 +24,7 @@ import unittest
 import tokens
 from fake_openai import FakeOpenAI
 from fake_sarvam import FakeSarvam
-from stack import AuthStack, ROOT
+from stack import AuthStack, ROOT, fakes_env, stop_class_stack
 from test_auth import DEV_ISSUER
 
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
@@ -156,11 +156,7 @@ class DevSignInScriptTest(ScriptOutput, unittest.TestCase):
             base = f"http://127.0.0.1:{cls.stack.http_port}"
             env = {"CLERK_JWT_KEY": key.public_pem(), "CLERK_ISSUER": DEV_ISSUER,
                    "JOBTUNE_DEV_SIGNING_KEY": signing_key, "CLERK_AUTHORIZED_PARTIES": base}
-            if cls.ai is not None:
-                env.update(OPENAI_API_KEY=cls.ai.api_key, OPENAI_BASE_URL=cls.ai.base_url,
-                           OPENAI_MODEL=cls.ai.model)
-            if cls.sv is not None:
-                env.update(SARVAM_API_KEY=cls.sv.api_key, SARVAM_BASE_URL=cls.sv.base_url)
+            env.update(fakes_env(cls.ai, cls.sv))
             env.update(cls.stack_env(base))
             cls.stack.extra_env = env
             cls.stack.start()
@@ -173,15 +169,4 @@ class DevSignInScriptTest(ScriptOutput, unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            for fake in ("ai", "sv"):
-                if getattr(cls, fake) is not None:
-                    getattr(cls, fake).stop()
-                    setattr(cls, fake, None)
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+        stop_class_stack(cls)

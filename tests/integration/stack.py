@@ -405,6 +405,34 @@ class AuthStack(Stack):
         return e
 
 
+def fakes_env(ai, sv):
+    """The stack's environment for a FakeOpenAI and a FakeSarvam (either
+    may be None)."""
+    env = {}
+    if ai is not None:
+        env.update(OPENAI_API_KEY=ai.api_key, OPENAI_BASE_URL=ai.base_url, OPENAI_MODEL=ai.model)
+    if sv is not None:
+        env.update(SARVAM_API_KEY=sv.api_key, SARVAM_BASE_URL=sv.base_url)
+    return env
+
+
+def stop_class_stack(cls):
+    """Stop what a test class started: cls.stack, its fakes cls.ai and
+    cls.sv, and its folder cls.tmp (each may be None)."""
+    try:
+        if cls.stack is not None:
+            cls.stack.stop()
+    finally:
+        cls.stack = None
+        for fake in (cls.ai, cls.sv):
+            if fake is not None:
+                fake.stop()
+        cls.ai = cls.sv = None
+        if cls.tmp is not None:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+            cls.tmp = None
+
+
 class SignedInStackTest(unittest.TestCase):
     """One stack for the class that accepts the bearer tokens auth() makes:
     RS256 with cls.key (CLERK_JWT_KEY), issuer tokens.ISSUER, authorized
@@ -439,11 +467,9 @@ class SignedInStackTest(unittest.TestCase):
         try:
             if cls.fake_openai:
                 cls.ai = FakeOpenAI().start()
-                env.update(OPENAI_API_KEY=cls.ai.api_key, OPENAI_BASE_URL=cls.ai.base_url,
-                           OPENAI_MODEL=cls.ai.model)
             if cls.fake_sarvam:
                 cls.sv = FakeSarvam().start()
-                env.update(SARVAM_API_KEY=cls.sv.api_key, SARVAM_BASE_URL=cls.sv.base_url)
+            env.update(fakes_env(cls.ai, cls.sv))
             if cls.dev_signing_key:
                 cls.tmp = tempfile.mkdtemp(prefix="jobtune-devkey-")
                 cls.key_path = os.path.join(cls.tmp, "dev-key.pem")
@@ -459,18 +485,7 @@ class SignedInStackTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.stack is not None:
-                cls.stack.stop()
-        finally:
-            cls.stack = None
-            for fake in (cls.ai, cls.sv):
-                if fake is not None:
-                    fake.stop()
-            cls.ai = cls.sv = None
-            if cls.tmp is not None:
-                shutil.rmtree(cls.tmp, ignore_errors=True)
-                cls.tmp = None
+        stop_class_stack(cls)
 
     def auth(self, user):
         """The Authorization header of a fresh token for user."""
